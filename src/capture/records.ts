@@ -1,0 +1,118 @@
+// The capture record: what the page hook observes, one fact per record.
+// Produced in the page (so: small, flat, cheap to build, no parsing), validated at the relay,
+// stored by the background and read by the panel. Every record of one socket or HTTP call
+// is keyed by (socketId, seq); seq starts at 0 and has no gaps within a page load, which is
+// what makes de-duplication after a resend and loss detection possible.
+
+declare const brand: unique symbol;
+export type Brand<T, B extends string> = T & { readonly [brand]: B };
+
+/** `<pageNonce>:<n>`: unique per page load and frame, stable across resends. */
+export type SocketId = Brand<string, 'SocketId'>;
+export type TabId = Brand<number, 'TabId'>;
+export type SessionId = Brand<string, 'SessionId'>;
+
+/** A frame's payload. Text frames carry their text; binary frames only a description. */
+export type Payload = string | BinaryPayload;
+
+export interface BinaryPayload {
+  readonly binary: true;
+  /** Byte length of the whole frame. */
+  readonly size: number;
+  /** Base64 of the first bytes (at most PREVIEW_BYTES), for a hex view. */
+  readonly preview: string;
+}
+
+export interface TruncatedText {
+  readonly truncated: true;
+  /** The first part of the text that was kept. */
+  readonly text: string;
+  /** UTF-16 length of the original text. */
+  readonly length: number;
+}
+
+interface Base {
+  readonly socketId: SocketId;
+  readonly seq: number;
+  /** Wall-clock time in ms with sub-ms precision (performance.timeOrigin + performance.now()). */
+  readonly t: number;
+}
+
+/** `new WebSocket(url, protocols)` was called. `appsync` says whether detection matched. */
+export interface SocketCreated extends Base {
+  readonly kind: 'ws-create';
+  readonly url: string;
+  readonly protocols: readonly string[];
+  readonly frameUrl: string;
+  readonly appsync: boolean;
+}
+export interface SocketOpened extends Base {
+  readonly kind: 'ws-open';
+  readonly protocol: string;
+  readonly extensions: string;
+}
+export interface FrameSent extends Base {
+  readonly kind: 'ws-send';
+  readonly data: Payload | TruncatedText;
+  readonly size: number;
+}
+export interface FrameReceived extends Base {
+  readonly kind: 'ws-receive';
+  readonly data: Payload | TruncatedText;
+  readonly size: number;
+}
+export interface SocketErrored extends Base {
+  readonly kind: 'ws-error';
+}
+export interface SocketClosed extends Base {
+  readonly kind: 'ws-close';
+  readonly code: number;
+  readonly reason: string;
+  readonly wasClean: boolean;
+}
+/** An HTTP publish (`POST …/event`) from fetch or XMLHttpRequest, recorded when it settles. */
+export interface HttpPublish extends Base {
+  readonly kind: 'http';
+  readonly url: string;
+  readonly method: string;
+  readonly frameUrl: string;
+  /** Request headers that matter for AppSync (auth, content-type), lower-cased keys. */
+  readonly requestHeaders: Readonly<Record<string, string>>;
+  readonly requestBody: string | TruncatedText;
+  /** 0 when the request failed before a response. */
+  readonly status: number;
+  readonly responseBody: string | TruncatedText;
+  readonly startedAt: number;
+  readonly duration: number;
+  /** Network error text when status is 0. */
+  readonly error?: string;
+  readonly via: 'fetch' | 'xhr' | 'network';
+}
+
+export type CaptureRecord =
+  | SocketCreated
+  | SocketOpened
+  | FrameSent
+  | FrameReceived
+  | SocketErrored
+  | SocketClosed
+  | HttpPublish;
+
+export type CaptureKind = CaptureRecord['kind'];
+
+export const CAPTURE_KINDS: readonly CaptureKind[] = [
+  'ws-create',
+  'ws-open',
+  'ws-send',
+  'ws-receive',
+  'ws-error',
+  'ws-close',
+  'http',
+];
+
+/** The text of a payload when it has one (truncated text gives its kept part). */
+export function payloadText(data: Payload | TruncatedText | string): string | undefined {
+  if (typeof data === 'string') return data;
+  if ('truncated' in data) return data.text;
+  return undefined;
+}
