@@ -1,0 +1,5 @@
+// Development-only logging. Production builds replace import.meta.env.DEV with false and the
+// bundler drops the call bodies, so nothing is logged to the user's console.
+export function debug(scope: string, ...args: unknown[]): void {
+  if (import.meta.env?.DEV) console.debug(`[appsync-devtools:${scope}]`, ...args);
+}

@@ -1,0 +1,111 @@
+// Typed contracts between the extension's contexts: one union per hop, discriminated by
+// `type`. Events are past-tense facts, commands are imperatives.
+//
+//   hook (page MAIN world) ──PageToContent──▶ relay (isolated world) ──ContentToBackground──▶ background
+//   hook ◀──ContentToPage── relay ◀──BackgroundToContent── background
+//   background ──BackgroundToPanel──▶ panel ──PanelToBackground──▶ background
+//
+// Everything that starts in the page is untrusted. The hook↔relay hop runs over a private
+// MessageChannel the relay created; the relay passes on only `framesCaptured` and checks its
+// size, and the background validates every record (see guards.ts). Tab ids always come
+// from the browser (port.sender.tab.id), never from a message.
+
+import type { CaptureRecord, SocketId } from '../capture/records.ts';
+
+export const PROTOCOL_VERSION = 1;
+
+/** Name of the runtime port the relay opens to the background. */
+export const CAPTURE_PORT = 'appsync-capture';
+/** Prefix of the runtime port a panel opens: `${PANEL_PORT}:${tabId}`. */
+export const PANEL_PORT = 'appsync-panel';
+/** window.postMessage tag of the one handshake message that carries the private port. */
+export const HANDSHAKE_TAG = '__appsyncEventsDevtoolsHandshake';
+
+// ---- hook → relay (private MessagePort) ----
+
+export interface FramesCaptured {
+  readonly type: 'framesCaptured';
+  readonly batchId: number;
+  /** Records the hook had to drop since its previous batch (bounded buffers). */
+  readonly dropped: number;
+  /** JSON text of CaptureRecord[]; built once on the page so each hop only moves a string. */
+  readonly payload: string;
+}
+export interface HookReady {
+  readonly type: 'hookReady';
+  readonly version: number;
+  readonly nonce: string;
+}
+export type PageToContent = FramesCaptured | HookReady;
+
+// ---- relay → hook ----
+
+export type ContentToPage =
+  | { readonly type: 'batchAcknowledged'; readonly batchId: number }
+  | { readonly type: 'recordingChanged'; readonly recording: boolean; readonly captureAll: boolean }
+  | { readonly type: 'resendUnacknowledged' }
+  | { readonly type: 'injectIncoming'; readonly socketId: SocketId; readonly data: string }
+  | { readonly type: 'sendOnSocket'; readonly socketId: SocketId; readonly data: string };
+
+// ---- relay → background (runtime port) ----
+
+export interface ContentHello {
+  readonly type: 'contentConnected';
+  readonly version: number;
+  readonly nonce: string;
+  readonly frameUrl: string;
+  readonly topFrame: boolean;
+  /** performance.timeOrigin of the frame: identifies the page load for "new session per load". */
+  readonly timeOrigin: number;
+}
+export interface BatchForwarded {
+  readonly type: 'framesCaptured';
+  readonly batchId: number;
+  readonly dropped: number;
+  readonly payload: string;
+}
+export interface BatchRejected {
+  readonly type: 'batchRejected';
+  readonly reason: string;
+}
+export type ContentToBackground = ContentHello | BatchForwarded | BatchRejected;
+
+// ---- background → relay ----
+
+export type BackgroundToContent =
+  | { readonly type: 'batchAcknowledged'; readonly batchId: number }
+  | { readonly type: 'recordingChanged'; readonly recording: boolean; readonly captureAll: boolean }
+  | { readonly type: 'injectIncoming'; readonly socketId: SocketId; readonly data: string }
+  | { readonly type: 'sendOnSocket'; readonly socketId: SocketId; readonly data: string };
+
+// ---- background ↔ panel ----
+
+export interface LiveRecords {
+  readonly type: 'recordsCaptured';
+  readonly sessionId: string;
+  readonly records: readonly CaptureRecord[];
+}
+export interface CaptureStatus {
+  readonly type: 'captureStatus';
+  readonly tabId: number;
+  readonly recording: boolean;
+  readonly sessionId: string | null;
+  /** Records stored for the current session. */
+  readonly stored: number;
+  /** Records the page dropped before they reached us (bounded buffers), with the reason. */
+  readonly dropped: number;
+  /** Records or batches the background refused (malformed data from the page). */
+  readonly rejected: number;
+  readonly problem: string | null;
+}
+export type BackgroundToPanel = LiveRecords | CaptureStatus;
+
+export type PanelToBackground =
+  | { readonly type: 'setRecording'; readonly recording: boolean }
+  | { readonly type: 'setPreserveLog'; readonly preserve: boolean }
+  | { readonly type: 'clearSession' }
+  | { readonly type: 'injectIncoming'; readonly socketId: SocketId; readonly data: string }
+  | { readonly type: 'sendOnSocket'; readonly socketId: SocketId; readonly data: string };
+
+/** The largest batch text the relay passes on (Chrome caps extension messages at 64 MiB). */
+export const MAX_BATCH_CHARS = 48 * 1024 * 1024;

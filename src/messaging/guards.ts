@@ -1,0 +1,194 @@
+// Runtime checks for every message that crosses a context boundary. A page can post anything
+// (or tamper with the hook), so the guards accept only the exact shapes of contracts.ts and
+// bound every string; nothing from the page is trusted because of where it came from.
+
+import { CAPTURE_KINDS, type CaptureRecord } from '../capture/records.ts';
+import {
+  MAX_BATCH_CHARS,
+  type BackgroundToContent,
+  type ContentToBackground,
+  type ContentToPage,
+  type PageToContent,
+  type PanelToBackground,
+} from './contracts.ts';
+
+const MAX_URL = 8 * 1024;
+const MAX_SHORT = 1024;
+const MAX_TEXT = 64 * 1024 * 1024;
+const MAX_PROTOCOLS = 64;
+const MAX_HEADERS = 64;
+const MAX_COMMAND_DATA = 16 * 1024 * 1024;
+
+type Obj = Record<string, unknown>;
+
+function isObj(x: unknown): x is Obj {
+  return typeof x === 'object' && x !== null && !Array.isArray(x);
+}
+function str(x: unknown, max: number): x is string {
+  return typeof x === 'string' && x.length <= max;
+}
+function num(x: unknown): x is number {
+  return typeof x === 'number' && Number.isFinite(x);
+}
+function int(x: unknown): x is number {
+  return Number.isSafeInteger(x) && (x as number) >= 0;
+}
+
+export function isPageToContent(x: unknown): x is PageToContent {
+  if (!isObj(x)) return false;
+  switch (x.type) {
+    case 'framesCaptured':
+      return int(x.batchId) && int(x.dropped) && str(x.payload, MAX_BATCH_CHARS);
+    case 'hookReady':
+      return int(x.version) && str(x.nonce, MAX_SHORT);
+    default:
+      return false;
+  }
+}
+
+export function isContentToPage(x: unknown): x is ContentToPage {
+  if (!isObj(x)) return false;
+  switch (x.type) {
+    case 'batchAcknowledged':
+      return int(x.batchId);
+    case 'recordingChanged':
+      return typeof x.recording === 'boolean' && typeof x.captureAll === 'boolean';
+    case 'resendUnacknowledged':
+      return true;
+    case 'injectIncoming':
+    case 'sendOnSocket':
+      return str(x.socketId, MAX_SHORT) && str(x.data, MAX_COMMAND_DATA);
+    default:
+      return false;
+  }
+}
+
+export function isContentToBackground(x: unknown): x is ContentToBackground {
+  if (!isObj(x)) return false;
+  switch (x.type) {
+    case 'contentConnected':
+      return (
+        int(x.version) &&
+        str(x.nonce, MAX_SHORT) &&
+        str(x.frameUrl, MAX_URL) &&
+        typeof x.topFrame === 'boolean' &&
+        num(x.timeOrigin)
+      );
+    case 'framesCaptured':
+      return int(x.batchId) && int(x.dropped) && str(x.payload, MAX_BATCH_CHARS);
+    case 'batchRejected':
+      return str(x.reason, MAX_SHORT);
+    default:
+      return false;
+  }
+}
+
+export function isBackgroundToContent(x: unknown): x is BackgroundToContent {
+  return isContentToPage(x) && (x as { type: string }).type !== 'resendUnacknowledged';
+}
+
+export function isPanelToBackground(x: unknown): x is PanelToBackground {
+  if (!isObj(x)) return false;
+  switch (x.type) {
+    case 'setRecording':
+      return typeof x.recording === 'boolean';
+    case 'setPreserveLog':
+      return typeof x.preserve === 'boolean';
+    case 'clearSession':
+      return true;
+    case 'injectIncoming':
+    case 'sendOnSocket':
+      return str(x.socketId, MAX_SHORT) && str(x.data, MAX_COMMAND_DATA);
+    default:
+      return false;
+  }
+}
+
+function isPayload(x: unknown): boolean {
+  if (typeof x === 'string') return x.length <= MAX_TEXT;
+  if (!isObj(x)) return false;
+  if (x.binary === true) return int(x.size) && str(x.preview, MAX_SHORT * 4);
+  if (x.truncated === true) return str(x.text, MAX_TEXT) && int(x.length);
+  return false;
+}
+
+function isHeaders(x: unknown): boolean {
+  if (!isObj(x)) return false;
+  const keys = Object.keys(x);
+  if (keys.length > MAX_HEADERS) return false;
+  return keys.every((k) => k.length <= MAX_SHORT && str(x[k], MAX_URL * 2));
+}
+
+const KINDS = new Set<string>(CAPTURE_KINDS);
+
+/** Checks one capture record from the page. */
+export function isCaptureRecord(x: unknown): x is CaptureRecord {
+  if (!isObj(x) || typeof x.kind !== 'string' || !KINDS.has(x.kind)) return false;
+  if (!str(x.socketId, MAX_SHORT) || !int(x.seq) || !num(x.t)) return false;
+  switch (x.kind) {
+    case 'ws-create':
+      return (
+        str(x.url, MAX_URL) &&
+        Array.isArray(x.protocols) &&
+        x.protocols.length <= MAX_PROTOCOLS &&
+        x.protocols.every((p) => str(p, MAX_URL)) &&
+        str(x.frameUrl, MAX_URL) &&
+        typeof x.appsync === 'boolean'
+      );
+    case 'ws-open':
+      return str(x.protocol, MAX_URL) && str(x.extensions, MAX_URL);
+    case 'ws-send':
+    case 'ws-receive':
+      return isPayload(x.data) && int(x.size) && (x.injected === undefined || x.injected === true);
+    case 'ws-error':
+      return true;
+    case 'ws-close':
+      return int(x.code) && str(x.reason, MAX_SHORT) && typeof x.wasClean === 'boolean';
+    case 'http':
+      return (
+        str(x.url, MAX_URL) &&
+        str(x.method, 32) &&
+        str(x.frameUrl, MAX_URL) &&
+        isHeaders(x.requestHeaders) &&
+        isPayload(x.requestBody) &&
+        int(x.status) &&
+        isPayload(x.responseBody) &&
+        num(x.startedAt) &&
+        num(x.duration) &&
+        (x.error === undefined || str(x.error, MAX_SHORT)) &&
+        (x.via === 'fetch' || x.via === 'xhr' || x.via === 'network')
+      );
+    default:
+      return false;
+  }
+}
+
+export interface ParsedBatch {
+  readonly records: CaptureRecord[];
+  /** Entries that were not valid capture records. */
+  readonly rejected: number;
+  /** Set when the whole payload was unusable. */
+  readonly error?: string;
+}
+
+/**
+ * Parses a batch text from the page. Records are accepted one by one, so one forged or
+ * broken entry costs only itself; records claiming another page's socket ids are refused.
+ */
+export function parseCaptureBatch(payload: string, nonce: string): ParsedBatch {
+  let value: unknown;
+  try {
+    value = JSON.parse(payload);
+  } catch {
+    return { records: [], rejected: 1, error: 'batch is not valid JSON' };
+  }
+  if (!Array.isArray(value)) return { records: [], rejected: 1, error: 'batch is not an array' };
+  const records: CaptureRecord[] = [];
+  let rejected = 0;
+  const prefix = nonce + ':';
+  for (const item of value) {
+    if (isCaptureRecord(item) && item.socketId.startsWith(prefix)) records.push(item);
+    else rejected++;
+  }
+  return { records, rejected };
+}
