@@ -1,0 +1,3 @@
+// Shared result type of every auth-mode checker.
+
+export type AuthOutcome = { readonly ok: true } | { readonly ok: false; readonly reason: string };
