@@ -1,0 +1,132 @@
+// Packs frames into chunks: contiguous position ranges stored as one IDB record each, with a
+// small summary record alongside. Shared by the live recorder and the importers.
+
+import type { ChunkRecord, ChunkSummary, Counts, SessionId, StoredFrame } from './types.ts';
+
+export type FrameDraft = Omit<StoredFrame, 'pos'>;
+
+export interface ChunkLimits {
+  /** Frames per chunk; 100–500 measured 175k–380k frames/s in Chromium. */
+  readonly maxFrames: number;
+  /** Approximate bytes per chunk, so a run of huge frames does not build a huge record. */
+  readonly maxBytes: number;
+}
+
+export const DEFAULT_CHUNK_LIMITS: ChunkLimits = { maxFrames: 256, maxBytes: 512 * 1024 };
+
+/** Overhead per stored frame besides its text (keys, numbers, structured-clone framing). */
+const FRAME_OVERHEAD = 96;
+/** Overhead of one chunk + summary record pair. */
+export const CHUNK_OVERHEAD = 256;
+
+/** Rough bytes a frame occupies on disk; used for chunk limits and the retention budget. */
+export function frameCost(frame: FrameDraft): number {
+  return FRAME_OVERHEAD + (frame.text?.length ?? 0) + (frame.binary?.preview.length ?? 0);
+}
+
+export function isChunkFull(frames: readonly StoredFrame[], limits: ChunkLimits): boolean {
+  if (frames.length >= limits.maxFrames) return true;
+  let bytes = 0;
+  for (const f of frames) bytes += frameCost(f);
+  return bytes >= limits.maxBytes;
+}
+
+export class ChunkBuilder {
+  private tail: StoredFrame[];
+  private tailNo: number;
+  private tailFirstPos: number;
+  private tailBytes = 0;
+  private tailDirty = false;
+  private sealed: ChunkRecord[] = [];
+  nextPos: number;
+
+  constructor(
+    private readonly sessionId: SessionId,
+    private readonly limits: ChunkLimits,
+    start: { readonly chunkNo: number; readonly firstPos: number; readonly frames?: readonly StoredFrame[] },
+  ) {
+    this.tail = [...(start.frames ?? [])];
+    this.tailNo = start.chunkNo;
+    this.tailFirstPos = start.firstPos;
+    this.nextPos = start.firstPos + this.tail.length;
+    for (const f of this.tail) this.tailBytes += frameCost(f);
+  }
+
+  /** Chunks that exist once everything drained so far is written. */
+  get chunkCount(): number {
+    return this.tail.length > 0 ? this.tailNo + 1 : this.tailNo;
+  }
+
+  push(draft: FrameDraft): StoredFrame {
+    const frame: StoredFrame = { pos: this.nextPos++, ...draft };
+    this.tail.push(frame);
+    this.tailBytes += frameCost(frame);
+    this.tailDirty = true;
+    if (this.tail.length >= this.limits.maxFrames || this.tailBytes >= this.limits.maxBytes) this.seal();
+    return frame;
+  }
+
+  /**
+   * Chunks to write since the last drain: every chunk sealed meanwhile plus the open tail
+   * (partial), so a committed batch never lives only in memory.
+   */
+  drain(): ChunkRecord[] {
+    const out = this.sealed;
+    this.sealed = [];
+    if (this.tailDirty && this.tail.length > 0) {
+      out.push({ sessionId: this.sessionId, chunkNo: this.tailNo, firstPos: this.tailFirstPos, frames: [...this.tail] });
+    }
+    this.tailDirty = false;
+    return out;
+  }
+
+  private seal(): void {
+    this.sealed.push({ sessionId: this.sessionId, chunkNo: this.tailNo, firstPos: this.tailFirstPos, frames: this.tail });
+    this.tail = [];
+    this.tailNo++;
+    this.tailFirstPos = this.nextPos;
+    this.tailBytes = 0;
+    this.tailDirty = false;
+  }
+}
+
+function bump(counts: Record<string, number>, key: string | undefined): void {
+  if (key === undefined) return;
+  counts[key] = (counts[key] ?? 0) + 1;
+}
+
+export function summarize(chunk: ChunkRecord): ChunkSummary {
+  // Null-prototype maps: keys come from captured traffic (`__proto__` is a legal channel id).
+  const channels: Record<string, number> = Object.create(null) as Record<string, number>;
+  const types: Record<string, number> = Object.create(null) as Record<string, number>;
+  const conns: Record<string, number> = Object.create(null) as Record<string, number>;
+  const ids: Record<string, number> = Object.create(null) as Record<string, number>;
+  const dirs: Record<string, number> = Object.create(null) as Record<string, number>;
+  let bytes = 0;
+  let tMin = Infinity;
+  let tMax = -Infinity;
+  for (const f of chunk.frames) {
+    bump(channels, f.channel);
+    bump(types, f.type);
+    bump(conns, f.conn);
+    bump(ids, f.id);
+    bump(dirs, f.dir);
+    bytes += f.size;
+    if (f.t < tMin) tMin = f.t;
+    if (f.t > tMax) tMax = f.t;
+  }
+  return {
+    sessionId: chunk.sessionId,
+    chunkNo: chunk.chunkNo,
+    firstPos: chunk.firstPos,
+    count: chunk.frames.length,
+    bytes,
+    tMin,
+    tMax,
+    channels: channels as Counts,
+    types: types as Counts,
+    conns: conns as Counts,
+    ids: ids as Counts,
+    dirs: dirs as Counts,
+  };
+}

@@ -1,0 +1,275 @@
+// Turns capture records into stored frames and keeps the connection records up to date
+// (counts, lifecycle, subscription id → channel map used to label `data` frames).
+
+import type { CaptureRecord, HttpPublish, Payload, TruncatedText } from '../capture/records.ts';
+import { authModeFromHeaders, authModeFromProtocols } from './auth-mode.ts';
+import type { FrameDraft } from './chunk-builder.ts';
+import {
+  FrameFlag,
+  type Classify,
+  type ConnectionRecord,
+  type FrameExtra,
+  type SessionId,
+} from './types.ts';
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+type MutableConnection = Mutable<ConnectionRecord> & { subscriptions: Record<string, string> };
+
+/** The connection an HTTP publish belongs to: one per endpoint (query string dropped). */
+export function httpConnId(url: string): string {
+  const q = url.search(/[?#]/);
+  return 'http ' + (q < 0 ? url : url.slice(0, q));
+}
+
+export function utf8Length(s: string): number {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x80) n += 1;
+    else if (c < 0x800) n += 2;
+    else if (c >= 0xd800 && c <= 0xdbff) {
+      n += 4;
+      i++;
+    } else n += 3;
+  }
+  return n;
+}
+
+export class ConnectionTable {
+  private readonly byId = new Map<string, MutableConnection>();
+  private readonly dirty = new Set<string>();
+
+  constructor(
+    private readonly sessionId: SessionId,
+    initial: readonly ConnectionRecord[] = [],
+  ) {
+    for (const c of initial) this.byId.set(c.connId, { ...c, subscriptions: { ...c.subscriptions } });
+  }
+
+  all(): ConnectionRecord[] {
+    return [...this.byId.values()];
+  }
+
+  /** Connections changed since the last call. */
+  takeDirty(): ConnectionRecord[] {
+    const out: ConnectionRecord[] = [];
+    for (const id of this.dirty) {
+      const c = this.byId.get(id);
+      if (c) out.push({ ...c, subscriptions: { ...c.subscriptions } });
+    }
+    this.dirty.clear();
+    return out;
+  }
+
+  touch(connId: string, kind: ConnectionRecord['kind'], url: string): MutableConnection {
+    let c = this.byId.get(connId);
+    if (!c) {
+      // A socket whose creation was not captured (ring buffer overflow) still gets a record.
+      // The hook forwards only detected AppSync sockets unless told otherwise.
+      c = {
+        sessionId: this.sessionId,
+        connId,
+        kind,
+        url,
+        appsync: true,
+        protocolsOffered: [],
+        errors: 0,
+        sent: 0,
+        received: 0,
+        bytesSent: 0,
+        bytesReceived: 0,
+        lost: 0,
+        subscriptions: Object.create(null) as Record<string, string>,
+      };
+      this.byId.set(connId, c);
+    }
+    this.dirty.add(connId);
+    return c;
+  }
+}
+
+interface PayloadParts {
+  text?: string;
+  binary?: { size: number; preview: string };
+  flags: number;
+  length?: number;
+}
+
+function payloadParts(data: Payload | TruncatedText | string): PayloadParts {
+  if (typeof data === 'string') return { text: data, flags: 0 };
+  if ('truncated' in data) return { text: data.text, flags: FrameFlag.truncated, length: data.length };
+  return { binary: { size: data.size, preview: data.preview }, flags: FrameFlag.binary };
+}
+
+function withDefined(extra: Mutable<FrameExtra>): FrameExtra | undefined {
+  for (const k of Object.keys(extra) as (keyof FrameExtra)[]) if (extra[k] === undefined) delete extra[k];
+  return Object.keys(extra).length > 0 ? extra : undefined;
+}
+
+function classified(
+  classify: Classify,
+  appsync: boolean,
+  text: string | undefined,
+): { type?: string; id?: string; channel?: string } {
+  if (!appsync || text === undefined) return {};
+  try {
+    return classify(text);
+  } catch {
+    // A classifier bug must not lose the frame; it is stored unclassified.
+    return {};
+  }
+}
+
+function draft(base: FrameDraft, labels: { type?: string; id?: string; channel?: string }): FrameDraft {
+  const out: Mutable<FrameDraft> = { ...base };
+  if (labels.type !== undefined) out.type = labels.type;
+  if (labels.id !== undefined) out.id = labels.id;
+  if (labels.channel !== undefined) out.channel = labels.channel;
+  return out;
+}
+
+/**
+ * Frames for one record. `stored` is the record as it will be stored (redacted unless the
+ * session keeps secrets); `raw` is the original, read only for the auth mode.
+ */
+export function buildFrames(
+  stored: CaptureRecord,
+  raw: CaptureRecord,
+  conns: ConnectionTable,
+  classify: Classify,
+  gap: number,
+): FrameDraft[] {
+  const key = { sock: stored.socketId as string, seq: stored.seq, flags: gap > 0 ? FrameFlag.afterGap : 0 };
+  if (stored.kind === 'http') return httpFrames(stored, raw as HttpPublish, conns, classify, gap, key);
+  const c = conns.touch(stored.socketId, 'websocket', stored.kind === 'ws-create' ? stored.url : '');
+  c.lost += gap;
+  const base = { ...key, t: stored.t, conn: c.connId, size: 0 };
+  switch (stored.kind) {
+    case 'ws-create': {
+      c.url = stored.url;
+      c.appsync = stored.appsync;
+      c.frameUrl = stored.frameUrl;
+      c.protocolsOffered = [...stored.protocols];
+      c.authMode = raw.kind === 'ws-create' ? authModeFromProtocols(raw.protocols) : undefined;
+      c.createdAt = stored.t;
+      return [{ ...base, dir: 'connecting' }];
+    }
+    case 'ws-open':
+      c.protocol = stored.protocol;
+      c.extensions = stored.extensions;
+      c.openedAt = stored.t;
+      return [{ ...base, dir: 'open' }];
+    case 'ws-error':
+      c.errors++;
+      return [{ ...base, dir: 'error' }];
+    case 'ws-close': {
+      c.closedAt = stored.t;
+      c.closeCode = stored.code;
+      c.closeReason = stored.reason;
+      const flags = key.flags | (stored.wasClean ? 0 : FrameFlag.failed);
+      const extra = { code: stored.code, reason: stored.reason, wasClean: stored.wasClean };
+      return [{ ...base, flags, dir: 'close', extra }];
+    }
+    case 'ws-send':
+    case 'ws-receive': {
+      const p = payloadParts(stored.data);
+      const send = stored.kind === 'ws-send';
+      if (send) {
+        c.sent++;
+        c.bytesSent += stored.size;
+      } else {
+        c.received++;
+        c.bytesReceived += stored.size;
+      }
+      const labels = { ...classified(classify, c.appsync, p.text) };
+      if (labels.id !== undefined) {
+        if (labels.type === 'subscribe' && labels.channel !== undefined) c.subscriptions[labels.id] = labels.channel;
+        else if (labels.channel === undefined) {
+          const channel = c.subscriptions[labels.id];
+          if (channel !== undefined) labels.channel = channel;
+        }
+      }
+      const extra = withDefined({ length: p.length });
+      return [
+        draft(
+          {
+            ...base,
+            dir: send ? 'send' : 'receive',
+            size: stored.size,
+            flags: key.flags | p.flags,
+            ...(p.text !== undefined ? { text: p.text } : {}),
+            ...(p.binary ? { binary: p.binary } : {}),
+            ...(extra ? { extra } : {}),
+          },
+          labels,
+        ),
+      ];
+    }
+  }
+}
+
+function httpFrames(
+  rec: HttpPublish,
+  raw: HttpPublish,
+  conns: ConnectionTable,
+  classify: Classify,
+  gap: number,
+  key: { sock: string; seq: number; flags: number },
+): FrameDraft[] {
+  const c = conns.touch(httpConnId(rec.url), 'http', rec.url);
+  c.lost += gap;
+  c.frameUrl ??= rec.frameUrl;
+  c.createdAt ??= rec.startedAt;
+  c.authMode = authModeFromHeaders(raw.requestHeaders) ?? c.authMode;
+  const req = payloadParts(rec.requestBody);
+  const res = payloadParts(rec.responseBody);
+  const reqSize = utf8Length(req.text ?? '');
+  const resSize = utf8Length(res.text ?? '');
+  c.sent++;
+  c.bytesSent += reqSize;
+  if (rec.status !== 0) {
+    c.received++;
+    c.bytesReceived += resSize;
+  } else c.errors++;
+  const reqLabels = classified(classify, true, req.text);
+  const resLabels = classified(classify, true, res.text);
+  const failed = rec.status === 0 || rec.status >= 400 ? FrameFlag.failed : 0;
+  const reqExtra = withDefined({
+    method: rec.method,
+    url: rec.url,
+    headers: { ...rec.requestHeaders },
+    via: rec.via,
+    length: req.length,
+  });
+  const resExtra = withDefined({ status: rec.status, duration: rec.duration, error: rec.error, length: res.length });
+  const request: FrameDraft = {
+    ...key,
+    t: rec.startedAt,
+    conn: c.connId,
+    dir: 'http-request',
+    size: reqSize,
+    flags: key.flags | req.flags,
+    ...(req.text !== undefined ? { text: req.text } : {}),
+    ...(reqExtra ? { extra: reqExtra } : {}),
+  };
+  const response: FrameDraft = {
+    ...key,
+    t: rec.startedAt + rec.duration,
+    conn: c.connId,
+    dir: 'http-response',
+    size: resSize,
+    flags: (key.flags & ~FrameFlag.afterGap) | res.flags | failed,
+    ...(res.text !== undefined ? { text: res.text } : {}),
+    ...(resExtra ? { extra: resExtra } : {}),
+  };
+  // The response answers the request: it carries the request's channel and id when the
+  // response body itself names none, so a channel filter finds both halves.
+  return [
+    draft(request, reqLabels),
+    draft(response, {
+      type: resLabels.type,
+      id: resLabels.id ?? reqLabels.id,
+      channel: resLabels.channel ?? reqLabels.channel,
+    }),
+  ];
+}

@@ -1,0 +1,211 @@
+// Reading frames back: pages by position, streaming filtered scans (cancellable, with
+// progress), and per-session counts from the chunk summaries.
+//
+// A scan reads summaries first and loads only the chunks whose summary can match. Each
+// window of chunks is read in its own short transaction and fully awaited before results
+// are handed out, so a slow consumer never holds a transaction open.
+
+import { compileFilter, type FrameFilter } from './frame-filter.ts';
+import type { SessionsDb } from './schema.ts';
+import { SessionNotFoundError } from './session-ops.ts';
+import type { ChunkRecord, ChunkSummary, Counts, MatchChannel, SessionId, StoredFrame } from './types.ts';
+
+export interface ScanProgress {
+  readonly chunksScanned: number;
+  readonly chunksTotal: number;
+  readonly framesScanned: number;
+  readonly matches: number;
+}
+
+export interface ScanOptions {
+  /** Forward: frames at or after this position; reverse: at or before it. */
+  readonly startPos?: number;
+  /** Newest first. */
+  readonly reverse?: boolean;
+  /** Stop after this many matches. */
+  readonly limit?: number;
+  /** Frames per yielded batch (default 100). */
+  readonly batchSize?: number;
+  readonly signal?: AbortSignal;
+  readonly onProgress?: (progress: ScanProgress) => void;
+  readonly matchChannel?: MatchChannel;
+}
+
+export interface FrameBatch {
+  readonly frames: StoredFrame[];
+  readonly progress: ScanProgress;
+}
+
+const FIRST_WINDOW = 2;
+const MAX_WINDOW = 64;
+
+function abortError(signal: AbortSignal): unknown {
+  return signal.reason ?? new DOMException('The scan was cancelled.', 'AbortError');
+}
+
+/** The number of the chunk holding `pos` (via the summaries' byFirstPos index). */
+async function chunkAt(db: SessionsDb, sessionId: SessionId, pos: number): Promise<number | undefined> {
+  const range = IDBKeyRange.bound([sessionId, -Infinity], [sessionId, pos]);
+  const cursor = await db.transaction('summaries').store.index('byFirstPos').openCursor(range, 'prev');
+  return cursor?.value.chunkNo;
+}
+
+async function readWindow(
+  db: SessionsDb,
+  sessionId: SessionId,
+  lo: number,
+  hi: number,
+  wanted: (s: ChunkSummary) => boolean,
+): Promise<ChunkRecord[]> {
+  const tx = db.transaction(['summaries', 'chunks']);
+  const summaries = await tx.objectStore('summaries').getAll(IDBKeyRange.bound([sessionId, lo], [sessionId, hi]));
+  const chunkStore = tx.objectStore('chunks');
+  const chunks = await Promise.all(summaries.filter(wanted).map((s) => chunkStore.get([sessionId, s.chunkNo])));
+  return chunks.filter((c): c is ChunkRecord => c !== undefined);
+}
+
+export async function* scanFrames(
+  db: SessionsDb,
+  sessionId: SessionId,
+  filter: FrameFilter = {},
+  options: ScanOptions = {},
+): AsyncGenerator<FrameBatch, void, undefined> {
+  const { signal, reverse = false } = options;
+  const compiled = compileFilter(filter, options.matchChannel);
+  const limit = options.limit ?? Infinity;
+  const batchSize = Math.max(1, options.batchSize ?? 100);
+  const session = await db.get('sessions', sessionId);
+  if (!session) throw new SessionNotFoundError(sessionId);
+  const count = session.chunkCount;
+  const startPos = options.startPos;
+  let first = reverse ? count - 1 : 0;
+  if (startPos !== undefined) first = (await chunkAt(db, sessionId, startPos)) ?? (reverse ? -1 : 0);
+  const total = reverse ? first + 1 : Math.max(0, count - first);
+  let scanned = 0;
+  let framesScanned = 0;
+  let matches = 0;
+  let pending: StoredFrame[] = [];
+  const progress = (): ScanProgress => ({ chunksScanned: scanned, chunksTotal: total, framesScanned, matches });
+  const inRange = (pos: number): boolean =>
+    startPos === undefined || (reverse ? pos <= startPos : pos >= startPos);
+
+  let window = FIRST_WINDOW;
+  let next = first;
+  while (scanned < total && matches < limit) {
+    if (signal?.aborted) throw abortError(signal);
+    const lo = reverse ? Math.max(0, next - window + 1) : next;
+    const hi = reverse ? next : Math.min(count - 1, next + window - 1);
+    const chunks = await readWindow(db, sessionId, lo, hi, (s) => compiled.chunkMayMatch(s));
+    if (reverse) chunks.reverse();
+    for (const chunk of chunks) {
+      const frames = chunk.frames;
+      const n = frames.length;
+      for (let i = 0; i < n && matches < limit; i++) {
+        const f = frames[reverse ? n - 1 - i : i] as StoredFrame;
+        framesScanned++;
+        if (inRange(f.pos) && compiled.matches(f)) {
+          pending.push(f);
+          matches++;
+        }
+      }
+      if (matches >= limit) break;
+    }
+    scanned += hi - lo + 1;
+    next = reverse ? lo - 1 : hi + 1;
+    window = Math.min(MAX_WINDOW, window * 2);
+    options.onProgress?.(progress());
+    while (pending.length >= batchSize) {
+      if (signal?.aborted) throw abortError(signal);
+      yield { frames: pending.splice(0, batchSize), progress: progress() };
+    }
+  }
+  if (pending.length > 0) {
+    if (signal?.aborted) throw abortError(signal);
+    yield { frames: pending, progress: progress() };
+  }
+}
+
+export interface FramePage {
+  readonly frames: StoredFrame[];
+  /** Where the next page starts (pass as startPos), or undefined at the end. */
+  readonly nextPos?: number;
+  readonly progress: ScanProgress;
+}
+
+/** Collects up to `limit` (default 100) matching frames: one page of a filtered view. */
+export async function findFrames(
+  db: SessionsDb,
+  sessionId: SessionId,
+  filter: FrameFilter = {},
+  options: ScanOptions = {},
+): Promise<FramePage> {
+  const limit = options.limit ?? 100;
+  const frames: StoredFrame[] = [];
+  let progress: ScanProgress = { chunksScanned: 0, chunksTotal: 0, framesScanned: 0, matches: 0 };
+  // One extra match tells whether another page exists.
+  for await (const batch of scanFrames(db, sessionId, filter, { ...options, limit: limit + 1 })) {
+    frames.push(...batch.frames);
+    progress = batch.progress;
+  }
+  const extra = frames.length > limit ? frames.splice(limit) : [];
+  const nextPos = extra[0]?.pos;
+  return { frames, ...(nextPos !== undefined ? { nextPos } : {}), progress };
+}
+
+/** Frames [offset, offset + limit) by position: the unfiltered table's page. */
+export async function readFramePage(
+  db: SessionsDb,
+  sessionId: SessionId,
+  page: { readonly offset: number; readonly limit: number },
+): Promise<StoredFrame[]> {
+  const start = await chunkAt(db, sessionId, page.offset);
+  if (start === undefined || page.limit <= 0) return [];
+  const end = page.offset + page.limit;
+  const store = db.transaction('chunks').store;
+  const out: StoredFrame[] = [];
+  for (let no = start; out.length < page.limit; no++) {
+    const chunk = await store.get([sessionId, no]);
+    if (!chunk) break;
+    for (const f of chunk.frames) if (f.pos >= page.offset && f.pos < end) out.push(f);
+  }
+  return out;
+}
+
+/** Frames with t in [from, to], in position order (capture order, nearly time order). */
+export function readFramesByTime(
+  db: SessionsDb,
+  sessionId: SessionId,
+  range: { readonly from: number; readonly to?: number; readonly limit?: number; readonly startPos?: number },
+): Promise<FramePage> {
+  const filter: FrameFilter = { fromTime: range.from, ...(range.to !== undefined ? { toTime: range.to } : {}) };
+  return findFrames(db, sessionId, filter, {
+    limit: range.limit ?? 100,
+    ...(range.startPos !== undefined ? { startPos: range.startPos } : {}),
+  });
+}
+
+export interface SessionCounts {
+  readonly channels: Counts;
+  readonly types: Counts;
+  readonly directions: Counts;
+  readonly connections: Counts;
+}
+
+/** Frame counts per channel, type, direction and connection, summed from chunk summaries. */
+export async function sessionCounts(db: SessionsDb, sessionId: SessionId): Promise<SessionCounts> {
+  const summaries = await db.getAll('summaries', IDBKeyRange.bound([sessionId, -Infinity], [sessionId, Infinity]));
+  const add = (into: Record<string, number>, from: Counts): void => {
+    for (const [k, v] of Object.entries(from)) into[k] = (into[k] ?? 0) + v;
+  };
+  const channels: Record<string, number> = Object.create(null) as Record<string, number>;
+  const types: Record<string, number> = Object.create(null) as Record<string, number>;
+  const directions: Record<string, number> = Object.create(null) as Record<string, number>;
+  const connections: Record<string, number> = Object.create(null) as Record<string, number>;
+  for (const s of summaries) {
+    add(channels, s.channels);
+    add(types, s.types);
+    add(directions, s.dirs);
+    add(connections, s.conns);
+  }
+  return { channels, types, directions, connections };
+}

@@ -1,0 +1,135 @@
+// IndexedDB schema of the sessions database and its migrations.
+//
+// Layout (v1), chosen from measurements in real Chromium (one record per frame appends
+// only 7–10.5k frames/s; chunks of 100–500 frames append 175–380k frames/s):
+//   sessions   key id                      one small record per session, with all totals
+//   connections key [sessionId, connId]    one per socket / HTTP endpoint
+//   chunks     key [sessionId, chunkNo]    a contiguous run of frames (positions firstPos…)
+//   summaries  key [sessionId, chunkNo]    per-chunk counts of channels, types, … so scans
+//              index byFirstPos            can skip chunks; byFirstPos finds a position
+//   marks      key [sessionId, socketId]   per-socket high-water seq, for de-duplication
+//   meta       key key                     settings (storage budget)
+//
+// Migrations: MIGRATIONS[n] upgrades a database from version n to n + 1, inside the
+// versionchange transaction. To add v2, append one function; never edit an earlier one,
+// because databases out there were created by it.
+
+import { wrap, type DBSchema, type IDBPDatabase, type IDBPTransaction, type StoreNames } from 'idb';
+import type {
+  ChunkRecord,
+  ChunkSummary,
+  ConnectionRecord,
+  MarkRecord,
+  MetaRecord,
+  SessionId,
+  SessionRecord,
+} from './types.ts';
+
+export interface SessionsSchema extends DBSchema {
+  sessions: { key: string; value: SessionRecord };
+  connections: { key: [string, string]; value: ConnectionRecord };
+  chunks: { key: [string, number]; value: ChunkRecord };
+  summaries: {
+    key: [string, number];
+    value: ChunkSummary;
+    indexes: { byFirstPos: [string, number] };
+  };
+  marks: { key: [string, string]; value: MarkRecord };
+  meta: { key: string; value: MetaRecord };
+}
+
+export type SessionsDb = IDBPDatabase<SessionsSchema>;
+export type StoreName = StoreNames<SessionsSchema>;
+// The schema type is loosened here: a migration may touch stores a later version removed.
+export type UpgradeTx = IDBPTransaction<SessionsSchema, StoreName[], 'versionchange'>;
+/**
+ * Upgrades by one version. A migration that moves data may be async, but must await only
+ * requests of `tx` (any other await lets the versionchange transaction commit early).
+ */
+export type Migration = (db: SessionsDb, tx: UpgradeTx) => void | Promise<void>;
+
+export const DEFAULT_DB_NAME = 'appsync-events-devtools-sessions';
+
+/** Stores holding per-session data (everything keyed by a session id). */
+export const SESSION_DATA_STORES = ['connections', 'chunks', 'summaries', 'marks'] as const;
+
+function createV1(db: SessionsDb): void {
+  db.createObjectStore('sessions', { keyPath: 'id' });
+  db.createObjectStore('connections', { keyPath: ['sessionId', 'connId'] });
+  db.createObjectStore('chunks', { keyPath: ['sessionId', 'chunkNo'] });
+  const summaries = db.createObjectStore('summaries', { keyPath: ['sessionId', 'chunkNo'] });
+  summaries.createIndex('byFirstPos', ['sessionId', 'firstPos'], { unique: true });
+  db.createObjectStore('marks', { keyPath: ['sessionId', 'socketId'] });
+  db.createObjectStore('meta', { keyPath: 'key' });
+}
+
+export const MIGRATIONS: readonly Migration[] = [createV1];
+export const SCHEMA_VERSION = MIGRATIONS.length;
+
+export interface OpenOptions {
+  /** Defaults to the global `indexedDB`; tests pass a fresh fake factory. */
+  readonly factory?: IDBFactory;
+  readonly name?: string;
+  /** For tests of the migration path: the list to run (its length is the version). */
+  readonly migrations?: readonly Migration[];
+  /**
+   * Another context wants to upgrade the schema. We close our connection so that it can
+   * (a blocked upgrade would otherwise hang every tab); the callback lets the owner reopen.
+   */
+  readonly onVersionChange?: () => void;
+}
+
+export class SchemaError extends Error {
+  override readonly name = 'SchemaError';
+}
+
+export async function openSessionsDb(options: OpenOptions = {}): Promise<SessionsDb> {
+  const migrations = options.migrations ?? MIGRATIONS;
+  const version = migrations.length;
+  // Not idb's openDB: it always uses the global factory, and tests need a fresh one each.
+  const factory = options.factory ?? globalThis.indexedDB;
+  if (!factory) throw new SchemaError('IndexedDB is not available in this context');
+  const request = factory.open(options.name ?? DEFAULT_DB_NAME, version);
+  request.addEventListener('upgradeneeded', (event) => {
+    const db = wrap(request.result) as unknown as SessionsDb;
+    const tx = wrap(request.transaction as IDBTransaction) as unknown as UpgradeTx;
+    // An aborted upgrade is reported by the open request; this copy of it is not needed.
+    tx.done.catch(() => undefined);
+    // Synchronous migrations run right here; once one is async, the rest chain after it.
+    let pending: Promise<void> | undefined;
+    for (let v = event.oldVersion; v < version; v++) {
+      const migrate = migrations[v];
+      if (!migrate) continue;
+      if (pending) pending = pending.then(() => migrate(db, tx));
+      else pending = migrate(db, tx) ?? undefined;
+    }
+    pending?.catch(() => {
+      try {
+        tx.abort(); // a failed migration leaves the database at its old version
+      } catch {
+        // Already aborted.
+      }
+    });
+  });
+  let db: SessionsDb;
+  try {
+    db = (await wrap(request)) as unknown as SessionsDb;
+  } catch (e) {
+    if (e instanceof DOMException && e.name === 'VersionError') {
+      throw new SchemaError(
+        `The sessions database was created by a newer version of the extension (this one reads version ${version}).`,
+      );
+    }
+    throw e;
+  }
+  db.addEventListener('versionchange', () => {
+    db.close();
+    options.onVersionChange?.();
+  });
+  return db;
+}
+
+/** Every key range that covers one session's records in a [sessionId, …] keyed store. */
+export function sessionRange(sessionId: SessionId | string): IDBKeyRange {
+  return IDBKeyRange.bound([sessionId], [sessionId, []]);
+}

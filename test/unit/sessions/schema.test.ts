@@ -1,0 +1,97 @@
+import { describe, expect, it } from 'vitest';
+import { IDBFactory } from 'fake-indexeddb';
+import { freshDb, classify, redact, SocketScript, conversation } from './helpers.ts';
+import { MIGRATIONS, SCHEMA_VERSION, SchemaError, openSessionsDb, type Migration } from '../../../src/sessions/schema.ts';
+import { createSession, getSession } from '../../../src/sessions/session-ops.ts';
+import { createRecorder } from '../../../src/sessions/recorder.ts';
+import { readFramePage } from '../../../src/sessions/queries.ts';
+
+/** A stand-in for a future v2: adds an index and rewrites every session record. */
+const v2: Migration = async (_db, tx) => {
+  const store = tx.objectStore('sessions');
+  store.createIndex('byStartedAt' as never, 'startedAt');
+  let cursor = await store.openCursor();
+  while (cursor) {
+    await cursor.update({ ...cursor.value, name: cursor.value.name + ' (v2)' });
+    cursor = await cursor.continue();
+  }
+};
+
+async function seedV1(factory: IDBFactory): Promise<string> {
+  const db = await openSessionsDb({ factory, migrations: MIGRATIONS.slice(0, 1) });
+  const session = await createSession(db, { name: 'old' });
+  const rec = await createRecorder(db, { sessionId: session.id, classify, redact });
+  await rec.append(conversation(new SocketScript('p:1'), '/default/a', 's1', 10));
+  db.close();
+  return session.id;
+}
+
+describe('schema', () => {
+  it('creates every store at the current version', async () => {
+    const db = await freshDb();
+    expect(db.version).toBe(SCHEMA_VERSION);
+    expect([...db.objectStoreNames].sort()).toEqual(['chunks', 'connections', 'marks', 'meta', 'sessions', 'summaries']);
+    const tx = db.transaction('summaries');
+    expect([...tx.store.indexNames]).toEqual(['byFirstPos']);
+    db.close();
+  });
+
+  it('opens a v1 database written by the v1 code with its data intact', async () => {
+    const factory = new IDBFactory();
+    const id = await seedV1(factory);
+    const db = await openSessionsDb({ factory });
+    const s = await getSession(db, id as never);
+    expect(s?.name).toBe('old');
+    expect(s?.frameCount).toBe(14);
+    expect((await readFramePage(db, id as never, { offset: 0, limit: 100 })).length).toBe(14);
+    db.close();
+  });
+
+  it('runs a later migration over a v1 database, and every migration on a new one', async () => {
+    const factory = new IDBFactory();
+    const id = await seedV1(factory);
+    const db = await openSessionsDb({ factory, migrations: [...MIGRATIONS, v2] });
+    expect(db.version).toBe(2);
+    expect((await getSession(db, id as never))?.name).toBe('old (v2)');
+    expect([...db.transaction('sessions').store.indexNames]).toContain('byStartedAt');
+    // Frames written by v1 still read.
+    expect((await readFramePage(db, id as never, { offset: 10, limit: 100 })).map((f) => f.pos)).toEqual([10, 11, 12, 13]);
+    db.close();
+
+    const fresh = await openSessionsDb({ factory: new IDBFactory(), migrations: [...MIGRATIONS, v2] });
+    expect(fresh.version).toBe(2);
+    expect([...fresh.objectStoreNames]).toContain('chunks');
+    fresh.close();
+  });
+
+  it('a failing migration leaves the database at its old version', async () => {
+    const factory = new IDBFactory();
+    const id = await seedV1(factory);
+    const broken: Migration = async (_db, tx) => {
+      await tx.objectStore('sessions').get('x');
+      throw new Error('bad migration');
+    };
+    await expect(openSessionsDb({ factory, migrations: [...MIGRATIONS, broken] })).rejects.toThrow();
+    const db = await openSessionsDb({ factory });
+    expect(db.version).toBe(1);
+    expect((await getSession(db, id as never))?.frameCount).toBe(14);
+    db.close();
+  });
+
+  it('refuses a database from a newer version with a clear error', async () => {
+    const factory = new IDBFactory();
+    (await openSessionsDb({ factory, migrations: [...MIGRATIONS, () => undefined] })).close();
+    await expect(openSessionsDb({ factory })).rejects.toBeInstanceOf(SchemaError);
+    await expect(openSessionsDb({ factory })).rejects.toThrow(/newer version/);
+  });
+
+  it('closes its connection when another context upgrades, instead of blocking it', async () => {
+    const factory = new IDBFactory();
+    let told = 0;
+    await openSessionsDb({ factory, onVersionChange: () => told++ });
+    const upgraded = await openSessionsDb({ factory, migrations: [...MIGRATIONS, () => undefined] });
+    expect(upgraded.version).toBe(2);
+    expect(told).toBe(1);
+    upgraded.close();
+  });
+});
