@@ -60,6 +60,8 @@ export interface FrameReceived extends Base {
   readonly kind: 'ws-receive';
   readonly data: Payload | TruncatedText;
   readonly size: number;
+  /** Delivered to the app by the extension (DevTools inject), not received from the server. */
+  readonly injected?: true;
 }
 export interface SocketErrored extends Base {
   readonly kind: 'ws-error';

@@ -1,0 +1,391 @@
+// The WebSocket tap: replaces the page's `WebSocket` with a look-alike that records what
+// AppSync Events sockets (or every socket, on request) do, and lets the extension inject
+// incoming messages and send as the app would.
+//
+// How it stays invisible:
+//   - `WebSocket` becomes a Proxy of the native constructor with only a `construct` trap.
+//     Every other operation (statics, `length`, `name`, `prototype`, own keys, descriptors,
+//     calling without `new`) reaches the native itself, so results and error messages are
+//     the engine's. `Reflect.construct(native, args, newTarget)` keeps subclassing and
+//     `new.target` intact. The prototype's `constructor` is pointed at the Proxy (same
+//     attributes), so `ws.constructor === WebSocket` holds.
+//   - Only `WebSocket.prototype.send` is wrapped (a method, so no `prototype` and not
+//     constructible, like the native); `onmessage`, `addEventListener`, getters stay native.
+//   - Observation is one native listener per event type, added inside the constructor,
+//     before any app code can hold the socket: the app's listeners and handler keep their
+//     own relative order and see the same events.
+//   - `Function.prototype.toString` reports the natives' own strings (see native.ts).
+//
+// Hot path (each received frame): one closure call, one saved-getter read, one object
+// literal and `emit`. No parsing, no payload concatenation, no per-frame allocation
+// besides the record.
+
+import type {
+  BinaryPayload,
+  CaptureRecord,
+  FrameReceived,
+  FrameSent,
+  Payload,
+  SocketId,
+  TruncatedText,
+} from './records.ts';
+import {
+  ArrayIsArray,
+  ReflectApply,
+  ReflectConstruct,
+  SafeMap,
+  SafeWeakMap,
+  StringSlice,
+  bufferBytes,
+  defineData,
+  disguise,
+  disguisedProxy,
+  getterOf,
+  methodOf,
+  previewOf,
+  replaceValue,
+  uncurryThis,
+  weakRef,
+  windowNatives,
+} from './native.ts';
+
+export interface SocketTapOptions {
+  /** Prefix of socket ids for this page load and frame. */
+  readonly nonce: string;
+  /** Whether a socket is an AppSync Events socket (URL and offered subprotocols). */
+  readonly isAppSync: (url: string, protocols: readonly string[]) => boolean;
+  /** Read once per socket, at creation: capture every socket, not only AppSync ones. */
+  readonly captureAll: () => boolean;
+  /** Texts longer than this (UTF-16 units) are kept as TruncatedText. */
+  readonly maxTextLength: number;
+  /** Bytes of a binary frame kept (as base64) in BinaryPayload.preview. */
+  readonly previewBytes: number;
+  readonly now: () => number;
+}
+
+/**
+ * Where records go. `approxBytes` is a cheap size estimate (kept text or preview length
+ * plus a fixed overhead) for the outbox's byte bounds; it is never computed by serialising.
+ */
+export type Emit = (r: CaptureRecord, approxBytes: number) => void;
+
+/** Fixed part of a record's estimated size (ids, kind, numbers). */
+export const RECORD_OVERHEAD = 96;
+
+export interface SocketControl {
+  /** Deliver `data` to the app as an incoming message on that socket. */
+  inject(socketId: string, data: string): boolean;
+  /** Send `data` on that socket as the app would (recorded as ws-send). */
+  send(socketId: string, data: string): boolean;
+  /** Ids of tapped sockets that have not closed yet. */
+  list(): string[];
+}
+
+interface SocketState {
+  readonly id: SocketId;
+  seq: number;
+}
+
+const OPEN = 1;
+
+/**
+ * Install the tap on `win` (the page's global). Returns the control used by the relay.
+ * Sizes: text `size` is the UTF-16 length (free to read; the byte length would cost a pass
+ * over every frame); binary `size` is the byte length.
+ */
+export function tapWebSocket(
+  win: typeof globalThis,
+  emit: Emit,
+  opts: SocketTapOptions,
+): SocketControl {
+  const NativeWS = (win as { WebSocket?: typeof WebSocket }).WebSocket;
+  const idle: SocketControl = { inject: () => false, send: () => false, list: () => [] };
+  if (typeof NativeWS !== 'function') return idle;
+  const proto = NativeWS.prototype;
+  const nativeSend = methodOf<WebSocket['send']>(proto, 'send');
+  if (!nativeSend) return idle;
+  const sendNative = uncurryThis(nativeSend);
+
+  const n = windowNatives(win);
+  const { nonce, isAppSync, captureAll, maxTextLength, previewBytes, now } = opts;
+  const wsUrl = getterOf<string>(proto, 'url');
+  const wsReadyState = getterOf<number>(proto, 'readyState');
+  const wsProtocol = getterOf<string>(proto, 'protocol');
+  const wsExtensions = getterOf<string>(proto, 'extensions');
+
+  const states = new SafeWeakMap<WebSocket, SocketState>();
+  const live = new SafeMap<string, () => WebSocket | undefined>();
+  let counter = 0;
+  // The event being dispatched by inject(): its record is written by inject() itself.
+  let injecting: Event | undefined;
+
+  const safeEmit = (r: CaptureRecord, approxBytes = RECORD_OVERHEAD): void => {
+    // A throwing sink must never surface in the page (as an exception from `send` or an
+    // error event from our listener): the page would see it, and could break on it.
+    try {
+      emit(r, approxBytes);
+    } catch {
+      /* dropped: the sink's failure is its own */
+    }
+  };
+
+  const text = (s: string): string | TruncatedText =>
+    s.length > maxTextLength ? { truncated: true, text: StringSlice(s, 0, maxTextLength), length: s.length } : s;
+
+  const binary = (data: unknown): BinaryPayload | undefined => {
+    const region = bufferBytes(data);
+    if (region) return { binary: true, size: region.size, preview: previewOf(region, previewBytes) };
+    if (n.blobSize) {
+      try {
+        // A Blob's bytes can only be read asynchronously; its size is all we take, so the
+        // page is never delayed and records stay in order.
+        return { binary: true, size: n.blobSize(data), preview: '' };
+      } catch {
+        /* not a Blob */
+      }
+    }
+    return undefined;
+  };
+
+  function record(st: SocketState, kind: 'ws-send' | 'ws-receive', data: unknown): void {
+    let payload: Payload | TruncatedText;
+    let size: number;
+    let kept: number;
+    if (typeof data === 'string') {
+      size = data.length;
+      if (size > maxTextLength) {
+        payload = text(data);
+        kept = maxTextLength;
+      } else {
+        payload = data;
+        kept = size;
+      }
+    } else {
+      // The engine only hands over strings or binary; keep something honest otherwise.
+      const b = binary(data) ?? { binary: true, size: 0, preview: '' };
+      payload = b;
+      size = b.size;
+      kept = b.preview.length;
+    }
+    const r: FrameSent | FrameReceived = { socketId: st.id, seq: st.seq++, t: now(), kind, data: payload, size };
+    safeEmit(r, RECORD_OVERHEAD + kept);
+  }
+
+  function attach(ws: WebSocket, protocolsArg: unknown): void {
+    const url = String(wsUrl(ws));
+    const protocols = offeredProtocols(protocolsArg);
+    let appsync = false;
+    try {
+      appsync = isAppSync(url, protocols) === true;
+    } catch {
+      /* a failing predicate means "not recognised" */
+    }
+    let all = false;
+    try {
+      all = captureAll() === true;
+    } catch {
+      /* idem */
+    }
+    if (!appsync && !all) return;
+
+    const st: SocketState = { id: `${nonce}:${counter++}` as SocketId, seq: 0 };
+    states.set(ws, st);
+    live.set(st.id, weakRef(ws));
+    safeEmit({
+      socketId: st.id,
+      seq: st.seq++,
+      t: now(),
+      kind: 'ws-create',
+      url,
+      protocols,
+      frameUrl: n.frameUrl(),
+      appsync,
+    }, RECORD_OVERHEAD + url.length * 2);
+
+    // One closure per socket and event type (never per frame). They run first for every
+    // event because they are registered before the app can reach the socket.
+    n.addEventListener(ws, 'open', () => {
+      try {
+        safeEmit({
+          socketId: st.id,
+          seq: st.seq++,
+          t: now(),
+          kind: 'ws-open',
+          protocol: String(wsProtocol(ws)),
+          extensions: String(wsExtensions(ws)),
+        });
+      } catch {
+        /* never let the page see our failure as an error event */
+      }
+    });
+    n.addEventListener(ws, 'message', (e: MessageEvent) => {
+      if (e === injecting) return;
+      try {
+        record(st, 'ws-receive', n.messageData(e));
+      } catch {
+        /* idem */
+      }
+    });
+    n.addEventListener(ws, 'error', () => {
+      safeEmit({ socketId: st.id, seq: st.seq++, t: now(), kind: 'ws-error' });
+    });
+    n.addEventListener(ws, 'close', (e: CloseEvent) => {
+      try {
+        live.delete(st.id);
+        safeEmit({
+          socketId: st.id,
+          seq: st.seq++,
+          t: now(),
+          kind: 'ws-close',
+          code: Number(n.closeCode(e)),
+          reason: String(n.closeReason(e)),
+          wasClean: n.closeWasClean(e) === true,
+        });
+      } catch {
+        /* idem */
+      }
+    });
+  }
+
+  /**
+   * The offered subprotocols as the native saw them. Read after the native constructor
+   * accepted them (so they are valid), by index rather than by iterator, so a page that
+   * instruments `Array.prototype[Symbol.iterator]` sees no extra iteration. Non-array
+   * iterables and object elements are not converted again (a second `toString` call
+   * would be observable); they are left out.
+   */
+  function offeredProtocols(arg: unknown): string[] {
+    if (arg === undefined) return [];
+    if (typeof arg === 'string') return [arg];
+    const out: string[] = [];
+    if (ArrayIsArray(arg)) {
+      const a = arg as unknown[];
+      for (let i = 0, len = a.length; i < len; i++) {
+        const v = a[i];
+        if (typeof v === 'string') defineData(out, out.length, v);
+        else if (typeof v !== 'object' && typeof v !== 'function' && typeof v !== 'symbol') {
+          defineData(out, out.length, `${v as string}`);
+        }
+      }
+    }
+    return out;
+  }
+
+  // Proxy handler with a null prototype: otherwise a page defining `Object.prototype.get`
+  // would become a trap of our Proxy and see every access to `WebSocket`.
+  const handler = {
+    __proto__: null,
+    construct(target: typeof WebSocket, args: [string, unknown?], newTarget: object): object {
+      // Errors (bad URL, bad protocol, missing argument) are the native's, unchanged.
+      const ws = ReflectConstruct(target, args, newTarget as typeof WebSocket) as WebSocket;
+      try {
+        attach(ws, args[1]);
+      } catch {
+        /* the app gets its socket whatever happens to the recording */
+      }
+      return ws;
+    },
+  } as ProxyHandler<typeof WebSocket>;
+  const Wrapped = disguisedProxy(win, NativeWS, handler);
+
+  const sendTapped = (ws: WebSocket, st: SocketState, data: unknown): void => {
+    if (typeof data === 'string' || binary(data) !== undefined) {
+      sendNative(ws, data as string);
+      record(st, 'ws-send', data);
+      return;
+    }
+    // Anything else the native stringifies (USVString). Converting here once and passing
+    // the string keeps the page's toString called exactly once, as without the hook.
+    const s = `${data as string}`;
+    sendNative(ws, s);
+    record(st, 'ws-send', s);
+  };
+
+  const send = {
+    send(this: WebSocket, data: unknown): void {
+      const st = arguments.length === 0 ? undefined : states.get(this);
+      // Untapped sockets, wrong receivers and missing arguments: the native decides
+      // (and throws its own errors).
+      // eslint-disable-next-line prefer-rest-params
+      if (st === undefined) return ReflectApply(nativeSend, this, arguments) as void;
+      // The native throws for CONNECTING before anything is recorded: only what it accepts
+      // is recorded.
+      sendTapped(this, st, data);
+    },
+  }.send;
+  disguise(win, send, nativeSend);
+
+  replaceValue(proto, 'send', send);
+  replaceValue(proto, 'constructor', Wrapped);
+  replaceValue(win, 'WebSocket', Wrapped);
+
+  const find = (socketId: string): { ws: WebSocket; st: SocketState } | undefined => {
+    const deref = live.get(socketId);
+    if (!deref) return undefined;
+    const ws = deref();
+    const st = ws ? states.get(ws) : undefined;
+    if (!ws || !st) {
+      live.delete(socketId);
+      return undefined;
+    }
+    return { ws, st };
+  };
+
+  return {
+    inject(socketId: string, data: string): boolean {
+      const found = find(socketId);
+      if (!found || typeof data !== 'string' || !n.MessageEvent) return false;
+      const { ws, st } = found;
+      if (wsReadyState(ws) !== OPEN) return false;
+      let origin = '';
+      try {
+        if (n.URL) origin = String(n.urlOrigin(new n.URL(String(wsUrl(ws)))));
+      } catch {
+        /* leave empty */
+      }
+      // Null-prototype init: the engine reads every dictionary member, and would otherwise
+      // find getters the page may have put on Object.prototype.
+      const init = { __proto__: null, data, origin } as MessageEventInit;
+      const event = new n.MessageEvent('message', init);
+      const r: FrameReceived = {
+        socketId: st.id,
+        seq: st.seq++,
+        t: now(),
+        kind: 'ws-receive',
+        data: text(data),
+        size: data.length,
+        injected: true,
+      };
+      safeEmit(r, RECORD_OVERHEAD + (data.length > maxTextLength ? maxTextLength : data.length));
+      const previous = injecting;
+      injecting = event;
+      try {
+        // The app's listeners run inside; their exceptions are reported by the engine as
+        // for any event and do not reach us.
+        n.dispatchEvent(ws, event);
+      } finally {
+        injecting = previous;
+      }
+      return true;
+    },
+    send(socketId: string, data: string): boolean {
+      const found = find(socketId);
+      if (!found || typeof data !== 'string') return false;
+      if (wsReadyState(found.ws) !== OPEN) return false;
+      try {
+        sendTapped(found.ws, found.st, data);
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    list(): string[] {
+      const out: string[] = [];
+      live.forEach((deref, id) => {
+        if (deref()) defineData(out, out.length, id);
+        else live.delete(id);
+      });
+      return out;
+    },
+  };
+}
