@@ -49,6 +49,8 @@ export function kindOf(value: unknown): string {
 
 /** Reads a property without letting a throwing getter or proxy escape. */
 export function readProp(obj: unknown, key: string): unknown {
+  // Checked first: a thrown TypeError is costly on the hot path.
+  if ((typeof obj !== 'object' && typeof obj !== 'function') || obj === null) return undefined;
   try {
     return (obj as Record<string, unknown>)[key];
   } catch {

@@ -39,7 +39,12 @@ export function hashTag(text: string): string {
  * any real key or token), `… #a1b2` for shorter ones, which show nothing but the tag.
  */
 export function fingerprint(secret: string): string {
-  const s = typeof secret === 'string' ? secret : String(secret);
+  let s: string;
+  try {
+    s = typeof secret === 'string' ? secret : String(secret);
+  } catch {
+    s = '';
+  }
   const tag = hashTag(s);
   if (s.length < REVEAL_MIN_LENGTH) return `… #${tag}`;
   const head = Array.from(s.slice(0, 8)).slice(0, 4).join('');
