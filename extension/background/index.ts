@@ -1,0 +1,10 @@
+// Background context (Chrome: MV3 service worker; Firefox: event page). Thin entry: the
+// listeners must be registered synchronously at start-up so a woken worker sees the event
+// that woke it.
+import browser from 'webextension-polyfill';
+import { createRouter } from './router.ts';
+import { createMemoryRecorder } from './memory-recorder.ts';
+
+const router = createRouter(createMemoryRecorder(), browser.runtime.getURL('extension/panel/panel.html'));
+browser.runtime.onConnect.addListener((port) => router.onConnect(port));
+browser.tabs.onRemoved.addListener((tabId) => router.onTabRemoved(tabId));

@@ -1,0 +1,83 @@
+// Runs in the extension's isolated world of every frame at document_start. This is the trust
+// boundary: the page (and a page that tampered with the hook) can reach us only through the
+// private MessagePort we create here, and only with `hookReady` and `framesCaptured`, checked
+// for shape and size. Commands flow the other way only, from the background. The tab a batch
+// belongs to is decided by the browser (the port's sender), never by anything we forward.
+
+import browser from 'webextension-polyfill';
+import type { Runtime } from 'webextension-polyfill';
+import {
+  CAPTURE_PORT,
+  HANDSHAKE_TAG,
+  PROTOCOL_VERSION,
+  type ContentToBackground,
+  type ContentToPage,
+} from '../../src/messaging/contracts.ts';
+import { isBackgroundToContent, isPageToContent } from '../../src/messaging/guards.ts';
+
+(() => {
+  const channel = new MessageChannel();
+  const hook = channel.port1;
+  let nonce: string | null = null;
+  let background: Runtime.Port | null = null;
+  let retryMs = 100;
+  let dead = false;
+
+  function toHook(message: ContentToPage): void {
+    hook.postMessage(message);
+  }
+
+  function toBackground(message: ContentToBackground): void {
+    background?.postMessage(message);
+  }
+
+  function connect(): void {
+    if (dead || nonce === null) return;
+    try {
+      background = browser.runtime.connect({ name: CAPTURE_PORT });
+    } catch {
+      // The extension was reloaded or removed: this context can never reach it again.
+      dead = true;
+      return;
+    }
+    background.onMessage.addListener((message: unknown) => {
+      retryMs = 100;
+      if (isBackgroundToContent(message)) toHook(message);
+    });
+    background.onDisconnect.addListener(() => {
+      background = null;
+      // A stopped service worker drops the port; batches it had not acknowledged are still
+      // in the hook and are sent again once we are back (the background de-duplicates).
+      setTimeout(connect, retryMs);
+      retryMs = Math.min(retryMs * 2, 2000);
+    });
+    toBackground({
+      type: 'contentConnected',
+      version: PROTOCOL_VERSION,
+      nonce,
+      frameUrl: location.href,
+      topFrame: window === window.top,
+      timeOrigin: performance.timeOrigin,
+    });
+    toHook({ type: 'resendUnacknowledged' });
+  }
+
+  hook.onmessage = (event: MessageEvent) => {
+    const message: unknown = event.data;
+    if (!isPageToContent(message)) {
+      // Not something our hook sends: say so once per batch, drop the data.
+      toBackground({ type: 'batchRejected', reason: 'malformed message from the page' });
+      return;
+    }
+    if (message.type === 'hookReady') {
+      if (nonce !== null) return;
+      nonce = message.nonce;
+      connect();
+      return;
+    }
+    if (background === null) return; // kept by the hook until acknowledged
+    toBackground({ type: 'framesCaptured', batchId: message.batchId, dropped: message.dropped, payload: message.payload });
+  };
+
+  window.postMessage({ [HANDSHAKE_TAG]: true }, '*', [channel.port2]);
+})();

@@ -1,0 +1,123 @@
+// Runs in the inspected page's MAIN world at document_start, in every frame, before any page
+// script. It may touch only the page's globals it wraps (WebSocket, fetch, XMLHttpRequest)
+// and one private MessagePort that the relay hands over. Everything here is on the page's
+// main thread: no parsing, no per-frame messaging; records are batched by the outbox.
+
+import { createOutbox } from '../../src/capture/outbox.ts';
+import type { CaptureRecord } from '../../src/capture/records.ts';
+import { tapWebSocket } from '../../src/capture/socket-tap.ts';
+import { tapHttpPublishes } from '../../src/capture/http-tap.ts';
+import { isAppSyncEventsSocket, isHttpPublish } from '../../src/protocol/endpoints.ts';
+import { HANDSHAKE_TAG, PROTOCOL_VERSION, type PageToContent } from '../../src/messaging/contracts.ts';
+import { isContentToPage } from '../../src/messaging/guards.ts';
+import { HOOK_LIMITS } from '../../src/capture/limits.ts';
+
+(() => {
+  // Saved before any page script can replace them.
+  const win = window;
+  const setTimer = win.setTimeout.bind(win);
+  const clearTimer = win.clearTimeout.bind(win);
+  const stringify = JSON.stringify;
+  const perf = win.performance;
+  const timeOrigin = perf.timeOrigin;
+  const perfNow = perf.now.bind(perf);
+  const addListener = win.addEventListener.bind(win);
+  const removeListener = win.removeEventListener.bind(win);
+  const portPost = MessagePort.prototype.postMessage;
+
+  const nonce = Math.random().toString(36).slice(2, 10) + perfNow().toString(36).replace('.', '');
+  let port: MessagePort | null = null;
+  let announced = false;
+  let captureAll = false;
+
+  function post(message: PageToContent): boolean {
+    if (!port) return false;
+    portPost.call(port, message);
+    return true;
+  }
+
+  const outbox = createOutbox(
+    {
+      send: (batch) =>
+        post({ type: 'framesCaptured', batchId: batch.batchId, dropped: batch.dropped, payload: stringify(batch.records) }),
+      setTimer: (fn, ms) => setTimer(fn, ms),
+      clearTimer: (h) => clearTimer(h as number),
+    },
+    HOOK_LIMITS.outbox,
+  );
+
+  // The relay connects to the background only once this page has something to capture, so
+  // ordinary browsing never wakes the extension.
+  function emit(record: CaptureRecord): void {
+    if (!announced) {
+      announced = true;
+      post({ type: 'hookReady', version: PROTOCOL_VERSION, nonce });
+    }
+    outbox.push(record, approxBytes(record));
+  }
+
+  // Sizes the outbox bounds by, without measuring strings byte by byte.
+  function approxBytes(record: CaptureRecord): number {
+    if (record.kind === 'ws-send' || record.kind === 'ws-receive') return record.size + 96;
+    if (record.kind === 'http') return textLength(record.requestBody) + textLength(record.responseBody) + 256;
+    return 128;
+  }
+  function textLength(body: string | { text: string }): number {
+    return typeof body === 'string' ? body.length : body.text.length;
+  }
+
+  const sockets = tapWebSocket(win, emit, {
+    nonce,
+    isAppSync: isAppSyncEventsSocket,
+    captureAll: () => captureAll,
+    maxTextLength: HOOK_LIMITS.maxTextLength,
+    previewBytes: HOOK_LIMITS.previewBytes,
+    now: () => timeOrigin + perfNow(),
+  });
+  tapHttpPublishes(win, emit, {
+    nonce,
+    isPublish: (method: string, url: string) => isHttpPublish(method, url),
+    maxTextLength: HOOK_LIMITS.maxTextLength,
+    now: () => timeOrigin + perfNow(),
+  });
+
+  function onCommand(event: MessageEvent): void {
+    const msg: unknown = event.data;
+    if (!isContentToPage(msg)) return;
+    switch (msg.type) {
+      case 'batchAcknowledged':
+        outbox.ack(msg.batchId);
+        break;
+      case 'recordingChanged':
+        captureAll = msg.captureAll;
+        outbox.setRecording(msg.recording);
+        break;
+      case 'resendUnacknowledged':
+        outbox.resend();
+        break;
+      case 'injectIncoming':
+        sockets.inject(msg.socketId, msg.data);
+        break;
+      case 'sendOnSocket':
+        sockets.send(msg.socketId, msg.data);
+        break;
+    }
+  }
+
+  // The relay posts exactly one handshake carrying the private port. This listener is
+  // registered before any page script exists, so it runs first and hides the handshake;
+  // a page that later posts a look-alike is ignored because the port is already taken.
+  function onHandshake(event: MessageEvent): void {
+    const data: unknown = event.data;
+    if (event.source !== win || typeof data !== 'object' || data === null) return;
+    if ((data as Record<string, unknown>)[HANDSHAKE_TAG] !== true) return;
+    const received = event.ports[0];
+    if (!received || port) return;
+    event.stopImmediatePropagation();
+    removeListener('message', onHandshake, true);
+    port = received;
+    port.onmessage = onCommand;
+    if (announced) post({ type: 'hookReady', version: PROTOCOL_VERSION, nonce });
+  }
+  addListener('message', onHandshake, true);
+})();

@@ -1,0 +1,14 @@
+// Panel entry (extension origin, inside DevTools or opened as a page with ?tabId=N).
+import { render } from 'preact';
+import { App } from './app.tsx';
+import { createLiveStore } from './store/live-store.ts';
+import { connectToBackground, inspectedTabId } from './connection.ts';
+
+const tabId = inspectedTabId();
+const store = createLiveStore();
+if (tabId !== null) {
+  const link = connectToBackground(tabId, store.apply, store.setConnected);
+  store.setCommands(link.send);
+}
+const root = document.getElementById('app');
+if (root) render(<App store={store} tabId={tabId} />, root);

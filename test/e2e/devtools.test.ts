@@ -1,0 +1,107 @@
+// The real DevTools: the devtools page registers the "AppSync Events" panel, and the panel
+// shown inside DevTools receives the inspected tab's traffic. This goes through DevTools
+// front-end internals (Chromium) and privileged BiDi (Firefox), so it stays a smoke test;
+// the panel's behaviour is tested as a page elsewhere.
+import { after, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Page } from 'puppeteer-core';
+import { CHROME_EXTENSION_ID, launch, waitFor } from './support/browsers.ts';
+import { startTestServer } from './support/server.ts';
+
+const server = await startTestServer();
+after(() => server.stop());
+
+describe('DevTools panel (chromium)', () => {
+  test('the panel is listed in DevTools and shows the page traffic', async () => {
+    const eb = await launch('chromium', { devtools: true });
+    try {
+      const page = await eb.browser.newPage();
+      const url = server.pageUrl('inline-connect.html');
+      await page.goto(url);
+      await waitFor(() => page.evaluate(() => (window as unknown as { __ready: boolean }).__ready), { what: 'page subscribed' });
+
+      // DevTools names an extension panel by the extension origin and the title without spaces.
+      const panelId = `chrome-extension://${CHROME_EXTENSION_ID}AppSyncEvents`;
+      const devtools = await waitFor(
+        async () => {
+          for (const t of eb.browser.targets()) {
+            if (!t.url().startsWith('devtools://devtools/bundled/devtools_app.html')) continue;
+            const dt = (await t.asPage()) as Page;
+            const shown = await dt.evaluate(async (id: string) => {
+              try {
+                // @ts-expect-error DevTools front-end module, resolved inside DevTools
+                const UI = await import('./ui/legacy/legacy.js');
+                const view = UI.InspectorView.InspectorView.instance();
+                if (!view.tabbedPane.tabs.some((tab: { id: string }) => tab.id === id)) return false;
+                await view.showPanel(id);
+                return true;
+              } catch {
+                return false;
+              }
+            }, panelId);
+            if (shown) return dt;
+          }
+          return null;
+        },
+        { what: 'our panel in DevTools', timeout: 30_000, interval: 250 },
+      );
+      assert.ok(devtools);
+      const panelTarget = await eb.browser.waitForTarget((t) => t.url().startsWith(`chrome-extension://${CHROME_EXTENSION_ID}/extension/panel/panel.html`));
+      const cdp = await panelTarget.createCDPSession();
+      const count = await waitFor(
+        async () => {
+          const r = await cdp.send('Runtime.evaluate', {
+            expression: `document.querySelector('[data-testid="record-count"]')?.textContent ?? ''`,
+            returnByValue: true,
+          });
+          const n = Number(/^(\d+)/.exec(String(r.result.value))?.[1] ?? -1);
+          return n >= 6 ? n : null;
+        },
+        { what: 'records in the DevTools panel' },
+      );
+      assert.ok(count >= 6);
+    } finally {
+      await eb.close();
+    }
+  });
+});
+
+describe('DevTools panel (firefox)', () => {
+  test('the toolbox lists and selects the panel', async () => {
+    const eb = await launch('firefox');
+    try {
+      const page = await eb.browser.newPage();
+      const url = server.pageUrl('inline-connect.html');
+      await page.goto(url);
+      await waitFor(() => page.evaluate(() => (window as unknown as { __ready: boolean }).__ready), { what: 'page subscribed' });
+      const bidi = (eb.browser as unknown as { connection: { send(method: string, params: object): Promise<{ result: any }> } }).connection;
+      const tree = await bidi.send('browsingContext.getTree', { 'moz:scope': 'chrome', maxDepth: 0 });
+      const chromeContext = tree.result.contexts[0].context;
+      const selected = await bidi.send('script.callFunction', {
+        functionDeclaration: String(async (pageUrl: string) => {
+          const g = globalThis as any;
+          const { require } = g.ChromeUtils.importESModule('resource://devtools/shared/loader/Loader.sys.mjs');
+          const { gDevTools } = require('devtools/client/framework/devtools');
+          const tab = g.gBrowser.tabs.find((t: any) => t.linkedBrowser.currentURI.spec === pageUrl);
+          g.gBrowser.selectedTab = tab;
+          const toolbox = await gDevTools.showToolboxForTab(tab);
+          for (let i = 0; i < 150; i++) {
+            const id = [...toolbox.additionalToolDefinitions.keys()].find((k: string) => k.startsWith('webext-devtools-panel'));
+            if (id) {
+              await toolbox.selectTool(id);
+              return toolbox.additionalToolDefinitions.get(id).label;
+            }
+            await new Promise((r) => setTimeout(r, 100));
+          }
+          return null;
+        }),
+        awaitPromise: true,
+        target: { context: chromeContext },
+        arguments: [{ type: 'string', value: url }],
+      });
+      assert.equal(selected.result.result?.value, 'AppSync Events');
+    } finally {
+      await eb.close();
+    }
+  });
+});

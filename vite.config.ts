@@ -1,0 +1,77 @@
+// One build, two browsers: TARGET=chrome|firefox → dist/chrome, dist/firefox.
+// manifest.json is written in Chrome's shape; the Firefox variant is derived here, so the
+// browser differences of the build live in this one file.
+import { readFileSync } from 'node:fs';
+import { defineConfig, type Plugin } from 'vite';
+import preact from '@preact/preset-vite';
+import { crx, type ManifestV3Export } from '@crxjs/vite-plugin';
+
+type Target = 'chrome' | 'firefox';
+const target: Target = process.env.TARGET === 'firefox' ? 'firefox' : 'chrome';
+
+export const GECKO_ID = 'appsync-events-devtools@appsync-events-devtools.dev';
+
+type Manifest = Record<string, unknown> & {
+  background: Record<string, unknown>;
+  content_scripts: Array<Record<string, unknown>>;
+};
+
+export function manifestFor(t: Target): ManifestV3Export {
+  const base = JSON.parse(readFileSync(new URL('./manifest.json', import.meta.url), 'utf8')) as Manifest;
+  if (t === 'chrome') return base as unknown as ManifestV3Export;
+  const { key: _key, minimum_chrome_version: _min, background, ...rest } = base;
+  return {
+    ...rest,
+    // CRXJS needs background.scripts for Firefox (it crashes on service_worker there).
+    background: { scripts: [background.service_worker as string], type: 'module' },
+    content_scripts: base.content_scripts.map(({ match_origin_as_fallback: _f, ...script }) => script),
+    browser_specific_settings: {
+      gecko: {
+        id: GECKO_ID,
+        strict_min_version: '128.0',
+        data_collection_permissions: { required: ['none'] },
+      },
+    },
+  } as unknown as ManifestV3Export;
+}
+
+// CRXJS wraps a content script in an async dynamic-import loader unless it is a
+// self-contained `*.iife.ts` bundle; the loader runs after the page's own scripts, so the
+// hook would miss the first frames. Fail the build rather than ship that.
+function requireStandaloneDocumentStart(): Plugin {
+  return {
+    name: 'require-standalone-document-start',
+    apply: 'build',
+    enforce: 'post',
+    generateBundle(_options, bundle) {
+      const asset = bundle['manifest.json'];
+      // CRXJS builds each IIFE content script separately with these plugins; only the main
+      // build emits the manifest.
+      if (!asset || asset.type !== 'asset') return;
+      const manifest = JSON.parse(String(asset.source)) as Manifest;
+      for (const script of manifest.content_scripts ?? []) {
+        if (script.run_at !== 'document_start') continue;
+        for (const file of (script.js as string[]) ?? []) {
+          if (!/\.iife\.js$/.test(file)) this.error(`document_start content script ${file} is not a standalone IIFE bundle`);
+          const chunk = bundle[file];
+          if (chunk && chunk.type === 'chunk' && (chunk.imports.length > 0 || chunk.dynamicImports.length > 0)) {
+            this.error(`document_start content script ${file} imports other chunks`);
+          }
+        }
+      }
+    },
+  };
+}
+
+export default defineConfig(({ mode }) => ({
+  plugins: [preact(), crx({ manifest: manifestFor(target), browser: target }), requireStandaloneDocumentStart()],
+  define: { 'import.meta.env.DEV': JSON.stringify(mode !== 'production') },
+  build: {
+    outDir: `dist/${target}`,
+    emptyOutDir: true,
+    target: 'es2022',
+    minify: mode === 'production',
+    sourcemap: true,
+    rollupOptions: { input: { panel: 'extension/panel/panel.html' } },
+  },
+}));
