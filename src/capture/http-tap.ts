@@ -1,0 +1,497 @@
+// The HTTP publish tap: records AppSync Events HTTP publishes (`POST …/event`) made with
+// `fetch` or `XMLHttpRequest`, one `http` record per call, when it settles.
+//
+// What the app observes is unchanged:
+//   - fetch: `fetch(input, init)` is, by the Fetch standard, `new Request(input, init)`
+//     followed by the fetch of that request, so the wrapper builds the Request itself
+//     (arguments are converted exactly once, by the engine, in the engine's order) and
+//     hands it to the native. If building throws, the native is called with the original
+//     arguments, so the rejection carries the native's own message. Calls that are not
+//     publishes get the native's promise itself.
+//   - For publishes the app gets a promise settled from the native one. Attaching our
+//     handlers straight to the native promise would mark it handled and swallow the
+//     page's `unhandledrejection` for a failed publish it does not catch; the relay
+//     promise keeps that event (at the cost of one microtask).
+//   - The response is cloned in our first reaction, which runs before any reaction the
+//     app can register, so the app's body stays unread and its reading is not delayed.
+//   - XHR: open/setRequestHeader/send are wrapped; only requests decided to be publishes at
+//     open() get state, everything else goes straight to the natives.
+// Detection is by method and URL only (`isPublish`), before any body is read.
+
+import type { CaptureRecord, HttpPublish, SocketId, TruncatedText } from './records.ts';
+import {
+  PromiseCtor,
+  PromiseThen,
+  ReflectApply,
+  ReflectGetOwnPropertyDescriptor,
+  SafeWeakMap,
+  StringSlice,
+  StringToLowerCase,
+  ObjectToString,
+  ErrorToString,
+  defineData,
+  disguise,
+  getterOf,
+  methodOf,
+  replaceValue,
+  uncurryThis,
+  windowNatives,
+} from './native.ts';
+import { RECORD_OVERHEAD, type Emit } from './socket-tap.ts';
+
+export interface HttpTapOptions {
+  /** Prefix of record ids for this page load and frame (records use `${nonce}:http`). */
+  readonly nonce: string;
+  /** Whether a request is an AppSync Events publish, from its method and absolute URL. */
+  readonly isPublish: (method: string, url: string) => boolean;
+  /** Bodies longer than this (UTF-16 units) are kept as TruncatedText. */
+  readonly maxTextLength: number;
+  readonly now: () => number;
+}
+
+/**
+ * Request headers kept: the ones that say how the publish authenticates, and its content
+ * type. Values are kept as sent; redaction happens in the background, before storage.
+ */
+const KEPT_HEADERS = [
+  'authorization',
+  'content-type',
+  'x-api-key',
+  'x-amz-date',
+  'x-amz-security-token',
+  'x-amz-content-sha256',
+] as const;
+
+function keptHeader(lowerName: string): boolean {
+  for (let i = 0; i < KEPT_HEADERS.length; i++) if (KEPT_HEADERS[i] === lowerName) return true;
+  return false;
+}
+
+// Methods the XHR and Fetch standards normalise to upper case.
+const NORMALISED: Record<string, string> = {
+  __proto__: null as unknown as string,
+  delete: 'DELETE',
+  get: 'GET',
+  head: 'HEAD',
+  options: 'OPTIONS',
+  post: 'POST',
+  put: 'PUT',
+};
+
+interface XhrState {
+  method: string;
+  url: string;
+  headers: Record<string, string>;
+  pending: boolean;
+  startedAt: number;
+  frameUrl: string;
+  body: string | TruncatedText;
+  failure: string | undefined;
+  listening: boolean;
+}
+
+/**
+ * Install the fetch and XMLHttpRequest taps on `win`. Request bodies are kept when they are
+ * strings; other bodies are recorded as their type name in brackets (`[Blob]`,
+ * `[FormData]`…); a Request passed as input is read from a clone.
+ */
+export function tapHttpPublishes(win: typeof globalThis, emit: Emit, opts: HttpTapOptions): void {
+  const n = windowNatives(win);
+  const { isPublish, maxTextLength, now } = opts;
+  const streamId = `${opts.nonce}:http` as SocketId;
+  let seq = 0;
+
+  const text = (s: string): string | TruncatedText =>
+    s.length > maxTextLength ? { truncated: true, text: StringSlice(s, 0, maxTextLength), length: s.length } : s;
+  const keptLength = (v: string | TruncatedText): number => (typeof v === 'string' ? v.length : v.text.length);
+
+  const decide = (method: string, url: string): boolean => {
+    try {
+      return isPublish(method, url) === true;
+    } catch {
+      return false;
+    }
+  };
+
+  const typeName = (v: object): string => {
+    try {
+      return `[${StringSlice(ObjectToString(v), 8, -1)}]`;
+    } catch {
+      return '[object]';
+    }
+  };
+
+  const errorText = (reason: unknown): string => {
+    if (typeof reason === 'object' && reason !== null) {
+      try {
+        return ErrorToString(reason);
+      } catch {
+        return 'error';
+      }
+    }
+    return typeof reason === 'string' ? reason : 'error';
+  };
+
+  function finish(
+    base: Pick<HttpPublish, 'url' | 'method' | 'frameUrl' | 'requestHeaders' | 'requestBody' | 'startedAt' | 'via'>,
+    status: number,
+    responseBody: string | TruncatedText,
+    error: string | undefined,
+  ): void {
+    const t = now();
+    const r: HttpPublish = {
+      socketId: streamId,
+      seq: seq++,
+      t,
+      kind: 'http',
+      url: base.url,
+      method: base.method,
+      frameUrl: base.frameUrl,
+      requestHeaders: base.requestHeaders,
+      requestBody: base.requestBody,
+      status,
+      responseBody,
+      startedAt: base.startedAt,
+      duration: t - base.startedAt,
+      via: base.via,
+    };
+    if (status === 0 && error !== undefined) defineData(r, 'error', error);
+    try {
+      emit(
+        r as CaptureRecord,
+        RECORD_OVERHEAD + base.url.length + keptLength(base.requestBody) + keptLength(responseBody),
+      );
+    } catch {
+      /* the sink's failure must not reach the page */
+    }
+  }
+
+  tapFetch();
+  tapXhr();
+
+  function tapFetch(): void {
+    const w = win as { fetch?: typeof fetch; Request?: typeof Request; Response?: typeof Response; Headers?: typeof Headers };
+    const nativeFetch = w.fetch;
+    const RequestCtor = w.Request;
+    if (typeof nativeFetch !== 'function' || typeof RequestCtor !== 'function') return;
+    const reqProto = RequestCtor.prototype;
+    const reqMethod = getterOf<string>(reqProto, 'method');
+    const reqUrl = getterOf<string>(reqProto, 'url');
+    const reqHeaders = getterOf<Headers>(reqProto, 'headers');
+    const reqCloneFn = methodOf<() => Request>(reqProto, 'clone');
+    const reqTextFn = methodOf<() => Promise<string>>(reqProto, 'text');
+    const headersGetFn = methodOf<(name: string) => string | null>(w.Headers?.prototype, 'get');
+    const resProto = w.Response?.prototype;
+    const resCloneFn = methodOf<() => Response>(resProto, 'clone');
+    const resTextFn = methodOf<() => Promise<string>>(resProto, 'text');
+    const resStatus = getterOf<number>(resProto, 'status');
+    if (!reqCloneFn || !reqTextFn || !headersGetFn || !resCloneFn || !resTextFn) return;
+    const reqClone = uncurryThis(reqCloneFn as (this: Request) => Request);
+    const reqText = uncurryThis(reqTextFn as (this: Request) => Promise<string>);
+    const headersGet = uncurryThis(headersGetFn as (this: Headers, name: string) => string | null);
+    const resClone = uncurryThis(resCloneFn as (this: Response) => Response);
+    const resText = uncurryThis(resTextFn as (this: Response) => Promise<string>);
+
+    const isRequest = (v: unknown): boolean => {
+      if (typeof v !== 'object' || v === null) return false;
+      try {
+        reqUrl(v);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+
+    const wrapper = {
+      fetch(this: unknown, input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
+        // eslint-disable-next-line prefer-rest-params
+        const args = arguments;
+        if (args.length === 0) return ReflectApply(nativeFetch, this, args) as Promise<Response>;
+        let req: Request;
+        try {
+          req = new RequestCtor(input, init);
+        } catch {
+          // Let the native reject with its own message ("Failed to execute 'fetch'…").
+          return ReflectApply(nativeFetch, this, args) as Promise<Response>;
+        }
+        let method = '';
+        let url = '';
+        try {
+          method = reqMethod(req);
+          url = reqUrl(req);
+        } catch {
+          /* not decidable: pass through */
+        }
+        if (!decide(method, url)) return ReflectApply(nativeFetch, this, [req]) as Promise<Response>;
+
+        const startedAt = now();
+        const requestHeaders: Record<string, string> = {};
+        try {
+          const h = reqHeaders(req);
+          for (let i = 0; i < KEPT_HEADERS.length; i++) {
+            const name = KEPT_HEADERS[i]!;
+            const v = headersGet(h, name);
+            if (v !== null) defineData(requestHeaders, name, v);
+          }
+        } catch {
+          /* headers are a nicety */
+        }
+        // The body as the app gave it: an own data property of init is read without running
+        // any getter; a Request input (or an init whose body is an accessor) is read from a
+        // clone taken before the native consumes the request.
+        let requestBody: string | TruncatedText | undefined = '';
+        let bodyClone: Request | undefined;
+        const own = typeof init === 'object' && init !== null ? ReflectGetOwnPropertyDescriptor(init, 'body') : undefined;
+        if (own && 'value' in own && own.value !== undefined) {
+          const v: unknown = own.value;
+          requestBody = typeof v === 'string' ? text(v) : v === null ? '' : typeof v === 'object' ? typeName(v) : `${v as string}`;
+        } else if (own || isRequest(input)) {
+          requestBody = undefined;
+          try {
+            bodyClone = reqClone(req);
+          } catch {
+            requestBody = '';
+          }
+        }
+        const base = {
+          url,
+          method,
+          frameUrl: n.frameUrl(),
+          requestHeaders,
+          requestBody: '' as string | TruncatedText,
+          startedAt,
+          via: 'fetch' as const,
+        };
+
+        let waiting = 2; // response settled + request body known
+        let status = 0;
+        let responseBody: string | TruncatedText = '';
+        let failure: string | undefined;
+        const done = (): void => {
+          if (--waiting !== 0) return;
+          try {
+            finish(base, status, responseBody, failure);
+          } catch {
+            /* dropped: see below, nothing may throw in our promise reactions */
+          }
+        };
+        if (requestBody !== undefined) {
+          base.requestBody = requestBody;
+          waiting--;
+        } else if (bodyClone) {
+          PromiseThen(
+            reqText(bodyClone),
+            (s: string) => {
+              base.requestBody = text(s);
+              done();
+            },
+            () => done(),
+          );
+        }
+
+        const p = ReflectApply(nativeFetch, this, [req]) as Promise<Response>;
+        return new PromiseCtor<Response>((resolve, reject) => {
+          PromiseThen(
+            p,
+            (response: Response) => {
+              // First reaction on the native promise: clone before the app can read.
+              let clone: Response | undefined;
+              try {
+                status = resStatus(response);
+                clone = resClone(response);
+              } catch {
+                /* recorded without a body */
+              }
+              resolve(response);
+              // Our handlers must not throw: the promise PromiseThen returns would reject
+              // unhandled, and the page would get an `unhandledrejection` event.
+              try {
+                if (!clone) {
+                  done();
+                  return;
+                }
+                PromiseThen(
+                  resText(clone),
+                  (s: string) => {
+                    responseBody = text(s);
+                    done();
+                  },
+                  () => done(),
+                );
+              } catch {
+                /* dropped */
+              }
+            },
+            (reason: unknown) => {
+              reject(reason);
+              failure = errorText(reason);
+              done();
+            },
+          );
+        });
+      },
+    }.fetch;
+    disguise(win, wrapper, nativeFetch);
+    replaceValue(win, 'fetch', wrapper);
+  }
+
+  function tapXhr(): void {
+    const XHR = (win as { XMLHttpRequest?: typeof XMLHttpRequest }).XMLHttpRequest;
+    if (typeof XHR !== 'function') return;
+    const proto = XHR.prototype;
+    const nativeOpen = methodOf<XMLHttpRequest['open']>(proto, 'open');
+    const nativeSend = methodOf<XMLHttpRequest['send']>(proto, 'send');
+    const nativeSetHeader = methodOf<XMLHttpRequest['setRequestHeader']>(proto, 'setRequestHeader');
+    if (!nativeOpen || !nativeSend || !nativeSetHeader) return;
+    const setHeader = uncurryThis(nativeSetHeader);
+    const xhrStatus = getterOf<number>(proto, 'status');
+    const xhrResponseType = getterOf<string>(proto, 'responseType');
+    const xhrResponseText = getterOf<string>(proto, 'responseText');
+    const eventType = getterOf<string>((win as { Event?: typeof Event }).Event?.prototype, 'type');
+    const states = new SafeWeakMap<XMLHttpRequest, XhrState>();
+
+    const settle = (xhr: XMLHttpRequest, st: XhrState, aborted: string | undefined): void => {
+      st.pending = false;
+      let status = 0;
+      let responseBody: string | TruncatedText = '';
+      if (aborted === undefined) {
+        try {
+          status = xhrStatus(xhr);
+          const rt = xhrResponseType(xhr);
+          if (rt === '' || rt === 'text') responseBody = text(xhrResponseText(xhr));
+        } catch {
+          /* recorded without a body */
+        }
+      }
+      finish(
+        {
+          url: st.url,
+          method: st.method,
+          frameUrl: st.frameUrl,
+          requestHeaders: st.headers,
+          requestBody: st.body,
+          startedAt: st.startedAt,
+          via: 'xhr',
+        },
+        status,
+        responseBody,
+        aborted ?? st.failure ?? 'network error',
+      );
+    };
+
+    // Shared listeners (no closure per request); `this` is the request.
+    function onFailure(this: XMLHttpRequest, e: Event): void {
+      const st = states.get(this);
+      if (st && st.pending) {
+        try {
+          st.failure = eventType(e);
+        } catch {
+          st.failure = 'error';
+        }
+      }
+    }
+    function onLoadEnd(this: XMLHttpRequest): void {
+      const st = states.get(this);
+      if (st && st.pending) settle(this, st, undefined);
+    }
+
+    const wrappers = {
+      open(this: XMLHttpRequest, method: string, url: string | URL): void {
+        // eslint-disable-next-line prefer-rest-params
+        const args = arguments;
+        if (args.length < 2) return ReflectApply(nativeOpen, this, args) as void;
+        // Convert once, in the native's order, and hand the strings on: the page's
+        // toString (a URL object's, say) runs exactly as often as without the hook.
+        const m = `${method}`;
+        const u = `${url as string}`;
+        const converted: unknown[] = [m, u];
+        for (let i = 2; i < args.length; i++) defineData(converted, i, args[i]);
+        ReflectApply(nativeOpen, this, converted);
+        const previous = states.get(this);
+        // open() on an active request ends it without events: settle its record now.
+        if (previous && previous.pending) settle(this, previous, 'abort');
+        const normalised = NORMALISED[StringToLowerCase(m)] ?? m;
+        let absolute = u;
+        try {
+          if (n.URL) absolute = n.urlHref(new n.URL(u, n.baseUrl()));
+        } catch {
+          /* keep as given */
+        }
+        if (!decide(normalised, absolute)) {
+          if (previous) states.delete(this);
+          return;
+        }
+        states.set(this, {
+          method: normalised,
+          url: absolute,
+          headers: {},
+          pending: false,
+          startedAt: 0,
+          frameUrl: '',
+          body: '',
+          failure: undefined,
+          listening: previous?.listening ?? false,
+        });
+      },
+      setRequestHeader(this: XMLHttpRequest, name: string, value: string): void {
+        // eslint-disable-next-line prefer-rest-params
+        const args = arguments;
+        const st = args.length < 2 ? undefined : states.get(this);
+        if (st === undefined) return ReflectApply(nativeSetHeader, this, args) as void;
+        const nm = `${name}`;
+        const v = `${value}`;
+        setHeader(this, nm, v);
+        const key = StringToLowerCase(nm);
+        if (keptHeader(key)) {
+          const existing = st.headers[key];
+          defineData(st.headers, key, existing === undefined ? v : `${existing}, ${v}`);
+        }
+      },
+      send(this: XMLHttpRequest, body?: Document | XMLHttpRequestBodyInit | null): void {
+        // eslint-disable-next-line prefer-rest-params
+        const args = arguments;
+        const st = states.get(this);
+        if (st === undefined || st.pending) return ReflectApply(nativeSend, this, args) as void;
+        if (!st.listening) {
+          // Before the native send: a synchronous request fires loadend inside it.
+          n.addEventListener(this, 'error', onFailure);
+          n.addEventListener(this, 'abort', onFailure);
+          n.addEventListener(this, 'timeout', onFailure);
+          n.addEventListener(this, 'loadend', onLoadEnd);
+          st.listening = true;
+        }
+        st.startedAt = now();
+        st.frameUrl = n.frameUrl();
+        st.body =
+          body === undefined || body === null
+            ? ''
+            : typeof body === 'string'
+              ? text(body)
+              : typeof body === 'object'
+                ? typeName(body)
+                : typeof body === 'symbol'
+                  ? ''
+                  : `${body as string}`;
+        st.failure = undefined;
+        st.pending = true;
+        try {
+          ReflectApply(nativeSend, this, args);
+        } catch (e) {
+          if (st.pending) {
+            // InvalidStateError: never sent, nothing to record. Anything else is a
+            // synchronous request that failed (it throws instead of firing events).
+            const why = errorText(e);
+            if (StringSlice(why, 0, 17) === 'InvalidStateError') st.pending = false;
+            else settle(this, st, why);
+          }
+          throw e;
+        }
+      },
+    };
+    for (const name of ['open', 'setRequestHeader', 'send'] as const) {
+      const native = { open: nativeOpen, setRequestHeader: nativeSetHeader, send: nativeSend }[name];
+      disguise(win, wrappers[name], native);
+      replaceValue(proto, name, wrappers[name]);
+    }
+  }
+}
