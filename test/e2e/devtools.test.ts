@@ -22,12 +22,15 @@ describe('DevTools panel (chromium)', () => {
 
       // DevTools names an extension panel by the extension origin and the title without spaces.
       const panelId = `chrome-extension://${CHROME_EXTENSION_ID}AppSyncEvents`;
-      const devtools = await waitFor(
+      // Every tab has its own DevTools window (about:blank too): show the panel in all of
+      // them, then look for the one that inspects our page.
+      const shownIn = await waitFor(
         async () => {
+          let shown = 0;
           for (const t of eb.browser.targets()) {
             if (!t.url().startsWith('devtools://devtools/bundled/devtools_app.html')) continue;
             const dt = (await t.asPage()) as Page;
-            const shown = await dt.evaluate(async (id: string) => {
+            const ok = await dt.evaluate(async (id: string) => {
               try {
                 // @ts-expect-error DevTools front-end module, resolved inside DevTools
                 const UI = await import('./ui/legacy/legacy.js');
@@ -39,25 +42,29 @@ describe('DevTools panel (chromium)', () => {
                 return false;
               }
             }, panelId);
-            if (shown) return dt;
+            if (ok) shown++;
           }
-          return null;
+          return shown >= 2 ? shown : null;
         },
         { what: 'our panel in DevTools', timeout: 30_000, interval: 250 },
       );
-      assert.ok(devtools);
-      const panelTarget = await eb.browser.waitForTarget((t) => t.url().startsWith(`chrome-extension://${CHROME_EXTENSION_ID}/extension/panel/panel.html`));
-      const cdp = await panelTarget.createCDPSession();
+      assert.ok(shownIn >= 2);
       const count = await waitFor(
         async () => {
-          const r = await cdp.send('Runtime.evaluate', {
-            expression: `document.querySelector('[data-testid="record-count"]')?.textContent ?? ''`,
-            returnByValue: true,
-          });
-          const n = Number(/^(\d+)/.exec(String(r.result.value))?.[1] ?? -1);
-          return n >= 6 ? n : null;
+          for (const t of eb.browser.targets()) {
+            if (!t.url().startsWith(`chrome-extension://${CHROME_EXTENSION_ID}/extension/panel/panel.html`)) continue;
+            const cdp = await t.createCDPSession();
+            const r = await cdp.send('Runtime.evaluate', {
+              expression: `document.querySelector('[data-testid="record-count"]')?.textContent ?? ''`,
+              returnByValue: true,
+            });
+            await cdp.detach();
+            const n = Number(/^(\d+)/.exec(String(r.result.value))?.[1] ?? -1);
+            if (n >= 6) return n;
+          }
+          return null;
         },
-        { what: 'records in the DevTools panel' },
+        { what: 'records in the DevTools panel of the page' },
       );
       assert.ok(count >= 6);
     } finally {
