@@ -73,20 +73,23 @@ async function main(): Promise<void> {
     console.log(HELP);
     return;
   }
-  const emu = await startEmulator({ logger: (line) => console.log(line), ...parsed.config });
-  console.log(banner(emu));
+  // Handlers go in before anything is printed, so a Ctrl-C right after the banner is clean.
+  let emu: Emulator | undefined;
   let stopping = false;
   const stop = (): void => {
     if (stopping) process.exit(1); // a second Ctrl-C forces the exit
     stopping = true;
     console.log('\nStopping…');
-    emu.stop().then(
+    (emu ? emu.stop() : Promise.resolve()).then(
       () => process.exit(0),
       () => process.exit(1),
     );
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
+  emu = await startEmulator({ logger: (line) => console.log(line), ...parsed.config });
+  if (stopping) return;
+  console.log(banner(emu));
 }
 
 main().catch((err: unknown) => {

@@ -139,7 +139,7 @@ export async function startEmulator(input: EmulatorConfig = {}): Promise<Emulato
       ? (findAuthSubprotocol(protocols) ?? {})
       : ({ ...req.headers } as Record<string, unknown>);
     wss.handleUpgrade(req, socket, head, (ws) => {
-      new RealtimeConnection(rt, connId, ws, secure, connectAuth);
+      new RealtimeConnection(rt, connId, ws, socket, secure, connectAuth);
     });
   };
 

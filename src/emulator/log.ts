@@ -64,7 +64,11 @@ export class TrafficLog {
   add(input: LogInput): void {
     const entry = { t: Date.now(), ...input } as LogEntry;
     this.entries.push(entry);
-    if (this.entries.length > this.limit) this.entries.splice(0, this.entries.length - this.limit);
+    // Trim in chunks: shifting a long array on every frame costs more than the fan-out.
+    // The log may thus briefly hold up to limit + limit/8 entries.
+    if (this.entries.length >= this.limit + Math.max(1, this.limit >> 3)) {
+      this.entries.splice(0, this.entries.length - this.limit);
+    }
     this.emitter.emit('log', entry);
     if (this.logger) this.logger(formatEntry(entry));
   }

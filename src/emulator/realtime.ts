@@ -2,6 +2,7 @@
 // Frames are handled strictly in arrival order through a promise queue, because several
 // checks (IAM, Lambda, JWT) are asynchronous and replies must not overtake each other.
 
+import type { Duplex } from 'node:stream';
 import type { WebSocket } from 'ws';
 import { OPERATION_ID_PATTERN } from '../protocol/limits.ts';
 import { isRecord, parseJson } from '../protocol/json.ts';
@@ -40,11 +41,14 @@ export class RealtimeConnection {
   private keepAlive: NodeJS.Timeout | undefined;
   private publishWindowStart = 0;
   private publishesInWindow = 0;
+  private corked = false;
 
   constructor(
     private readonly ctx: RealtimeContext,
     readonly id: string,
     private readonly ws: WebSocket,
+    /** The upgraded TCP/TLS socket, corked per tick so a fan-out becomes one write. */
+    private readonly socket: Duplex,
     readonly secure: boolean,
     /** Connection auth from the `header-` subprotocol or the upgrade request headers. */
     private readonly connectAuth: Record<string, unknown>,
@@ -73,6 +77,16 @@ export class RealtimeConnection {
   /** Writes one frame (text, or Buffer for a binary frame) and logs it. */
   sendRaw(data: string | Buffer): void {
     if (this.ws.readyState !== this.ws.OPEN) return;
+    if (!this.corked) {
+      // Frames written in one tick (a batch fan-out, an ack plus ka) leave in one writev
+      // instead of one syscall each: half the CPU of a fan-out went to separate writes.
+      this.corked = true;
+      this.socket.cork();
+      process.nextTick(() => {
+        this.corked = false;
+        this.socket.uncork();
+      });
+    }
     this.ws.send(data);
     this.ctx.log.frame(this.id, 'out', data);
   }
