@@ -18,8 +18,7 @@ import type { Broker } from './broker.ts';
 import type { ResolvedConfig } from './config.ts';
 import type { Faults } from './faults.ts';
 import type { TrafficLog } from './log.ts';
-import { checkChannel, checkEventsShape, judgeEvents } from './publish.ts';
-import { UNAUTHORIZED } from './realtime.ts';
+import { UNAUTHORIZED, checkChannel, checkEventsShape, judgeEvents } from './publish.ts';
 
 export interface HttpPublishContext {
   readonly config: ResolvedConfig;

@@ -11,6 +11,12 @@ export interface ProtocolError {
   readonly message: string;
 }
 
+/** The service's text for every authorization failure (LIVE, reference 2.3). */
+export const UNAUTHORIZED: ProtocolError = {
+  errorType: 'UnauthorizedException',
+  message: 'You are not authorized to make this call.',
+};
+
 export type ChannelCheck =
   | { readonly ok: true; readonly channel: string; readonly namespace: ResolvedNamespace }
   | { readonly ok: false; readonly error: ProtocolError; readonly notFound: boolean };

@@ -12,7 +12,8 @@ import type { Broker } from './broker.ts';
 import type { ResolvedConfig } from './config.ts';
 import type { AckType, Faults } from './faults.ts';
 import type { TrafficLog } from './log.ts';
-import { checkChannel, checkEventsShape, judgeEvents } from './publish.ts';
+import { publish, subscribe, unsubscribe } from './operations.ts';
+import { UNAUTHORIZED } from './publish.ts';
 import type { ProtocolError } from './publish.ts';
 
 export interface RealtimeContext {
@@ -23,11 +24,6 @@ export interface RealtimeContext {
   readonly faults: Faults;
   readonly connections: Map<string, RealtimeConnection>;
 }
-
-export const UNAUTHORIZED: ProtocolError = {
-  errorType: 'UnauthorizedException',
-  message: 'You are not authorized to make this call.',
-};
 
 /** Close code after connection_error and at the lifetime limit: AWS sends 1000 even on failure (reference 2.5). */
 export const FAILURE_CLOSE_CODE = 1000;
@@ -95,7 +91,7 @@ export class RealtimeConnection {
     this.sendRaw(JSON.stringify(frame));
   }
 
-  private sendAck(type: AckType, frame: Record<string, unknown>, after?: () => void): void {
+  sendAck(type: AckType, frame: Record<string, unknown>, after?: () => void): void {
     const plan = this.ctx.faults.ackPlan(type);
     if (plan.drop) return;
     const go = (): void => {
@@ -128,6 +124,18 @@ export class RealtimeConnection {
     this.ctx.broker.removeConnection(this.id);
     this.ctx.connections.delete(this.id);
     this.ctx.log.add({ kind: 'connection', connId: this.id, event: 'close', code, reason });
+  }
+
+  /** Counts one WS publish; true when it is over the per-connection rate (fixed 1 s window). */
+  rateLimited(): boolean {
+    const limit = this.ctx.config.limits.maxPublishesPerSecond;
+    if (limit <= 0) return false;
+    const now = Date.now();
+    if (now - this.publishWindowStart >= 1000) {
+      this.publishWindowStart = now;
+      this.publishesInWindow = 0;
+    }
+    return ++this.publishesInWindow > limit;
   }
 
   // ---- connection auth and keep-alive -----------------------------------------------------
@@ -208,112 +216,13 @@ export class RealtimeConnection {
           this.error([{ errorType: 'InvalidInputError', message: 'id must match ^[a-zA-Z0-9-_+]{1,128}$' }], id);
           return;
         }
-        if (msg['type'] === 'subscribe') return this.subscribe(id, msg);
-        if (msg['type'] === 'unsubscribe') return this.unsubscribe(id);
-        return this.publish(id, msg);
+        if (msg['type'] === 'subscribe') return subscribe(this.ctx, this, id, msg);
+        if (msg['type'] === 'unsubscribe') return unsubscribe(this.ctx, this, id);
+        return publish(this.ctx, this, id, msg);
       default:
         // Text seen in client fixtures for unknown operations (reference 3.3, S25).
         this.error([{ errorType: 'UnsupportedOperation', message: 'Operation not supported through the realtime channel' }], id);
     }
   }
 
-  private operationAuth(msg: Record<string, unknown>): Record<string, unknown> {
-    // A missing authorization is checked as empty, i.e. denied: the docs require one per
-    // operation, and falling back to the connection auth would hide client bugs.
-    const auth = msg['authorization'];
-    return isRecord(auth) ? auth : {};
-  }
-
-  private async subscribe(id: string, msg: Record<string, unknown>): Promise<void> {
-    const fail = (e: ProtocolError): void => this.send({ type: 'subscribe_error', id, errors: [e] });
-    const ch = checkChannel(this.ctx.config, msg['channel'], true);
-    if (!ch.ok) return fail(ch.error);
-    const headers = this.operationAuth(msg);
-    const decision = await this.ctx.authorizer.authorize({
-      operation: 'subscribe',
-      modes: ch.namespace.subscribeAuthModes,
-      headers,
-      channel: ch.channel,
-      namespace: ch.namespace.name,
-      signedRequest: () => virtualSignedRequest(headers, JSON.stringify({ channel: msg['channel'] })),
-    });
-    this.ctx.log.add({ kind: 'auth', connId: this.id, operation: 'subscribe', ...decision });
-    if (!decision.ok) return fail(UNAUTHORIZED);
-    if (this.ctx.broker.get(this.id, id)) {
-      // The docs only say the subscription is reported as duplicated; the errorType is
-      // UNKNOWN, so we use the AppSync GraphQL realtime analogue (reference 3.1).
-      return fail({ errorType: 'DuplicatedOperationError', message: `Duplicated subscription id ${id}` });
-    }
-    const max = this.ctx.config.limits.maxSubscriptionsPerConnection;
-    if (this.ctx.broker.count(this.id) >= max) {
-      return fail({ errorType: 'MaxSubscriptionsReachedError', message: `Maximum number of subscriptions (${max}) reached` });
-    }
-    this.ctx.broker.add({
-      connId: this.id,
-      subId: id,
-      channel: ch.channel,
-      namespace: ch.namespace.name,
-      send: (text) => this.sendRaw(text),
-    });
-    this.sendAck('subscribe_success', { id, type: 'subscribe_success' });
-  }
-
-  private unsubscribe(id: string): void {
-    if (!this.ctx.broker.remove(this.id, id)) {
-      this.send({
-        type: 'unsubscribe_error',
-        id,
-        errors: [{ errorType: 'UnknownOperationError', message: `Unknown operation id ${id}` }],
-      });
-      return;
-    }
-    this.sendAck('unsubscribe_success', { type: 'unsubscribe_success', id });
-  }
-
-  private rateLimited(): boolean {
-    const limit = this.ctx.config.limits.maxPublishesPerSecond;
-    if (limit <= 0) return false;
-    const now = Date.now();
-    if (now - this.publishWindowStart >= 1000) {
-      this.publishWindowStart = now;
-      this.publishesInWindow = 0;
-    }
-    return ++this.publishesInWindow > limit;
-  }
-
-  private async publish(id: string, msg: Record<string, unknown>): Promise<void> {
-    const fail = (e: ProtocolError): void => this.send({ id, type: 'publish_error', errors: [e] });
-    if (this.rateLimited()) return fail({ errorType: 'LimitExceededError', message: 'Rate limit exceeded' });
-    const ch = checkChannel(this.ctx.config, msg['channel'], false);
-    if (!ch.ok) return fail(ch.error);
-    // Over the socket, malformed or oversized batches are InvalidInputError (Android's
-    // description, reference 6); the exact frame is UNKNOWN.
-    const shape = checkEventsShape(this.ctx.config, msg['events']);
-    if (!shape.ok) return fail({ errorType: 'InvalidInputError', message: shape.message });
-    const headers = this.operationAuth(msg);
-    const decision = await this.ctx.authorizer.authorize({
-      operation: 'publish',
-      modes: ch.namespace.publishAuthModes,
-      headers,
-      channel: ch.channel,
-      namespace: ch.namespace.name,
-      // The signed body is rebuilt from the parsed frame with JSON.stringify; the service
-      // re-serialises too (reference 2.2, issue #400), but our escaping keeps `<`/`>` intact.
-      signedRequest: () =>
-        virtualSignedRequest(headers, JSON.stringify({ channel: msg['channel'], events: msg['events'] })),
-    });
-    this.ctx.log.add({ kind: 'auth', connId: this.id, operation: 'publish', ...decision });
-    if (!decision.ok) return fail(UNAUTHORIZED);
-    const rejection = this.ctx.faults.takePublishRejection();
-    if (rejection) return fail(rejection);
-    const verdict = judgeEvents(this.ctx.config, shape.events);
-    // publish_success goes out before the data frames, the order Amplify observed (reference 9.5).
-    this.sendAck('publish_success', {
-      id,
-      type: 'publish_success',
-      successful: verdict.successful,
-      failed: verdict.failed,
-    });
-    this.ctx.broker.deliver(ch.channel, ch.namespace.name, verdict.accepted);
-  }
 }
