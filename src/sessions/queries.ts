@@ -50,7 +50,7 @@ async function chunkAt(db: SessionsDb, sessionId: SessionId, pos: number): Promi
   return cursor?.value.chunkNo;
 }
 
-async function readWindow(
+export async function readWindow(
   db: SessionsDb,
   sessionId: SessionId,
   lo: number,
@@ -122,6 +122,18 @@ export async function* scanFrames(
   if (pending.length > 0) {
     if (signal?.aborted) throw abortError(signal);
     yield { frames: pending, progress: progress() };
+  }
+}
+
+/** Every chunk of a session in order (optionally only those whose summary is wanted). */
+export async function* readChunks(
+  db: SessionsDb,
+  sessionId: SessionId,
+  chunkCount: number,
+  wanted: (s: ChunkSummary) => boolean = () => true,
+): AsyncGenerator<ChunkRecord, void, undefined> {
+  for (let lo = 0; lo < chunkCount; lo += 16) {
+    yield* await readWindow(db, sessionId, lo, Math.min(chunkCount, lo + 16) - 1, wanted);
   }
 }
 

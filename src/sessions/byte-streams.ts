@@ -1,0 +1,170 @@
+// Byte and text stream plumbing for export and import: gzip through the global
+// CompressionStream (Node 20 and browsers), gzip detection by magic bytes, and a bounded
+// text reader that yields lines or the whole rest.
+
+import { ImportError } from './import-error.ts';
+
+export type ImportInput = ReadableStream<Uint8Array> | Blob | Uint8Array | ArrayBuffer | string;
+
+export function canGzip(): boolean {
+  return typeof globalThis.CompressionStream === 'function';
+}
+
+export function gzip(stream: ReadableStream<Uint8Array>): ReadableStream<Uint8Array> {
+  if (!canGzip()) throw new Error('gzip is not available here (no CompressionStream).');
+  return stream.pipeThrough(new CompressionStream('gzip') as unknown as ReadableWritablePair<Uint8Array, Uint8Array>);
+}
+
+export function toByteStream(input: ImportInput): { stream: ReadableStream<Uint8Array>; size?: number } {
+  if (typeof input === 'string') input = new TextEncoder().encode(input);
+  if (input instanceof ArrayBuffer) input = new Uint8Array(input);
+  if (input instanceof Uint8Array) {
+    const bytes = input;
+    return {
+      size: bytes.byteLength,
+      stream: new ReadableStream<Uint8Array>({
+        start(c) {
+          if (bytes.byteLength > 0) c.enqueue(bytes);
+          c.close();
+        },
+      }),
+    };
+  }
+  if (typeof Blob !== 'undefined' && input instanceof Blob) {
+    return { stream: input.stream() as ReadableStream<Uint8Array>, size: input.size };
+  }
+  return { stream: input as ReadableStream<Uint8Array> };
+}
+
+/** Counts bytes as they pass (progress for imports of known size). */
+export function countBytes(stream: ReadableStream<Uint8Array>, onBytes: (total: number) => void): ReadableStream<Uint8Array> {
+  let total = 0;
+  return stream.pipeThrough(
+    new TransformStream<Uint8Array, Uint8Array>({
+      transform(chunk, c) {
+        total += chunk.byteLength;
+        onBytes(total);
+        c.enqueue(chunk);
+      },
+    }),
+  );
+}
+
+/** Un-gzips when the stream starts with the gzip magic bytes (1f 8b); passes it on otherwise. */
+export async function maybeGunzip(stream: ReadableStream<Uint8Array>): Promise<ReadableStream<Uint8Array>> {
+  const reader = stream.getReader();
+  const head: Uint8Array[] = [];
+  let have = 0;
+  while (have < 2) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    head.push(value);
+    have += value.byteLength;
+  }
+  const first = head[0];
+  const second = first && first.byteLength > 1 ? first[1] : head[1]?.[0];
+  const isGzip = first?.[0] === 0x1f && second === 0x8b;
+  const replay = new ReadableStream<Uint8Array>({
+    start(c) {
+      for (const h of head) c.enqueue(h);
+    },
+    async pull(c) {
+      const { done, value } = await reader.read();
+      if (done) c.close();
+      else c.enqueue(value);
+    },
+    cancel(reason) {
+      return reader.cancel(reason);
+    },
+  });
+  if (!isGzip) return replay;
+  if (typeof globalThis.DecompressionStream !== 'function') {
+    throw new ImportError('bad-gzip', 'This file is gzip-compressed, but this browser cannot decompress it.');
+  }
+  return replay.pipeThrough(new DecompressionStream('gzip') as unknown as ReadableWritablePair<Uint8Array, Uint8Array>);
+}
+
+/** Reads decoded text by line or as a whole, refusing lines or documents over a limit. */
+export class TextSource {
+  private readonly reader: ReadableStreamDefaultReader<Uint8Array>;
+  private readonly decoder = new TextDecoder('utf-8', { fatal: true });
+  // Unread text is buf.slice(at); `at` avoids re-slicing the buffer for every line.
+  private buf = '';
+  private at = 0;
+  private done = false;
+  lineNo = 0;
+
+  constructor(stream: ReadableStream<Uint8Array>) {
+    this.reader = stream.getReader();
+  }
+
+  private async fill(): Promise<boolean> {
+    if (this.done) return false;
+    let chunk: ReadableStreamReadResult<Uint8Array>;
+    try {
+      chunk = await this.reader.read();
+    } catch (e) {
+      // Decompression failures surface here, as a TypeError from the stream.
+      throw new ImportError('bad-gzip', 'The file could not be decompressed: it is not valid gzip or it is cut short.', e);
+    }
+    if (this.at > 0) {
+      this.buf = this.buf.slice(this.at);
+      this.at = 0;
+    }
+    try {
+      if (chunk.done) {
+        this.done = true;
+        this.buf += this.decoder.decode();
+        return false;
+      }
+      this.buf += this.decoder.decode(chunk.value, { stream: true });
+      return true;
+    } catch (e) {
+      throw new ImportError('bad-encoding', 'The file is not UTF-8 text.', e);
+    }
+  }
+
+  /** The next line without its terminator, or undefined at the end. */
+  async readLine(maxChars: number): Promise<string | undefined> {
+    let scanFrom = this.at;
+    for (;;) {
+      const nl = this.buf.indexOf('\n', scanFrom);
+      if (nl >= 0) {
+        const line = this.buf.slice(this.at, nl);
+        this.at = nl + 1;
+        this.lineNo++;
+        return line.endsWith('\r') ? line.slice(0, -1) : line;
+      }
+      if (this.buf.length - this.at > maxChars) {
+        throw new ImportError('too-large', `line ${this.lineNo + 1}: longer than the limit of ${maxChars} characters.`);
+      }
+      const scanned = this.buf.length - this.at;
+      if (!(await this.fill())) {
+        if (this.buf.length === this.at) return undefined;
+        const line = this.buf.slice(this.at);
+        this.buf = '';
+        this.at = 0;
+        this.lineNo++;
+        return line;
+      }
+      scanFrom = this.at + scanned;
+    }
+  }
+
+  /** Everything not read yet, as one string. */
+  async readRest(maxChars: number): Promise<string> {
+    while (await this.fill()) {
+      if (this.buf.length > maxChars) {
+        throw new ImportError('too-large', `The file is larger than the limit of ${maxChars} characters.`);
+      }
+    }
+    const rest = this.buf.slice(this.at);
+    this.buf = '';
+    this.at = 0;
+    return rest;
+  }
+
+  async cancel(): Promise<void> {
+    await this.reader.cancel().catch(() => undefined);
+  }
+}

@@ -1,0 +1,90 @@
+// Export in our own format: versioned JSON Lines, optionally gzip.
+//
+//   {"format":"appsync-events-devtools-session","version":1,"exportedAt":…,"redacted":…,
+//    "session":{…},"counts":{"connections":n,"frames":n}}
+//   {"connection":{…}}      one per connection (ConnectionRecord without sessionId)
+//   {"frame":{…}}           one per frame, in position order (StoredFrame)
+//   {"end":{"frames":n}}    lets an import tell a complete file from a cut one
+//
+// Exports are redacted unless the session keeps its secrets; exportNeedsWarning() says
+// when the UI should warn that a file will contain them.
+
+import type { SessionsDb } from './schema.ts';
+import { SessionNotFoundError } from './session-ops.ts';
+import { keepAll, storedRedactor, type StoredRedactor } from './export-redaction.ts';
+import { readChunks } from './queries.ts';
+import { textStream } from './stream-util.ts';
+import type { ConnectionRecord, Redact, SessionId, SessionRecord } from './types.ts';
+import { sessionRange } from './schema.ts';
+
+export const EXPORT_FORMAT = 'appsync-events-devtools-session';
+export const EXPORT_VERSION = 1;
+
+export interface ExportOptions {
+  readonly redact: Redact;
+  readonly gzip?: boolean;
+  /** Export time, for reproducible files in tests. */
+  readonly now?: number;
+}
+
+/** True when an export would contain secrets (the session kept them). */
+export function exportNeedsWarning(session: SessionRecord): boolean {
+  return session.keepSecrets;
+}
+
+export interface ExportSnapshot {
+  readonly session: SessionRecord;
+  readonly connections: readonly ConnectionRecord[];
+  readonly redactor: StoredRedactor;
+}
+
+/** What an export covers: the session as it is now (a live session keeps growing). */
+export async function exportSnapshot(db: SessionsDb, id: SessionId, redact: Redact): Promise<ExportSnapshot> {
+  const tx = db.transaction(['sessions', 'connections']);
+  const session = await tx.objectStore('sessions').get(id);
+  if (!session || session.state === 'importing') throw new SessionNotFoundError(id);
+  const connections = await tx.objectStore('connections').getAll(sessionRange(id));
+  const redactor = session.keepSecrets ? keepAll : storedRedactor(redact);
+  return { session, connections: connections.map((c) => redactor.connection(c)), redactor };
+}
+
+async function* lines(db: SessionsDb, snap: ExportSnapshot, now: number): AsyncGenerator<string, void, undefined> {
+  const { session: s, connections, redactor } = snap;
+  const header = {
+    format: EXPORT_FORMAT,
+    version: EXPORT_VERSION,
+    exportedAt: new Date(now).toISOString(),
+    redacted: !s.keepSecrets,
+    session: {
+      name: s.name,
+      pageUrl: s.pageUrl,
+      pageTitle: s.pageTitle,
+      browser: s.browser,
+      startedAt: s.startedAt,
+      ...(s.endedAt !== undefined ? { endedAt: s.endedAt } : {}),
+      source: s.source,
+      tags: s.tags,
+      pinned: s.pinned,
+      keepSecrets: s.keepSecrets,
+    },
+    counts: { connections: connections.length, frames: s.frameCount },
+  };
+  yield JSON.stringify(header) + '\n';
+  let out = '';
+  for (const c of connections) {
+    const { sessionId: _omit, ...rest } = c;
+    out += JSON.stringify({ connection: rest }) + '\n';
+  }
+  if (out) yield out;
+  for await (const chunk of readChunks(db, s.id, s.chunkCount)) {
+    out = '';
+    for (const f of chunk.frames) if (f.pos < s.frameCount) out += JSON.stringify({ frame: redactor.frame(f) }) + '\n';
+    yield out;
+  }
+  yield JSON.stringify({ end: { frames: s.frameCount } }) + '\n';
+}
+
+export async function exportSession(db: SessionsDb, id: SessionId, options: ExportOptions): Promise<ReadableStream<Uint8Array>> {
+  const snap = await exportSnapshot(db, id, options.redact);
+  return textStream(lines(db, snap, options.now ?? Date.now()), options.gzip ?? false);
+}

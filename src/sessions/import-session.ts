@@ -1,0 +1,188 @@
+// Import: our JSON Lines format (plain or gzip, found by magic bytes) streamed line by line,
+// or a HAR file (see import-har.ts). Every problem rejects with an ImportError naming it,
+// and nothing already stored is touched (see import-stage.ts).
+
+import { countBytes, maybeGunzip, TextSource, toByteStream, type ImportInput } from './byte-streams.ts';
+import type { ChunkLimits } from './chunk-builder.ts';
+import { EXPORT_FORMAT, EXPORT_VERSION } from './export-session.ts';
+import { ImportError } from './import-error.ts';
+import { importHar } from './import-har.ts';
+import { StagedSession } from './import-stage.ts';
+import { Fields, readConnection, readFrame } from './import-validate.ts';
+import type { SessionsDb } from './schema.ts';
+import type { Classify, ConnectionRecord, Redact, SessionRecord, SessionSource } from './types.ts';
+
+export interface ImportLimits {
+  /** Longest line of our format, in characters. */
+  readonly maxLineChars: number;
+  /** Longest single string value (payload, header, …). */
+  readonly maxStringChars: number;
+  /** Largest HAR document, in characters (a HAR is parsed whole). */
+  readonly maxHarChars: number;
+}
+
+export const DEFAULT_IMPORT_LIMITS: ImportLimits = {
+  maxLineChars: 32 * 1024 * 1024,
+  maxStringChars: 16 * 1024 * 1024,
+  maxHarChars: 256 * 1024 * 1024,
+};
+
+export interface ImportProgress {
+  readonly bytesRead: number;
+  /** Known for Blob, Uint8Array and string input. */
+  readonly totalBytes?: number;
+  readonly frames: number;
+}
+
+export interface ImportOptions {
+  /** Classifies frames of HAR imports (our format carries its labels). */
+  readonly classify: Classify;
+  /** Redacts HAR imports unless keepSecrets (our format is stored as it was exported). */
+  readonly redact: Redact;
+  readonly keepSecrets?: boolean;
+  /** Overrides the session name from the file. */
+  readonly name?: string;
+  readonly onProgress?: (progress: ImportProgress) => void;
+  readonly signal?: AbortSignal;
+  readonly limits?: Partial<ImportLimits>;
+  readonly chunkLimits?: ChunkLimits;
+}
+
+export interface ImportResult {
+  readonly session: SessionRecord;
+  readonly format: 'session' | 'har';
+}
+
+export interface ImportContext {
+  readonly db: SessionsDb;
+  readonly options: ImportOptions;
+  readonly limits: ImportLimits;
+  readonly progress: (frames: number) => void;
+  readonly checkAbort: () => void;
+}
+
+function parseLine(line: string, lineNo: number, isLast: boolean): unknown {
+  try {
+    return JSON.parse(line) as unknown;
+  } catch (e) {
+    if (isLast) throw new ImportError('truncated', `line ${lineNo}: the file is cut short (the last line is incomplete JSON).`);
+    throw new ImportError('not-json', `line ${lineNo}: not valid JSON (${e instanceof Error ? e.message : String(e)}).`);
+  }
+}
+
+function readHeader(value: unknown, maxString: number): { init: Fields; frames: number; redacted: boolean } {
+  const h = Fields.of(value, 'header', 'line 1: ', maxString);
+  if (h.str('format') !== EXPORT_FORMAT) {
+    throw new ImportError('unknown-format', `line 1: format must be "${EXPORT_FORMAT}"; this is not a session file.`);
+  }
+  const version = h.num('version');
+  if (!Number.isInteger(version) || version < 1 || version > EXPORT_VERSION) {
+    throw new ImportError(
+      'unsupported-version',
+      version > EXPORT_VERSION
+        ? `line 1: the file is format version ${version}, written by a newer version of the extension; this one reads version ${EXPORT_VERSION}. Update the extension to import it.`
+        : `line 1: format version ${version} does not exist (expected ${EXPORT_VERSION}).`,
+    );
+  }
+  const counts = h.obj('counts');
+  counts.int('connections');
+  return { init: h.obj('session'), frames: counts.int('frames'), redacted: h.bool('redacted') };
+}
+
+async function importJsonLines(ctx: ImportContext, text: TextSource, firstLine: string): Promise<ImportResult> {
+  const { limits } = ctx;
+  const header = readHeader(parseLine(firstLine, 1, false), limits.maxStringChars);
+  const s = header.init;
+  const init = {
+    name: ctx.options.name ?? s.str('name'),
+    pageUrl: s.str('pageUrl'),
+    pageTitle: s.str('pageTitle'),
+    browser: s.str('browser'),
+    startedAt: s.num('startedAt'),
+    tags: s.strList('tags'),
+    pinned: s.bool('pinned'),
+    // A file exported with its secrets keeps warning on re-export.
+    keepSecrets: s.bool('keepSecrets') && !header.redacted,
+  };
+  const endedAt = s.optNum('endedAt');
+  const source = s.oneOf<SessionSource>('source', ['live', 'imported', 'replay']);
+  const staged = await StagedSession.begin(ctx.db, { ...init, source: source === 'replay' ? 'replay' : 'imported' }, ctx.options.chunkLimits);
+  try {
+    const connections: ConnectionRecord[] = [];
+    const connIds = new Set<string>();
+    let ended = false;
+    let line = await text.readLine(limits.maxLineChars);
+    while (line !== undefined) {
+      const lineNo = text.lineNo;
+      const next = await text.readLine(limits.maxLineChars);
+      if (line.trim() === '') {
+        line = next;
+        continue;
+      }
+      if (ended) throw new ImportError('invalid-field', `line ${lineNo}: content after the end marker.`);
+      const where = `line ${lineNo}: `;
+      const rec = Fields.of(parseLine(line, lineNo, next === undefined), 'line', where, limits.maxStringChars);
+      if (rec.has('frame')) {
+        await staged.add(readFrame(rec.obj('frame'), staged.frames, connIds));
+        if (staged.frames % 1000 === 0) {
+          ctx.checkAbort();
+          ctx.progress(staged.frames);
+        }
+      } else if (rec.has('connection')) {
+        if (staged.frames > 0) throw new ImportError('invalid-field', `${where}connections must come before frames.`);
+        const c = readConnection(rec.obj('connection'), staged.id);
+        if (connIds.has(c.connId)) rec.fail('connection.connId', 'is declared twice');
+        connIds.add(c.connId);
+        connections.push(c);
+      } else if (rec.has('end')) {
+        const frames = rec.obj('end').int('frames');
+        if (frames !== staged.frames || frames !== header.frames) {
+          throw new ImportError('truncated', `${where}the end marker says ${frames} frames (header: ${header.frames}) but the file holds ${staged.frames}.`);
+        }
+        ended = true;
+      } else {
+        throw new ImportError('invalid-field', `${where}expected a "connection", "frame" or "end" record.`);
+      }
+      line = next;
+    }
+    if (!ended) {
+      throw new ImportError('truncated', `The file ends after line ${text.lineNo} without its end marker: it was cut short (${staged.frames} of ${header.frames} frames).`);
+    }
+    const session = await staged.commit(connections, endedAt !== undefined ? { endedAt } : {});
+    ctx.progress(staged.frames);
+    return { session, format: 'session' };
+  } catch (e) {
+    await staged.discard();
+    throw e;
+  }
+}
+
+export async function importSession(db: SessionsDb, input: ImportInput, options: ImportOptions): Promise<ImportResult> {
+  const limits = { ...DEFAULT_IMPORT_LIMITS, ...options.limits };
+  const { stream, size } = toByteStream(input);
+  let bytesRead = 0;
+  const counted = countBytes(stream, (n) => (bytesRead = n));
+  const ctx: ImportContext = {
+    db,
+    options,
+    limits,
+    progress: (frames) => options.onProgress?.({ bytesRead, ...(size !== undefined ? { totalBytes: size } : {}), frames }),
+    checkAbort: () => {
+      if (options.signal?.aborted) throw new ImportError('aborted', 'The import was cancelled.', options.signal.reason);
+    },
+  };
+  ctx.checkAbort();
+  const text = new TextSource(await maybeGunzip(counted));
+  try {
+    const first = await text.readLine(limits.maxLineChars);
+    if (first === undefined) throw new ImportError('empty', 'The file is empty.');
+    // Our format's first line is a complete JSON object that starts by naming the format;
+    // a HAR is one (usually pretty-printed) JSON document.
+    if (/^\s*\{\s*"format"\s*:/.test(first)) return await importJsonLines(ctx, text, first);
+    const doc = first + '\n' + (await text.readRest(limits.maxHarChars - first.length));
+    if (doc.trim() === '') throw new ImportError('empty', 'The file is empty.');
+    return await importHar(ctx, doc);
+  } finally {
+    await text.cancel();
+  }
+}

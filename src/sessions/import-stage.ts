@@ -1,0 +1,113 @@
+// Writes an imported session without touching anything already stored: the session is
+// created hidden (state `importing`), its chunks are written in their own transactions,
+// and only the last transaction makes it visible. On failure everything under its new id
+// is removed; a crash mid-import leaves a hidden session that purgeStaleImports() removes.
+
+import { ChunkBuilder, CHUNK_OVERHEAD, DEFAULT_CHUNK_LIMITS, frameCost, summarize, type ChunkLimits, type FrameDraft } from './chunk-builder.ts';
+import { ImportError } from './import-error.ts';
+import { isQuotaError, STORAGE_FULL_MESSAGE } from './quota.ts';
+import { connectionSummary } from './recorder.ts';
+import type { SessionsDb } from './schema.ts';
+import { purgeSession, sessionRecord, type NewSession } from './session-ops.ts';
+import type { ConnectionRecord, SessionId, SessionRecord } from './types.ts';
+
+/** Chunks per write transaction: large transactions append faster (perf-anchors, B). */
+const CHUNKS_PER_TX = 32;
+
+function storageError(e: unknown): ImportError {
+  return isQuotaError(e)
+    ? new ImportError('storage', `Import stopped: ${STORAGE_FULL_MESSAGE.replace(/^Recording paused: /, '')}`, e)
+    : new ImportError('storage', `Import failed while writing: ${e instanceof Error ? e.message : String(e)}`, e);
+}
+
+export class StagedSession {
+  private readonly builder: ChunkBuilder;
+  private pending = 0;
+  private frameCount = 0;
+  private byteCount = 0;
+  private storedBytes = 0;
+
+  private constructor(
+    private readonly db: SessionsDb,
+    private readonly record: SessionRecord,
+    limits: ChunkLimits,
+  ) {
+    this.builder = new ChunkBuilder(record.id, limits, { chunkNo: 0, firstPos: 0 });
+  }
+
+  static async begin(db: SessionsDb, init: NewSession, limits: ChunkLimits = DEFAULT_CHUNK_LIMITS): Promise<StagedSession> {
+    const record = sessionRecord({ ...init, source: init.source ?? 'imported' }, 'importing');
+    try {
+      await db.add('sessions', record);
+    } catch (e) {
+      throw storageError(e);
+    }
+    return new StagedSession(db, record, limits);
+  }
+
+  get id(): SessionId {
+    return this.record.id;
+  }
+
+  get frames(): number {
+    return this.frameCount;
+  }
+
+  async add(draft: FrameDraft): Promise<void> {
+    const before = this.builder.chunkCount;
+    const frame = this.builder.push(draft);
+    this.frameCount++;
+    this.byteCount += frame.size;
+    this.storedBytes += frameCost(frame);
+    if (this.builder.chunkCount > before) {
+      this.storedBytes += CHUNK_OVERHEAD;
+      if (++this.pending >= CHUNKS_PER_TX) await this.flush();
+    }
+  }
+
+  private async flush(): Promise<void> {
+    this.pending = 0;
+    const chunks = this.builder.drain();
+    if (chunks.length === 0) return;
+    try {
+      const tx = this.db.transaction(['chunks', 'summaries'], 'readwrite');
+      await Promise.all([
+        ...chunks.flatMap((c) => [tx.objectStore('chunks').put(c), tx.objectStore('summaries').put(summarize(c))]),
+        tx.done,
+      ]);
+    } catch (e) {
+      throw storageError(e);
+    }
+  }
+
+  /** Writes the rest and makes the session visible, in one last transaction. */
+  async commit(connections: readonly ConnectionRecord[], patch: Partial<SessionRecord> = {}): Promise<SessionRecord> {
+    await this.flush();
+    const done: SessionRecord = {
+      ...this.record,
+      ...patch,
+      id: this.record.id,
+      frameCount: this.frameCount,
+      byteCount: this.byteCount,
+      storedBytes: this.storedBytes,
+      chunkCount: this.builder.chunkCount,
+      connections: connectionSummary(connections),
+      state: 'complete',
+    };
+    try {
+      const tx = this.db.transaction(['sessions', 'connections'], 'readwrite');
+      await Promise.all([
+        ...connections.map((c) => tx.objectStore('connections').put({ ...c, sessionId: this.record.id })),
+        tx.objectStore('sessions').put(done),
+        tx.done,
+      ]);
+    } catch (e) {
+      throw storageError(e);
+    }
+    return done;
+  }
+
+  async discard(): Promise<void> {
+    await purgeSession(this.db, this.record.id).catch(() => undefined);
+  }
+}

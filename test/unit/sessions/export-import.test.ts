@@ -1,0 +1,124 @@
+import { describe, expect, it } from 'vitest';
+import { classify, freshDb, redact, SECRET } from './helpers.ts';
+import { bytesOf, harProblems, richSession, textOf } from './export-import-helpers.ts';
+import type { SessionsDb } from '../../../src/sessions/schema.ts';
+import { getSession, setKeepSecrets } from '../../../src/sessions/session-ops.ts';
+import { readFramePage, sessionCounts } from '../../../src/sessions/queries.ts';
+import { EXPORT_FORMAT, exportNeedsWarning, exportSession } from '../../../src/sessions/export-session.ts';
+import { exportHar } from '../../../src/sessions/export-har.ts';
+import { importSession, type ImportProgress } from '../../../src/sessions/import-session.ts';
+import type { SessionId, StoredFrame } from '../../../src/sessions/types.ts';
+
+const opts = { classify, redact };
+
+async function connectionsOf(db: SessionsDb, id: SessionId): Promise<unknown[]> {
+  const all = await db.getAll('connections', IDBKeyRange.bound([id], [id, []]));
+  return all.map(({ sessionId: _s, ...rest }) => rest);
+}
+
+describe('export in our format', () => {
+  it('writes a versioned JSON Lines file: header, connections, frames, end', async () => {
+    const db = await freshDb();
+    const s = await richSession(db);
+    const lines = (await textOf(await exportSession(db, s.id, { redact, now: 0 }))).trimEnd().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines[0]).toMatchObject({ format: EXPORT_FORMAT, version: 1, exportedAt: '1970-01-01T00:00:00.000Z', redacted: true, session: { name: 'rich', tags: ['t1'], pinned: true }, counts: { connections: 3, frames: s.frameCount } });
+    expect(lines.slice(1, 4).every((l) => 'connection' in l)).toBe(true);
+    expect(lines.filter((l) => 'frame' in l)).toHaveLength(s.frameCount);
+    expect(lines.at(-1)).toEqual({ end: { frames: s.frameCount } });
+  });
+
+  for (const gzip of [false, true]) {
+    it(`round-trips losslessly${gzip ? ' through gzip' : ''}`, async () => {
+      const db = await freshDb();
+      const s = await richSession(db);
+      const bytes = await bytesOf(await exportSession(db, s.id, { redact, gzip }));
+      expect(bytes[0] === 0x1f && bytes[1] === 0x8b).toBe(gzip);
+      const progress: ImportProgress[] = [];
+      const { session: copy, format } = await importSession(db, new Blob([bytes]), { ...opts, onProgress: (p) => progress.push(p) });
+      expect(format).toBe('session');
+      expect(copy.id).not.toBe(s.id);
+      // Chunk layout (chunkCount, storedBytes) is storage, not content: the importer packs its own.
+      const pick = (x: typeof s): unknown => ({ ...x, id: undefined, source: undefined, state: undefined, chunkCount: undefined, storedBytes: undefined });
+      expect(pick(copy)).toEqual(pick(s));
+      expect(copy).toMatchObject({ source: 'imported', state: 'complete' });
+      expect(await getSession(db, copy.id)).toEqual(copy);
+      expect(await readFramePage(db, copy.id, { offset: 0, limit: 1000 })).toEqual(await readFramePage(db, s.id, { offset: 0, limit: 1000 }));
+      expect(await connectionsOf(db, copy.id)).toEqual(await connectionsOf(db, s.id));
+      expect(await sessionCounts(db, copy.id)).toEqual(await sessionCounts(db, s.id));
+      expect(progress.at(-1)).toMatchObject({ frames: s.frameCount, bytesRead: bytes.byteLength, totalBytes: bytes.byteLength });
+    });
+  }
+
+  it('redacts unless the session keeps its secrets, and says when to warn', async () => {
+    const db = await freshDb();
+    const s = await richSession(db, { keepSecrets: true });
+    expect(exportNeedsWarning(s)).toBe(true);
+    const raw = await textOf(await exportSession(db, s.id, { redact }));
+    expect(raw).toContain(SECRET);
+    expect(raw).toContain('header-eyJ');
+    const rawHar = await textOf(await exportHar(db, s.id, { redact }));
+    expect(rawHar).toContain(SECRET);
+    const imported = await importSession(db, raw, opts);
+    expect(imported.session.keepSecrets).toBe(true);
+
+    const hidden = await setKeepSecrets(db, s.id, false);
+    expect(exportNeedsWarning(hidden)).toBe(false);
+    for (const out of [await exportSession(db, s.id, { redact }), await exportHar(db, s.id, { redact })]) {
+      const text = await textOf(out);
+      expect(text).not.toContain(SECRET);
+      expect(text).not.toContain('header-eyJ');
+      expect(text).toContain('[redacted]');
+    }
+  });
+});
+
+describe('HAR export', () => {
+  it('follows HAR 1.2 with Chrome-style WebSocket entries and HTTP publishes as plain entries', async () => {
+    const db = await freshDb();
+    const s = await richSession(db);
+    const har = JSON.parse(await textOf(await exportHar(db, s.id, { redact, gzip: false }))) as { log: { entries: Record<string, unknown>[]; comment: string } };
+    expect(harProblems(har)).toEqual([]);
+    const sockets = har.log.entries.filter((e) => e._resourceType === 'websocket');
+    expect(sockets).toHaveLength(2);
+    const appsync = sockets[0] as { request: { url: string; headers: { name: string; value: string }[] }; response: { status: number }; _webSocketMessages: { type: string; time: number; opcode: number; data: string }[] };
+    expect(appsync.request.url).toMatch(/\/event\/realtime$/);
+    expect(appsync.request.headers).toContainEqual({ name: 'Sec-WebSocket-Protocol', value: 'aws-appsync-event-ws, header-REDACTED' });
+    expect(appsync.response.status).toBe(101);
+    const msgs = appsync._webSocketMessages;
+    expect(msgs).toHaveLength(2 + 1 + 40 + 3);
+    expect(msgs[0]).toMatchObject({ type: 'send', opcode: 1, data: '{"type":"connection_init"}' });
+    expect(msgs[0]!.time).toBeCloseTo(1_700_000_000_003 / 1000, 6);
+    expect(msgs.find((m) => m.opcode === 2)).toMatchObject({ type: 'receive', data: 'AAEC' });
+    const posts = har.log.entries.filter((e) => e._resourceType === undefined) as { request: { method: string; postData: { text: string } }; response: { status: number; content: { text: string } }; _error?: string }[];
+    expect(posts.map((p) => p.response.status)).toEqual([200, 0, 401]);
+    expect(posts[0]!.request.postData.text).toContain('/default/x');
+    expect(posts[0]!.response.content.text).toContain('successful');
+    expect(posts[1]!._error).toBe('network down');
+    expect(har.log.comment).toBe('rich');
+  });
+
+  it('round-trips through HAR, keeping what HAR can hold', async () => {
+    const db = await freshDb();
+    const s = await richSession(db);
+    const bytes = await bytesOf(await exportHar(db, s.id, { redact, gzip: true }));
+    const { session: copy, format } = await importSession(db, bytes, opts);
+    expect(format).toBe('har');
+    expect(copy).toMatchObject({ name: 'rich', pageUrl: 'https://app.test/', browser: 'Chromium', source: 'imported' });
+    const messages = (frames: StoredFrame[]): unknown[] =>
+      frames
+        .filter((f) => ['send', 'receive', 'http-request', 'http-response'].includes(f.dir))
+        .map((f) => ({ dir: f.dir, type: f.type, id: f.id, channel: f.channel, text: f.text, t: Math.round(f.t), status: f.extra?.status, conn: f.conn.startsWith('http ') ? f.conn : 'ws' }));
+    const before = await readFramePage(db, s.id, { offset: 0, limit: 1000 });
+    const after = await readFramePage(db, copy.id, { offset: 0, limit: 1000 });
+    const sortByT = (xs: unknown[]): unknown[] =>
+      [...xs].sort((a, b) => (a as { t: number }).t - (b as { t: number }).t || JSON.stringify(a).localeCompare(JSON.stringify(b)));
+    expect(sortByT(messages(after))).toEqual(sortByT(messages(before)));
+    const conns = await db.getAll('connections', IDBKeyRange.bound([copy.id], [copy.id, []]));
+    const ws = conns.filter((c) => c.kind === 'websocket').sort((a, b) => a.url.localeCompare(b.url));
+    expect(ws.map((c) => [c.url, c.appsync, c.protocol])).toEqual([
+      ['wss://example.appsync-realtime-api.us-east-1.amazonaws.com/event/realtime', true, 'aws-appsync-event-ws'],
+      ['wss://other.test/socket', false, 'aws-appsync-event-ws'],
+    ]);
+    expect(conns.find((c) => c.kind === 'http')?.authMode).toBe('API_KEY');
+  });
+});
