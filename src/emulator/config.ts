@@ -10,7 +10,6 @@ import {
   MAX_EVENTS_PER_PUBLISH,
   MAX_EVENT_BYTES,
   MAX_PUBLISHES_PER_SECOND_PER_CONNECTION,
-  MAX_PUBLISH_REQUEST_BYTES,
   MAX_SEGMENT_LENGTH,
   MAX_SUBSCRIPTIONS_PER_CONNECTION,
 } from '../protocol/limits.ts';
@@ -187,9 +186,6 @@ export const DEFAULT_LIMITS: EmulatorLimits = {
   maxMessageBytes: 2 * 1024 * 1024,
   maxPublishesPerSecond: MAX_PUBLISHES_PER_SECOND_PER_CONNECTION,
 };
-
-/** Request-level cap on HTTP bodies, from the (secondary) 1.2 MB publish payload quota. */
-export const HTTP_BODY_LIMIT = MAX_PUBLISH_REQUEST_BYTES;
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', '::1', 'localhost']);
 
