@@ -3,8 +3,8 @@
 // that woke it.
 import browser from 'webextension-polyfill';
 import { createRouter } from './router.ts';
-import { createMemoryRecorder } from './memory-recorder.ts';
+import { createSessionRecorder } from './session-recorder.ts';
 
-const router = createRouter(createMemoryRecorder(), browser.runtime.getURL('extension/panel/panel.html'));
+const router = createRouter(createSessionRecorder(), browser.runtime.getURL('extension/panel/panel.html'));
 browser.runtime.onConnect.addListener((port) => router.onConnect(port));
 browser.tabs.onRemoved.addListener((tabId) => router.onTabRemoved(tabId));

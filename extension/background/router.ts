@@ -16,7 +16,7 @@ import { debug } from '../../src/debug.ts';
 
 export interface Recorder {
   /** Resolves once the records are durably stored; only then is the batch acknowledged. */
-  append(tabId: number, records: readonly CaptureRecord[]): Promise<{ sessionId: string; stored: number }>;
+  append(tabId: number, records: readonly CaptureRecord[]): Promise<{ sessionId: string; stored: number; records: readonly CaptureRecord[] }>;
   /** Starts a new session for the tab (a page load without "Preserve log", or "Clear"). */
   rollSession(tabId: number, reason: 'navigation' | 'clear'): Promise<void>;
 }
@@ -141,7 +141,8 @@ export function createRouter(recorder: Recorder, panelUrl: string) {
               const result = await recorder.append(tabId, parsed.records);
               state.sessionId = result.sessionId;
               state.stored = result.stored;
-              toPanels(state, { type: 'recordsCaptured', sessionId: result.sessionId, records: parsed.records });
+              // The panel gets the records as stored: redacted unless the session keeps secrets.
+              toPanels(state, { type: 'recordsCaptured', sessionId: result.sessionId, records: result.records });
             }
             // Acknowledge only after the commit: an unacknowledged batch is sent again.
             toContent(link, { type: 'batchAcknowledged', batchId });

@@ -3,7 +3,7 @@
 // (seen through the panel, which gets them only from the background).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPanel, recordCount, tabIdOf, waitFor, type BrowserName, type ExtensionBrowser } from './support/browsers.ts';
+import { launch, openPanel, recordCount, storedSessions, tabIdOf, waitFor, type BrowserName, type ExtensionBrowser } from './support/browsers.ts';
 import { startTestServer } from './support/server.ts';
 
 const server = await startTestServer();
@@ -31,6 +31,13 @@ for (const name of ['chromium', 'firefox'] as BrowserName[]) {
       const types = await panel.evaluate(() => [...document.querySelectorAll('.row .type')].map((e) => e.textContent));
       // Keep-alives may interleave anywhere; the order of everything else is fixed.
       assert.deepEqual(types.filter((t) => t !== 'ka').slice(0, 6), ['connecting', 'open', 'connection_init', 'connection_ack', 'subscribe', 'subscribe_success']);
+
+      // What the panel shows was stored first: the background acknowledges after the commit.
+      const shown = await recordCount(panel);
+      const sessions = await storedSessions(panel);
+      const mine = sessions.filter((s) => s.pageUrl === url);
+      assert.equal(mine.length, 1);
+      assert.ok(mine[0]!.frameCount >= shown, `stored ${mine[0]!.frameCount}, shown ${shown}`);
     });
   });
 }

@@ -155,3 +155,37 @@ export async function recordCount(panel: Page): Promise<number> {
   const m = /^(\d+)/.exec(text.trim());
   return m ? Number(m[1]) : -1;
 }
+
+export interface StoredSessionInfo {
+  readonly id: string;
+  readonly pageUrl: string;
+  readonly frameCount: number;
+  readonly state: string;
+}
+
+/** The sessions in the extension's IndexedDB, read from an extension page (same origin). */
+export async function storedSessions(extensionPage: Page): Promise<StoredSessionInfo[]> {
+  return extensionPage.evaluate(
+    () =>
+      new Promise<StoredSessionInfo[]>((resolve, reject) => {
+        const req = indexedDB.open('appsync-events-devtools-sessions');
+        req.onerror = () => reject(req.error);
+        req.onsuccess = () => {
+          const db = req.result;
+          if (!db.objectStoreNames.contains('sessions')) {
+            db.close();
+            resolve([]);
+            return;
+          }
+          const all = db.transaction('sessions').objectStore('sessions').getAll();
+          all.onsuccess = () => {
+            db.close();
+            resolve(
+              (all.result as StoredSessionInfo[]).map((s) => ({ id: s.id, pageUrl: s.pageUrl, frameCount: s.frameCount, state: s.state })),
+            );
+          };
+          all.onerror = () => reject(all.error);
+        };
+      }),
+  );
+}

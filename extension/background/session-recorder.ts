@@ -1,0 +1,97 @@
+// The background's recorder: one IndexedDB session per tab recording, written by the
+// sessions store. The tab → session mapping lives in storage.session, so a service worker
+// that was stopped mid-stream continues the same session, and the resent batches are
+// de-duplicated against that session's stored high-water marks.
+import browser from 'webextension-polyfill';
+import type { CaptureRecord } from '../../src/capture/records.ts';
+import { redactRecord } from '../../src/capture/redact.ts';
+import { classifyFrame } from '../../src/protocol/decode.ts';
+import {
+  createRecorder,
+  createSession,
+  getSession,
+  openSessionsDb,
+  type Recorder as SessionWriter,
+  type SessionId,
+  type SessionsDb,
+} from '../../src/sessions/index.ts';
+import type { Recorder } from './router.ts';
+
+interface TabRecording {
+  readonly sessionId: SessionId;
+  readonly writer: SessionWriter;
+  readonly keepSecrets: boolean;
+  stored: number;
+}
+
+const key = (tabId: number) => `recording:${tabId}`;
+
+function browserName(): string {
+  return typeof (globalThis as { browser?: unknown }).browser !== 'undefined' && navigator.userAgent.includes('Firefox') ? 'Firefox' : 'Chromium';
+}
+
+export function createSessionRecorder(): Recorder & { db(): Promise<SessionsDb> } {
+  let dbPromise: Promise<SessionsDb> | null = null;
+  const db = () => (dbPromise ??= openSessionsDb());
+  const tabs = new Map<number, Promise<TabRecording>>();
+
+  async function open(tabId: number): Promise<TabRecording> {
+    const database = await db();
+    const saved = (await browser.storage.session.get(key(tabId)))[key(tabId)] as SessionId | undefined;
+    let session = saved ? await getSession(database, saved) : undefined;
+    if (!session || session.state !== 'recording' || session.deletedAt !== undefined) {
+      const tab = await browser.tabs.get(tabId).catch(() => undefined);
+      const url = tab?.url ?? '';
+      const startedAt = Date.now();
+      session = await createSession(database, {
+        name: `${hostOf(url) || 'Capture'} — ${new Date(startedAt).toLocaleString()}`,
+        pageUrl: url,
+        pageTitle: tab?.title ?? '',
+        browser: browserName(),
+        startedAt,
+        source: 'live',
+      });
+      await browser.storage.session.set({ [key(tabId)]: session.id });
+    }
+    const writer = await createRecorder(database, { sessionId: session.id, classify: classifyFrame, redact: redactRecord });
+    return { sessionId: session.id, writer, keepSecrets: session.keepSecrets, stored: session.frameCount };
+  }
+
+  function recording(tabId: number): Promise<TabRecording> {
+    let r = tabs.get(tabId);
+    if (!r) {
+      r = open(tabId);
+      tabs.set(tabId, r);
+      r.catch(() => tabs.delete(tabId));
+    }
+    return r;
+  }
+
+  return {
+    db,
+    async append(tabId, records: readonly CaptureRecord[]) {
+      const rec = await recording(tabId);
+      const result = await rec.writer.append(records);
+      rec.stored += result.stored;
+      return {
+        sessionId: rec.sessionId,
+        stored: rec.stored,
+        records: rec.keepSecrets ? records : records.map(redactRecord),
+      };
+    },
+    async rollSession(tabId) {
+      const current = tabs.get(tabId);
+      tabs.delete(tabId);
+      await browser.storage.session.remove(key(tabId));
+      if (current) await (await current).writer.finish().catch(() => undefined);
+    },
+  };
+}
+
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return '';
+  }
+}

@@ -1,0 +1,46 @@
+// Secret redaction of capture records, applied by the background before a record is stored
+// or shown (unless the session opted to keep secrets). Built on the protocol engine's
+// fingerprints, so equal keys stay recognisable across frames and sessions.
+import { redactAuthHeaders, redactFrameText, redactSubprotocol } from '../protocol/redact.ts';
+import type { CaptureRecord, Payload, TruncatedText } from './records.ts';
+
+function text(data: string): string;
+function text(data: Payload | TruncatedText): Payload | TruncatedText;
+function text(data: Payload | TruncatedText): Payload | TruncatedText {
+  if (typeof data === 'string') return redactFrameText(data);
+  if ('truncated' in data) return { ...data, text: redactFrameText(data.text) };
+  return data;
+}
+
+// GraphQL-style clients put the connection auth in the URL (`?header=<base64>`).
+function redactUrl(url: string): string {
+  if (!url.includes('header=')) return url;
+  try {
+    const u = new URL(url);
+    const header = u.searchParams.get('header');
+    if (header !== null) u.searchParams.set('header', redactSubprotocol(`header-${header}`).slice('header-'.length));
+    return u.toString();
+  } catch {
+    return url;
+  }
+}
+
+export function redactRecord(record: CaptureRecord): CaptureRecord {
+  switch (record.kind) {
+    case 'ws-create':
+      return { ...record, url: redactUrl(record.url), protocols: record.protocols.map(redactSubprotocol) };
+    case 'ws-open':
+      return record.protocol.startsWith('header-') ? { ...record, protocol: redactSubprotocol(record.protocol) } : record;
+    case 'ws-send':
+    case 'ws-receive':
+      return { ...record, data: text(record.data) };
+    case 'http':
+      return {
+        ...record,
+        requestHeaders: redactAuthHeaders(record.requestHeaders) as Record<string, string>,
+        requestBody: text(record.requestBody) as string | TruncatedText,
+      };
+    default:
+      return record;
+  }
+}
