@@ -1,0 +1,98 @@
+// One measured run of the WebSocket receiver page in a fresh browser, under one condition:
+//   bare      no extension
+//   recording extension loaded and its panel open for the tab (so it records)
+//   held      extension loaded, no panel: records wait in the page's bounded buffer
+//   cdp       no extension; a CDP session with Network.enable and a webSocketFrameReceived
+//             listener (what an open DevTools Network panel costs)
+// Returns page-side frames/s and, for Chromium, CPU µs per frame by process kind between a
+// snapshot after the warm-up and one after the run (for `recording`: after the panel has
+// every record, so the cost of delivering them is included).
+
+import { launchChromium, launchFirefox, openPanelFor, recordCount } from './browsers.mjs';
+import { cpuDelta, foreignProbe, treeSnapshot } from './proc.mjs';
+import { log, sleep, waitFor, withTimeout } from './util.mjs';
+
+let runCounter = 0;
+
+export async function runBurst({ browserName = 'chromium', cond, server, dist, n, warm, timeoutMs }) {
+  const run = `r${++runCounter}-${cond}`;
+  const extensionDir = cond === 'recording' || cond === 'held' ? dist[browserName] : null;
+  const eb = await (browserName === 'chromium' ? launchChromium({ extensionDir }) : launchFirefox({ extensionDir }));
+  const cdpCount = { frames: 0 };
+  try {
+    return await withTimeout(
+      (async () => {
+        const page = await eb.firstPage();
+        let panel = null;
+        if (cond === 'recording') {
+          const blank = `${server.origin}/pages/blank.html?run=${run}`;
+          await page.goto(blank);
+          ({ panel } = await openPanelFor(eb, blank));
+        }
+        if (cond === 'cdp') {
+          const session = await page.createCDPSession();
+          session.on('Network.webSocketFrameReceived', () => cdpCount.frames++);
+          await session.send('Network.enable');
+        }
+        const url = `${server.origin}/pages/ws.html?run=${run}&mode=burst&n=${n}&warm=${warm}`;
+        const phase = server.next('phase', run, 60_000);
+        const result = server.next('result', run, timeoutMs);
+        result.catch(() => {});
+        await page.goto(url);
+        const warmDone = await phase;
+        // Records must reach the panel before the measured run (and its work must be done).
+        let panelAfterWarm = null;
+        if (panel) {
+          panelAfterWarm = await waitFor(async () => {
+            const c = await recordCount(panel);
+            return c >= warm ? c : null;
+          }, { timeout: 30_000, what: 'warm-up records in the panel', interval: 100 });
+        }
+        await sleep(300);
+        const probe = foreignProbe();
+        const before = eb.pid ? treeSnapshot(eb.pid) : null;
+        warmDone.release();
+        const res = await result;
+        if (res.error) throw new Error(`page: ${res.error}`);
+        const atEnd = eb.pid ? treeSnapshot(eb.pid) : null;
+        let panelCount = null;
+        let panelLagMs = null;
+        let after = atEnd;
+        if (panel) {
+          const expected = warm + n;
+          const t = Date.now();
+          panelCount = await waitFor(async () => {
+            const c = await recordCount(panel);
+            return c >= expected ? c : null;
+          }, { timeout: 120_000, what: `${expected} records in the panel`, interval: 50 }).catch(async () => recordCount(panel));
+          panelLagMs = Date.now() - t;
+          after = eb.pid ? treeSnapshot(eb.pid) : null;
+        }
+        const foreign = probe.finish(before, after);
+        const cpu = before && after ? cpuDelta(before, after, n) : null;
+        return {
+          run,
+          cond,
+          browser: browserName,
+          fps: res.fps,
+          ms: res.ms,
+          received: res.received,
+          visibility: res.visibility,
+          panelAfterWarm,
+          panelCount,
+          panelLagMs,
+          cdpFrames: cond === 'cdp' ? cdpCount.frames : null,
+          cpu: cpu?.perFrame ?? null,
+          foreign,
+        };
+      })(),
+      timeoutMs + 120_000,
+      `run ${run}`,
+    );
+  } catch (error) {
+    log(`run ${run} failed: ${error.message}`);
+    return { run, cond, browser: browserName, error: error.message };
+  } finally {
+    await eb.close();
+  }
+}
