@@ -129,14 +129,14 @@ export class TextSource {
     let scanFrom = this.at;
     for (;;) {
       const nl = this.buf.indexOf('\n', scanFrom);
+      if (nl - this.at > maxChars || (nl < 0 && this.buf.length - this.at > maxChars)) {
+        throw new ImportError('too-large', `line ${this.lineNo + 1}: longer than the limit of ${maxChars} characters.`);
+      }
       if (nl >= 0) {
         const line = this.buf.slice(this.at, nl);
         this.at = nl + 1;
         this.lineNo++;
         return line.endsWith('\r') ? line.slice(0, -1) : line;
-      }
-      if (this.buf.length - this.at > maxChars) {
-        throw new ImportError('too-large', `line ${this.lineNo + 1}: longer than the limit of ${maxChars} characters.`);
       }
       const scanned = this.buf.length - this.at;
       if (!(await this.fill())) {
@@ -153,11 +153,9 @@ export class TextSource {
 
   /** Everything not read yet, as one string. */
   async readRest(maxChars: number): Promise<string> {
-    while (await this.fill()) {
-      if (this.buf.length > maxChars) {
-        throw new ImportError('too-large', `The file is larger than the limit of ${maxChars} characters.`);
-      }
-    }
+    const tooLarge = (): ImportError => new ImportError('too-large', `The file is larger than the limit of ${maxChars} characters.`);
+    while (await this.fill()) if (this.buf.length > maxChars) throw tooLarge();
+    if (this.buf.length - this.at > maxChars) throw tooLarge();
     const rest = this.buf.slice(this.at);
     this.buf = '';
     this.at = 0;

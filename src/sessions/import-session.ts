@@ -121,7 +121,7 @@ async function importJsonLines(ctx: ImportContext, text: TextSource, firstLine: 
       }
       if (ended) throw new ImportError('invalid-field', `line ${lineNo}: content after the end marker.`);
       const where = `line ${lineNo}: `;
-      const rec = Fields.of(parseLine(line, lineNo, next === undefined), 'line', where, limits.maxStringChars);
+      const rec = Fields.of(parseLine(line, lineNo, next === undefined), '', where, limits.maxStringChars);
       if (rec.has('frame')) {
         await staged.add(readFrame(rec.obj('frame'), staged.frames, connIds));
         if (staged.frames % 1000 === 0) {
@@ -174,11 +174,20 @@ export async function importSession(db: SessionsDb, input: ImportInput, options:
   ctx.checkAbort();
   const text = new TextSource(await maybeGunzip(counted));
   try {
-    const first = await text.readLine(limits.maxLineChars);
+    // A minified HAR is one long line, so the first line may be as long as a whole HAR.
+    const first = await text.readLine(Math.max(limits.maxLineChars, limits.maxHarChars));
     if (first === undefined) throw new ImportError('empty', 'The file is empty.');
     // Our format's first line is a complete JSON object that starts by naming the format;
     // a HAR is one (usually pretty-printed) JSON document.
-    if (/^\s*\{\s*"format"\s*:/.test(first)) return await importJsonLines(ctx, text, first);
+    if (/^\s*\{\s*"format"\s*:/.test(first)) {
+      if (first.length > limits.maxLineChars) {
+        throw new ImportError('too-large', `line 1: longer than the limit of ${limits.maxLineChars} characters.`);
+      }
+      return await importJsonLines(ctx, text, first);
+    }
+    if (first.length > limits.maxHarChars) {
+      throw new ImportError('too-large', `The file is larger than the limit of ${limits.maxHarChars} characters.`);
+    }
     const doc = first + '\n' + (await text.readRest(limits.maxHarChars - first.length));
     if (doc.trim() === '') throw new ImportError('empty', 'The file is empty.');
     return await importHar(ctx, doc);

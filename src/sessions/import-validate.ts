@@ -15,13 +15,18 @@ export class Fields {
 
   static of(value: unknown, path: string, where: string, maxString: number): Fields {
     if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-      throw new ImportError('invalid-field', `${where}${path} must be an object`);
+      throw new ImportError('invalid-field', `${where}${path || 'the record'} must be an object`);
     }
     return new Fields(value as Record<string, unknown>, path, where, maxString);
   }
 
+  /** The JSON path of a field, for messages: `frame.extra.headers`. */
+  private at(name: string): string {
+    return this.path ? `${this.path}.${name}` : name;
+  }
+
   fail(name: string, what: string): never {
-    throw new ImportError('invalid-field', `${this.where}${this.path}.${name} ${what}`);
+    throw new ImportError('invalid-field', `${this.where}${this.at(name)} ${what}`);
   }
 
   private get(name: string): unknown {
@@ -36,7 +41,7 @@ export class Fields {
     if (s.length > this.maxString) {
       throw new ImportError(
         'too-large',
-        `${this.where}${this.path}.${name} is ${s.length} characters long; the limit is ${this.maxString}`,
+        `${this.where}${this.at(name)} is ${s.length} characters long; the limit is ${this.maxString}`,
       );
     }
     return s;
@@ -109,10 +114,10 @@ export class Fields {
   }
   /** The element of a list as an object (the path names its index). */
   item(name: string, index: number): Fields {
-    return Fields.of(this.list(name)[index], `${this.path}.${name}[${index}]`, this.where, this.maxString);
+    return Fields.of(this.list(name)[index], `${this.at(name)}[${index}]`, this.where, this.maxString);
   }
   obj(name: string): Fields {
-    return Fields.of(this.get(name), `${this.path}.${name}`, this.where, this.maxString);
+    return Fields.of(this.get(name), this.at(name), this.where, this.maxString);
   }
   optObj(name: string): Fields | undefined {
     return this.has(name) ? this.obj(name) : undefined;
