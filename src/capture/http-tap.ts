@@ -16,6 +16,8 @@
 //     app can register, so the app's body stays unread and its reading is not delayed.
 //   - XHR: open/setRequestHeader/send are wrapped; only requests decided to be publishes at
 //     open() get state, everything else goes straight to the natives.
+//   - Every wrapper is a Proxy of the native with an `apply` trap (see wrapNative), so
+//     name, length, toString and the engine's own messages stay the native's.
 // Detection is by method and URL only (`isPublish`), before any body is read.
 
 import type { CaptureRecord, HttpPublish, SocketId, TruncatedText } from './records.ts';
@@ -30,12 +32,12 @@ import {
   ObjectToString,
   ErrorToString,
   defineData,
-  disguise,
   getterOf,
   methodOf,
   replaceValue,
   uncurryThis,
   windowNatives,
+  wrapNative,
 } from './native.ts';
 import { RECORD_OVERHEAD, type Emit } from './socket-tap.ts';
 
@@ -202,136 +204,133 @@ export function tapHttpPublishes(win: typeof globalThis, emit: Emit, opts: HttpT
       }
     };
 
-    const wrapper = {
-      fetch(this: unknown, input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
-        // eslint-disable-next-line prefer-rest-params
-        const args = arguments;
-        if (args.length === 0) return ReflectApply(nativeFetch, this, args) as Promise<Response>;
-        let req: Request;
-        try {
-          req = new RequestCtor(input, init);
-        } catch {
-          // Let the native reject with its own message ("Failed to execute 'fetch'…").
-          return ReflectApply(nativeFetch, this, args) as Promise<Response>;
-        }
-        let method = '';
-        let url = '';
-        try {
-          method = reqMethod(req);
-          url = reqUrl(req);
-        } catch {
-          /* not decidable: pass through */
-        }
-        if (!decide(method, url)) return ReflectApply(nativeFetch, this, [req]) as Promise<Response>;
+    const wrapper = wrapNative(win, nativeFetch, (self, args): Promise<Response> => {
+      if (args.length === 0) return ReflectApply(nativeFetch, self, args) as Promise<Response>;
+      const input = args[0] as RequestInfo | URL;
+      const init = args[1] as RequestInit | undefined;
+      let req: Request;
+      try {
+        req = new RequestCtor(input, init);
+      } catch {
+        // Let the native reject with its own message ("Failed to execute 'fetch'…").
+        return ReflectApply(nativeFetch, self, args) as Promise<Response>;
+      }
+      let method = '';
+      let url = '';
+      try {
+        method = reqMethod(req);
+        url = reqUrl(req);
+      } catch {
+        /* not decidable: pass through */
+      }
+      if (!decide(method, url)) return ReflectApply(nativeFetch, self, [req]) as Promise<Response>;
 
-        const startedAt = now();
-        const requestHeaders: Record<string, string> = {};
+      const startedAt = now();
+      const requestHeaders: Record<string, string> = {};
+      try {
+        const h = reqHeaders(req);
+        for (let i = 0; i < KEPT_HEADERS.length; i++) {
+          const name = KEPT_HEADERS[i]!;
+          const v = headersGet(h, name);
+          if (v !== null) defineData(requestHeaders, name, v);
+        }
+      } catch {
+        /* headers are a nicety */
+      }
+      // The body as the app gave it: an own data property of init is read without running
+      // any getter; a Request input (or an init whose body is an accessor) is read from a
+      // clone taken before the native consumes the request.
+      let requestBody: string | TruncatedText | undefined = '';
+      let bodyClone: Request | undefined;
+      const own = typeof init === 'object' && init !== null ? ReflectGetOwnPropertyDescriptor(init, 'body') : undefined;
+      if (own && 'value' in own && own.value !== undefined) {
+        const v: unknown = own.value;
+        requestBody = typeof v === 'string' ? text(v) : v === null ? '' : typeof v === 'object' ? typeName(v) : `${v as string}`;
+      } else if (own || isRequest(input)) {
+        requestBody = undefined;
         try {
-          const h = reqHeaders(req);
-          for (let i = 0; i < KEPT_HEADERS.length; i++) {
-            const name = KEPT_HEADERS[i]!;
-            const v = headersGet(h, name);
-            if (v !== null) defineData(requestHeaders, name, v);
-          }
+          bodyClone = reqClone(req);
         } catch {
-          /* headers are a nicety */
+          requestBody = '';
         }
-        // The body as the app gave it: an own data property of init is read without running
-        // any getter; a Request input (or an init whose body is an accessor) is read from a
-        // clone taken before the native consumes the request.
-        let requestBody: string | TruncatedText | undefined = '';
-        let bodyClone: Request | undefined;
-        const own = typeof init === 'object' && init !== null ? ReflectGetOwnPropertyDescriptor(init, 'body') : undefined;
-        if (own && 'value' in own && own.value !== undefined) {
-          const v: unknown = own.value;
-          requestBody = typeof v === 'string' ? text(v) : v === null ? '' : typeof v === 'object' ? typeName(v) : `${v as string}`;
-        } else if (own || isRequest(input)) {
-          requestBody = undefined;
-          try {
-            bodyClone = reqClone(req);
-          } catch {
-            requestBody = '';
-          }
-        }
-        const base = {
-          url,
-          method,
-          frameUrl: n.frameUrl(),
-          requestHeaders,
-          requestBody: '' as string | TruncatedText,
-          startedAt,
-          via: 'fetch' as const,
-        };
+      }
+      const base = {
+        url,
+        method,
+        frameUrl: n.frameUrl(),
+        requestHeaders,
+        requestBody: '' as string | TruncatedText,
+        startedAt,
+        via: 'fetch' as const,
+      };
 
-        let waiting = 2; // response settled + request body known
-        let status = 0;
-        let responseBody: string | TruncatedText = '';
-        let failure: string | undefined;
-        const done = (): void => {
-          if (--waiting !== 0) return;
-          try {
-            finish(base, status, responseBody, failure);
-          } catch {
-            /* dropped: see below, nothing may throw in our promise reactions */
-          }
-        };
-        if (requestBody !== undefined) {
-          base.requestBody = requestBody;
-          waiting--;
-        } else if (bodyClone) {
-          PromiseThen(
-            reqText(bodyClone),
-            (s: string) => {
-              base.requestBody = text(s);
-              done();
-            },
-            () => done(),
-          );
+      let waiting = 2; // response settled + request body known
+      let status = 0;
+      let responseBody: string | TruncatedText = '';
+      let failure: string | undefined;
+      const done = (): void => {
+        if (--waiting !== 0) return;
+        try {
+          finish(base, status, responseBody, failure);
+        } catch {
+          /* dropped: see below, nothing may throw in our promise reactions */
         }
+      };
+      if (requestBody !== undefined) {
+        base.requestBody = requestBody;
+        waiting--;
+      } else if (bodyClone) {
+        PromiseThen(
+          reqText(bodyClone),
+          (s: string) => {
+            base.requestBody = text(s);
+            done();
+          },
+          () => done(),
+        );
+      }
 
-        const p = ReflectApply(nativeFetch, this, [req]) as Promise<Response>;
-        return new PromiseCtor<Response>((resolve, reject) => {
-          PromiseThen(
-            p,
-            (response: Response) => {
-              // First reaction on the native promise: clone before the app can read.
-              let clone: Response | undefined;
-              try {
-                status = resStatus(response);
-                clone = resClone(response);
-              } catch {
-                /* recorded without a body */
+      const p = ReflectApply(nativeFetch, self, [req]) as Promise<Response>;
+      return new PromiseCtor<Response>((resolve, reject) => {
+        PromiseThen(
+          p,
+          (response: Response) => {
+            // First reaction on the native promise: clone before the app can read.
+            let clone: Response | undefined;
+            try {
+              status = resStatus(response);
+              clone = resClone(response);
+            } catch {
+              /* recorded without a body */
+            }
+            resolve(response);
+            // Our handlers must not throw: the promise PromiseThen returns would reject
+            // unhandled, and the page would get an `unhandledrejection` event.
+            try {
+              if (!clone) {
+                done();
+                return;
               }
-              resolve(response);
-              // Our handlers must not throw: the promise PromiseThen returns would reject
-              // unhandled, and the page would get an `unhandledrejection` event.
-              try {
-                if (!clone) {
+              PromiseThen(
+                resText(clone),
+                (s: string) => {
+                  responseBody = text(s);
                   done();
-                  return;
-                }
-                PromiseThen(
-                  resText(clone),
-                  (s: string) => {
-                    responseBody = text(s);
-                    done();
-                  },
-                  () => done(),
-                );
-              } catch {
-                /* dropped */
-              }
-            },
-            (reason: unknown) => {
-              reject(reason);
-              failure = errorText(reason);
-              done();
-            },
-          );
-        });
-      },
-    }.fetch;
-    disguise(win, wrapper, nativeFetch);
+                },
+                () => done(),
+              );
+            } catch {
+              /* dropped */
+            }
+          },
+          (reason: unknown) => {
+            reject(reason);
+            failure = errorText(reason);
+            done();
+          },
+        );
+      });
+    });
     replaceValue(win, 'fetch', wrapper);
   }
 
@@ -395,103 +394,101 @@ export function tapHttpPublishes(win: typeof globalThis, emit: Emit, opts: HttpT
       if (st && st.pending) settle(this, st, undefined);
     }
 
-    const wrappers = {
-      open(this: XMLHttpRequest, method: string, url: string | URL): void {
-        // eslint-disable-next-line prefer-rest-params
-        const args = arguments;
-        if (args.length < 2) return ReflectApply(nativeOpen, this, args) as void;
-        // Convert once, in the native's order, and hand the strings on: the page's
-        // toString (a URL object's, say) runs exactly as often as without the hook.
-        const m = `${method}`;
-        const u = `${url as string}`;
-        const converted: unknown[] = [m, u];
-        for (let i = 2; i < args.length; i++) defineData(converted, i, args[i]);
-        ReflectApply(nativeOpen, this, converted);
-        const previous = states.get(this);
-        // open() on an active request ends it without events: settle its record now.
-        if (previous && previous.pending) settle(this, previous, 'abort');
-        const normalised = NORMALISED[StringToLowerCase(m)] ?? m;
-        let absolute = u;
-        try {
-          if (n.URL) absolute = n.urlHref(new n.URL(u, n.baseUrl()));
-        } catch {
-          /* keep as given */
-        }
-        if (!decide(normalised, absolute)) {
-          if (previous) states.delete(this);
-          return;
-        }
-        states.set(this, {
-          method: normalised,
-          url: absolute,
-          headers: {},
-          pending: false,
-          startedAt: 0,
-          frameUrl: '',
-          body: '',
-          failure: undefined,
-          listening: previous?.listening ?? false,
-        });
-      },
-      setRequestHeader(this: XMLHttpRequest, name: string, value: string): void {
-        // eslint-disable-next-line prefer-rest-params
-        const args = arguments;
-        const st = args.length < 2 ? undefined : states.get(this);
-        if (st === undefined) return ReflectApply(nativeSetHeader, this, args) as void;
-        const nm = `${name}`;
-        const v = `${value}`;
-        setHeader(this, nm, v);
-        const key = StringToLowerCase(nm);
-        if (keptHeader(key)) {
-          const existing = st.headers[key];
-          defineData(st.headers, key, existing === undefined ? v : `${existing}, ${v}`);
-        }
-      },
-      send(this: XMLHttpRequest, body?: Document | XMLHttpRequestBodyInit | null): void {
-        // eslint-disable-next-line prefer-rest-params
-        const args = arguments;
-        const st = states.get(this);
-        if (st === undefined || st.pending) return ReflectApply(nativeSend, this, args) as void;
-        if (!st.listening) {
-          // Before the native send: a synchronous request fires loadend inside it.
-          n.addEventListener(this, 'error', onFailure);
-          n.addEventListener(this, 'abort', onFailure);
-          n.addEventListener(this, 'timeout', onFailure);
-          n.addEventListener(this, 'loadend', onLoadEnd);
-          st.listening = true;
-        }
-        st.startedAt = now();
-        st.frameUrl = n.frameUrl();
-        st.body =
-          body === undefined || body === null
-            ? ''
-            : typeof body === 'string'
-              ? text(body)
-              : typeof body === 'object'
-                ? typeName(body)
-                : typeof body === 'symbol'
-                  ? ''
-                  : `${body as string}`;
-        st.failure = undefined;
-        st.pending = true;
-        try {
-          ReflectApply(nativeSend, this, args);
-        } catch (e) {
-          if (st.pending) {
-            // InvalidStateError: never sent, nothing to record. Anything else is a
-            // synchronous request that failed (it throws instead of firing events).
-            const why = errorText(e);
-            if (StringSlice(why, 0, 17) === 'InvalidStateError') st.pending = false;
-            else settle(this, st, why);
-          }
-          throw e;
-        }
-      },
+    const open = (xhr: XMLHttpRequest, args: unknown[]): unknown => {
+      if (args.length < 2) return ReflectApply(nativeOpen, xhr, args);
+      const method = args[0];
+      const url = args[1];
+      // Convert once, in the native's order, and hand the strings on: the page's
+      // toString (a URL object's, say) runs exactly as often as without the hook.
+      const m = `${method as string}`;
+      const u = `${url as string}`;
+      const converted: unknown[] = [m, u];
+      for (let i = 2; i < args.length; i++) defineData(converted, i, args[i]);
+      ReflectApply(nativeOpen, xhr, converted);
+      const previous = states.get(xhr);
+      // open() on an active request ends it without events: settle its record now.
+      if (previous && previous.pending) settle(xhr, previous, 'abort');
+      const normalised = NORMALISED[StringToLowerCase(m)] ?? m;
+      let absolute = u;
+      try {
+        if (n.URL) absolute = n.urlHref(new n.URL(u, n.baseUrl()));
+      } catch {
+        /* keep as given */
+      }
+      if (!decide(normalised, absolute)) {
+        if (previous) states.delete(xhr);
+        return undefined;
+      }
+      states.set(xhr, {
+        method: normalised,
+        url: absolute,
+        headers: {},
+        pending: false,
+        startedAt: 0,
+        frameUrl: '',
+        body: '',
+        failure: undefined,
+        listening: previous?.listening ?? false,
+      });
+      return undefined;
     };
-    for (const name of ['open', 'setRequestHeader', 'send'] as const) {
-      const native = { open: nativeOpen, setRequestHeader: nativeSetHeader, send: nativeSend }[name];
-      disguise(win, wrappers[name], native);
-      replaceValue(proto, name, wrappers[name]);
-    }
+    const setRequestHeader = (xhr: XMLHttpRequest, args: unknown[]): unknown => {
+      const st = args.length < 2 ? undefined : states.get(xhr);
+      if (st === undefined) return ReflectApply(nativeSetHeader, xhr, args);
+      const nm = `${args[0] as string}`;
+      const v = `${args[1] as string}`;
+      setHeader(xhr, nm, v);
+      const key = StringToLowerCase(nm);
+      if (keptHeader(key)) {
+        const existing = st.headers[key];
+        defineData(st.headers, key, existing === undefined ? v : `${existing}, ${v}`);
+      }
+      return undefined;
+    };
+    const send = (xhr: XMLHttpRequest, args: unknown[]): unknown => {
+      const st = states.get(xhr);
+      if (st === undefined || st.pending) return ReflectApply(nativeSend, xhr, args);
+      const body = args[0];
+      if (!st.listening) {
+        // Before the native send: a synchronous request fires loadend inside it.
+        n.addEventListener(xhr, 'error', onFailure);
+        n.addEventListener(xhr, 'abort', onFailure);
+        n.addEventListener(xhr, 'timeout', onFailure);
+        n.addEventListener(xhr, 'loadend', onLoadEnd);
+        st.listening = true;
+      }
+      st.startedAt = now();
+      st.frameUrl = n.frameUrl();
+      st.body =
+        body === undefined || body === null
+          ? ''
+          : typeof body === 'string'
+            ? text(body)
+            : typeof body === 'object'
+              ? typeName(body)
+              : typeof body === 'symbol'
+                ? ''
+                : `${body as string}`;
+      st.failure = undefined;
+      st.pending = true;
+      try {
+        ReflectApply(nativeSend, xhr, args);
+      } catch (e) {
+        if (st.pending) {
+          // InvalidStateError: never sent, nothing to record. Anything else is a
+          // synchronous request that failed (it throws instead of firing events).
+          const why = errorText(e);
+          if (StringSlice(why, 0, 17) === 'InvalidStateError') st.pending = false;
+          else settle(xhr, st, why);
+        }
+        throw e;
+      }
+      return undefined;
+    };
+    const as = (impl: (xhr: XMLHttpRequest, args: unknown[]) => unknown) => (self: unknown, args: unknown[]) =>
+      impl(self as XMLHttpRequest, args);
+    replaceValue(proto, 'open', wrapNative(win, nativeOpen, as(open)));
+    replaceValue(proto, 'setRequestHeader', wrapNative(win, nativeSetHeader, as(setRequestHeader)));
+    replaceValue(proto, 'send', wrapNative(win, nativeSend, as(send)));
   }
 }

@@ -37,6 +37,7 @@ export const ReflectApply = Reflect.apply;
 export const ReflectConstruct = Reflect.construct;
 export const ReflectDefineProperty = Reflect.defineProperty;
 export const ReflectGetOwnPropertyDescriptor = Reflect.getOwnPropertyDescriptor;
+export const ReflectOwnKeys = Reflect.ownKeys;
 export const ObjectGetPrototypeOf = Object.getPrototypeOf;
 export const ArrayIsArray = Array.isArray;
 export const ArrayBufferIsView = ArrayBuffer.isView;
@@ -176,6 +177,8 @@ export function methodOf<F extends AnyFn>(proto: object | undefined, name: strin
 // its own indented line). One replacement per realm; later wrappers only register.
 
 const disguised = new SafeWeakMap<object, string>();
+// A Proxy forwards length/name to its target already; redefining them would write through.
+const proxies = new SafeWeakMap<object, true>();
 const patchedToString = new SafeWeakMap<object, true>();
 
 function installToString(FunctionProto: object): void {
@@ -183,21 +186,34 @@ function installToString(FunctionProto: object): void {
   const original = ReflectGetOwnPropertyDescriptor(FunctionProto, 'toString');
   if (!original || typeof original.value !== 'function') return;
   const nativeToString = original.value as AnyFn;
-  // Method syntax: like a native method it has no `prototype` and cannot be constructed.
-  const replacement = {
-    toString(this: unknown): string {
-      const s = typeof this === 'function' ? disguised.get(this) : undefined;
-      if (s !== undefined) return s;
-      // Unknown receivers (including non-functions, which throw) go to the native
-      // untouched, so results and error messages are the engine's own.
-      // eslint-disable-next-line prefer-rest-params
-      return ReflectApply(nativeToString, this, arguments) as string;
+  settleLazyKeys(nativeToString);
+  // A Proxy of the native (see wrapNative): name, length, own keys and engine messages
+  // stay the native's. Unknown receivers (including non-functions, which throw) go to the
+  // native untouched, so results and error messages are the engine's own.
+  const replacement = new ProxyCtor(nativeToString, {
+    __proto__: null,
+    apply(target: AnyFn, self: unknown, args: unknown[]): unknown {
+      const s = typeof self === 'function' ? disguised.get(self) : undefined;
+      return s !== undefined ? s : ReflectApply(target, self, args);
     },
-  }.toString;
-  matchShape(replacement, nativeToString);
+  } as ProxyHandler<AnyFn>);
+  proxies.set(replacement, true);
   disguised.set(replacement, FunctionToString(nativeToString));
   replaceValue(FunctionProto, 'toString', replacement);
   patchedToString.set(FunctionProto, true);
+}
+
+/**
+ * SpiderMonkey creates a native function's `length` and `name` properties lazily, and
+ * `Reflect.ownKeys` lists them in the order they were first materialised. Measured in
+ * Firefox ESR 153 with test/fixtures/pages/probe-websocket.js: without the hook,
+ * `Function.prototype.toString` lists ["length", "name"]; with it wrapped in a Proxy and
+ * nothing else done, ["name", "length"]. Listing the keys once at install materialises them
+ * in the engine's own order, which made the two runs equal. (Doing the same to `send`
+ * made *it* differ, so only the toString target is settled.)
+ */
+function settleLazyKeys(fn: object): void {
+  ReflectOwnKeys(fn);
 }
 
 function matchShape(wrapper: Callable, original: Callable): void {
@@ -219,8 +235,6 @@ export function disguise(win: typeof globalThis, wrapper: Callable, original: Ca
   disguised.set(wrapper, FunctionToString(original));
 }
 
-// A Proxy forwards length/name to its target already; redefining them would write through.
-const proxies = new SafeWeakMap<object, true>();
 function isProxyLike(fn: object): boolean {
   return proxies.has(fn);
 }
@@ -230,6 +244,29 @@ export function disguisedProxy<T extends Callable>(win: typeof globalThis, targe
   proxies.set(p, true);
   disguise(win, p, target);
   return p;
+}
+
+/**
+ * Wrap a native function (method, getter or global function) as a Proxy whose only trap is
+ * `apply`. Compared with a JS function standing in for it, the engine itself answers for
+ * the wrapper everywhere we cannot patch: `length`, `name`, own keys, no `prototype`, no
+ * [[Construct]] (so `new` fails with the engine's message), and engine-generated texts
+ * such as a DataCloneError's ("function send() { [native code] } could not be cloned"),
+ * which would otherwise show the wrapper's source. `impl` receives the receiver and the
+ * argument list the engine built.
+ */
+export function wrapNative<F extends AnyFn>(
+  win: typeof globalThis,
+  native: F,
+  impl: (self: unknown, args: unknown[]) => unknown,
+): F {
+  const handler = {
+    __proto__: null,
+    apply(_target: F, self: unknown, args: unknown[]): unknown {
+      return impl(self, args);
+    },
+  } as ProxyHandler<F>;
+  return disguisedProxy(win, native, handler);
 }
 
 // ---------------------------------------------------------------------------------------

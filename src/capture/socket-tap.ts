@@ -9,8 +9,9 @@
 //     the engine's. `Reflect.construct(native, args, newTarget)` keeps subclassing and
 //     `new.target` intact. The prototype's `constructor` is pointed at the Proxy (same
 //     attributes), so `ws.constructor === WebSocket` holds.
-//   - Only `WebSocket.prototype.send` is wrapped (a method, so no `prototype` and not
-//     constructible, like the native); `onmessage`, `addEventListener`, getters stay native.
+//   - Only `WebSocket.prototype.send` is wrapped, as a Proxy of the native with an `apply`
+//     trap (see wrapNative: the engine keeps answering for name, length, keys, [[Construct]]
+//     and its own messages); `onmessage`, `addEventListener` and the getters stay native.
 //   - Observation is one native listener per event type, added inside the constructor,
 //     before any app code can hold the socket: the app's listeners and handler keep their
 //     own relative order and see the same events.
@@ -38,7 +39,6 @@ import {
   StringSlice,
   bufferBytes,
   defineData,
-  disguise,
   disguisedProxy,
   getterOf,
   methodOf,
@@ -46,6 +46,7 @@ import {
   replaceValue,
   uncurryThis,
   weakRef,
+  wrapNative,
   windowNatives,
 } from './native.ts';
 
@@ -301,19 +302,15 @@ export function tapWebSocket(
     record(st, 'ws-send', s);
   };
 
-  const send = {
-    send(this: WebSocket, data: unknown): void {
-      const st = arguments.length === 0 ? undefined : states.get(this);
-      // Untapped sockets, wrong receivers and missing arguments: the native decides
-      // (and throws its own errors).
-      // eslint-disable-next-line prefer-rest-params
-      if (st === undefined) return ReflectApply(nativeSend, this, arguments) as void;
-      // The native throws for CONNECTING before anything is recorded: only what it accepts
-      // is recorded.
-      sendTapped(this, st, data);
-    },
-  }.send;
-  disguise(win, send, nativeSend);
+  // Untapped sockets, wrong receivers and missing arguments: the native decides (and
+  // throws its own errors). For tapped sockets the native throws for CONNECTING before
+  // anything is recorded: only what it accepts is recorded.
+  const send = wrapNative(win, nativeSend, (self, args) => {
+    const st = args.length === 0 ? undefined : states.get(self as WebSocket);
+    if (st === undefined) return ReflectApply(nativeSend, self, args);
+    sendTapped(self as WebSocket, st, args[0]);
+    return undefined;
+  });
 
   replaceValue(proto, 'send', send);
   replaceValue(proto, 'constructor', Wrapped);
