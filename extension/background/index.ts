@@ -4,7 +4,16 @@
 import browser from 'webextension-polyfill';
 import { createRouter } from './router.ts';
 import { createSessionRecorder } from './session-recorder.ts';
+import { preserveLogStore, watchSettings } from './settings.ts';
 
-const router = createRouter(createSessionRecorder(), browser.runtime.getURL('extension/panel/panel.html'));
-browser.runtime.onConnect.addListener((port) => router.onConnect(port));
-browser.tabs.onRemoved.addListener((tabId) => router.onTabRemoved(tabId));
+let router: ReturnType<typeof createRouter> | null = null;
+const settings = watchSettings(() => router?.onSettingsChanged());
+router = createRouter({
+  recorder: createSessionRecorder(),
+  panelUrl: browser.runtime.getURL('extension/panel/panel.html'),
+  settings: settings.current,
+  preserveLog: preserveLogStore,
+  setTimer: (fn, ms) => void setTimeout(fn, ms),
+});
+browser.runtime.onConnect.addListener((port) => router?.onConnect(port));
+browser.tabs.onRemoved.addListener((tabId) => router?.onTabRemoved(tabId));

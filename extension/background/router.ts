@@ -1,17 +1,22 @@
 // Pairs the relays' ports and the panels' ports by the tab id the browser reports, decides
 // per tab whether it records, and hands batches to the recorder. Holds only state it can
-// rebuild: after a service-worker restart every relay and panel reconnects and re-announces.
+// rebuild: after a service-worker restart every relay and panel reconnects and re-announces,
+// and the per-tab choices that must survive (Preserve log, the session) are kept by the
+// injected store.
 
 import type { Runtime } from 'webextension-polyfill';
-import type { CaptureRecord } from '../../src/capture/records.ts';
+import type { CaptureRecord, HttpPublish, SocketId } from '../../src/capture/records.ts';
+import { shouldRecord, type CaptureSettings } from '../../src/capture/policy.ts';
 import {
   CAPTURE_PORT,
   PANEL_PORT,
   type BackgroundToContent,
   type BackgroundToPanel,
   type CaptureStatus,
+  type ObservedHttpPublish,
 } from '../../src/messaging/contracts.ts';
 import { isContentToBackground, isPanelToBackground, parseCaptureBatch } from '../../src/messaging/guards.ts';
+import { createPublishDeduper } from '../../src/capture/publish-dedupe.ts';
 import { debug } from '../../src/debug.ts';
 
 export interface Recorder {
@@ -21,11 +26,19 @@ export interface Recorder {
   rollSession(tabId: number, reason: 'navigation' | 'clear'): Promise<void>;
 }
 
+export interface RouterDeps {
+  readonly recorder: Recorder;
+  /** The panel page's URL; only that page may open a panel port. */
+  readonly panelUrl: string;
+  readonly settings: () => CaptureSettings;
+  readonly preserveLog: { get(tabId: number): Promise<boolean>; set(tabId: number, on: boolean): Promise<void> };
+  readonly setTimer: (fn: () => void, ms: number) => void;
+}
+
 interface ContentLink {
   readonly port: Runtime.Port;
   nonce: string | null;
   topFrame: boolean;
-  timeOrigin: number;
 }
 
 interface TabState {
@@ -33,6 +46,7 @@ interface TabState {
   readonly panels: Set<Runtime.Port>;
   preserveLog: boolean;
   topLoad: number;
+  topUrl: string | null;
   sessionId: string | null;
   stored: number;
   dropped: number;
@@ -40,34 +54,47 @@ interface TabState {
   problem: string | null;
   /** Batches are written strictly in arrival order per tab. */
   chain: Promise<void>;
+  readonly dedupe: ReturnType<typeof createPublishDeduper>;
 }
 
-/** `panelUrl`: the panel page's URL; only that page may open a panel port. */
-export function createRouter(recorder: Recorder, panelUrl: string) {
+// HTTP publishes seen only by DevTools' network log (made by workers) get their own stream.
+const networkStream = (): SocketId => `net${Math.random().toString(36).slice(2, 10)}:http` as SocketId;
+
+export function createRouter(deps: RouterDeps) {
+  const { recorder } = deps;
   const tabs = new Map<number, TabState>();
+  const netStream = networkStream();
+  let netSeq = 0;
 
   function tab(tabId: number): TabState {
     let state = tabs.get(tabId);
     if (!state) {
-      state = {
+      const fresh: TabState = {
         content: new Set(),
         panels: new Set(),
         preserveLog: false,
         topLoad: 0,
+        topUrl: null,
         sessionId: null,
         stored: 0,
         dropped: 0,
         rejected: 0,
         problem: null,
         chain: Promise.resolve(),
+        dedupe: createPublishDeduper(),
       };
-      tabs.set(tabId, state);
+      state = fresh;
+      tabs.set(tabId, fresh);
+      // Preserve log survives a worker restart; read it before anything is written.
+      enqueue(tabId, fresh, async () => {
+        fresh.preserveLog = await deps.preserveLog.get(tabId);
+      });
     }
     return state;
   }
 
   function recording(state: TabState): boolean {
-    return state.panels.size > 0;
+    return shouldRecord(state.panels.size > 0, state.topUrl, deps.settings());
   }
 
   function status(tabId: number, state: TabState): CaptureStatus {
@@ -75,6 +102,7 @@ export function createRouter(recorder: Recorder, panelUrl: string) {
       type: 'captureStatus',
       tabId,
       recording: recording(state),
+      preserveLog: state.preserveLog,
       sessionId: state.sessionId,
       stored: state.stored,
       dropped: state.dropped,
@@ -87,13 +115,38 @@ export function createRouter(recorder: Recorder, panelUrl: string) {
     for (const panel of state.panels) panel.postMessage(message);
   }
 
-  function toContent(link: ContentLink, message: BackgroundToContent): void {
-    link.port.postMessage(message);
+  function recordingMessage(state: TabState): BackgroundToContent {
+    return { type: 'recordingChanged', recording: recording(state), captureAll: deps.settings().captureAll };
   }
 
-  function announceRecording(state: TabState): void {
-    const message: BackgroundToContent = { type: 'recordingChanged', recording: recording(state), captureAll: false };
-    for (const link of state.content) toContent(link, message);
+  function announceRecording(tabId: number, state: TabState): void {
+    const message = recordingMessage(state);
+    for (const link of state.content) link.port.postMessage(message);
+    toPanels(state, status(tabId, state));
+  }
+
+  function enqueue(tabId: number, state: TabState, job: () => Promise<void>): void {
+    state.chain = state.chain.then(job).catch((error: unknown) => {
+      state.problem = error instanceof Error ? error.message : String(error);
+      debug('router', 'write failed', tabId, error);
+      toPanels(state, status(tabId, state));
+    });
+  }
+
+  function store(tabId: number, state: TabState, records: readonly CaptureRecord[], after?: () => void): void {
+    enqueue(tabId, state, async () => {
+      if (records.length > 0) {
+        const result = await recorder.append(tabId, records);
+        state.sessionId = result.sessionId;
+        state.stored = result.stored;
+        state.problem = null;
+        // The panel gets the records as stored: redacted unless the session keeps secrets.
+        toPanels(state, { type: 'recordsCaptured', sessionId: result.sessionId, records: result.records });
+      }
+      // Acknowledge only after the commit: an unacknowledged batch is sent again.
+      after?.();
+      toPanels(state, status(tabId, state));
+    });
   }
 
   function onContentPort(port: Runtime.Port): void {
@@ -103,7 +156,7 @@ export function createRouter(recorder: Recorder, panelUrl: string) {
       return;
     }
     const state = tab(tabId);
-    const link: ContentLink = { port, nonce: null, topFrame: false, timeOrigin: 0 };
+    const link: ContentLink = { port, nonce: null, topFrame: false };
     state.content.add(link);
     port.onDisconnect.addListener(() => state.content.delete(link));
     port.onMessage.addListener((message: unknown) => {
@@ -113,15 +166,19 @@ export function createRouter(recorder: Recorder, panelUrl: string) {
       }
       switch (message.type) {
         case 'contentConnected': {
-          link.nonce = message.nonce;
+          // A frame's nonce is fixed once; a second hello cannot move it to other sockets.
+          link.nonce ??= message.nonce;
           link.topFrame = message.topFrame && port.sender?.frameId === 0;
-          link.timeOrigin = message.timeOrigin;
-          if (link.topFrame && message.timeOrigin !== state.topLoad) {
-            const first = state.topLoad === 0;
-            state.topLoad = message.timeOrigin;
-            if (!first && !state.preserveLog) enqueue(tabId, state, () => recorder.rollSession(tabId, 'navigation'));
+          if (link.topFrame) {
+            state.topUrl = port.sender?.url ?? message.frameUrl;
+            if (message.timeOrigin !== state.topLoad) {
+              const first = state.topLoad === 0;
+              state.topLoad = message.timeOrigin;
+              // A new page load starts a new session unless the user preserves the log.
+              if (!first) enqueue(tabId, state, () => (state.preserveLog ? Promise.resolve() : recorder.rollSession(tabId, 'navigation')));
+            }
           }
-          toContent(link, { type: 'recordingChanged', recording: recording(state), captureAll: false });
+          port.postMessage(recordingMessage(state));
           break;
         }
         case 'batchRejected':
@@ -135,58 +192,60 @@ export function createRouter(recorder: Recorder, panelUrl: string) {
           const parsed = parseCaptureBatch(message.payload, link.nonce);
           state.rejected += parsed.rejected;
           state.dropped += message.dropped;
+          for (const r of parsed.records) if (r.kind === 'http') state.dedupe.sawFromPage(r);
           const batchId = message.batchId;
-          enqueue(tabId, state, async () => {
-            if (parsed.records.length > 0) {
-              const result = await recorder.append(tabId, parsed.records);
-              state.sessionId = result.sessionId;
-              state.stored = result.stored;
-              // The panel gets the records as stored: redacted unless the session keeps secrets.
-              toPanels(state, { type: 'recordsCaptured', sessionId: result.sessionId, records: result.records });
-            }
-            // Acknowledge only after the commit: an unacknowledged batch is sent again.
-            toContent(link, { type: 'batchAcknowledged', batchId });
-            toPanels(state, status(tabId, state));
-          });
+          store(tabId, state, parsed.records, () => port.postMessage({ type: 'batchAcknowledged', batchId }));
           break;
         }
       }
     });
   }
 
-  function enqueue(tabId: number, state: TabState, job: () => Promise<void>): void {
-    state.chain = state.chain.then(job).catch((error: unknown) => {
-      state.problem = error instanceof Error ? error.message : String(error);
-      debug('router', 'write failed', tabId, error);
-      toPanels(state, status(tabId, state));
-    });
+  function onNetworkPublish(tabId: number, state: TabState, observed: ObservedHttpPublish): void {
+    // The page's own fetch/XHR publishes are captured by the hook with more detail; give
+    // them time to arrive and keep only what the hook never saw (workers' requests).
+    state.dedupe.sawFromNetwork(observed);
+    deps.setTimer(() => {
+      if (!state.dedupe.takeIfUnmatched(observed)) return;
+      if (!recording(state)) return;
+      const record: HttpPublish = { kind: 'http', socketId: netStream, seq: netSeq++, t: observed.startedAt, ...observed, via: 'network' };
+      store(tabId, state, [record]);
+    }, 1500);
   }
 
   function onPanelPort(port: Runtime.Port, tabId: number): void {
     const state = tab(tabId);
     state.panels.add(port);
-    announceRecording(state);
-    port.postMessage(status(tabId, state));
+    announceRecording(tabId, state);
     port.onDisconnect.addListener(() => {
       state.panels.delete(port);
-      announceRecording(state);
+      announceRecording(tabId, state);
     });
     port.onMessage.addListener((message: unknown) => {
       if (!isPanelToBackground(message)) return;
       switch (message.type) {
         case 'setPreserveLog':
           state.preserveLog = message.preserve;
+          void deps.preserveLog.set(tabId, message.preserve);
+          toPanels(state, status(tabId, state));
           break;
         case 'clearSession':
           state.stored = 0;
-          enqueue(tabId, state, () => recorder.rollSession(tabId, 'clear'));
+          state.dropped = 0;
+          state.rejected = 0;
+          enqueue(tabId, state, async () => {
+            await recorder.rollSession(tabId, 'clear');
+            state.sessionId = null;
+            toPanels(state, status(tabId, state));
+          });
           break;
-        case 'setRecording':
+        case 'httpPublishObserved':
+          onNetworkPublish(tabId, state, message.publish);
           break;
         case 'injectIncoming':
         case 'sendOnSocket':
           for (const link of state.content) {
-            if (link.nonce !== null && message.socketId.startsWith(link.nonce + ':')) toContent(link, message);
+            if (link.nonce !== null && message.socketId.startsWith(link.nonce + ':')) link.port.postMessage(message);
           }
           break;
       }
@@ -198,12 +257,18 @@ export function createRouter(recorder: Recorder, panelUrl: string) {
       if (port.name === CAPTURE_PORT) return onContentPort(port);
       const tabId = Number(port.name.slice(PANEL_PORT.length + 1));
       // Content scripts can name a port anything; the sender's URL is set by the browser.
-      const fromPanel = port.sender?.url?.startsWith(panelUrl) === true;
+      const fromPanel = port.sender?.url?.startsWith(deps.panelUrl) === true;
       if (fromPanel && port.name.startsWith(PANEL_PORT + ':') && Number.isSafeInteger(tabId) && tabId >= 0) return onPanelPort(port, tabId);
       port.disconnect();
     },
+    /** Settings changed: tell every tab whether it records now. */
+    onSettingsChanged(): void {
+      for (const [tabId, state] of tabs) announceRecording(tabId, state);
+    },
     onTabRemoved(tabId: number): void {
+      const state = tabs.get(tabId);
       tabs.delete(tabId);
+      if (state) enqueue(tabId, state, () => recorder.rollSession(tabId, 'navigation'));
     },
   };
 }

@@ -14,6 +14,7 @@ import {
   type ContentToPage,
 } from '../../src/messaging/contracts.ts';
 import { isBackgroundToContent, isPageToContent } from '../../src/messaging/guards.ts';
+import { parseSettings, SETTINGS_KEY } from '../../src/capture/policy.ts';
 
 (() => {
   const channel = new MessageChannel();
@@ -80,4 +81,17 @@ import { isBackgroundToContent, isPageToContent } from '../../src/messaging/guar
   };
 
   window.postMessage({ [HANDSHAKE_TAG]: true }, '*', [channel.port2]);
+
+  // "Capture every WebSocket" must reach the hook before the page opens its sockets, and
+  // the relay only connects to the background once there is something to capture, so the
+  // setting is read here directly. Sockets opened before it arrives are judged by the
+  // AppSync detection alone.
+  const applySettings = (raw: unknown) => {
+    const captureAll = parseSettings(raw).captureAll;
+    toHook({ type: 'settingsChanged', captureAll });
+  };
+  browser.storage.local.get(SETTINGS_KEY).then((items) => applySettings(items[SETTINGS_KEY]), () => {});
+  browser.storage.onChanged.addListener((changes, area) => {
+    if (area === 'local' && SETTINGS_KEY in changes) applySettings(changes[SETTINGS_KEY]?.newValue);
+  });
 })();

@@ -92,6 +92,9 @@ import { HOOK_LIMITS } from '../../src/capture/limits.ts';
         captureAll = msg.captureAll;
         outbox.setRecording(msg.recording);
         break;
+      case 'settingsChanged':
+        captureAll = msg.captureAll;
+        break;
       case 'resendUnacknowledged':
         outbox.resend();
         break;

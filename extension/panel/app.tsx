@@ -2,11 +2,14 @@ import type { LiveStore } from './store/live-store.ts';
 import { LIVE_ROW_LIMIT } from './store/live-store.ts';
 import { VirtualList } from './components/virtual-list.tsx';
 import { describeRecord } from './format.ts';
+import { SettingsDialog } from './components/settings-dialog.tsx';
+import { useState } from 'preact/hooks';
 
 const ROW_HEIGHT = 22;
 
 export function App({ store, tabId }: { store: LiveStore; tabId: number | null }) {
   const { rows, total, status } = store.state.value;
+  const [settingsOpen, setSettingsOpen] = useState(false);
   if (tabId === null) {
     return <div class="empty">Open this panel from DevTools on the page you want to inspect.</div>;
   }
@@ -18,9 +21,16 @@ export function App({ store, tabId }: { store: LiveStore; tabId: number | null }
           Clear
         </button>
         <label>
-          <input type="checkbox" onChange={(e) => store.command({ type: 'setPreserveLog', preserve: e.currentTarget.checked })} />
+          <input
+            type="checkbox"
+            checked={status?.preserveLog ?? false}
+            onChange={(e) => store.command({ type: 'setPreserveLog', preserve: e.currentTarget.checked })}
+          />
           Preserve log
         </label>
+        <button type="button" onClick={() => setSettingsOpen(true)} aria-haspopup="dialog">
+          Settings
+        </button>
         <span class="spacer" />
         <span class="count" data-testid="record-count">
           {total} {total === 1 ? 'record' : 'records'}
@@ -30,6 +40,7 @@ export function App({ store, tabId }: { store: LiveStore; tabId: number | null }
         {status?.problem && <span class="error">{status.problem}</span>}
         {!store.connected.value && <span class="warn">reconnecting…</span>}
       </div>
+      {settingsOpen && <SettingsDialog onClose={() => setSettingsOpen(false)} />}
       {total > rows.length && (
         <div class="notice">
           Showing the newest {LIVE_ROW_LIMIT.toLocaleString()} of {total.toLocaleString()} records; the whole session is stored.

@@ -3,12 +3,14 @@ import { render } from 'preact';
 import { App } from './app.tsx';
 import { createLiveStore } from './store/live-store.ts';
 import { connectToBackground, inspectedTabId } from './connection.ts';
+import { watchNetworkPublishes } from './network-publishes.ts';
 
 const tabId = inspectedTabId();
 const store = createLiveStore();
 if (tabId !== null) {
   const link = connectToBackground(tabId, store.apply, store.setConnected);
   store.setCommands(link.send);
+  watchNetworkPublishes((publish) => link.send({ type: 'httpPublishObserved', publish }));
 }
 const root = document.getElementById('app');
 if (root) render(<App store={store} tabId={tabId} />, root);

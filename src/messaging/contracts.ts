@@ -44,6 +44,7 @@ export type ContentToPage =
   | { readonly type: 'batchAcknowledged'; readonly batchId: number }
   | { readonly type: 'recordingChanged'; readonly recording: boolean; readonly captureAll: boolean }
   | { readonly type: 'resendUnacknowledged' }
+  | { readonly type: 'settingsChanged'; readonly captureAll: boolean }
   | { readonly type: 'injectIncoming'; readonly socketId: SocketId; readonly data: string }
   | { readonly type: 'sendOnSocket'; readonly socketId: SocketId; readonly data: string };
 
@@ -89,6 +90,7 @@ export interface CaptureStatus {
   readonly type: 'captureStatus';
   readonly tabId: number;
   readonly recording: boolean;
+  readonly preserveLog: boolean;
   readonly sessionId: string | null;
   /** Records stored for the current session. */
   readonly stored: number;
@@ -100,9 +102,22 @@ export interface CaptureStatus {
 }
 export type BackgroundToPanel = LiveRecords | CaptureStatus;
 
+/** An HTTP publish seen in DevTools' network log (covers requests the hook cannot see). */
+export interface ObservedHttpPublish {
+  readonly url: string;
+  readonly method: string;
+  readonly frameUrl: string;
+  readonly requestHeaders: Readonly<Record<string, string>>;
+  readonly requestBody: string;
+  readonly status: number;
+  readonly responseBody: string;
+  readonly startedAt: number;
+  readonly duration: number;
+}
+
 export type PanelToBackground =
-  | { readonly type: 'setRecording'; readonly recording: boolean }
   | { readonly type: 'setPreserveLog'; readonly preserve: boolean }
+  | { readonly type: 'httpPublishObserved'; readonly publish: ObservedHttpPublish }
   | { readonly type: 'clearSession' }
   | { readonly type: 'injectIncoming'; readonly socketId: SocketId; readonly data: string }
   | { readonly type: 'sendOnSocket'; readonly socketId: SocketId; readonly data: string };

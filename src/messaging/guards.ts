@@ -55,6 +55,8 @@ export function isContentToPage(x: unknown): x is ContentToPage {
       return typeof x.recording === 'boolean' && typeof x.captureAll === 'boolean';
     case 'resendUnacknowledged':
       return true;
+    case 'settingsChanged':
+      return typeof x.captureAll === 'boolean';
     case 'injectIncoming':
     case 'sendOnSocket':
       return str(x.socketId, MAX_SHORT) && str(x.data, MAX_COMMAND_DATA);
@@ -84,14 +86,15 @@ export function isContentToBackground(x: unknown): x is ContentToBackground {
 }
 
 export function isBackgroundToContent(x: unknown): x is BackgroundToContent {
-  return isContentToPage(x) && (x as { type: string }).type !== 'resendUnacknowledged';
+  if (!isContentToPage(x)) return false;
+  return x.type !== 'resendUnacknowledged' && x.type !== 'settingsChanged';
 }
 
 export function isPanelToBackground(x: unknown): x is PanelToBackground {
   if (!isObj(x)) return false;
   switch (x.type) {
-    case 'setRecording':
-      return typeof x.recording === 'boolean';
+    case 'httpPublishObserved':
+      return isObservedPublish(x.publish);
     case 'setPreserveLog':
       return typeof x.preserve === 'boolean';
     case 'clearSession':
@@ -102,6 +105,21 @@ export function isPanelToBackground(x: unknown): x is PanelToBackground {
     default:
       return false;
   }
+}
+
+function isObservedPublish(x: unknown): boolean {
+  return (
+    isObj(x) &&
+    str(x.url, MAX_URL) &&
+    str(x.method, 32) &&
+    str(x.frameUrl, MAX_URL) &&
+    isHeaders(x.requestHeaders) &&
+    str(x.requestBody, MAX_TEXT) &&
+    int(x.status) &&
+    str(x.responseBody, MAX_TEXT) &&
+    num(x.startedAt) &&
+    num(x.duration)
+  );
 }
 
 function isPayload(x: unknown): boolean {

@@ -18,7 +18,8 @@ describe('guards', () => {
     expect(isContentToPage({ type: 'injectIncoming', socketId: 'a:1', data: '{}' })).toBe(true);
     expect(isContentToPage({ type: 'injectIncoming', socketId: 'a:1', data: 5 })).toBe(false);
     expect(isPanelToBackground({ type: 'clearSession' })).toBe(true);
-    expect(isPanelToBackground({ type: 'setRecording' })).toBe(false);
+    expect(isPanelToBackground({ type: 'setPreserveLog' })).toBe(false);
+    expect(isPanelToBackground({ type: 'httpPublishObserved', publish: { url: 'https://h/event' } })).toBe(false);
   });
 
   test('capture records: each kind, wrong types and bounds', () => {
