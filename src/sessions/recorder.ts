@@ -57,6 +57,8 @@ export interface Recorder {
   finish(endedAt?: number): Promise<SessionRecord>;
 }
 
+const MAX_RECORDS_PER_TX = 20_000;
+
 interface Pending {
   readonly records: readonly CaptureRecord[];
   readonly resolve: (r: AppendResult) => void;
@@ -208,7 +210,12 @@ export async function createRecorder(db: SessionsDb, options: RecorderOptions): 
     // arriving afterwards always starts a new drain.
     try {
       while (queue.length > 0) {
-        const batches = queue.splice(0, queue.length);
+        // Group commit, bounded so one transaction never holds an unbounded backlog.
+        let take = 0;
+        for (let records = 0; take < queue.length && records < MAX_RECORDS_PER_TX; take++) {
+          records += (queue[take] as Pending).records.length;
+        }
+        const batches = queue.splice(0, take);
         try {
           const results = await write(batches);
           batches.forEach((b, i) => b.resolve(results[i] as AppendResult));
