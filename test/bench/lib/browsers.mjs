@@ -56,12 +56,13 @@ function hookExit() {
 }
 
 /** `extensionDir`: load this unpacked extension; null: no extension at all. */
-export async function launchChromium({ extensionDir = null } = {}) {
+export async function launchChromium({ extensionDir = null, extraArgs = [] } = {}) {
   hookExit();
   const profile = mkdtempSync(join(tmpdir(), 'aedt-bench-chromium-'));
   const args = [...CHROMIUM_FLAGS, `--user-data-dir=${profile}`];
   if (extensionDir) args.push(`--disable-extensions-except=${extensionDir}`, `--load-extension=${extensionDir}`);
   else args.push('--disable-extensions');
+  args.push(...extraArgs);
   const browser = await puppeteer.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     headless: true,

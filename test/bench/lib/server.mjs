@@ -111,9 +111,10 @@ export async function startBenchServer({ frames, indexedFrames } = {}) {
       }
     }
     // The built hook bundle, for the micro-benchmark (no extension involved).
-    if (path === 'hook.js' && server.hookFile) {
+    const hook = /^hook-(\w+)\.js$/.exec(path);
+    if (hook && server.hookFiles?.[hook[1]]) {
       res.writeHead(200, { 'content-type': 'text/javascript', 'cache-control': 'no-store' });
-      res.end(readFileSync(server.hookFile));
+      res.end(readFileSync(server.hookFiles[hook[1]]));
       return;
     }
     res.writeHead(404).end('not found');
@@ -193,8 +194,9 @@ export async function startBenchServer({ frames, indexedFrames } = {}) {
     origin: `http://127.0.0.1:${port}`,
     events,
     stats,
-    setHookFile(file) {
-      server.hookFile = file;
+    /** Built hook bundles served as /hook-<browser>.js, e.g. { chromium: '…/hook.iife.js' }. */
+    setHookFiles(files) {
+      server.hookFiles = files;
     },
     /** Next event `name` for `run` (optionally matching `pred`), bounded by `timeout`. */
     next(name, run, timeout, pred = () => true) {

@@ -80,6 +80,7 @@ export async function runBurst({ browserName = 'chromium', cond, server, dist, n
           visibility: res.visibility,
           panelAfterWarm,
           panelCount,
+          panelExpected: panel ? warm + n : null,
           panelLagMs,
           cdpFrames: cond === 'cdp' ? cdpCount.frames : null,
           cpu: cpu?.perFrame ?? null,

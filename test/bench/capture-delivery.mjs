@@ -1,0 +1,180 @@
+// capture-delivery: with the panel open, the server sends indexed frames at a fixed rate
+// (default 10,000 frames/s for 30 s). Every frame must reach the panel: a second panel port,
+// opened from inside the panel page (the background accepts panel ports from that page's
+// URL), collects every `recordsCaptured` message and notes its arrival time. Latency per
+// record = arrival in the panel page − record.t (the page's receipt time; both are
+// performance.timeOrigin + performance.now() on the same machine clock).
+
+import { launchChromium, openPanelFor, recordCount } from './lib/browsers.mjs';
+import { foreignProbe } from './lib/proc.mjs';
+import { fmt, fmtInt, log, sleep, table, withTimeout } from './lib/util.mjs';
+
+export const name = 'capture-delivery';
+
+export async function run(ctx) {
+  const { opts, server, dist } = ctx;
+  const rate = opts.rate;
+  const ms = opts.duration * 1000;
+  const total = Math.floor((rate * ms) / 1000);
+  ctx.ensureIndexedFrames(total);
+  const runId = `delivery-${Date.now()}`;
+  const eb = await launchChromium({ extensionDir: dist.chromium });
+  let res;
+  try {
+    res = await withTimeout(
+      (async () => {
+        const page = await eb.firstPage();
+        const blank = `${server.origin}/pages/blank.html?run=${runId}`;
+        await page.goto(blank);
+        const { panel, tabId } = await openPanelFor(eb, blank);
+        await panel.evaluate(
+          (tabId, total) => {
+            const api = globalThis.browser ?? globalThis.chrome;
+            const b = {
+              seen: new Uint8Array(total),
+              lat: new Float64Array(total),
+              distinct: 0,
+              duplicates: 0,
+              unknown: 0,
+              otherRecords: 0,
+              messages: 0,
+              dropped: 0,
+              rejected: 0,
+              lastArrival: 0,
+            };
+            globalThis.__bench = b;
+            const port = api.runtime.connect({ name: `appsync-panel:${tabId}` });
+            const marker = '{\\"n\\":';
+            port.onMessage.addListener((m) => {
+              const now = performance.timeOrigin + performance.now();
+              if (m.type === 'captureStatus') {
+                b.dropped = m.dropped;
+                b.rejected = m.rejected;
+                return;
+              }
+              if (m.type !== 'recordsCaptured') return;
+              b.messages++;
+              b.lastArrival = now;
+              for (const r of m.records) {
+                const d = r.kind === 'ws-receive' ? (typeof r.data === 'string' ? r.data : r.data.text ?? '') : '';
+                const at = d.indexOf(marker);
+                if (at < 0) {
+                  b.otherRecords++;
+                  continue;
+                }
+                const i = parseInt(d.slice(at + marker.length, at + marker.length + 12), 10);
+                if (!(i >= 0 && i < total)) {
+                  b.unknown++;
+                  continue;
+                }
+                if (b.seen[i]) {
+                  b.duplicates++;
+                  continue;
+                }
+                b.seen[i] = 1;
+                b.distinct++;
+                b.lat[i] = now - r.t;
+              }
+            });
+          },
+          tabId,
+          total,
+        );
+        const paced = server.next('paced', runId, ms + 60_000);
+        const pageResult = server.next('result', runId, ms + 90_000);
+        paced.catch(() => {});
+        pageResult.catch(() => {});
+        const probe = foreignProbe();
+        log(`${name}: sending ${fmtInt(total)} frames at ${fmtInt(rate)}/s`);
+        await page.goto(`${server.origin}/pages/ws.html?run=${runId}&mode=paced&rate=${rate}&ms=${ms}`);
+        const sent = await paced;
+        const got = await pageResult;
+        const endedAt = Date.now();
+        // Wait for the panel to have everything (or for progress to stop for 10 s).
+        let last = -1;
+        let lastChange = Date.now();
+        for (;;) {
+          const d = await panel.evaluate(() => globalThis.__bench.distinct);
+          if (d >= sent.sent) break;
+          if (d !== last) {
+            last = d;
+            lastChange = Date.now();
+          } else if (Date.now() - lastChange > 10_000) break;
+          await sleep(100);
+        }
+        const settleMs = Date.now() - endedAt;
+        const foreign = probe.finish(null, null);
+        const stats = await panel.evaluate((sentN) => {
+          const b = globalThis.__bench;
+          const lat = [];
+          for (let i = 0; i < sentN; i++) if (b.seen[i]) lat.push(b.lat[i]);
+          lat.sort((x, y) => x - y);
+          const q = (p) => (lat.length ? lat[Math.min(lat.length - 1, Math.max(0, Math.ceil((p / 100) * lat.length) - 1))] : NaN);
+          let firstMissing = -1;
+          for (let i = 0; i < sentN; i++) if (!b.seen[i]) {
+            firstMissing = i;
+            break;
+          }
+          return {
+            distinct: b.distinct,
+            duplicates: b.duplicates,
+            unknown: b.unknown,
+            otherRecords: b.otherRecords,
+            messages: b.messages,
+            dropped: b.dropped,
+            rejected: b.rejected,
+            firstMissing,
+            p50: q(50),
+            p90: q(90),
+            p99: q(99),
+            max: lat.length ? lat[lat.length - 1] : NaN,
+            min: lat.length ? lat[0] : NaN,
+          };
+        }, sent.sent);
+        const panelCount = await recordCount(panel);
+        return { sent, got, stats, panelCount, settleMs, foreign };
+      })(),
+      ms + 240_000,
+      name,
+    );
+  } catch (error) {
+    log(`${name} failed: ${error.message}`);
+    res = { error: error.message };
+  } finally {
+    await eb.close();
+    ctx.releaseIndexedFrames();
+  }
+  if (res.error) {
+    const text = `### capture-delivery\n\nFAILED: ${res.error}`;
+    console.log(text + '\n');
+    return { name, text, summary: [['Delivery to the panel', 'failed', res.error]] };
+  }
+  const { sent, got, stats, panelCount, settleMs, foreign } = res;
+  const lost = sent.sent - stats.distinct;
+  const achieved = (sent.sent * 1000) / sent.ms;
+  const rows = [
+    ['frames sent by the server', fmtInt(sent.sent)],
+    ['achieved send rate (frames/s)', fmtInt(achieved)],
+    ['frames received by the page', fmtInt(got.received)],
+    ['records received in the panel page (distinct frames)', fmtInt(stats.distinct)],
+    ['**lost**', `**${fmtInt(lost)}**${lost > 0 ? ` (first missing index ${stats.firstMissing})` : ''}`],
+    ['duplicates / unidentified', `${fmtInt(stats.duplicates)} / ${fmtInt(stats.unknown)}`],
+    ['other records (create, open, sends)', fmtInt(stats.otherRecords)],
+    ['recordsCaptured messages', `${fmtInt(stats.messages)} (${fmt(stats.distinct / Math.max(1, stats.messages), 0)} records each on average)`],
+    ["panel's own counter (record-count)", fmtInt(panelCount)],
+    ['dropped / rejected reported by the background', `${fmtInt(stats.dropped)} / ${fmtInt(stats.rejected)}`],
+    ['latency page → panel p50 (ms)', fmt(stats.p50)],
+    ['latency p90 (ms)', fmt(stats.p90)],
+    ['latency p99 (ms)', fmt(stats.p99)],
+    ['latency min–max (ms)', `${fmt(stats.min)}–${fmt(stats.max)}`],
+    ['time from the end marker until the panel had everything (ms, polled at 100 ms)', fmtInt(settleMs)],
+    ['foreign load (cores)', fmt(foreign, 2)],
+  ];
+  const text = [`### capture-delivery: Chromium, ${fmtInt(rate)} frames/s for ${opts.duration} s with the panel open`, '', table(['measure', 'value'], rows)].join('\n');
+  console.log(text + '\n');
+  return {
+    name,
+    text,
+    summary: [[`Delivery at ${fmtInt(rate)} frames/s for ${opts.duration} s`, `${fmtInt(lost)} lost of ${fmtInt(sent.sent)}`, `page→panel latency p50 ${fmt(stats.p50)} ms, p99 ${fmt(stats.p99)} ms`]],
+  };
+}

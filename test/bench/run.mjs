@@ -1,0 +1,303 @@
+#!/usr/bin/env node
+// `npm run bench`: runs every benchmark in sequence and prints figures (never pass/fail on
+// time). Each capture benchmark measures its own baseline in the same run and prints
+// medians and ratios; a Markdown summary for the README's performance section comes last.
+//
+//   node test/bench/run.mjs [--only NAME[,NAME]] [--skip NAME[,NAME]] [--runs 5]
+//        [--frames 200000] [--warm 5000] [--cpu-runs 3] [--firefox-runs 3] [--no-firefox]
+//        [--duration 30] [--rate 10000] [--micro-frames 200000] [--micro-reps 7] [--no-build]
+//
+// Benchmarks: capture-hook-micro, capture-throughput, capture-cpu, capture-delivery,
+// emulator (test/bench/emulator-bench.ts), sessions (test/bench/sessions-*, if present).
+// Progress goes to stderr, figures to stdout. Everything stays on 127.0.0.1; every browser
+// is killed when the process exits.
+
+import { execFileSync, spawn } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join, resolve } from 'node:path';
+import { buildFrames, startBenchServer } from './lib/server.mjs';
+import { fmtInt, log, table } from './lib/util.mjs';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const BENCH_DIR = import.meta.dirname;
+
+const DEFAULTS = {
+  runs: 5,
+  frames: 200_000,
+  warm: 5_000,
+  cpuRuns: 3,
+  firefoxRuns: 3,
+  firefox: true,
+  duration: 30,
+  rate: 10_000,
+  microFrames: 200_000,
+  microReps: 7,
+  build: true,
+  only: null,
+  skip: [],
+};
+
+const ORDER = ['capture-hook-micro', 'capture-throughput', 'capture-cpu', 'capture-delivery', 'emulator', 'sessions'];
+
+function usage() {
+  return readFileSync(new URL(import.meta.url), 'utf8')
+    .split('\n')
+    .filter((l) => l.startsWith('//'))
+    .slice(0, 13)
+    .map((l) => l.slice(3))
+    .join('\n');
+}
+
+function parseArgs(argv) {
+  const opts = { ...DEFAULTS };
+  const num = (flag, v) => {
+    const n = Number(v);
+    if (!Number.isFinite(n) || n < 0) throw new Error(`${flag} needs a number, got ${v}`);
+    return n;
+  };
+  const keys = {
+    '--runs': 'runs',
+    '--frames': 'frames',
+    '--warm': 'warm',
+    '--cpu-runs': 'cpuRuns',
+    '--firefox-runs': 'firefoxRuns',
+    '--duration': 'duration',
+    '--rate': 'rate',
+    '--micro-frames': 'microFrames',
+    '--micro-reps': 'microReps',
+  };
+  for (let i = 0; i < argv.length; i++) {
+    let a = argv[i];
+    let v;
+    if (a.includes('=')) [a, v] = [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)];
+    const value = () => v ?? argv[++i];
+    if (a === '--help' || a === '-h') {
+      console.log(usage());
+      process.exit(0);
+    } else if (a === '--only') opts.only = [...(opts.only ?? []), ...value().split(',')];
+    else if (a === '--skip') opts.skip = [...opts.skip, ...value().split(',')];
+    else if (a === '--no-firefox') opts.firefox = false;
+    else if (a === '--no-build') opts.build = false;
+    else if (keys[a]) opts[keys[a]] = num(a, value());
+    else throw new Error(`unknown option ${a} (try --help)`);
+  }
+  for (const name of [...(opts.only ?? []), ...opts.skip]) {
+    if (!ORDER.some((b) => b === name || b.startsWith(name))) throw new Error(`unknown benchmark ${name}; known: ${ORDER.join(', ')}`);
+  }
+  return opts;
+}
+
+const selected = (opts, name) =>
+  (opts.only === null || opts.only.some((o) => name === o || name.startsWith(o))) && !opts.skip.some((o) => name === o || name.startsWith(o));
+
+function versionOf(cmd) {
+  try {
+    return execFileSync(cmd, ['--version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 20_000 })
+      .split('\n')
+      .find((l) => /\d+\.\d+/.test(l))
+      ?.trim();
+  } catch {
+    return undefined;
+  }
+}
+
+/** Runs a command with a time bound; resolves with its output (stdout echoed as it comes). */
+function runCommand(cmd, args, timeoutMs) {
+  return new Promise((resolvePromise) => {
+    const child = spawn(cmd, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => {
+      out += d;
+      process.stderr.write(d);
+    });
+    child.stderr.on('data', (d) => {
+      err += d;
+      process.stderr.write(d);
+    });
+    const timer = setTimeout(() => {
+      try {
+        process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        /* gone */
+      }
+    }, timeoutMs);
+    const kill = () => {
+      try {
+        process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        /* gone */
+      }
+    };
+    process.once('exit', kill);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      process.off('exit', kill);
+      resolvePromise({ code, signal, out, err });
+    });
+  });
+}
+
+async function build(opts) {
+  if (!opts.build) return 'skipped (--no-build)';
+  log('building the extension (npm run build)…');
+  const r = await runCommand('npm', ['run', 'build'], 300_000);
+  if (r.code === 0) return 'built by this run';
+  log(`build failed (exit ${r.code ?? r.signal}); using the existing dist/`);
+  return `build FAILED (exit ${r.code ?? r.signal}), existing dist/ used`;
+}
+
+/** Copies dist/ so a concurrent rebuild cannot change the extension mid-benchmark. */
+function snapshotDist() {
+  const dir = mkdtempSync(join(tmpdir(), 'aedt-bench-dist-'));
+  const dist = {};
+  for (const [browser, sub] of [['chromium', 'chrome'], ['firefox', 'firefox']]) {
+    const from = join(ROOT, 'dist', sub);
+    if (!existsSync(join(from, 'manifest.json'))) throw new Error(`dist/${sub} is missing: run npm run build`);
+    cpSync(from, join(dir, sub), { recursive: true });
+    dist[browser] = join(dir, sub);
+  }
+  const built = statSync(join(ROOT, 'dist/chrome/manifest.json')).mtime.toISOString();
+  process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
+  return { dist, built };
+}
+
+async function emulatorBench() {
+  const file = join(BENCH_DIR, 'emulator-bench.ts');
+  if (!existsSync(file)) return { name: 'emulator', text: '### emulator\n\nskipped: test/bench/emulator-bench.ts not present', summary: [] };
+  log('emulator: npx tsx test/bench/emulator-bench.ts');
+  const r = await runCommand('npx', ['tsx', 'test/bench/emulator-bench.ts'], 300_000);
+  const text = ['### emulator (test/bench/emulator-bench.ts)', '', r.code === 0 ? r.out.trim() : `FAILED (exit ${r.code ?? r.signal})\n\n${(r.err || r.out).trim().slice(-2000)}`].join('\n');
+  console.log(text + '\n');
+  return { name: 'emulator', text, summary: r.code === 0 ? [] : [['Emulator benchmark', 'failed', `exit ${r.code ?? r.signal}`]], appendix: r.code === 0 ? text : null };
+}
+
+/** A colleague's sessions benchmark: run it only if it is a runnable script. */
+async function sessionsBench() {
+  const files = readdirSync(BENCH_DIR).filter((f) => /^sessions-.*\.(ts|mts|mjs|js)$/.test(f));
+  if (files.length === 0) return { name: 'sessions', text: '### sessions\n\nskipped: no test/bench/sessions-* benchmark present', summary: [['Sessions (IndexedDB) benchmark', 'not run', 'no test/bench/sessions-* file']] };
+  const texts = [];
+  const summary = [];
+  for (const f of files) {
+    const src = readFileSync(join(BENCH_DIR, f), 'utf8');
+    // A runner: a script that starts itself (top-level main()/run() call or top-level await).
+    const runnable = /^(?:main|run)\s*\(/m.test(src) || /^await\s/m.test(src) || /^void\s+(?:main|run)\s*\(/m.test(src);
+    if (!runnable) {
+      texts.push(`### sessions (${f})\n\nskipped: ${f} exposes no runner (no top-level main()/run() call)`);
+      summary.push([`Sessions benchmark (${f})`, 'not run', 'exposes no runner']);
+      continue;
+    }
+    log(`sessions: ${f}`);
+    const r = /\.m?js$/.test(f) ? await runCommand('node', [join('test/bench', f)], 600_000) : await runCommand('npx', ['tsx', join('test/bench', f)], 600_000);
+    const text = [`### sessions (${f})`, '', r.code === 0 ? r.out.trim() : `FAILED (exit ${r.code ?? r.signal})\n\n${(r.err || r.out).trim().slice(-2000)}`].join('\n');
+    texts.push(text);
+    if (r.code !== 0) summary.push([`Sessions benchmark (${f})`, 'failed', `exit ${r.code ?? r.signal}`]);
+  }
+  const text = texts.join('\n\n');
+  console.log(text + '\n');
+  return { name: 'sessions', text, summary, appendix: text };
+}
+
+async function main() {
+  const opts = parseArgs(process.argv.slice(2));
+  const started = Date.now();
+  const wantsBrowser = ORDER.slice(0, 4).some((b) => selected(opts, b));
+  let buildNote = 'not needed';
+  let snap = null;
+  if (wantsBrowser) {
+    buildNote = await build(opts);
+    snap = snapshotDist();
+  }
+  let commit = '';
+  try {
+    commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--', 'src', 'extension'], { cwd: ROOT, encoding: 'utf8' }).trim();
+    if (dirty) commit += ' (with uncommitted changes in src/ or extension/)';
+  } catch {
+    /* not a checkout */
+  }
+  const env = {
+    chromium: versionOf(process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'),
+    firefox: versionOf(process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr'),
+    cpu: `${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}`,
+    mem: `${Math.round(totalmem() / 2 ** 30)} GiB`,
+  };
+  console.log(`# npm run bench — ${new Date().toISOString()}`);
+  console.log(`Node ${process.version}; ${env.chromium ?? 'chromium ?'}; ${env.firefox ?? 'firefox ?'}; ${env.cpu}; ${env.mem}; commit ${commit}; extension ${buildNote}${snap ? `, dist/ of ${snap.built}` : ''}`);
+  console.log(`Options: ${JSON.stringify({ ...opts, only: opts.only ?? 'all' })}\n`);
+
+  let framesCache = null;
+  let indexedCache = null;
+  const framesOf = () => (framesCache ??= buildFrames(Math.max(opts.frames, opts.warm), { seed: 42 }));
+  const server = wantsBrowser
+    ? await startBenchServer({
+        frames: framesOf,
+        indexedFrames: () => indexedCache ?? [],
+      })
+    : null;
+  const ctx = {
+    opts,
+    server,
+    dist: snap?.dist,
+    // A run at 5,000 frames/s would already be far below anything measured here.
+    runTimeoutMs: 60_000 + (opts.frames + opts.warm) / 5,
+    ensureIndexedFrames(total) {
+      if (!indexedCache || indexedCache.length < total) indexedCache = buildFrames(total, { indexed: true, seed: 7 });
+    },
+    releaseIndexedFrames() {
+      indexedCache = null;
+    },
+  };
+
+  const results = [];
+  for (const name of ORDER) {
+    if (!selected(opts, name)) continue;
+    const t0 = Date.now();
+    log(`=== ${name}`);
+    try {
+      let r;
+      if (name === 'emulator') r = await emulatorBench();
+      else if (name === 'sessions') r = await sessionsBench();
+      else {
+        if (name === 'capture-throughput' || name === 'capture-cpu') {
+          if (!framesCache) log(`building ${fmtInt(Math.max(opts.frames, opts.warm))} frames…`);
+          framesOf();
+        }
+        const mod = await import(`./${name}.mjs`);
+        r = await mod.run(ctx);
+      }
+      r.seconds = (Date.now() - t0) / 1000;
+      results.push(r);
+      log(`=== ${name} done in ${Math.round(r.seconds)} s`);
+    } catch (error) {
+      log(`${name} failed: ${error.stack ?? error}`);
+      results.push({ name, text: `### ${name}\n\nFAILED: ${error.message}`, summary: [[name, 'failed', error.message]], seconds: (Date.now() - t0) / 1000 });
+    }
+  }
+  await server?.close();
+
+  // The summary, ready to paste into the README's performance section.
+  const rows = results.flatMap((r) => r.summary ?? []);
+  const lines = [
+    '',
+    '## Performance summary',
+    '',
+    `Measured with \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}: ${env.cpu}, ${env.mem}, Node ${process.version}, ${env.chromium ?? 'Chromium'}${opts.firefox ? `, ${env.firefox ?? 'Firefox'}` : ''}. ` +
+      `Throughput at saturation: ${fmtInt(opts.frames)} frames of ~515 B after ${fmtInt(opts.warm)} warm-up frames, fresh browser per run, medians of ${opts.runs} rounds (Chromium) with the bare baseline measured in the same session. ` +
+      'Ratios are medians of per-round ratios. CPU from /proc utime+stime. No thresholds are asserted.',
+    '',
+    table(['benchmark', 'result', 'details'], rows),
+  ];
+  for (const r of results) if (r.appendix) lines.push('', r.appendix.replace(/^### /, '#### '));
+  lines.push('', `Total time: ${Math.round((Date.now() - started) / 1000)} s (${results.map((r) => `${r.name} ${Math.round(r.seconds)} s`).join(', ')}).`);
+  console.log(lines.join('\n'));
+}
+
+main().then(
+  () => process.exit(0),
+  (error) => {
+    console.error(error.stack ?? String(error));
+    process.exit(1);
+  },
+);
