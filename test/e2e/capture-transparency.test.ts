@@ -1,0 +1,94 @@
+// The hook must be invisible: a page probing every observable corner of the WebSocket API
+// (descriptors, toString, errors, event order, subclassing) gets exactly the same answers
+// with the extension installed as without it. Each browser is compared with itself, since
+// the browsers legitimately differ from each other.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { AddressInfo } from 'node:net';
+import { WebSocketServer } from 'ws';
+import { launch, waitFor, type BrowserName, type ExtensionBrowser } from './support/browsers.ts';
+import { collectRecords, socketIds, tabIdFor } from './support/records.ts';
+import { startTestServer } from './support/server.ts';
+
+const server = await startTestServer();
+after(() => server.stop());
+
+// The probe needs an echo peer (every message comes back as it went out). Its path ends in
+// /event/realtime so the hook treats its sockets as AppSync ones and really taps them;
+// otherwise the comparison would only show that untapped sockets are untouched.
+const echo = new WebSocketServer({
+  host: '127.0.0.1',
+  port: 0,
+  path: '/event/realtime',
+  // Accept the first offered subprotocol: the probe requires the offered one to be chosen.
+  handleProtocols: (offered) => offered.values().next().value ?? false,
+});
+echo.on('connection', (ws) => {
+  ws.on('message', (data, isBinary) => ws.send(data, { binary: isBinary }));
+});
+await new Promise<void>((resolve) => (echo.address() ? resolve() : echo.once('listening', () => resolve())));
+after(
+  () =>
+    new Promise<void>((resolve) => {
+      for (const c of echo.clients) c.terminate();
+      echo.close(() => resolve());
+    }),
+);
+const echoUrl = `ws://127.0.0.1:${(echo.address() as AddressInfo).port}/event/realtime`;
+
+const VARIANTS: ReadonlyArray<{ what: string; protocols: string[] }> = [
+  { what: 'no subprotocols', protocols: [] },
+  { what: 'the AppSync Events subprotocol', protocols: ['aws-appsync-event-ws'] },
+];
+
+async function probe(eb: ExtensionBrowser, protocols: string[]): Promise<{ summary: unknown; url: string }> {
+  const page = await eb.browser.newPage();
+  const url = server.pageUrl('capture-probe.html', `run=${Math.random().toString(36).slice(2)}`);
+  await page.goto(url);
+  await waitFor(() => page.evaluate(() => typeof (window as unknown as { __probeWebSocket?: unknown }).__probeWebSocket === 'function'), {
+    what: 'probe loaded',
+  });
+  const summary = await page.evaluate(
+    (u: string, p: string[]) =>
+      (window as unknown as { __probeWebSocket(u: string, o: { protocols: string[] }): Promise<unknown> }).__probeWebSocket(u, { protocols: p }),
+    echoUrl,
+    protocols,
+  );
+  return { summary, url };
+}
+
+for (const name of ['chromium', 'firefox'] as BrowserName[]) {
+  describe(`capture transparency (${name})`, () => {
+    // The comparison needs both a browser with the extension and one without.
+    let withExt: ExtensionBrowser;
+    let bare: ExtensionBrowser;
+    before(async () => {
+      [withExt, bare] = await Promise.all([launch(name), launch(name, { extension: false })]);
+    });
+    after(() => Promise.all([withExt?.close(), bare?.close()]));
+
+    for (const variant of VARIANTS) {
+      test(`the WebSocket API looks the same with and without the extension (${variant.what})`, async () => {
+        const [hooked, plain] = await Promise.all([probe(withExt, variant.protocols), probe(bare, variant.protocols)]);
+        // A probe that timed out somewhere is not a meaningful baseline.
+        assert.ok(!JSON.stringify(plain.summary).includes('"timeout"'), `baseline run complete: ${JSON.stringify(plain.summary).slice(0, 400)}`);
+        const base = plain.summary as { socket?: unknown; subclass?: unknown };
+        assert.ok(typeof base.socket === 'object' && typeof base.subclass === 'object', 'baseline sockets ran rather than threw');
+        assert.deepEqual(hooked.summary, plain.summary);
+
+        // And the hook really was in the way: the probe's sockets were captured.
+        const tabId = await tabIdFor(withExt, hooked.url);
+        const c = await collectRecords(withExt, tabId);
+        try {
+          const ids = await c.waitForRecords((rs) => {
+            const found = socketIds(rs, (r) => r.url === echoUrl);
+            return found.length >= 2 ? found : null;
+          }, "the probe's sockets among the captured records");
+          assert.ok(ids.length >= 2);
+        } finally {
+          await c.close();
+        }
+      });
+    }
+  });
+}
