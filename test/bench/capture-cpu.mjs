@@ -26,7 +26,7 @@ const COLUMNS = [
 
 export async function run(ctx) {
   const { opts } = ctx;
-  const results = await measure({ browserName: 'chromium', conditions: ['bare', 'recording'], rounds: opts.cpuRuns, ctx });
+  const results = await measure({ browserName: 'chromium', conditions: ['bare', 'recording'], rounds: opts.cpuRuns, ctx, label: name });
   const ok = (c) => results[c].filter((x) => !x.error && x.cpu);
   const bare = ok('bare');
   const rec = ok('recording');

@@ -16,11 +16,11 @@ const LABEL = {
 };
 
 /** Runs `conditions` for `rounds` rounds in `browserName`; returns per-condition results. */
-export async function measure({ browserName, conditions, rounds, ctx }) {
+export async function measure({ browserName, conditions, rounds, ctx, label = name }) {
   const results = Object.fromEntries(conditions.map((c) => [c, []]));
   for (let r = 0; r < rounds; r++) {
     for (const cond of roundOrder(conditions, r)) {
-      log(`${name}: ${browserName} round ${r + 1}/${rounds} ${cond}`);
+      log(`${label}: ${browserName} round ${r + 1}/${rounds} ${cond}`);
       const res = await runBurst({ browserName, cond, server: ctx.server, dist: ctx.dist, n: ctx.opts.frames, warm: ctx.opts.warm, timeoutMs: ctx.runTimeoutMs });
       res.round = r;
       results[cond].push(res);

@@ -284,8 +284,10 @@ async function main() {
     '## Performance summary',
     '',
     `Measured with \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}: ${env.cpu}, ${env.mem}, Node ${process.version}, ${env.chromium ?? 'Chromium'}${opts.firefox ? `, ${env.firefox ?? 'Firefox'}` : ''}. ` +
-      `Throughput at saturation: ${fmtInt(opts.frames)} frames of ~515 B after ${fmtInt(opts.warm)} warm-up frames, fresh browser per run, medians of ${opts.runs} rounds (Chromium) with the bare baseline measured in the same session. ` +
-      'Ratios are medians of per-round ratios. CPU from /proc utime+stime. No thresholds are asserted.',
+      (selected(opts, 'capture-throughput')
+        ? `Throughput at saturation: ${fmtInt(opts.frames)} frames of ~515 B after ${fmtInt(opts.warm)} warm-up frames, a fresh browser per run, medians of ${opts.runs} rounds (Chromium) with the bare baseline measured in the same session; ratios are medians of per-round ratios. `
+        : '') +
+      'CPU from /proc utime+stime. Other processes shared the 2 cores (foreign load is printed per benchmark). No thresholds are asserted.',
     '',
     table(['benchmark', 'result', 'details'], rows),
   ];
