@@ -1,0 +1,174 @@
+// A hostile page against the page-side channel: forged handshakes (its own MessageChannel),
+// messages shaped like the hook↔relay protocol, commands naming real socket ids (its own and
+// another tab's, as if it had guessed the nonces), 50 MB strings, garbage, cyclic and deep
+// objects, thousands at once. None of it may make the extension act: no command runs, no
+// record lands in another tab, the page never gets hold of the real channel, and the
+// extension keeps capturing the page's genuine sockets afterwards.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Page } from 'puppeteer-core';
+import type { CaptureRecord } from '../../src/capture/records.ts';
+import { launch, waitFor, type BrowserName, type ExtensionBrowser } from './support/browsers.ts';
+import { collectRecords, label, ofSocket, seqsAreContiguous, socketIds, tabIdFor, type Collector } from './support/records.ts';
+import { startTestServer } from './support/server.ts';
+
+const server = await startTestServer();
+after(() => server.stop());
+
+interface Hostile {
+  handshakes: Array<{ mine: boolean; ports: number }>;
+  portMessages: string[];
+  seen: number;
+  posted: number;
+  errors: string[];
+  ready: boolean;
+  afterReady?: boolean;
+  received: string[];
+  victim: WebSocket;
+}
+type HostileWindow = {
+  __hostile: Hostile;
+  __attack(ids: string[], nonces: string[]): { posted: number; errors: number };
+  __afterAttack(): void;
+};
+
+const nonceOf = (socketId: string) => socketId.slice(0, socketId.lastIndexOf(':'));
+const mentionsAttack = (r: CaptureRecord) => /PWNED|FORGED|forged\.invalid/.test(JSON.stringify(r));
+
+/** The one subscribed socket in a collector's records. */
+async function subscribedSocket(c: Collector, what: string, exclude: readonly string[] = []): Promise<string> {
+  return c.waitForRecords(
+    (rs) => socketIds(rs).find((id) => !exclude.includes(id) && ofSocket(rs, id).some((r) => label(r) === 'subscribe_success')) ?? null,
+    what,
+  );
+}
+
+for (const name of ['chromium', 'firefox'] as BrowserName[]) {
+  describe(`capture under a hostile page (${name})`, () => {
+    let eb: ExtensionBrowser;
+    before(async () => {
+      eb = await launch(name);
+    });
+    after(() => eb?.close());
+
+    test('forged channel messages do nothing, other tabs stay clean, capture keeps working', async (t) => {
+      const pages: Page[] = [];
+      const collectors: Collector[] = [];
+      t.after(async () => {
+        for (const c of collectors) await c.close();
+        for (const p of pages) await p.close().catch(() => {});
+      });
+
+      // The bystander tab: a normal page with its own recorded socket.
+      const other = await eb.browser.newPage();
+      pages.push(other);
+      const otherUrl = server.pageUrl('capture-socket.html', 'channel=/default/bystander');
+      const known = new Set(server.connections);
+      await other.goto(otherUrl);
+      await waitFor(() => other.evaluate(() => (window as unknown as { __ready: boolean }).__ready), { what: 'bystander subscribed' });
+      const otherConn = server.connections.find((c) => !known.has(c));
+      const otherCollector = await collectRecords(eb, await tabIdFor(eb, otherUrl));
+      collectors.push(otherCollector);
+      const otherSocket = await subscribedSocket(otherCollector, 'the bystander socket');
+
+      // The hostile tab, recorded too, so its genuine traffic is seen flowing throughout.
+      const hostile = await eb.browser.newPage();
+      pages.push(hostile);
+      const hostileUrl = server.pageUrl('capture-hostile.html');
+      const beforeHostile = new Set(server.connections);
+      await hostile.goto(hostileUrl);
+      await waitFor(() => hostile.evaluate(() => (window as unknown as HostileWindow).__hostile.ready), { what: 'hostile page subscribed' });
+      const hostileConn = server.connections.find((c) => !beforeHostile.has(c));
+      const hostileTab = await tabIdFor(eb, hostileUrl);
+      const hostileCollector = await collectRecords(eb, hostileTab);
+      collectors.push(hostileCollector);
+      const victim = await subscribedSocket(hostileCollector, 'the hostile page socket');
+
+      // The attack, naming real socket ids as if the page had guessed them.
+      const ids = [victim, `${nonceOf(victim)}:1`, otherSocket];
+      const started = Date.now();
+      const result = await hostile.evaluate(
+        (i: string[], n: string[]) => (window as unknown as HostileWindow).__attack(i, n),
+        ids,
+        [nonceOf(victim), nonceOf(otherSocket)],
+      );
+      // A few are refused by postMessage itself (not cloneable); the rest went out.
+      assert.ok(result.posted >= 3900 && result.errors > 0, `posted ${result.posted}, refused ${result.errors}`);
+      // Every posted message was dispatched (the page's own listener saw it), so anything the
+      // extension would do about them has had its chance.
+      await waitFor(() => hostile.evaluate((n: number) => (window as unknown as HostileWindow).__hostile.seen >= n, result.posted), {
+        what: 'the flood dispatched',
+        timeout: 30_000,
+      });
+      t.diagnostic(`${result.posted} forged messages dispatched in ${Date.now() - started} ms`);
+
+      // A genuine but huge frame on the page's own socket: kept bounded, and nothing breaks.
+      const HUGE = 50 * 1024 * 1024;
+      await hostile.evaluate((n: number) => (window as unknown as HostileWindow).__hostile.victim.send('{"type":"huge","pad":"' + 'Z'.repeat(n) + '"}'), HUGE);
+      // A real socket opened after the attack is still captured from its first frame.
+      await hostile.evaluate(() => (window as unknown as HostileWindow).__afterAttack());
+      await waitFor(() => hostile.evaluate(() => (window as unknown as HostileWindow).__hostile.afterReady === true), { what: 'post-attack socket subscribed' });
+      const afterSocket = await subscribedSocket(hostileCollector, 'the post-attack socket in the records', [victim]);
+      const hostileRecords = await hostileCollector.waitForRecords(
+        (rs) => (ofSocket(rs, victim).some((r) => label(r) === 'truncated') ? rs : null),
+        'the huge frame recorded',
+        30_000,
+      );
+      const afterRecords = ofSocket(hostileRecords, afterSocket);
+      assert.deepEqual(
+        afterRecords.map(label).filter((l) => l !== 'ka').slice(0, 6),
+        ['ws-create', 'ws-open', 'connection_init', 'connection_ack', 'subscribe', 'subscribe_success'],
+      );
+      assert.ok(seqsAreContiguous(afterRecords));
+      const victimRecords = ofSocket(hostileRecords, victim);
+      assert.ok(seqsAreContiguous(victimRecords), `victim seqs: ${victimRecords.map((r) => r.seq).join(',')}`);
+      const huge = victimRecords.find((r) => label(r) === 'truncated');
+      assert.ok(huge?.kind === 'ws-send' && typeof huge.data === 'object' && 'truncated' in huge.data);
+      assert.equal(huge.data.length, HUGE + '{"type":"huge","pad":""}'.length);
+      assert.ok(huge.data.text.length < huge.data.length, 'kept text is bounded');
+
+      // No command ran: nothing injected into the page, nothing sent to the emulator.
+      const h = await hostile.evaluate(() => {
+        const x = (window as unknown as HostileWindow).__hostile;
+        return { handshakes: x.handshakes, portMessages: x.portMessages, received: x.received };
+      });
+      assert.deepEqual(h.received.filter((d) => d.includes('PWNED')), [], 'the page socket received nothing injected');
+      assert.ok(h.received.length > 0, 'the page socket did receive its genuine frames');
+      assert.ok(!hostileRecords.some((r) => r.kind === 'ws-receive' && r.injected === true), 'no injected record');
+      assert.ok(!hostileRecords.some(mentionsAttack), 'no forged record reached the hostile tab session');
+      const sentByPages = server.log.filter((e) => e.kind === 'frame' && e.dir === 'in' && (e.connId === hostileConn || e.connId === otherConn));
+      assert.ok(!sentByPages.some((e) => e.kind === 'frame' && e.text?.includes('PWNED')), 'nothing sent on the pages sockets');
+      // The page never got hold of the real channel: every handshake it saw was its own, and
+      // nothing ever answered on the ports it handed out.
+      assert.ok(h.handshakes.length > 0, 'the page saw its own forged handshakes');
+      assert.deepEqual(h.handshakes.filter((x) => !x.mine), [], 'no foreign handshake seen by the page');
+      assert.deepEqual(h.portMessages, [], 'nothing answered on the forged ports');
+      // Nothing forged reached the background at all, so it had nothing to reject.
+      const status = await waitFor(() => hostileCollector.status(), { what: 'hostile tab status' });
+      assert.equal(status.rejected, 0, `rejected ${status.rejected}`);
+      assert.equal(status.recording, true);
+
+      // The bystander tab is untouched and still recording.
+      server.publishJson('/default/bystander', [{ after: 'attack' }]);
+      const otherRecords = await otherCollector.waitForRecords(
+        (rs) => (ofSocket(rs, otherSocket).some((r) => label(r) === 'data') ? rs : null),
+        'the bystander still recording',
+      );
+      const otherNonces = new Set(socketIds(otherRecords).map(nonceOf));
+      assert.deepEqual([...otherNonces], [nonceOf(otherSocket)]);
+      assert.deepEqual(otherRecords.filter((r) => !otherNonces.has(nonceOf(r.socketId))), [], 'only the bystander page records');
+      assert.deepEqual(otherRecords.filter(mentionsAttack), [], 'nothing forged in the bystander session');
+      assert.ok(seqsAreContiguous(ofSocket(otherRecords, otherSocket)));
+      const otherSaw = await other.evaluate(() => (window as unknown as { __viaListener: string[] }).__viaListener);
+      assert.deepEqual(otherSaw.filter((d) => d.includes('PWNED')), [], 'nothing injected into the bystander page');
+
+      // The background still answers a newcomer, and both pages are alive.
+      const fresh = await collectRecords(eb, hostileTab);
+      collectors.push(fresh);
+      const freshStatus = await waitFor(() => fresh.status(), { what: 'status from the background for a new panel port' });
+      assert.equal(freshStatus.tabId, hostileTab);
+      assert.equal(await hostile.evaluate(() => 1 + 1), 2);
+      assert.equal(await other.evaluate(() => 1 + 1), 2);
+    });
+  });
+}
