@@ -5,7 +5,8 @@
 //
 //   node test/bench/run.mjs [--only NAME[,NAME]] [--skip NAME[,NAME]] [--runs 5]
 //        [--frames 200000] [--warm 5000] [--cpu-runs 3] [--firefox-runs 3] [--no-firefox]
-//        [--duration 30] [--rate 10000] [--micro-frames 200000] [--micro-reps 7] [--no-build]
+//        [--duration 30] [--rate 10000] [--micro-frames 200000] [--micro-reps 7]
+//        [--sessions-frames 100000] [--no-build]
 //
 // Benchmarks: capture-hook-micro, capture-throughput, capture-cpu, capture-delivery,
 // emulator (test/bench/emulator-bench.ts), sessions (test/bench/sessions-*, if present).
@@ -15,7 +16,7 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { buildFrames, startBenchServer } from './lib/server.mjs';
 import { fmtInt, log, table } from './lib/util.mjs';
 
@@ -33,6 +34,7 @@ const DEFAULTS = {
   rate: 10_000,
   microFrames: 200_000,
   microReps: 7,
+  sessionsFrames: 100_000,
   build: true,
   only: null,
   skip: [],
@@ -44,7 +46,7 @@ function usage() {
   return readFileSync(new URL(import.meta.url), 'utf8')
     .split('\n')
     .filter((l) => l.startsWith('//'))
-    .slice(0, 13)
+    .slice(0, 14)
     .map((l) => l.slice(3))
     .join('\n');
 }
@@ -66,6 +68,7 @@ function parseArgs(argv) {
     '--rate': 'rate',
     '--micro-frames': 'microFrames',
     '--micro-reps': 'microReps',
+    '--sessions-frames': 'sessionsFrames',
   };
   for (let i = 0; i < argv.length; i++) {
     let a = argv[i];
@@ -173,39 +176,93 @@ async function emulatorBench() {
   return { name: 'emulator', text, summary: r.code === 0 ? [] : [['Emulator benchmark', 'failed', `exit ${r.code ?? r.signal}`]], appendix: r.code === 0 ? text : null };
 }
 
-/** A colleague's sessions benchmark: run it only if it is a runnable script. */
-async function sessionsBench() {
+/**
+ * The sessions benchmark (test/bench/sessions-*): a script that runs itself is run as is;
+ * a module that only exports `runSessionsBench(idbFactory, opts)` is bundled with esbuild
+ * and called in a fresh Chromium page against real IndexedDB; anything else is skipped.
+ */
+async function sessionsBench(ctx) {
   const files = readdirSync(BENCH_DIR).filter((f) => /^sessions-.*\.(ts|mts|mjs|js)$/.test(f));
   if (files.length === 0) return { name: 'sessions', text: '### sessions\n\nskipped: no test/bench/sessions-* benchmark present', summary: [['Sessions (IndexedDB) benchmark', 'not run', 'no test/bench/sessions-* file']] };
   const texts = [];
   const summary = [];
   for (const f of files) {
     const src = readFileSync(join(BENCH_DIR, f), 'utf8');
-    // A runner: a script that starts itself (top-level main()/run() call or top-level await).
-    const runnable = /^(?:main|run)\s*\(/m.test(src) || /^await\s/m.test(src) || /^void\s+(?:main|run)\s*\(/m.test(src);
-    if (!runnable) {
-      texts.push(`### sessions (${f})\n\nskipped: ${f} exposes no runner (no top-level main()/run() call)`);
+    const selfRunning = /^(?:main|run)\s*\(/m.test(src) || /^await\s/m.test(src) || /^void\s+(?:main|run)\s*\(/m.test(src);
+    if (selfRunning) {
+      log(`sessions: ${f}`);
+      const r = /\.m?js$/.test(f) ? await runCommand('node', [join('test/bench', f)], 600_000) : await runCommand('npx', ['tsx', join('test/bench', f)], 600_000);
+      texts.push([`### sessions (${f})`, '', r.code === 0 ? r.out.trim() : `FAILED (exit ${r.code ?? r.signal})\n\n${(r.err || r.out).trim().slice(-2000)}`].join('\n'));
+      if (r.code !== 0) summary.push([`Sessions benchmark (${f})`, 'failed', `exit ${r.code ?? r.signal}`]);
+      continue;
+    }
+    if (!/export\s+async\s+function\s+runSessionsBench\s*\(/.test(src)) {
+      texts.push(`### sessions (${f})\n\nskipped: ${f} exposes no runner`);
       summary.push([`Sessions benchmark (${f})`, 'not run', 'exposes no runner']);
       continue;
     }
-    log(`sessions: ${f}`);
-    const r = /\.m?js$/.test(f) ? await runCommand('node', [join('test/bench', f)], 600_000) : await runCommand('npx', ['tsx', join('test/bench', f)], 600_000);
-    const text = [`### sessions (${f})`, '', r.code === 0 ? r.out.trim() : `FAILED (exit ${r.code ?? r.signal})\n\n${(r.err || r.out).trim().slice(-2000)}`].join('\n');
-    texts.push(text);
-    if (r.code !== 0) summary.push([`Sessions benchmark (${f})`, 'failed', `exit ${r.code ?? r.signal}`]);
+    const r = await sessionsInChromium(ctx, f);
+    texts.push(r.text);
+    summary.push(...r.summary);
   }
   const text = texts.join('\n\n');
   console.log(text + '\n');
   return { name: 'sessions', text, summary, appendix: text };
 }
 
+async function sessionsInChromium(ctx, file) {
+  const { launchChromium } = await import('./lib/browsers.mjs');
+  const { withTimeout, fmt } = await import('./lib/util.mjs');
+  const out = join(mkdtempSync(join(tmpdir(), 'aedt-bench-sessions-')), 'sessions-bench.js');
+  process.on('exit', () => rmSync(dirname(out), { recursive: true, force: true }));
+  const esbuild = join(ROOT, 'node_modules/.bin/esbuild');
+  const b = await runCommand(esbuild, [join('test/bench', file), '--bundle', '--format=iife', '--global-name=SessionsBench', '--target=es2022', '--define:import.meta.env.DEV=false', '--log-level=warning', `--outfile=${out}`], 120_000);
+  if (b.code !== 0) return { text: `### sessions (${file})\n\nFAILED to bundle: ${b.err.slice(-1500)}`, summary: [[`Sessions benchmark (${file})`, 'failed', 'bundle failed']] };
+  ctx.server.serveFile('sessions-bench.js', out);
+  const frames = ctx.opts.sessionsFrames;
+  const run = `sessions-${Date.now()}`;
+  log(`sessions: ${file} in Chromium, ${fmtInt(frames)} frames`);
+  const onProgress = (e) => e.run === run && log(`  sessions phase: ${e.phase}`);
+  ctx.server.events.on('progress', onProgress);
+  const eb = await launchChromium({});
+  let res;
+  try {
+    res = await withTimeout(
+      (async () => {
+        const page = await eb.firstPage();
+        const result = ctx.server.next('result', run, 600_000);
+        await page.goto(`${ctx.server.origin}/pages/sessions.html?run=${run}&frames=${frames}`);
+        return await result;
+      })(),
+      620_000,
+      'sessions bench',
+    );
+  } catch (error) {
+    res = { error: error.message };
+  } finally {
+    ctx.server.events.off('progress', onProgress);
+    await eb.close();
+  }
+  if (res.error) return { text: `### sessions (${file})\n\nFAILED: ${res.error.slice(0, 1500)}`, summary: [[`Sessions benchmark (${file})`, 'failed', res.error.split('\n')[0]]] };
+  const r = res.result;
+  const rows = Object.entries(r).map(([k, v]) => [k, typeof v === 'number' ? (Number.isInteger(v) || /PerSec|Bytes/.test(k) ? fmtInt(v) : fmt(v, 1)) : String(v)]);
+  return {
+    text: [`### sessions (${file}): Chromium page, real IndexedDB, ${fmtInt(frames)} frames, one run`, '', table(['measure (ms unless stated)', 'value'], rows)].join('\n'),
+    summary: [
+      ['Sessions: append through the recorder (real IndexedDB)', `${fmtInt(r.appendFramesPerSec)} frames/s`, `${fmtInt(r.frames)} frames, one run in a Chromium page`],
+      ['Sessions: open session + first 100 rows', `${fmt(r.openSessionMs + r.firstPageMs, 1)} ms`, `DB open ${fmt(r.openDbMs, 1)} ms; channel first 100 ${fmt(r.channelFirst100Ms, 1)} ms; full-text ${fmt(r.fullTextMs, 0)} ms`],
+    ],
+  };
+}
+
 async function main() {
   const opts = parseArgs(process.argv.slice(2));
   const started = Date.now();
-  const wantsBrowser = ORDER.slice(0, 4).some((b) => selected(opts, b));
+  const wantsExtension = ORDER.slice(0, 4).some((b) => selected(opts, b));
+  const wantsBrowser = wantsExtension || selected(opts, 'sessions');
   let buildNote = 'not needed';
   let snap = null;
-  if (wantsBrowser) {
+  if (wantsExtension) {
     buildNote = await build(opts);
     snap = snapshotDist();
   }
@@ -258,7 +315,7 @@ async function main() {
     try {
       let r;
       if (name === 'emulator') r = await emulatorBench();
-      else if (name === 'sessions') r = await sessionsBench();
+      else if (name === 'sessions') r = await sessionsBench(ctx);
       else {
         if (name === 'capture-throughput' || name === 'capture-cpu') {
           if (!framesCache) log(`building ${fmtInt(Math.max(opts.frames, opts.warm))} frames…`);

@@ -111,10 +111,10 @@ export async function startBenchServer({ frames, indexedFrames } = {}) {
       }
     }
     // The built hook bundle, for the micro-benchmark (no extension involved).
-    const hook = /^hook-(\w+)\.js$/.exec(path);
-    if (hook && server.hookFiles?.[hook[1]]) {
+    // Built bundles registered by the benchmarks (hook bundles, the sessions bench bundle).
+    if (server.files?.has(path)) {
       res.writeHead(200, { 'content-type': 'text/javascript', 'cache-control': 'no-store' });
-      res.end(readFileSync(server.hookFiles[hook[1]]));
+      res.end(readFileSync(server.files.get(path)));
       return;
     }
     res.writeHead(404).end('not found');
@@ -196,7 +196,11 @@ export async function startBenchServer({ frames, indexedFrames } = {}) {
     stats,
     /** Built hook bundles served as /hook-<browser>.js, e.g. { chromium: '…/hook.iife.js' }. */
     setHookFiles(files) {
-      server.hookFiles = files;
+      for (const [browser, file] of Object.entries(files)) this.serveFile(`hook-${browser}.js`, file);
+    },
+    /** Serves `file` at /<name>. */
+    serveFile(name, file) {
+      (server.files ??= new Map()).set(name, file);
     },
     /** Next event `name` for `run` (optionally matching `pred`), bounded by `timeout`. */
     next(name, run, timeout, pred = () => true) {
