@@ -27,7 +27,9 @@ interface Hostile {
   victim: WebSocket;
 }
 type HostileWindow = {
-  __hostile: Hostile;
+  __hostile: Hostile & { stolen: MessagePort | null; overheard: string[]; restoreCall(): void };
+  __stealPort(): void;
+  __abusePort(ids: string[], nonces: string[], foreign: string[]): number;
   __attack(ids: string[], nonces: string[]): { posted: number; errors: number };
   __afterAttack(): void;
 };
@@ -169,6 +171,99 @@ for (const name of ['chromium', 'firefox'] as BrowserName[]) {
       assert.equal(freshStatus.tabId, hostileTab);
       assert.equal(await hostile.evaluate(() => 1 + 1), 2);
       assert.equal(await other.evaluate(() => 1 + 1), 2);
+    });
+
+    describe("the hook's private port", () => {
+      // One hostile tab tries to steal the port; a bystander tab checks that nothing it can
+      // then say reaches elsewhere. Shared by the two tests below.
+      let hostile: Page;
+      let other: Page;
+      let hostileCollector: Collector;
+      let otherCollector: Collector;
+      let hostileConn: string | undefined;
+      let otherConn: string | undefined;
+      let victim: string;
+      let otherSocket: string;
+      before(async () => {
+        const known = new Set(server.connections);
+        other = await eb.browser.newPage();
+        const otherUrl = server.pageUrl('capture-socket.html', 'channel=/default/bystander-2');
+        await other.goto(otherUrl);
+        await waitFor(() => other.evaluate(() => (window as unknown as { __ready: boolean }).__ready), { what: 'bystander subscribed' });
+        otherConn = server.connections.find((c) => !known.has(c));
+        otherCollector = await collectRecords(eb, await tabIdFor(eb, otherUrl));
+        otherSocket = await subscribedSocket(otherCollector, 'the bystander socket');
+
+        const beforeHostile = new Set(server.connections);
+        hostile = await eb.browser.newPage();
+        const hostileUrl = server.pageUrl('capture-hostile.html', 'steal=1');
+        await hostile.goto(hostileUrl);
+        await waitFor(() => hostile.evaluate(() => (window as unknown as HostileWindow).__hostile.ready), { what: 'hostile page subscribed' });
+        hostileConn = server.connections.find((c) => !beforeHostile.has(c));
+        hostileCollector = await collectRecords(eb, await tabIdFor(eb, hostileUrl));
+        victim = await subscribedSocket(hostileCollector, 'the hostile page socket');
+
+        // Arm the trap, then make the hook post a batch (a data frame to record); once that
+        // record is at the collector the hook has posted, and the trap had its chance.
+        await hostile.evaluate(() => (window as unknown as HostileWindow).__stealPort());
+        server.publishJson('/default/hostile', [{ bait: true }]);
+        await hostileCollector.waitForRecords((rs) => ofSocket(rs, victim).some((r) => label(r) === 'data') || null, 'the bait frame recorded');
+        await hostile.evaluate(() => (window as unknown as HostileWindow).__hostile.restoreCall());
+      });
+      after(async () => {
+        await hostileCollector?.close();
+        await otherCollector?.close();
+        await hostile?.close().catch(() => {});
+        await other?.close().catch(() => {});
+      });
+
+      test(
+        'a page cannot obtain it by replacing Function.prototype.call',
+        {
+          todo:
+            'extension/page/hook.iife.ts post(): `portPost.call(port, message)` looks up Function.prototype.call on the page realm at ' +
+            'call time, so a page that replaced it receives the private MessagePort as thisArg on the next batch',
+        },
+        async () => {
+          const stolen = await hostile.evaluate(() => (window as unknown as HostileWindow).__hostile.stolen !== null);
+          assert.equal(stolen, false, 'the page got hold of the hook port');
+        },
+      );
+
+      test('even with the port in hand, a page runs no command and reaches no other tab', async (t) => {
+        const sent = await hostile.evaluate(
+          (i: string[], n: string[], f: string[]) => (window as unknown as HostileWindow).__abusePort(i, n, f),
+          [victim, otherSocket],
+          [nonceOf(otherSocket)],
+          // Only another tab's sockets: a page holding the port can already write whatever it
+          // likes under its own nonce into its own session; that is its own data.
+          [otherSocket, `${nonceOf(otherSocket)}:1`],
+        );
+        t.diagnostic(`${sent} messages sent on the stolen port`);
+        // Genuine traffic afterwards on both tabs, to know everything before it was handled.
+        server.publishJson('/default/hostile', [{ after: 'abuse' }]);
+        server.publishJson('/default/bystander-2', [{ after: 'abuse' }]);
+        const hostileRecords = await hostileCollector.waitForRecords(
+          (rs) => (ofSocket(rs, victim).filter((r) => label(r) === 'data').length >= 2 ? rs : null),
+          'the hostile page still recorded after the abuse',
+        );
+        const otherRecords = await otherCollector.waitForRecords(
+          (rs) => (ofSocket(rs, otherSocket).some((r) => label(r) === 'data') ? rs : null),
+          'the bystander still recorded after the abuse',
+        );
+        const h = await hostile.evaluate(() => (window as unknown as HostileWindow).__hostile.received);
+        assert.deepEqual(h.filter((d) => d.includes('PWNED')), [], 'nothing injected into the hostile page');
+        const otherSaw = await other.evaluate(() => (window as unknown as { __viaListener: string[] }).__viaListener);
+        assert.deepEqual(otherSaw.filter((d) => d.includes('PWNED')), [], 'nothing injected into the bystander page');
+        const inbound = server.log.filter((e) => e.kind === 'frame' && e.dir === 'in' && (e.connId === hostileConn || e.connId === otherConn));
+        assert.ok(!inbound.some((e) => e.kind === 'frame' && e.text?.includes('PWNED')), 'nothing sent on either socket');
+        // Records claiming another page's sockets are refused, whatever port they came on.
+        assert.deepEqual(hostileRecords.filter(mentionsAttack), [], 'no forged record in the hostile session');
+        assert.deepEqual(otherRecords.filter(mentionsAttack), [], 'no forged record in the bystander session');
+        assert.deepEqual([...new Set(otherRecords.map((r) => nonceOf(r.socketId)))], [nonceOf(otherSocket)]);
+        assert.ok(seqsAreContiguous(ofSocket(hostileRecords, victim)), 'the hostile socket still in order');
+        assert.ok(seqsAreContiguous(ofSocket(otherRecords, otherSocket)), 'the bystander socket still in order');
+      });
     });
   });
 }
