@@ -45,6 +45,8 @@ interface TabState {
   readonly content: Set<ContentLink>;
   readonly panels: Set<Runtime.Port>;
   preserveLog: boolean;
+  /** The panel chose Preserve log in this worker's lifetime; the stored value is older. */
+  preserveLogSet: boolean;
   topLoad: number;
   topUrl: string | null;
   sessionId: string | null;
@@ -73,6 +75,7 @@ export function createRouter(deps: RouterDeps) {
         content: new Set(),
         panels: new Set(),
         preserveLog: false,
+        preserveLogSet: false,
         topLoad: 0,
         topUrl: null,
         sessionId: null,
@@ -87,7 +90,8 @@ export function createRouter(deps: RouterDeps) {
       tabs.set(tabId, fresh);
       // Preserve log survives a worker restart; read it before anything is written.
       enqueue(tabId, fresh, async () => {
-        fresh.preserveLog = await deps.preserveLog.get(tabId);
+        const stored = await deps.preserveLog.get(tabId);
+        if (!fresh.preserveLogSet) fresh.preserveLog = stored;
       });
     }
     return state;
@@ -226,6 +230,7 @@ export function createRouter(deps: RouterDeps) {
       switch (message.type) {
         case 'setPreserveLog':
           state.preserveLog = message.preserve;
+          state.preserveLogSet = true;
           void deps.preserveLog.set(tabId, message.preserve);
           toPanels(state, status(tabId, state));
           break;

@@ -9,6 +9,7 @@ import type { Runtime } from 'webextension-polyfill';
 import {
   CAPTURE_PORT,
   HANDSHAKE_TAG,
+  MAX_BATCH_CHARS,
   PROTOCOL_VERSION,
   type ContentToBackground,
   type ContentToPage,
@@ -80,7 +81,28 @@ import { parseSettings, SETTINGS_KEY } from '../../src/capture/policy.ts';
     toBackground({ type: 'framesCaptured', batchId: message.batchId, dropped: message.dropped, payload: message.payload });
   };
 
-  window.postMessage({ [HANDSHAKE_TAG]: true }, '*', [channel.port2]);
+  // Batches the hook sends while the page unloads come as a synchronous DOM event under a
+  // name only the hook learns (in the hidden handshake), since port messages would be lost.
+  const flushEvent = `appsync-devtools-flush-${crypto.randomUUID()}`;
+  document.addEventListener(
+    flushEvent,
+    (event) => {
+      const detail: unknown = (event as CustomEvent).detail;
+      if (typeof detail !== 'string' || detail.length > MAX_BATCH_CHARS + 1024) return;
+      let message: unknown;
+      try {
+        message = JSON.parse(detail);
+      } catch {
+        return;
+      }
+      if (isPageToContent(message) && message.type === 'framesCaptured' && background !== null) {
+        toBackground({ type: 'framesCaptured', batchId: message.batchId, dropped: message.dropped, payload: message.payload });
+      }
+    },
+    true,
+  );
+
+  window.postMessage({ [HANDSHAKE_TAG]: true, flushEvent }, '*', [channel.port2]);
 
   // "Capture every WebSocket" must reach the hook before the page opens its sockets, and
   // the relay only connects to the background once there is something to capture, so the

@@ -11,6 +11,7 @@ import { isAppSyncEventsSocket, isHttpPublish } from '../../src/protocol/endpoin
 import { HANDSHAKE_TAG, PROTOCOL_VERSION, type PageToContent } from '../../src/messaging/contracts.ts';
 import { isContentToPage } from '../../src/messaging/guards.ts';
 import { HOOK_LIMITS } from '../../src/capture/limits.ts';
+import { uncurryThis } from '../../src/capture/native.ts';
 
 (() => {
   // Saved before any page script can replace them.
@@ -23,16 +24,30 @@ import { HOOK_LIMITS } from '../../src/capture/limits.ts';
   const perfNow = perf.now.bind(perf);
   const addListener = win.addEventListener.bind(win);
   const removeListener = win.removeEventListener.bind(win);
-  const portPost = MessagePort.prototype.postMessage;
+  // Called through uncurryThis, not `.call`: a page that replaces Function.prototype.call
+  // would otherwise receive the private port on the next batch.
+  const portPost = uncurryThis(MessagePort.prototype.postMessage) as (port: MessagePort, message: unknown) => void;
+  const doc = win.document;
+  const dispatch = doc.dispatchEvent.bind(doc);
+  const NativeCustomEvent = win.CustomEvent;
 
   const nonce = Math.random().toString(36).slice(2, 10) + perfNow().toString(36).replace('.', '');
   let port: MessagePort | null = null;
+  /** Event name the relay listens on for batches sent while the page unloads. */
+  let flushEvent: string | null = null;
+  let unloading = false;
   let announced = false;
   let captureAll = false;
 
   function post(message: PageToContent): boolean {
     if (!port) return false;
-    portPost.call(port, message);
+    if (unloading && flushEvent !== null) {
+      // Port messages are delivered in a later task, which an unloading document never
+      // runs; a DOM event reaches the relay's listener synchronously.
+      dispatch(new NativeCustomEvent(flushEvent, { detail: stringify(message) }));
+      return true;
+    }
+    portPost(port, message);
     return true;
   }
 
@@ -119,8 +134,23 @@ import { HOOK_LIMITS } from '../../src/capture/limits.ts';
     event.stopImmediatePropagation();
     removeListener('message', onHandshake, true);
     port = received;
+    const name = (data as Record<string, unknown>).flushEvent;
+    if (typeof name === 'string') flushEvent = name;
     port.onmessage = onCommand;
     if (announced) post({ type: 'hookReady', version: PROTOCOL_VERSION, nonce });
   }
   addListener('message', onHandshake, true);
+
+  // Records received just before a reload or navigation would otherwise die with the page:
+  // send what is pending, and again what is unacknowledged (the background de-duplicates).
+  addListener(
+    'pagehide',
+    () => {
+      unloading = true;
+      outbox.flush();
+      outbox.resend();
+      unloading = false;
+    },
+    true,
+  );
 })();
