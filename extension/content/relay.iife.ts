@@ -24,6 +24,8 @@ import { parseSettings, SETTINGS_KEY } from '../../src/capture/policy.ts';
   let background: Runtime.Port | null = null;
   let retryMs = 100;
   let dead = false;
+  // Incremented on every (re)connection; see FramesCaptured.epoch.
+  let epoch = 0;
 
   function toHook(message: ContentToPage): void {
     hook.postMessage(message);
@@ -61,7 +63,8 @@ import { parseSettings, SETTINGS_KEY } from '../../src/capture/policy.ts';
       topFrame: window === window.top,
       timeOrigin: performance.timeOrigin,
     });
-    toHook({ type: 'resendUnacknowledged' });
+    epoch++;
+    toHook({ type: 'resendUnacknowledged', epoch });
   }
 
   hook.onmessage = (event: MessageEvent) => {
@@ -77,7 +80,8 @@ import { parseSettings, SETTINGS_KEY } from '../../src/capture/policy.ts';
       connect();
       return;
     }
-    if (background === null) return; // kept by the hook until acknowledged
+    // Kept by the hook until acknowledged; an older epoch's batch will come again in order.
+    if (background === null || message.epoch !== epoch) return;
     toBackground({ type: 'framesCaptured', batchId: message.batchId, dropped: message.dropped, payload: message.payload });
   };
 
@@ -95,7 +99,7 @@ import { parseSettings, SETTINGS_KEY } from '../../src/capture/policy.ts';
       } catch {
         return;
       }
-      if (isPageToContent(message) && message.type === 'framesCaptured' && background !== null) {
+      if (isPageToContent(message) && message.type === 'framesCaptured' && background !== null && message.epoch === epoch) {
         toBackground({ type: 'framesCaptured', batchId: message.batchId, dropped: message.dropped, payload: message.payload });
       }
     },

@@ -36,6 +36,7 @@ import { uncurryThis } from '../../src/capture/native.ts';
   /** Event name the relay listens on for batches sent while the page unloads. */
   let flushEvent: string | null = null;
   let unloading = false;
+  let epoch = 0;
   let announced = false;
   let captureAll = false;
 
@@ -54,7 +55,7 @@ import { uncurryThis } from '../../src/capture/native.ts';
   const outbox = createOutbox(
     {
       send: (batch) =>
-        post({ type: 'framesCaptured', batchId: batch.batchId, dropped: batch.dropped, payload: stringify(batch.records) }),
+        post({ type: 'framesCaptured', batchId: batch.batchId, epoch, dropped: batch.dropped, payload: stringify(batch.records) }),
       setTimer: (fn, ms) => setTimer(fn, ms),
       clearTimer: (h) => clearTimer(h as number),
     },
@@ -111,6 +112,7 @@ import { uncurryThis } from '../../src/capture/native.ts';
         captureAll = msg.captureAll;
         break;
       case 'resendUnacknowledged':
+        epoch = msg.epoch;
         outbox.resend();
         break;
       case 'injectIncoming':

@@ -26,6 +26,12 @@ export const HANDSHAKE_TAG = '__appsyncEventsDevtoolsHandshake';
 export interface FramesCaptured {
   readonly type: 'framesCaptured';
   readonly batchId: number;
+  /**
+   * The relay's connection epoch the hook last heard of. After a reconnect the relay passes
+   * on only batches of the new epoch, so the resent unacknowledged batches reach the
+   * background before anything newer (its de-duplication relies on per-socket order).
+   */
+  readonly epoch: number;
   /** Records the hook had to drop since its previous batch (bounded buffers). */
   readonly dropped: number;
   /** JSON text of CaptureRecord[]; built once on the page so each hop only moves a string. */
@@ -43,7 +49,7 @@ export type PageToContent = FramesCaptured | HookReady;
 export type ContentToPage =
   | { readonly type: 'batchAcknowledged'; readonly batchId: number }
   | { readonly type: 'recordingChanged'; readonly recording: boolean; readonly captureAll: boolean }
-  | { readonly type: 'resendUnacknowledged' }
+  | { readonly type: 'resendUnacknowledged'; readonly epoch: number }
   | { readonly type: 'settingsChanged'; readonly captureAll: boolean }
   | { readonly type: 'injectIncoming'; readonly socketId: SocketId; readonly data: string }
   | { readonly type: 'sendOnSocket'; readonly socketId: SocketId; readonly data: string };

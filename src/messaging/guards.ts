@@ -38,7 +38,7 @@ export function isPageToContent(x: unknown): x is PageToContent {
   if (!isObj(x)) return false;
   switch (x.type) {
     case 'framesCaptured':
-      return int(x.batchId) && int(x.dropped) && str(x.payload, MAX_BATCH_CHARS);
+      return int(x.batchId) && int(x.epoch) && int(x.dropped) && str(x.payload, MAX_BATCH_CHARS);
     case 'hookReady':
       return int(x.version) && str(x.nonce, MAX_SHORT);
     default:
@@ -54,7 +54,7 @@ export function isContentToPage(x: unknown): x is ContentToPage {
     case 'recordingChanged':
       return typeof x.recording === 'boolean' && typeof x.captureAll === 'boolean';
     case 'resendUnacknowledged':
-      return true;
+      return int(x.epoch);
     case 'settingsChanged':
       return typeof x.captureAll === 'boolean';
     case 'injectIncoming':

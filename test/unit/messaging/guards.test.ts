@@ -5,11 +5,12 @@ const good = { kind: 'ws-receive', socketId: 'abc:1', seq: 0, t: 1.5, data: '{"t
 
 describe('guards', () => {
   test('accepts the hook messages and nothing else', () => {
-    expect(isPageToContent({ type: 'framesCaptured', batchId: 1, dropped: 0, payload: '[]' })).toBe(true);
+    expect(isPageToContent({ type: 'framesCaptured', batchId: 1, epoch: 0, dropped: 0, payload: '[]' })).toBe(true);
     expect(isPageToContent({ type: 'hookReady', version: 1, nonce: 'x' })).toBe(true);
     expect(isPageToContent({ type: 'injectIncoming', socketId: 'a:1', data: 'x' })).toBe(false);
-    expect(isPageToContent({ type: 'framesCaptured', batchId: -1, dropped: 0, payload: '[]' })).toBe(false);
-    expect(isPageToContent({ type: 'framesCaptured', batchId: 1, dropped: 0, payload: {} })).toBe(false);
+    expect(isPageToContent({ type: 'framesCaptured', batchId: -1, epoch: 0, dropped: 0, payload: '[]' })).toBe(false);
+    expect(isPageToContent({ type: 'framesCaptured', batchId: 1, dropped: 0, payload: '[]' })).toBe(false);
+    expect(isPageToContent({ type: 'framesCaptured', batchId: 1, epoch: 0, dropped: 0, payload: {} })).toBe(false);
     expect(isPageToContent(null)).toBe(false);
     expect(isPageToContent('framesCaptured')).toBe(false);
   });
