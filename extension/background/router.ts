@@ -17,6 +17,7 @@ import {
 } from '../../src/messaging/contracts.ts';
 import { isContentToBackground, isPanelToBackground, parseCaptureBatch } from '../../src/messaging/guards.ts';
 import { createPublishDeduper } from '../../src/capture/publish-dedupe.ts';
+import { createLiveFeed, type LiveFeed } from '../../src/capture/live-feed.ts';
 import { debug } from '../../src/debug.ts';
 
 export interface Recorder {
@@ -57,6 +58,7 @@ interface TabState {
   /** Batches are written strictly in arrival order per tab. */
   chain: Promise<void>;
   readonly dedupe: ReturnType<typeof createPublishDeduper>;
+  readonly live: LiveFeed;
 }
 
 // HTTP publishes seen only by DevTools' network log (made by workers) get their own stream.
@@ -85,6 +87,14 @@ export function createRouter(deps: RouterDeps) {
         problem: null,
         chain: Promise.resolve(),
         dedupe: createPublishDeduper(),
+        live: createLiveFeed(
+          (sessionId, records, skipped) => {
+            if (fresh.panels.size === 0) return;
+            toPanels(fresh, { type: 'recordsCaptured', sessionId, records, skipped });
+            toPanels(fresh, status(tabId, fresh));
+          },
+          deps.setTimer,
+        ),
       };
       state = fresh;
       tabs.set(tabId, fresh);
@@ -145,11 +155,11 @@ export function createRouter(deps: RouterDeps) {
         state.stored = result.stored;
         state.problem = null;
         // The panel gets the records as stored: redacted unless the session keeps secrets.
-        toPanels(state, { type: 'recordsCaptured', sessionId: result.sessionId, records: result.records });
+        state.live.push(result.sessionId, result.records);
       }
       // Acknowledge only after the commit: an unacknowledged batch is sent again.
       after?.();
-      toPanels(state, status(tabId, state));
+      state.live.schedule();
     });
   }
 

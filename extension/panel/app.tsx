@@ -1,77 +1,38 @@
-import type { LiveStore } from './store/live-store.ts';
-import { LIVE_ROW_LIMIT } from './store/live-store.ts';
-import { VirtualList } from './components/virtual-list.tsx';
-import { describeRecord } from './format.ts';
-import { SettingsDialog } from './components/settings-dialog.tsx';
+// The panel shell: one tab per view. Views own their state; the shell only switches.
 import { useState } from 'preact/hooks';
+import type { LiveStore } from './store/live-store.ts';
+import { LiveView } from './views/live/live-view.tsx';
+import { SessionsView } from './views/sessions/sessions-view.tsx';
 
-const ROW_HEIGHT = 22;
+type ViewName = 'live' | 'sessions';
+
+const VIEWS: ReadonlyArray<{ readonly name: ViewName; readonly label: string }> = [
+  { name: 'live', label: 'Live' },
+  { name: 'sessions', label: 'Sessions' },
+];
 
 export function App({ store, tabId }: { store: LiveStore; tabId: number | null }) {
-  const { rows, total, status } = store.state.value;
-  const [settingsOpen, setSettingsOpen] = useState(false);
-  if (tabId === null) {
-    return <div class="empty">Open this panel from DevTools on the page you want to inspect.</div>;
-  }
+  const [view, setView] = useState<ViewName>('live');
   return (
     <div class="app">
-      <div class="toolbar" role="toolbar">
-        <span class={`rec ${status?.recording ? 'on' : ''}`} title={status?.recording ? 'Recording' : 'Not recording'} />
-        <button type="button" onClick={() => store.clear()}>
-          Clear
-        </button>
-        <label>
-          <input
-            type="checkbox"
-            checked={status?.preserveLog ?? false}
-            onChange={(e) => store.command({ type: 'setPreserveLog', preserve: e.currentTarget.checked })}
-          />
-          Preserve log
-        </label>
-        <button type="button" onClick={() => setSettingsOpen(true)} aria-haspopup="dialog">
-          Settings
-        </button>
-        <span class="spacer" />
-        <span class="count" data-testid="record-count">
-          {total} {total === 1 ? 'record' : 'records'}
-        </span>
-        {status && status.dropped > 0 && <span class="warn">{status.dropped} dropped by the page's capture buffer</span>}
-        {status && status.rejected > 0 && <span class="warn">{status.rejected} malformed from the page, ignored</span>}
-        {status?.problem && <span class="error">{status.problem}</span>}
-        {!store.connected.value && <span class="warn">reconnecting…</span>}
+      <nav class="tabs" role="tablist" aria-label="Views">
+        {VIEWS.map((v) => (
+          <button
+            type="button"
+            role="tab"
+            id={`tab-${v.name}`}
+            aria-selected={view === v.name}
+            aria-controls={`view-${v.name}`}
+            class={view === v.name ? 'selected' : ''}
+            onClick={() => setView(v.name)}
+          >
+            {v.label}
+          </button>
+        ))}
+      </nav>
+      <div class="view-host" role="tabpanel" id={`view-${view}`} aria-labelledby={`tab-${view}`}>
+        {view === 'live' ? <LiveView store={store} tabId={tabId} /> : <SessionsView />}
       </div>
-      {settingsOpen && <SettingsDialog onClose={() => setSettingsOpen(false)} />}
-      {total > rows.length && (
-        <div class="notice">
-          Showing the newest {LIVE_ROW_LIMIT.toLocaleString()} of {total.toLocaleString()} records; the whole session is stored.
-        </div>
-      )}
-      {rows.length === 0 ? (
-        <div class="empty">
-          <p>No AppSync Events traffic yet.</p>
-          <p>Use the page: WebSocket frames to <code>…/event/realtime</code> and HTTP publishes to <code>…/event</code> appear here, including those sent before DevTools was opened.</p>
-        </div>
-      ) : (
-        <VirtualList
-          count={rows.length}
-          rowHeight={ROW_HEIGHT}
-          label="Captured records"
-          renderRow={(i) => {
-            const r = rows[i]!;
-            const text = describeRecord(r);
-            return (
-              <div class={`row ${r.kind}`} role="listitem" key={`${r.socketId}:${r.seq}`} style={{ height: `${ROW_HEIGHT}px` }}>
-                <span class="time">{text.time}</span>
-                <span class="dir">{text.dir}</span>
-                <span class="sock">{text.socket}</span>
-                <span class="type">{text.type}</span>
-                <span class="size">{text.size}</span>
-                <span class="preview">{text.preview}</span>
-              </div>
-            );
-          }}
-        />
-      )}
     </div>
   );
 }

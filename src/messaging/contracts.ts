@@ -91,6 +91,11 @@ export interface LiveRecords {
   readonly type: 'recordsCaptured';
   readonly sessionId: string;
   readonly records: readonly CaptureRecord[];
+  /**
+   * Records stored since the previous message but not sent, because more arrived than a
+   * person can read live; they are in the session and counted here.
+   */
+  readonly skipped: number;
 }
 export interface CaptureStatus {
   readonly type: 'captureStatus';

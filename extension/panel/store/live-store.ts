@@ -27,7 +27,7 @@ export function applyMessage(state: LiveState, message: BackgroundToPanel): Live
       const base = sessionChanged ? [] : state.rows;
       let rows = base.concat(message.records);
       if (rows.length > LIVE_ROW_LIMIT) rows = rows.slice(rows.length - LIVE_ROW_LIMIT);
-      return { rows, total: (sessionChanged ? 0 : state.total) + message.records.length, status: state.status };
+      return { rows, total: (sessionChanged ? 0 : state.total) + message.skipped + message.records.length, status: state.status };
     }
   }
 }
