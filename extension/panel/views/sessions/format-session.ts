@@ -1,8 +1,9 @@
 // Plain-text descriptions of stored sessions and frames. Everything returned is rendered as
 // text nodes: names, URLs and payloads come from pages and files and are never markup.
-import type { ConnectionSummary, SessionRecord, StoredFrame } from '../../../../src/sessions/index.ts';
-import { formatBytes, formatTime } from '../../format.ts';
+import { formatBytes, type ConnectionSummary, type SessionRecord, type StoredFrame } from '../../../../src/sessions/index.ts';
+import { formatTime } from '../../format.ts';
 
+// The sessions module's formatter: it goes up to GB, which budgets need.
 export { formatBytes };
 
 export function formatDate(t: number): string {

@@ -1,4 +1,185 @@
-// Placeholder until the sessions view lands.
-export function SessionsView() {
-  return <div class="empty">Stored sessions will be listed here.</div>;
+// The Sessions view: stored sessions (pinned first, newest first), their actions, import by
+// file picker or drop, the storage budget, and the read-only frames of an opened session.
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import type { SessionId, SessionRecord } from '../../../../src/sessions/index.ts';
+import { createSessionsStore, POLL_MS, type ExportKind, type SessionsStore } from '../../store/sessions-store.ts';
+import { ExportDialog } from './export-dialog.tsx';
+import { FrameViewer } from './frame-viewer.tsx';
+import { SessionRow } from './session-row.tsx';
+import { ImportProgress, Messages, UndoToasts } from './status-area.tsx';
+import { StorageBar } from './storage-bar.tsx';
+import './sessions.css';
+
+const ACCEPT = '.jsonl,.ndjson,.gz,.har,.json,application/json,application/gzip';
+
+interface Props {
+  /** Given by tests or a shell that keeps the store across tab switches; else owned here. */
+  readonly store?: SessionsStore;
+  /** 0 turns polling off (tests drive refreshes themselves). */
+  readonly pollMs?: number;
+}
+
+function hasFiles(e: DragEvent): boolean {
+  return e.dataTransfer?.types.includes('Files') ?? false;
+}
+
+export function SessionsView({ store: given, pollMs = POLL_MS }: Props) {
+  const store = useMemo(() => given ?? createSessionsStore(), [given]);
+  useEffect(() => {
+    void store.cleanUp();
+    const stop = pollMs > 0 ? store.startPolling(pollMs) : () => {};
+    return () => {
+      stop();
+      if (!given) store.dispose();
+    };
+  }, [store, given, pollMs]);
+
+  const [openId, setOpenId] = useState<SessionId | null>(null);
+  const [editingId, setEditingId] = useState<SessionId | null>(null);
+  const [exportFor, setExportFor] = useState<SessionRecord | null>(null);
+  const [dragging, setDragging] = useState(false);
+  const fileInput = useRef<HTMLInputElement>(null);
+  const root = useRef<HTMLDivElement>(null);
+  // The row whose name should get focus after the next render (back from frames, renamed).
+  const focusRow = useRef<SessionId | null>(null);
+
+  const sessions = store.sessions.value;
+  const opened = openId ? sessions.find((s) => s.id === openId) : undefined;
+
+  // The keyboard continues where it left the list instead of falling back to the page.
+  useEffect(() => {
+    const id = focusRow.current;
+    if (openId !== null || editingId !== null || !id) return;
+    focusRow.current = null;
+    root.current?.querySelector<HTMLElement>(`tr[data-session-id="${CSS.escape(id)}"] .name`)?.focus();
+  });
+
+  const importFiles = async (files: FileList | readonly File[] | null | undefined): Promise<void> => {
+    for (const file of Array.from(files ?? [])) {
+      if (!(await store.importFile(file, file.name))) break;
+    }
+  };
+
+  const doExport = (session: SessionRecord, kind: ExportKind): void => {
+    setExportFor(null);
+    void store.exportAs(session, kind);
+  };
+
+  if (opened) {
+    return (
+      <div class="view sessions" ref={root}>
+        <FrameViewer session={opened} getDb={store.db} onClose={() => setOpenId(null)} />
+      </div>
+    );
+  }
+
+  return (
+    <div
+      class={`view sessions${dragging ? ' dragging' : ''}`}
+      ref={root}
+      data-testid="sessions-view"
+      onDragEnter={(e) => {
+        if (!hasFiles(e)) return;
+        e.preventDefault();
+        setDragging(true);
+      }}
+      onDragOver={(e) => {
+        if (!hasFiles(e)) return;
+        e.preventDefault();
+        if (e.dataTransfer) e.dataTransfer.dropEffect = 'copy';
+      }}
+      onDragLeave={(e) => {
+        // Leaving for a child element is not leaving the view.
+        if (!(e.relatedTarget instanceof Node && e.currentTarget.contains(e.relatedTarget))) setDragging(false);
+      }}
+      onDrop={(e) => {
+        e.preventDefault();
+        setDragging(false);
+        void importFiles(e.dataTransfer?.files);
+      }}
+    >
+      <div class="toolbar sessions-toolbar" role="toolbar" aria-label="Sessions">
+        <button type="button" onClick={() => fileInput.current?.click()} disabled={store.importing.value !== null}>
+          Import…
+        </button>
+        <input
+          ref={fileInput}
+          class="visually-hidden"
+          type="file"
+          accept={ACCEPT}
+          tabIndex={-1}
+          aria-label="Import a session or HAR file"
+          data-testid="import-input"
+          onChange={(e) => {
+            const input = e.currentTarget;
+            void importFiles(input.files).finally(() => (input.value = ''));
+          }}
+        />
+        <span class="hint">or drop a session or HAR file here</span>
+        <span class="spacer" />
+        <StorageBar use={store.storage.value} onSetBudget={store.setBudget} />
+      </div>
+      <ImportProgress store={store} />
+      <Messages store={store} />
+      {sessions.length === 0 ? (
+        store.loaded.value && (
+          <div class="empty" data-testid="sessions-empty">
+            No sessions yet. Open the Live tab on a page that uses AppSync Events, or import a session or HAR file.
+          </div>
+        )
+      ) : (
+        <div class="sessions-scroll">
+          <table class="sessions-table">
+            <caption class="visually-hidden">Stored sessions, pinned first, newest first</caption>
+            <thead>
+              <tr>
+                <th scope="col" class="pin-cell">
+                  <span class="visually-hidden">Pinned</span>
+                </th>
+                <th scope="col">Name</th>
+                <th scope="col">Started</th>
+                <th scope="col">Page</th>
+                <th scope="col" class="num">Frames</th>
+                <th scope="col" class="num">Size</th>
+                <th scope="col">Connections</th>
+                <th scope="col">
+                  <span class="visually-hidden">Actions</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {sessions.map((s) => (
+                <SessionRow
+                  key={s.id}
+                  session={s}
+                  editing={editingId === s.id}
+                  busy={store.exporting.value === s.id}
+                  onOpen={() => {
+                    focusRow.current = s.id;
+                    setOpenId(s.id);
+                  }}
+                  onStartRename={() => setEditingId(s.id)}
+                  onRename={(name, byKeyboard) => {
+                    if (byKeyboard) focusRow.current = s.id;
+                    setEditingId(null);
+                    if (name !== null) void store.rename(s.id, name);
+                  }}
+                  onPin={(pinned) => void store.setPinned(s.id, pinned)}
+                  onExport={() => setExportFor(s)}
+                  onDelete={() => void store.remove(s)}
+                />
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {exportFor && <ExportDialog session={exportFor} onExport={(kind) => doExport(exportFor, kind)} onClose={() => setExportFor(null)} />}
+      {dragging && (
+        <div class="drop-overlay" aria-hidden="true">
+          Drop a session file (.jsonl, .jsonl.gz) or a HAR file to import it
+        </div>
+      )}
+      <UndoToasts store={store} />
+    </div>
+  );
 }
