@@ -22,7 +22,10 @@ import { debug } from '../../src/debug.ts';
 
 export interface Recorder {
   /** Resolves once the records are durably stored; only then is the batch acknowledged. */
-  append(tabId: number, records: readonly CaptureRecord[]): Promise<{ sessionId: string; stored: number; records: readonly CaptureRecord[] }>;
+  append(
+    tabId: number,
+    records: readonly CaptureRecord[],
+  ): Promise<{ sessionId: string; stored: number; records: readonly CaptureRecord[]; notice?: string }>;
   /** Starts a new session for the tab (a page load without "Preserve log", or "Clear"). */
   rollSession(tabId: number, reason: 'navigation' | 'clear'): Promise<void>;
 }
@@ -55,11 +58,16 @@ interface TabState {
   dropped: number;
   rejected: number;
   problem: string | null;
+  notice: string | null;
+  /** A retry of unacknowledged batches is scheduled after a failed write. */
+  retrying: boolean;
   /** Batches are written strictly in arrival order per tab. */
   chain: Promise<void>;
   readonly dedupe: ReturnType<typeof createPublishDeduper>;
   readonly live: LiveFeed;
 }
+
+const RETRY_MS = 5_000;
 
 // HTTP publishes seen only by DevTools' network log (made by workers) get their own stream.
 const networkStream = (): SocketId => `net${Math.random().toString(36).slice(2, 10)}:http` as SocketId;
@@ -85,6 +93,8 @@ export function createRouter(deps: RouterDeps) {
         dropped: 0,
         rejected: 0,
         problem: null,
+        notice: null,
+        retrying: false,
         chain: Promise.resolve(),
         dedupe: createPublishDeduper(),
         live: createLiveFeed(
@@ -122,6 +132,7 @@ export function createRouter(deps: RouterDeps) {
       dropped: state.dropped,
       rejected: state.rejected,
       problem: state.problem,
+      notice: state.notice,
     };
   }
 
@@ -144,6 +155,15 @@ export function createRouter(deps: RouterDeps) {
       state.problem = error instanceof Error ? error.message : String(error);
       debug('router', 'write failed', tabId, error);
       toPanels(state, status(tabId, state));
+      // The failed batches were not acknowledged and are still in the pages; ask for them
+      // again a little later (storage may have been freed meanwhile).
+      if (!state.retrying) {
+        state.retrying = true;
+        deps.setTimer(() => {
+          state.retrying = false;
+          for (const link of state.content) link.port.postMessage({ type: 'resendRequested' } satisfies BackgroundToContent);
+        }, RETRY_MS);
+      }
     });
   }
 
@@ -154,6 +174,7 @@ export function createRouter(deps: RouterDeps) {
         state.sessionId = result.sessionId;
         state.stored = result.stored;
         state.problem = null;
+        if (result.notice) state.notice = result.notice;
         // The panel gets the records as stored: redacted unless the session keeps secrets.
         state.live.push(result.sessionId, result.records);
       }

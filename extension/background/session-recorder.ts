@@ -15,6 +15,8 @@ import {
   type SessionId,
   type SessionsDb,
 } from '../../src/sessions/index.ts';
+import { enforceRetention, requestPersistentStorage } from '../../src/sessions/retention.ts';
+import { StorageFullError } from '../../src/sessions/quota.ts';
 import type { Recorder } from './router.ts';
 
 interface TabRecording {
@@ -30,10 +32,28 @@ function browserName(): string {
   return typeof (globalThis as { browser?: unknown }).browser !== 'undefined' && navigator.userAgent.includes('Firefox') ? 'Firefox' : 'Chromium';
 }
 
+/** Retention is checked again after this many bytes were recorded. */
+const RETENTION_EVERY_BYTES = 32 * 1024 * 1024;
+
 export function createSessionRecorder(): Recorder & { db(): Promise<SessionsDb> } {
   let dbPromise: Promise<SessionsDb> | null = null;
-  const db = () => (dbPromise ??= openSessionsDb());
+  const db = () =>
+    (dbPromise ??= openSessionsDb().then((database) => {
+      // Ask once that the browser does not evict our storage under pressure; sessions are
+      // the user's recordings. Not every context exposes it (service workers may not).
+      void requestPersistentStorage(typeof navigator !== 'undefined' ? navigator.storage : undefined).catch(() => undefined);
+      return database;
+    }));
   const tabs = new Map<number, Promise<TabRecording>>();
+  let bytesSinceRetention = 0;
+
+  /** Evicts old sessions beyond the budget, never one being recorded; returns the notice text. */
+  async function keepWithinBudget(): Promise<{ message: string; freed: number }> {
+    bytesSinceRetention = 0;
+    const active = await Promise.all([...tabs.values()].map((t) => t.then((r) => r.sessionId, () => null)));
+    const notice = await enforceRetention(await db(), { protect: active.filter((id): id is SessionId => id !== null) });
+    return { message: notice.message, freed: notice.freedBytes };
+  }
 
   async function open(tabId: number): Promise<TabRecording> {
     const database = await db();
@@ -71,12 +91,31 @@ export function createSessionRecorder(): Recorder & { db(): Promise<SessionsDb> 
     db,
     async append(tabId, records: readonly CaptureRecord[]) {
       const rec = await recording(tabId);
-      const result = await rec.writer.append(records);
+      // After "storage full" every new batch tries again; a failed write changes nothing.
+      if (rec.writer.state.status === 'paused') rec.writer.resume();
+      let result;
+      let notice: string | undefined;
+      try {
+        result = await rec.writer.append(records);
+      } catch (error) {
+        if (!(error instanceof StorageFullError)) throw error;
+        const freed = await keepWithinBudget();
+        if (freed.freed === 0) throw error;
+        notice = freed.message;
+        rec.writer.resume();
+        result = await rec.writer.append(records);
+      }
       rec.stored += result.stored;
+      for (const r of records) bytesSinceRetention += r.kind === 'ws-send' || r.kind === 'ws-receive' ? r.size : 256;
+      if (bytesSinceRetention > RETENTION_EVERY_BYTES) {
+        const kept = await keepWithinBudget();
+        if (kept.message) notice = kept.message;
+      }
       return {
         sessionId: rec.sessionId,
         stored: rec.stored,
         records: rec.keepSecrets ? records : records.map(redactRecord),
+        ...(notice ? { notice } : {}),
       };
     },
     async rollSession(tabId) {
@@ -84,6 +123,7 @@ export function createSessionRecorder(): Recorder & { db(): Promise<SessionsDb> 
       tabs.delete(tabId);
       await browser.storage.session.remove(key(tabId));
       if (current) await (await current).writer.finish().catch(() => undefined);
+      await keepWithinBudget().catch(() => undefined);
     },
   };
 }

@@ -46,7 +46,9 @@ import { parseSettings, SETTINGS_KEY } from '../../src/capture/policy.ts';
     }
     background.onMessage.addListener((message: unknown) => {
       retryMs = 100;
-      if (isBackgroundToContent(message)) toHook(message);
+      if (!isBackgroundToContent(message)) return;
+      if (message.type === 'resendRequested') requestResend();
+      else toHook(message);
     });
     background.onDisconnect.addListener(() => {
       background = null;
@@ -63,6 +65,10 @@ import { parseSettings, SETTINGS_KEY } from '../../src/capture/policy.ts';
       topFrame: window === window.top,
       timeOrigin: performance.timeOrigin,
     });
+    requestResend();
+  }
+
+  function requestResend(): void {
     epoch++;
     toHook({ type: 'resendUnacknowledged', epoch });
   }

@@ -81,6 +81,8 @@ export type ContentToBackground = ContentHello | BatchForwarded | BatchRejected;
 
 export type BackgroundToContent =
   | { readonly type: 'batchAcknowledged'; readonly batchId: number }
+  /** A write failed: send every unacknowledged batch again. */
+  | { readonly type: 'resendRequested' }
   | { readonly type: 'recordingChanged'; readonly recording: boolean; readonly captureAll: boolean }
   | { readonly type: 'injectIncoming'; readonly socketId: SocketId; readonly data: string }
   | { readonly type: 'sendOnSocket'; readonly socketId: SocketId; readonly data: string };
@@ -110,6 +112,8 @@ export interface CaptureStatus {
   /** Records or batches the background refused (malformed data from the page). */
   readonly rejected: number;
   readonly problem: string | null;
+  /** Something the user should know that is not a failure (e.g. old sessions evicted). */
+  readonly notice: string | null;
 }
 export type BackgroundToPanel = LiveRecords | CaptureStatus;
 

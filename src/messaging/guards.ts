@@ -86,6 +86,7 @@ export function isContentToBackground(x: unknown): x is ContentToBackground {
 }
 
 export function isBackgroundToContent(x: unknown): x is BackgroundToContent {
+  if (isObj(x) && x.type === 'resendRequested') return true;
   if (!isContentToPage(x)) return false;
   return x.type !== 'resendUnacknowledged' && x.type !== 'settingsChanged';
 }

@@ -39,6 +39,7 @@ export function LiveView({ store, tabId }: { store: LiveStore; tabId: number | n
         {status && status.dropped > 0 && <span class="warn">{status.dropped} dropped by the page's capture buffer</span>}
         {status && status.rejected > 0 && <span class="warn">{status.rejected} malformed from the page, ignored</span>}
         {status?.problem && <span class="error">{status.problem}</span>}
+        {status?.notice && <span class="info">{status.notice}</span>}
         {!store.connected.value && <span class="warn">reconnecting…</span>}
       </div>
       {settingsOpen && <SettingsDialog onClose={() => setSettingsOpen(false)} />}

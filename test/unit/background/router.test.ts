@@ -1,0 +1,155 @@
+// Contract tests of the background router over in-memory ports: pairing by the browser's
+// tab id, acknowledgement only after the commit, refusal of forged input, and the retry
+// after a failed write.
+import { describe, expect, test } from 'vitest';
+import type { Runtime } from 'webextension-polyfill';
+import { createRouter, type Recorder } from '../../../extension/background/router.ts';
+import { DEFAULT_SETTINGS } from '../../../src/capture/policy.ts';
+import type { CaptureRecord, SocketId } from '../../../src/capture/records.ts';
+
+type Listener = (m: unknown) => void;
+
+function fakePort(name: string, sender: Runtime.MessageSender) {
+  const onMessage: Listener[] = [];
+  const onDisconnect: Array<() => void> = [];
+  const sent: unknown[] = [];
+  const port = {
+    name,
+    sender,
+    postMessage: (m: unknown) => sent.push(m),
+    disconnect: () => onDisconnect.forEach((f) => f()),
+    onMessage: { addListener: (f: Listener) => onMessage.push(f) },
+    onDisconnect: { addListener: (f: () => void) => onDisconnect.push(f) },
+  };
+  return { port: port as unknown as Runtime.Port, sent, deliver: (m: unknown) => onMessage.forEach((f) => f(m)), close: () => onDisconnect.forEach((f) => f()) };
+}
+
+const PANEL_URL = 'chrome-extension://id/extension/panel/panel.html';
+const rec = (nonce: string, seq: number): CaptureRecord => ({ kind: 'ws-receive', socketId: `${nonce}:1` as SocketId, seq, t: seq, data: '{"type":"ka"}', size: 13 });
+
+function setup(recorder: Partial<Recorder> = {}) {
+  const stored: Array<{ tabId: number; records: readonly CaptureRecord[] }> = [];
+  const timers: Array<() => void> = [];
+  const full: Recorder = {
+    async append(tabId, records) {
+      stored.push({ tabId, records });
+      return { sessionId: `s${tabId}`, stored: stored.reduce((n, b) => n + b.records.length, 0), records };
+    },
+    async rollSession() {},
+    ...recorder,
+  };
+  const router = createRouter({
+    recorder: full,
+    panelUrl: PANEL_URL,
+    settings: () => DEFAULT_SETTINGS,
+    preserveLog: { get: async () => false, set: async () => {} },
+    setTimer: (fn) => void timers.push(fn),
+  });
+  const content = (tabId: number, nonce: string) => {
+    const p = fakePort('appsync-capture', { tab: { id: tabId } as Runtime.MessageSender['tab'], frameId: 0, url: 'https://app/' });
+    router.onConnect(p.port);
+    p.deliver({ type: 'contentConnected', version: 1, nonce, frameUrl: 'https://app/', topFrame: true, timeOrigin: 1 });
+    return p;
+  };
+  const panel = (tabId: number, url = PANEL_URL) => {
+    const p = fakePort(`appsync-panel:${tabId}`, { url });
+    router.onConnect(p.port);
+    return p;
+  };
+  const flush = async () => {
+    for (let i = 0; i < 5; i++) await new Promise((r) => setTimeout(r, 0));
+  };
+  return { router, stored, timers, content, panel, flush, fireTimers: () => timers.splice(0).forEach((f) => f()) };
+}
+
+const batch = (batchId: number, records: unknown) => ({ type: 'framesCaptured', batchId, dropped: 0, payload: JSON.stringify(records) });
+
+describe('router', () => {
+  test('a tab records while its panel is connected, and batches are acknowledged after the commit', async () => {
+    const s = setup();
+    const c = s.content(7, 'n1');
+    expect(c.sent.at(-1)).toMatchObject({ type: 'recordingChanged', recording: false });
+    const p = s.panel(7);
+    expect(c.sent.at(-1)).toMatchObject({ type: 'recordingChanged', recording: true });
+    c.deliver(batch(1, [rec('n1', 0), rec('n1', 1)]));
+    await s.flush();
+    expect(s.stored).toEqual([{ tabId: 7, records: [rec('n1', 0), rec('n1', 1)] }]);
+    expect(c.sent.at(-1)).toEqual({ type: 'batchAcknowledged', batchId: 1 });
+    s.fireTimers();
+    expect(p.sent.some((m) => (m as { type: string }).type === 'recordsCaptured')).toBe(true);
+    p.close();
+    expect(c.sent.at(-1)).toMatchObject({ type: 'recordingChanged', recording: false });
+  });
+
+  test('records with another frame\'s nonce and malformed messages are refused and counted', async () => {
+    const s = setup();
+    const c = s.content(7, 'n1');
+    const p = s.panel(7);
+    c.deliver(batch(1, [rec('other', 0), { kind: 'nope' }, rec('n1', 0)]));
+    c.deliver({ type: 'injectIncoming', socketId: 'n1:1', data: 'x' });
+    c.deliver('garbage');
+    await s.flush();
+    expect(s.stored.flatMap((b) => b.records.map((r) => r.socketId))).toEqual(['n1:1']);
+    s.fireTimers();
+    const status = p.sent.filter((m) => (m as { type: string }).type === 'captureStatus').at(-1) as { rejected: number };
+    expect(status.rejected).toBe(4);
+  });
+
+  test('only the panel page may open a panel port, and commands reach only that tab\'s frames', () => {
+    const s = setup();
+    const a = s.content(1, 'na');
+    const b = s.content(2, 'nb');
+    const fake = s.panel(1, 'https://evil.example/');
+    expect(fake.sent).toHaveLength(0);
+    const p = s.panel(1);
+    p.deliver({ type: 'injectIncoming', socketId: 'na:1', data: '{"type":"ka"}' });
+    p.deliver({ type: 'injectIncoming', socketId: 'nb:1', data: '{"type":"ka"}' });
+    expect(a.sent.filter((m) => (m as { type: string }).type === 'injectIncoming')).toHaveLength(1);
+    expect(b.sent.filter((m) => (m as { type: string }).type === 'injectIncoming')).toHaveLength(0);
+  });
+
+  test('a failed write is not acknowledged, is reported, and the batches are asked for again', async () => {
+    let fail = true;
+    const s = setup({
+      async append(_tabId, records) {
+        if (fail) throw new Error('Recording paused: browser storage is full.');
+        return { sessionId: 's', stored: records.length, records };
+      },
+    });
+    const c = s.content(3, 'n3');
+    const p = s.panel(3);
+    c.deliver(batch(1, [rec('n3', 0)]));
+    await s.flush();
+    expect(c.sent.some((m) => (m as { type: string }).type === 'batchAcknowledged')).toBe(false);
+    const status = p.sent.filter((m) => (m as { type: string }).type === 'captureStatus').at(-1) as { problem: string };
+    expect(status.problem).toMatch(/storage is full/);
+    fail = false;
+    s.fireTimers();
+    expect(c.sent.at(-1)).toEqual({ type: 'resendRequested' });
+    c.deliver(batch(1, [rec('n3', 0)]));
+    await s.flush();
+    expect(c.sent.at(-1)).toEqual({ type: 'batchAcknowledged', batchId: 1 });
+  });
+
+  test('a reload starts a new session unless Preserve log is on', async () => {
+    const rolled: string[] = [];
+    const s = setup({ rollSession: async (_t, reason) => void rolled.push(reason) });
+    const c = s.content(5, 'a');
+    s.panel(5);
+    const again = (nonce: string, timeOrigin: number) => {
+      const p = fakePort('appsync-capture', { tab: { id: 5 } as Runtime.MessageSender['tab'], frameId: 0, url: 'https://app/' });
+      s.router.onConnect(p.port);
+      p.deliver({ type: 'contentConnected', version: 1, nonce, frameUrl: 'https://app/', topFrame: true, timeOrigin });
+      return p;
+    };
+    c.close();
+    again('b', 2);
+    await s.flush();
+    expect(rolled).toEqual(['navigation']);
+    const p = s.panel(5);
+    p.deliver({ type: 'setPreserveLog', preserve: true });
+    again('c', 3);
+    await s.flush();
+    expect(rolled).toEqual(['navigation']);
+  });
+});
