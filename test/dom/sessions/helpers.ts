@@ -20,6 +20,8 @@ export interface Seed {
   readonly keepSecrets?: boolean;
   readonly source?: 'live' | 'imported' | 'replay';
   readonly pageUrl?: string;
+  /** Extra characters in every data frame, to make a session take space. */
+  readonly padding?: number;
 }
 
 export async function seed(db: SessionsDb, s: Seed): Promise<SessionRecord> {
@@ -49,7 +51,7 @@ export async function seed(db: SessionsDb, s: Seed): Promise<SessionRecord> {
     { ...base(), kind: 'ws-open', protocol: 'aws-appsync-event-ws', extensions: '' },
   ];
   for (let i = 2; i < (s.frames ?? 5); i++) {
-    const data = JSON.stringify({ type: 'data', id: 'sub-1', event: JSON.stringify({ n: i, word: i % 2 ? 'odd' : 'even' }) });
+    const data = JSON.stringify({ type: 'data', id: 'sub-1', event: JSON.stringify({ n: i, word: i % 2 ? 'odd' : 'even', pad: 'x'.repeat(s.padding ?? 0) }) });
     records.push({ ...base(), kind: 'ws-receive', data, size: data.length });
   }
   await writer.append(records);

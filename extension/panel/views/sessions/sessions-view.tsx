@@ -1,6 +1,6 @@
 // The Sessions view: stored sessions (pinned first, newest first), their actions, import by
 // file picker or drop, the storage budget, and the read-only frames of an opened session.
-import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { SessionId, SessionRecord } from '../../../../src/sessions/index.ts';
 import { createSessionsStore, POLL_MS, type ExportKind, type SessionsStore } from '../../store/sessions-store.ts';
 import { ExportDialog } from './export-dialog.tsx';
@@ -47,7 +47,8 @@ export function SessionsView({ store: given, pollMs = POLL_MS }: Props) {
   const opened = openId ? sessions.find((s) => s.id === openId) : undefined;
 
   // The keyboard continues where it left the list instead of falling back to the page.
-  useEffect(() => {
+  // A layout effect: a deferred one could run after the next click with stale state.
+  useLayoutEffect(() => {
     const id = focusRow.current;
     if (openId !== null || editingId !== null || !id) return;
     focusRow.current = null;
