@@ -2,9 +2,10 @@
 // manifest.json is written in Chrome's shape; the Firefox variant is derived here, so the
 // browser differences of the build live in this one file.
 import { readFileSync } from 'node:fs';
-import { defineConfig, type Plugin } from 'vite';
+import { defineConfig } from 'vite';
 import preact from '@preact/preset-vite';
 import { crx, type ManifestV3Export } from '@crxjs/vite-plugin';
+import { requireStandaloneDocumentStart } from './scripts/require-standalone.ts';
 
 type Target = 'chrome' | 'firefox';
 const target: Target = process.env.TARGET === 'firefox' ? 'firefox' : 'chrome';
@@ -33,34 +34,6 @@ export function manifestFor(t: Target): ManifestV3Export {
       },
     },
   } as unknown as ManifestV3Export;
-}
-
-// CRXJS wraps a content script in an async dynamic-import loader unless it is a
-// self-contained `*.iife.ts` bundle; the loader runs after the page's own scripts, so the
-// hook would miss the first frames. Fail the build rather than ship that.
-function requireStandaloneDocumentStart(): Plugin {
-  return {
-    name: 'require-standalone-document-start',
-    apply: 'build',
-    enforce: 'post',
-    generateBundle(_options, bundle) {
-      const asset = bundle['manifest.json'];
-      // CRXJS builds each IIFE content script separately with these plugins; only the main
-      // build emits the manifest.
-      if (!asset || asset.type !== 'asset') return;
-      const manifest = JSON.parse(String(asset.source)) as Manifest;
-      for (const script of manifest.content_scripts ?? []) {
-        if (script.run_at !== 'document_start') continue;
-        for (const file of (script.js as string[]) ?? []) {
-          if (!/\.iife\.js$/.test(file)) this.error(`document_start content script ${file} is not a standalone IIFE bundle`);
-          const chunk = bundle[file];
-          if (chunk && chunk.type === 'chunk' && (chunk.imports.length > 0 || chunk.dynamicImports.length > 0)) {
-            this.error(`document_start content script ${file} imports other chunks`);
-          }
-        }
-      }
-    },
-  };
 }
 
 export default defineConfig(({ mode }) => ({
