@@ -22,6 +22,8 @@ export interface Seed {
   readonly pageUrl?: string;
   /** Extra characters in every data frame, to make a session take space. */
   readonly padding?: number;
+  /** Texts of extra received frames, stored after the generated ones. */
+  readonly texts?: readonly string[];
 }
 
 export async function seed(db: SessionsDb, s: Seed): Promise<SessionRecord> {
@@ -54,6 +56,7 @@ export async function seed(db: SessionsDb, s: Seed): Promise<SessionRecord> {
     const data = JSON.stringify({ type: 'data', id: 'sub-1', event: JSON.stringify({ n: i, word: i % 2 ? 'odd' : 'even', pad: 'x'.repeat(s.padding ?? 0) }) });
     records.push({ ...base(), kind: 'ws-receive', data, size: data.length });
   }
+  for (const data of s.texts ?? []) records.push({ ...base(), kind: 'ws-receive', data, size: data.length });
   await writer.append(records);
   return writer.finish(s.startedAt + 60_000);
 }
