@@ -5,7 +5,7 @@
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Page } from 'puppeteer-core';
-import { CHROME_EXTENSION_ID, launch, waitFor } from './support/browsers.ts';
+import { CHROME_EXTENSION_ID, launch, storedHttpPublishes, waitFor } from './support/browsers.ts';
 import { startTestServer } from './support/server.ts';
 
 const server = await startTestServer();
@@ -67,6 +67,48 @@ describe('DevTools panel (chromium)', () => {
         { what: 'records in the DevTools panel of the page' },
       );
       assert.ok(count >= 6);
+
+      // A worker's HTTP publish is invisible to the page hook; DevTools' network log sees
+      // it and the panel passes it on, so it is stored once, marked as seen by the network.
+      // The page's own fetch publish is stored once too (the hook's copy wins).
+      const workerText = await page.evaluate(
+        (key: string) =>
+          new Promise<string>((resolve) => {
+            const w = new Worker('worker-publish.js');
+            w.onmessage = (e) => resolve(String(e.data));
+            w.postMessage({ url: new URL('/event', location.href).href, key, n: 1 });
+          }),
+        server.apiKey,
+      );
+      assert.match(workerText, /successful/);
+      await page.evaluate(() => (window as unknown as { __appsync: { post(c: string, e: unknown[]): Promise<string> } }).__appsync.post('/default/page', [{ from: 'page' }]));
+      const extPage = await eb.openExtensionPage('extension/panel/panel.html?tabId=-1');
+      const http = await waitFor(
+        async () => {
+          const all = await storedHttpPublishes(extPage, url);
+          const worker = all.filter((h) => h.body?.includes('worker'));
+          const fromPage = all.filter((h) => h.body?.includes('\\"from\\":\\"page'));
+          return worker.length >= 1 && fromPage.length >= 1 ? { worker, fromPage } : null;
+        },
+        { what: 'worker and page publishes stored', timeout: 20_000 },
+      );
+      assert.equal(http.worker.length, 1);
+      assert.equal(http.worker[0]!.via, 'network');
+      // The background decides on a network sighting after a delay, in order: once a later
+      // worker publish is stored, the decision on the page's publish has been made.
+      await page.evaluate(
+        (key: string) =>
+          new Promise<void>((resolve) => {
+            const w = new Worker('worker-publish.js');
+            w.onmessage = () => resolve();
+            w.postMessage({ url: new URL('/event', location.href).href, key, n: 2 });
+          }),
+        server.apiKey,
+      );
+      await waitFor(async () => (await storedHttpPublishes(extPage, url)).filter((h) => h.body?.includes('worker')).length === 2, { what: 'second worker publish' });
+      const final = (await storedHttpPublishes(extPage, url)).filter((h) => h.body?.includes('\\"from\\":\\"page'));
+      assert.equal(final.length, 1, 'the page publish is stored once');
+      assert.notEqual(http.fromPage[0]!.via, 'network');
     } finally {
       await eb.close();
     }

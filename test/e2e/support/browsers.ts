@@ -192,28 +192,36 @@ export async function storedSessions(extensionPage: Page): Promise<StoredSession
 
 /** The `data` frames stored for sessions of `pageUrl`, as their event texts, in stored order. */
 export async function storedDataEvents(extensionPage: Page, pageUrl: string): Promise<string[]> {
+  if (!(await extensionPage.evaluate(() => '__idbReader' in globalThis))) await extensionPage.evaluate(await idbReaderBundle());
   return extensionPage.evaluate(
-    (url: string) =>
-      new Promise<string[]>((resolve, reject) => {
-        const req = indexedDB.open('appsync-events-devtools-sessions');
-        req.onerror = () => reject(req.error);
-        req.onsuccess = () => {
-          const db = req.result;
-          const tx = db.transaction(['sessions', 'chunks']);
-          const sessions = tx.objectStore('sessions').getAll();
-          const chunks = tx.objectStore('chunks').getAll();
-          tx.oncomplete = () => {
-            db.close();
-            const ids = new Set((sessions.result as Array<{ id: string; pageUrl: string }>).filter((s) => s.pageUrl.startsWith(url)).map((s) => s.id));
-            type Chunk = { sessionId: string; chunkNo: number; frames: Array<{ type?: string; text?: string; pos: number }> };
-            const mine = (chunks.result as Chunk[]).filter((c) => ids.has(c.sessionId)).sort((a, b) => (a.sessionId === b.sessionId ? a.chunkNo - b.chunkNo : a.sessionId < b.sessionId ? -1 : 1));
-            const events: string[] = [];
-            for (const c of mine) for (const f of c.frames) if (f.type === 'data' && f.text) events.push((JSON.parse(f.text) as { event: string }).event);
-            resolve(events);
-          };
-          tx.onerror = () => reject(tx.error);
-        };
-      }),
+    (url: string) => (globalThis as unknown as { __idbReader: { storedEvents(u: string): Promise<string[]> } }).__idbReader.storedEvents(url),
     pageUrl,
   );
+}
+
+/** HTTP publishes stored for sessions of `pageUrl`. */
+export async function storedHttpPublishes(extensionPage: Page, pageUrl: string): Promise<Array<{ via?: string; body?: string; status?: number }>> {
+  if (!(await extensionPage.evaluate(() => '__idbReader' in globalThis))) await extensionPage.evaluate(await idbReaderBundle());
+  return extensionPage.evaluate(
+    (url: string) =>
+      (globalThis as unknown as { __idbReader: { storedHttp(u: string): Promise<Array<{ via?: string; body?: string; status?: number }>> } }).__idbReader.storedHttp(url),
+    pageUrl,
+  );
+}
+
+let readerCode: Promise<string> | null = null;
+function idbReaderBundle(): Promise<string> {
+  readerCode ??= import('esbuild').then(async (esbuild) => {
+    const out = await esbuild.build({
+      entryPoints: [resolve(import.meta.dirname, 'idb-reader.ts')],
+      bundle: true,
+      write: false,
+      format: 'iife',
+      target: 'es2022',
+      define: { 'import.meta.env.DEV': 'false' },
+      logLevel: 'warning',
+    });
+    return out.outputFiles[0]!.text;
+  });
+  return readerCode;
 }

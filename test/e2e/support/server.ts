@@ -5,7 +5,7 @@ import { startEmulator, type Emulator } from '../../../src/emulator/index.ts';
 
 export const API_KEY = 'da2-e2etestkey000000000000000000';
 
-export async function startTestServer(): Promise<Emulator & { pageUrl(name: string, query?: string): string }> {
+export async function startTestServer(): Promise<Emulator & { apiKey: string; pageUrl(name: string, query?: string): string }> {
   const emulator = await startEmulator({
     host: '127.0.0.1',
     port: 0,
@@ -15,6 +15,7 @@ export async function startTestServer(): Promise<Emulator & { pageUrl(name: stri
   });
   const origin = `http://127.0.0.1:${emulator.port}`;
   return Object.assign(emulator, {
+    apiKey: API_KEY,
     pageUrl: (name: string, query = '') => `${origin}/${name}?key=${API_KEY}${query ? '&' + query : ''}`,
   });
 }
