@@ -1,6 +1,6 @@
 // The Sessions view in the built extension, in both browsers: a session recorded from a
 // fixture page is listed with its stored frame count, renamed, pinned, exported, imported
-// back (file input, or a drop where the file input cannot be driven), deleted with undo.
+// back (through the file input, and by a drop on the view), deleted with undo.
 // In Chromium, what was acknowledged survives a browser restart with the same profile.
 import { after, before, describe, test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
@@ -101,15 +101,20 @@ async function downloads(page: Page, count: number): Promise<Array<{ name: strin
   return page.evaluate(() => Promise.all((window as unknown as { __downloads: Array<Promise<{ name: string; text: string }>> }).__downloads));
 }
 
-/** Imports through the file input; where the driver cannot set files, drops the file instead. */
-async function importFile(t: TestContext, page: Page, path: string, text: string, name: string): Promise<void> {
+/**
+ * Imports through the file input (where the driver cannot set files, or when asked, by
+ * dropping a File built in the page on the view, as a drag from the desktop would).
+ */
+async function importFile(t: TestContext, page: Page, path: string, text: string, name: string, via: 'input' | 'drop' = 'input'): Promise<void> {
   const input = await page.$('input[data-testid="import-input"]');
   assert.ok(input, 'the view has a file input');
-  try {
-    await input.uploadFile(path);
-    return;
-  } catch (e) {
-    t.diagnostic(`uploadFile is not available here (${String(e).slice(0, 120)}); dropping the file on the view`);
+  if (via === 'input') {
+    try {
+      await input.uploadFile(path);
+      return;
+    } catch (e) {
+      t.diagnostic(`uploadFile is not available here (${String(e).slice(0, 120)}); dropping the file on the view`);
+    }
   }
   await page.evaluate(
     (content: string, fileName: string) => {
@@ -218,7 +223,7 @@ for (const name of ['chromium', 'firefox'] as BrowserName[]) {
       assert.match((await view.$eval('[data-testid="sessions-notice"]', (e) => e.textContent)) ?? '', new RegExp(`Imported “E2E ${name}” \\(${frames} frames\\)`));
       const harPath = join(work, har!.name);
       writeFileSync(harPath, har!.text);
-      await importFile(t, view, harPath, har!.text, har!.name);
+      await importFile(t, view, harPath, har!.text, har!.name, 'drop');
       await waitFor(async () => (await listed(view)).filter((r) => r.source === 'Imported').length === 2, { what: 'HAR import listed' });
 
       if (name === 'chromium') {

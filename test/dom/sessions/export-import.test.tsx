@@ -109,7 +109,7 @@ describe('import', () => {
     await waitFor(() => expect(rows()).toHaveLength(2));
     expect(screen.getByTestId('sessions-notice').textContent).toContain('Imported “original” (12 frames)');
     const imported = rows().find((r) => r.querySelector('.badge')?.textContent === 'Imported')!;
-    expect(imported.querySelector('.frames')?.textContent).toBe('12');
+    expect(imported.querySelector('.frames > span')?.textContent).toBe('12');
   });
 
   test('a dropped HAR file imports', async () => {

@@ -47,9 +47,9 @@ describe('session list', () => {
     expect(names()).toEqual(['old pinned', 'newest', 'imported', 'oldest']);
 
     const [pinned, newest, imported] = rows() as [HTMLElement, HTMLElement, HTMLElement];
-    expect(pinned.querySelector('.frames')?.textContent).toBe('4');
+    expect(pinned.querySelector('.frames > span')?.textContent).toBe('4');
     expect(pinned.querySelector('.pin')?.getAttribute('aria-pressed')).toBe('true');
-    expect(newest.querySelector('.frames')?.textContent).toBe('7');
+    expect(newest.querySelector('.frames > span')?.textContent).toBe('7');
     expect(newest.querySelector('.secrets')?.textContent).toContain('Secrets kept');
     expect(pinned.querySelector('.secrets')).toBeNull();
     expect(imported.querySelector('.badge')?.textContent).toBe('Imported');

@@ -6,8 +6,12 @@ import { formatTime } from '../../format.ts';
 // The sessions module's formatter: it goes up to GB, which budgets need.
 export { formatBytes };
 
-export function formatDate(t: number): string {
-  return new Date(t).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+export function formatDay(t: number): string {
+  return new Date(t).toLocaleDateString(undefined, { dateStyle: 'medium' });
+}
+
+export function formatClock(t: number): string {
+  return new Date(t).toLocaleTimeString(undefined, { timeStyle: 'short' });
 }
 
 function plural(n: number, one: string, many = `${one}s`): string {
@@ -66,6 +70,13 @@ function previewOf(f: StoredFrame): string {
   return x?.url ?? '';
 }
 
+function fallbackType(f: StoredFrame, isMessage: boolean): string {
+  if (f.dir === 'http-request') return `${f.extra?.method ?? 'POST'} (HTTP)`;
+  if (f.dir === 'http-response') return f.extra?.status ? `HTTP ${f.extra.status}` : 'HTTP response';
+  if (!isMessage) return f.dir;
+  return f.binary ? '(binary)' : '(text)';
+}
+
 export function describeFrame(f: StoredFrame): FrameText {
   // WebSocket connection ids are "<tab>:<n>"; the number is what tells sockets apart here.
   const conn = f.conn.startsWith('http ') ? 'http' : (f.conn.split(':').pop() ?? f.conn);
@@ -74,7 +85,7 @@ export function describeFrame(f: StoredFrame): FrameText {
     time: formatTime(f.t),
     dir: ARROWS[f.dir],
     conn,
-    type: f.type ?? (isMessage ? (f.binary ? '(binary)' : '(text)') : f.dir),
+    type: f.type ?? fallbackType(f, isMessage),
     channel: f.channel ?? '',
     size: isMessage ? formatBytes(f.size) : '',
     preview: previewOf(f),

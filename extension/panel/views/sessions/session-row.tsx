@@ -2,7 +2,7 @@
 // a page or a file, so it is rendered as text only.
 import type { SessionRecord } from '../../../../src/sessions/index.ts';
 import { RenameField } from './rename-field.tsx';
-import { connectionSummary, formatBytes, formatDate, SOURCE_LABEL } from './format-session.ts';
+import { connectionSummary, formatBytes, formatClock, formatDay, SOURCE_LABEL } from './format-session.ts';
 
 interface Props {
   readonly session: SessionRecord;
@@ -36,7 +36,7 @@ export function SessionRow(p: Props) {
         {p.editing ? (
           <RenameField initial={s.name} onDone={p.onRename} />
         ) : (
-          <button type="button" class="link name" title={`Open ${s.name}`} onClick={p.onOpen} onDblClick={p.onStartRename}>
+          <button type="button" class="link name" title={`${s.name} (double-click to rename)`} onClick={p.onOpen} onDblClick={p.onStartRename}>
             {s.name}
           </button>
         )}
@@ -51,17 +51,18 @@ export function SessionRow(p: Props) {
         </div>
       </td>
       <td class="date" title={new Date(s.startedAt).toISOString()}>
-        {formatDate(s.startedAt)}
+        <span>{formatDay(s.startedAt)}</span>
+        <span class="sub">{formatClock(s.startedAt)}</span>
       </td>
       <td class="page" title={s.pageUrl}>
-        <span class="page-title">{s.pageTitle}</span>
-        <span class="page-url">{s.pageUrl || '—'}</span>
+        <span class="page-title">{s.pageTitle || '—'}</span>
+        <span class="page-url sub">{s.pageUrl || '—'}</span>
       </td>
-      <td class="num frames" data-frames={s.frameCount}>
-        {s.frameCount.toLocaleString()}
-      </td>
-      <td class="num size" title={`${formatBytes(s.storedBytes)} stored`}>
-        {formatBytes(s.byteCount)}
+      <td class="num frames" data-frames={s.frameCount} title={connectionSummary(s.connections)}>
+        <span>{s.frameCount.toLocaleString()}</span>
+        <span class="size sub" title={`${formatBytes(s.storedBytes)} stored`}>
+          {formatBytes(s.byteCount)}
+        </span>
       </td>
       <td class="conns">{connectionSummary(s.connections)}</td>
       <td class="actions">

@@ -140,9 +140,8 @@ export function SessionsView({ store: given, pollMs = POLL_MS }: Props) {
                 <th scope="col">Name</th>
                 <th scope="col">Started</th>
                 <th scope="col">Page</th>
-                <th scope="col" class="num">Frames</th>
-                <th scope="col" class="num">Size</th>
-                <th scope="col">Connections</th>
+                <th scope="col" class="num" title="Frames, and bytes on the wire">Frames</th>
+                <th scope="col" class="conns">Connections</th>
                 <th scope="col">
                   <span class="visually-hidden">Actions</span>
                 </th>

@@ -96,7 +96,7 @@ export function StorageBar({ use, onSetBudget }: Props) {
         aria-valuenow={Math.min(use.usedBytes, use.budgetBytes)}
         aria-valuetext={`${formatBytes(use.usedBytes)} of ${formatBytes(use.budgetBytes)}`}
       >
-        <div class="storage-fill" style={{ width: `${percent}%` }} />
+        <div class="storage-fill" style={{ width: use.usedBytes > 0 ? `max(2px, ${percent}%)` : '0' }} />
       </div>
       <span class="storage-text" data-testid="storage-text">
         {formatBytes(use.usedBytes)} of {formatBytes(use.budgetBytes)} budget
