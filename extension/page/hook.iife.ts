@@ -63,23 +63,13 @@ import { uncurryThis } from '../../src/capture/native.ts';
   );
 
   // The relay connects to the background only once this page has something to capture, so
-  // ordinary browsing never wakes the extension.
-  function emit(record: CaptureRecord): void {
+  // ordinary browsing never wakes the extension. The taps estimate each record's size.
+  function emit(record: CaptureRecord, approxBytes: number): void {
     if (!announced) {
       announced = true;
       post({ type: 'hookReady', version: PROTOCOL_VERSION, nonce });
     }
-    outbox.push(record, approxBytes(record));
-  }
-
-  // Sizes the outbox bounds by, without measuring strings byte by byte.
-  function approxBytes(record: CaptureRecord): number {
-    if (record.kind === 'ws-send' || record.kind === 'ws-receive') return record.size + 96;
-    if (record.kind === 'http') return textLength(record.requestBody) + textLength(record.responseBody) + 256;
-    return 128;
-  }
-  function textLength(body: string | { text: string }): number {
-    return typeof body === 'string' ? body.length : body.text.length;
+    outbox.push(record, approxBytes);
   }
 
   const sockets = tapWebSocket(win, emit, {
