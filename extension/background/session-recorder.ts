@@ -10,7 +10,9 @@ import {
   createRecorder,
   createSession,
   getSession,
+  listSessions,
   openSessionsDb,
+  updateSession,
   type Recorder as SessionWriter,
   type SessionId,
   type SessionsDb,
@@ -38,10 +40,11 @@ const RETENTION_EVERY_BYTES = 32 * 1024 * 1024;
 export function createSessionRecorder(): Recorder & { db(): Promise<SessionsDb> } {
   let dbPromise: Promise<SessionsDb> | null = null;
   const db = () =>
-    (dbPromise ??= openSessionsDb().then((database) => {
+    (dbPromise ??= openSessionsDb().then(async (database) => {
       // Ask once that the browser does not evict our storage under pressure; sessions are
       // the user's recordings. Not every context exposes it (service workers may not).
       void requestPersistentStorage(typeof navigator !== 'undefined' ? navigator.storage : undefined).catch(() => undefined);
+      await finishOrphans(database).catch(() => undefined);
       return database;
     }));
   const tabs = new Map<number, Promise<TabRecording>>();
@@ -53,6 +56,16 @@ export function createSessionRecorder(): Recorder & { db(): Promise<SessionsDb> 
     const active = await Promise.all([...tabs.values()].map((t) => t.then((r) => r.sessionId, () => null)));
     const notice = await enforceRetention(await db(), { protect: active.filter((id): id is SessionId => id !== null) });
     return { message: notice.message, freed: notice.freedBytes };
+  }
+
+  // storage.session is emptied when the browser exits, so a session still marked as
+  // recording that no tab maps to was cut short by a browser restart or crash: close it.
+  async function finishOrphans(database: SessionsDb): Promise<void> {
+    const mapped = new Set(Object.values(await browser.storage.session.get(null)).filter((v) => typeof v === 'string'));
+    for (const s of await listSessions(database)) {
+      if (s.state !== 'recording' || s.source !== 'live' || mapped.has(s.id)) continue;
+      await updateSession(database, s.id, (cur) => ({ ...cur, state: 'complete', endedAt: cur.endedAt ?? cur.startedAt })).catch(() => undefined);
+    }
   }
 
   async function open(tabId: number): Promise<TabRecording> {
@@ -87,10 +100,24 @@ export function createSessionRecorder(): Recorder & { db(): Promise<SessionsDb> 
     return r;
   }
 
+  async function roll(tabId: number): Promise<void> {
+    const current = tabs.get(tabId);
+    tabs.delete(tabId);
+    await browser.storage.session.remove(key(tabId));
+    if (current) await (await current).writer.finish().catch(() => undefined);
+    await keepWithinBudget().catch(() => undefined);
+  }
+
   return {
     db,
     async append(tabId, records: readonly CaptureRecord[]) {
-      const rec = await recording(tabId);
+      let rec = await recording(tabId);
+      // The user deleted the session being recorded: keep recording, into a new one.
+      const current = await getSession(await db(), rec.sessionId);
+      if (!current || current.deletedAt !== undefined) {
+        await roll(tabId);
+        rec = await recording(tabId);
+      }
       // After "storage full" every new batch tries again; a failed write changes nothing.
       if (rec.writer.state.status === 'paused') rec.writer.resume();
       let result;
@@ -118,13 +145,7 @@ export function createSessionRecorder(): Recorder & { db(): Promise<SessionsDb> 
         ...(notice ? { notice } : {}),
       };
     },
-    async rollSession(tabId) {
-      const current = tabs.get(tabId);
-      tabs.delete(tabId);
-      await browser.storage.session.remove(key(tabId));
-      if (current) await (await current).writer.finish().catch(() => undefined);
-      await keepWithinBudget().catch(() => undefined);
-    },
+    rollSession: (tabId) => roll(tabId),
   };
 }
 

@@ -1,6 +1,7 @@
 // The panel shell: one tab per view. Views own their state; the shell only switches.
 import { useState } from 'preact/hooks';
 import type { LiveStore } from './store/live-store.ts';
+import type { SessionsStore } from './store/sessions-store.ts';
 import { LiveView } from './views/live/live-view.tsx';
 import { SessionsView } from './views/sessions/sessions-view.tsx';
 
@@ -11,7 +12,9 @@ const VIEWS: ReadonlyArray<{ readonly name: ViewName; readonly label: string }> 
   { name: 'sessions', label: 'Sessions' },
 ];
 
-export function App({ store, tabId }: { store: LiveStore; tabId: number | null }) {
+// The stores live as long as the panel, not the view: switching tabs must not end an undo
+// window or drop an import in progress.
+export function App({ store, sessions, tabId }: { store: LiveStore; sessions: SessionsStore; tabId: number | null }) {
   const [view, setView] = useState<ViewName>('live');
   return (
     <div class="app">
@@ -31,7 +34,7 @@ export function App({ store, tabId }: { store: LiveStore; tabId: number | null }
         ))}
       </nav>
       <div class="view-host" role="tabpanel" id={`view-${view}`} aria-labelledby={`tab-${view}`}>
-        {view === 'live' ? <LiveView store={store} tabId={tabId} /> : <SessionsView />}
+        {view === 'live' ? <LiveView store={store} tabId={tabId} /> : <SessionsView store={sessions} />}
       </div>
     </div>
   );

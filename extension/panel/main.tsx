@@ -2,6 +2,7 @@
 import { render } from 'preact';
 import { App } from './app.tsx';
 import { createLiveStore } from './store/live-store.ts';
+import { createSessionsStore } from './store/sessions-store.ts';
 import { connectToBackground, inspectedTabId } from './connection.ts';
 import { watchNetworkPublishes } from './network-publishes.ts';
 
@@ -13,4 +14,4 @@ if (tabId !== null) {
   watchNetworkPublishes((publish) => link.send({ type: 'httpPublishObserved', publish }));
 }
 const root = document.getElementById('app');
-if (root) render(<App store={store} tabId={tabId} />, root);
+if (root) render(<App store={store} sessions={createSessionsStore()} tabId={tabId} />, root);
