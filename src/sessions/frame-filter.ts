@@ -2,6 +2,7 @@
 // skip whole chunks that cannot match) and one on frames.
 
 import { matchChannelPattern } from './channel-match.ts';
+import { N_T, R_CHANNEL, R_CONN, R_DIR, R_ID, R_TEXT_LEN, R_TYPE, type ChunkView } from './packed-chunk.ts';
 import type { ChunkSummary, Counts, Direction, MatchChannel, StoredFrame } from './types.ts';
 
 /**
@@ -33,6 +34,38 @@ export class FilterError extends Error {
 export interface CompiledFilter {
   chunkMayMatch(summary: ChunkSummary): boolean;
   matches(frame: StoredFrame): boolean;
+  /** Whether chunkMayMatch can rule out anything; text-only scans need not read summaries. */
+  readonly usesSummaries: boolean;
+  /**
+   * matches() for every frame of a packed chunk at once (1 = match), without building
+   * frames: criteria are decided once per distinct string of the chunk, and a substring is
+   * searched in the chunk's joined text instead of frame by frame.
+   */
+  matchChunk(view: ChunkView): Uint8Array;
+}
+
+const ASCII_ONLY = /^[\x00-\x7f]*$/;
+
+/**
+ * Sets hit[i] for every frame whose own text contains `needle`, searching `hay` (the
+ * chunk's joined texts, or a same-length transform of them) once.
+ */
+function searchJoined(hay: string, needle: string, starts: Int32Array, hit: Uint8Array): void {
+  const n = hit.length;
+  let k = 0;
+  let from = 0;
+  for (;;) {
+    const h = hay.indexOf(needle, from);
+    if (h < 0) return;
+    while (k < n && (starts[k + 1] as number) <= h) k++;
+    if (k >= n) return;
+    const end = starts[k + 1] as number;
+    if (h + needle.length <= end) {
+      hit[k] = 1;
+      from = end; // one hit is enough for this frame
+      k++;
+    } else from = h + 1; // straddles two texts: not a match of either
+  }
 }
 
 function list<T>(values: readonly T[] | undefined): readonly T[] | undefined {
@@ -66,7 +99,77 @@ export function compileFilter(filter: FrameFilter, matchChannel: MatchChannel = 
   const needle = filter.text ? (caseSensitive ? filter.text : filter.text.toLowerCase()) : undefined;
   const channelMatches = (channel: string): boolean => channels!.some((p) => matchChannel(p, channel));
 
+  const matches = (f: StoredFrame): boolean => {
+    if (f.t < from || f.t > to) return false;
+    if (connections && !connections.includes(f.conn)) return false;
+    if (directions && !directions.includes(f.dir)) return false;
+    if (types && (f.type === undefined || !types.includes(f.type))) return false;
+    if (ids && (f.id === undefined || !ids.includes(f.id))) return false;
+    if (channels && (f.channel === undefined || !channelMatches(f.channel))) return false;
+    if (needle !== undefined || regex) {
+      const text = f.text;
+      if (text === undefined) return false;
+      if (needle !== undefined && !(caseSensitive ? text : text.toLowerCase()).includes(needle)) return false;
+      if (regex && !regex.test(text)) return false;
+    }
+    return true;
+  };
+  const timed = from !== -Infinity || to !== Infinity;
+  const byString: [number, (s: string) => boolean][] = [];
+  if (connections) byString.push([R_CONN, (v) => connections.includes(v)]);
+  if (directions) byString.push([R_DIR, (v) => (directions as readonly string[]).includes(v)]);
+  if (types) byString.push([R_TYPE, (v) => types.includes(v)]);
+  if (ids) byString.push([R_ID, (v) => ids.includes(v)]);
+  if (channels) byString.push([R_CHANNEL, channelMatches]);
+
+  const matchChunk = (view: ChunkView): Uint8Array => {
+    const n = view.count;
+    const { ref, num, strings, texts } = view.packed;
+    const out = new Uint8Array(n).fill(1);
+    if (timed) {
+      for (let i = 0; i < n; i++) {
+        const t = num[N_T * n + i] as number;
+        if (t < from || t > to) out[i] = 0;
+      }
+    }
+    for (const [col, accept] of byString) {
+      // Decided once per distinct string: index + 1 → 1 if accepted (0 = no value).
+      const ok = new Uint8Array(strings.length + 1);
+      for (let k = 0; k < strings.length; k++) ok[k + 1] = accept(strings[k] as string) ? 1 : 0;
+      const base = col * n;
+      for (let i = 0; i < n; i++) if (ok[ref[base + i] as number] === 0) out[i] = 0;
+    }
+    if (needle === undefined && !regex) return out;
+    const lens = R_TEXT_LEN * n;
+    if (needle !== undefined) {
+      // Lower-casing ASCII keeps every offset; other text may change length or case by
+      // context (final sigma), so it is lowered frame by frame, as matches() does.
+      const hay = caseSensitive ? texts : ASCII_ONLY.test(texts) ? texts.toLowerCase() : undefined;
+      if (hay !== undefined) {
+        const hit = new Uint8Array(n);
+        searchJoined(hay, needle, view.textStarts(), hit);
+        for (let i = 0; i < n; i++) if (hit[i] === 0) out[i] = 0;
+      } else {
+        for (let i = 0; i < n; i++) {
+          if (out[i] === 0) continue;
+          const text = view.text(i);
+          if (text === undefined || !text.toLowerCase().includes(needle)) out[i] = 0;
+        }
+      }
+    }
+    if (regex) {
+      for (let i = 0; i < n; i++) {
+        if (out[i] === 0) continue;
+        if ((ref[lens + i] as number) < 0 || !regex.test(view.text(i) as string)) out[i] = 0;
+      }
+    }
+    if (needle !== undefined) for (let i = 0; i < n; i++) if ((ref[lens + i] as number) < 0) out[i] = 0;
+    return out;
+  };
+
   return {
+    usesSummaries: timed || byString.length > 0,
+    matchChunk,
     chunkMayMatch(s) {
       if (s.count === 0 || s.tMax < from || s.tMin > to) return false;
       if (connections && !anyKey(s.conns, connections)) return false;
@@ -76,20 +179,6 @@ export function compileFilter(filter: FrameFilter, matchChannel: MatchChannel = 
       if (channels && !Object.keys(s.channels).some(channelMatches)) return false;
       return true;
     },
-    matches(f) {
-      if (f.t < from || f.t > to) return false;
-      if (connections && !connections.includes(f.conn)) return false;
-      if (directions && !directions.includes(f.dir)) return false;
-      if (types && (f.type === undefined || !types.includes(f.type))) return false;
-      if (ids && (f.id === undefined || !ids.includes(f.id))) return false;
-      if (channels && (f.channel === undefined || !channelMatches(f.channel))) return false;
-      if (needle !== undefined || regex) {
-        const text = f.text;
-        if (text === undefined) return false;
-        if (needle !== undefined && !(caseSensitive ? text : text.toLowerCase()).includes(needle)) return false;
-        if (regex && !regex.test(text)) return false;
-      }
-      return true;
-    },
+    matches,
   };
 }

@@ -4,6 +4,7 @@
 // is removed; a crash mid-import leaves a hidden session that purgeStaleImports() removes.
 
 import { ChunkBuilder, CHUNK_OVERHEAD, DEFAULT_CHUNK_LIMITS, frameCost, summarize, type ChunkLimits, type FrameDraft } from './chunk-builder.ts';
+import { packChunk } from './packed-chunk.ts';
 import { ImportError } from './import-error.ts';
 import { isQuotaError, STORAGE_FULL_MESSAGE } from './quota.ts';
 import { connectionSummary } from './recorder.ts';
@@ -72,7 +73,7 @@ export class StagedSession {
     try {
       const tx = this.db.transaction(['chunks', 'summaries'], 'readwrite');
       await Promise.all([
-        ...chunks.flatMap((c) => [tx.objectStore('chunks').put(c), tx.objectStore('summaries').put(summarize(c))]),
+        ...chunks.flatMap((c) => [tx.objectStore('chunks').put(packChunk(c)), tx.objectStore('summaries').put(summarize(c))]),
         tx.done,
       ]);
     } catch (e) {

@@ -6,6 +6,7 @@
 // are handed out, so a slow consumer never holds a transaction open.
 
 import { compileFilter, type FrameFilter } from './frame-filter.ts';
+import { ChunkView, viewOf, type PackedChunk } from './packed-chunk.ts';
 import type { SessionsDb } from './schema.ts';
 import { SessionNotFoundError } from './session-ops.ts';
 import type { ChunkRecord, ChunkSummary, Counts, MatchChannel, SessionId, StoredFrame } from './types.ts';
@@ -46,8 +47,40 @@ function abortError(signal: AbortSignal): unknown {
 /** The number of the chunk holding `pos` (via the summaries' byFirstPos index). */
 async function chunkAt(db: SessionsDb, sessionId: SessionId, pos: number): Promise<number | undefined> {
   const range = IDBKeyRange.bound([sessionId, -Infinity], [sessionId, pos]);
-  const cursor = await db.transaction('summaries').store.index('byFirstPos').openCursor(range, 'prev');
-  return cursor?.value.chunkNo;
+  // A key cursor: the primary key names the chunk, and the summary itself (count maps)
+  // need not be read.
+  const cursor = await db.transaction('summaries').store.index('byFirstPos').openKeyCursor(range, 'prev');
+  return cursor?.primaryKey[1];
+}
+
+/**
+ * Chunks lo…hi (chunk numbers, inclusive) in order, as views. With `wanted`, only those
+ * whose summary it accepts; without, the summaries are not read at all.
+ */
+export async function readViews(
+  db: SessionsDb,
+  sessionId: SessionId,
+  lo: number,
+  hi: number,
+  wanted?: (s: ChunkSummary) => boolean,
+): Promise<ChunkView[]> {
+  const range = IDBKeyRange.bound([sessionId, lo], [sessionId, hi]);
+  const tx = db.transaction(['summaries', 'chunks']);
+  const chunkStore = tx.objectStore('chunks');
+  let chunks: (PackedChunk | undefined)[];
+  if (!wanted) chunks = await chunkStore.getAll(range);
+  else {
+    const summaries = await tx.objectStore('summaries').getAll(range);
+    const keep = summaries.filter(wanted);
+    // One range read beats many gets when most of the window is wanted.
+    if (keep.length * 2 > summaries.length) {
+      const nos = new Set(keep.map((s) => s.chunkNo));
+      chunks = (await chunkStore.getAll(range)).filter((c) => nos.has(c.chunkNo));
+    } else chunks = await Promise.all(keep.map((s) => chunkStore.get([sessionId, s.chunkNo])));
+  }
+  const out: ChunkView[] = [];
+  for (const c of chunks) if (c !== undefined) out.push(viewOf(c));
+  return out;
 }
 
 export async function readWindow(
@@ -55,13 +88,10 @@ export async function readWindow(
   sessionId: SessionId,
   lo: number,
   hi: number,
-  wanted: (s: ChunkSummary) => boolean,
+  wanted?: (s: ChunkSummary) => boolean,
 ): Promise<ChunkRecord[]> {
-  const tx = db.transaction(['summaries', 'chunks']);
-  const summaries = await tx.objectStore('summaries').getAll(IDBKeyRange.bound([sessionId, lo], [sessionId, hi]));
-  const chunkStore = tx.objectStore('chunks');
-  const chunks = await Promise.all(summaries.filter(wanted).map((s) => chunkStore.get([sessionId, s.chunkNo])));
-  return chunks.filter((c): c is ChunkRecord => c !== undefined);
+  const views = await readViews(db, sessionId, lo, hi, wanted);
+  return views.map((v) => ({ sessionId, chunkNo: v.packed.chunkNo, firstPos: v.firstPos, frames: v.frames() }));
 }
 
 export async function* scanFrames(
@@ -95,16 +125,16 @@ export async function* scanFrames(
     if (signal?.aborted) throw abortError(signal);
     const lo = reverse ? Math.max(0, next - window + 1) : next;
     const hi = reverse ? next : Math.min(count - 1, next + window - 1);
-    const chunks = await readWindow(db, sessionId, lo, hi, (s) => compiled.chunkMayMatch(s));
-    if (reverse) chunks.reverse();
-    for (const chunk of chunks) {
-      const frames = chunk.frames;
-      const n = frames.length;
-      for (let i = 0; i < n && matches < limit; i++) {
-        const f = frames[reverse ? n - 1 - i : i] as StoredFrame;
+    const views = await readViews(db, sessionId, lo, hi, compiled.usesSummaries ? (s) => compiled.chunkMayMatch(s) : undefined);
+    if (reverse) views.reverse();
+    for (const view of views) {
+      const hit = compiled.matchChunk(view);
+      const n = view.count;
+      for (let j = 0; j < n && matches < limit; j++) {
+        const i = reverse ? n - 1 - j : j;
         framesScanned++;
-        if (inRange(f.pos) && compiled.matches(f)) {
-          pending.push(f);
+        if (hit[i] === 1 && inRange(view.firstPos + i)) {
+          pending.push(view.frame(i));
           matches++;
         }
       }
@@ -130,7 +160,7 @@ export async function* readChunks(
   db: SessionsDb,
   sessionId: SessionId,
   chunkCount: number,
-  wanted: (s: ChunkSummary) => boolean = () => true,
+  wanted?: (s: ChunkSummary) => boolean,
 ): AsyncGenerator<ChunkRecord, void, undefined> {
   for (let lo = 0; lo < chunkCount; lo += 16) {
     yield* await readWindow(db, sessionId, lo, Math.min(chunkCount, lo + 16) - 1, wanted);
@@ -178,7 +208,8 @@ export async function readFramePage(
   for (let no = start; out.length < page.limit; no++) {
     const chunk = await store.get([sessionId, no]);
     if (!chunk) break;
-    for (const f of chunk.frames) if (f.pos >= page.offset && f.pos < end) out.push(f);
+    const view = viewOf(chunk);
+    out.push(...view.frames(page.offset - view.firstPos, end - view.firstPos));
   }
   return out;
 }

@@ -13,8 +13,9 @@
 // - Batches queued while a transaction runs are written together in the next one.
 
 import type { CaptureRecord } from '../capture/records.ts';
-import { ChunkBuilder, CHUNK_OVERHEAD, DEFAULT_CHUNK_LIMITS, frameCost, isChunkFull, summarize, type ChunkLimits } from './chunk-builder.ts';
+import { ChunkBuilder, CHUNK_OVERHEAD, DEFAULT_CHUNK_LIMITS, isChunkFull, summarize, type ChunkLimits } from './chunk-builder.ts';
 import { buildFrames, ConnectionTable } from './frame-builder.ts';
+import { packChunk, unpackChunk } from './packed-chunk.ts';
 import { isQuotaError, StorageFullError, STORAGE_FULL_MESSAGE } from './quota.ts';
 import { sessionRange, type SessionsDb } from './schema.ts';
 import { SessionNotFoundError } from './session-ops.ts';
@@ -72,17 +73,23 @@ interface Loaded {
   frameCount: number;
   byteCount: number;
   storedBytes: number;
+  /** The session's keepSecrets as last read: batches are built with it (see write()). */
+  keepSecrets: boolean;
 }
+
+/** keepSecrets changed since the batch was built: build it again from disk. */
+class SettingChanged extends Error {}
 
 async function load(db: SessionsDb, sessionId: SessionId, limits: ChunkLimits): Promise<Loaded> {
   const tx = db.transaction(['sessions', 'connections', 'marks', 'chunks'], 'readonly');
   const session = await tx.objectStore('sessions').get(sessionId);
   if (!session) throw new SessionNotFoundError(sessionId);
-  const [conns, marks, last] = await Promise.all([
+  const [conns, marks, lastStored] = await Promise.all([
     tx.objectStore('connections').getAll(sessionRange(sessionId)),
     tx.objectStore('marks').getAll(sessionRange(sessionId)),
     session.chunkCount > 0 ? tx.objectStore('chunks').get([sessionId, session.chunkCount - 1]) : undefined,
   ]);
+  const last = lastStored && unpackChunk(lastStored);
   // Continue the last chunk if it has room; it is rewritten whole on every batch.
   const start =
     last && !isChunkFull(last.frames, limits)
@@ -95,6 +102,7 @@ async function load(db: SessionsDb, sessionId: SessionId, limits: ChunkLimits): 
     frameCount: session.frameCount,
     byteCount: session.byteCount,
     storedBytes: session.storedBytes,
+    keepSecrets: session.keepSecrets,
   };
 }
 
@@ -150,7 +158,7 @@ export async function createRecorder(db: SessionsDb, options: RecorderOptions): 
           lastPos = frame.pos;
           st.frameCount++;
           st.byteCount += frame.size;
-          st.storedBytes += frameCost(frame) + (st.builder.chunkCount > before ? CHUNK_OVERHEAD : 0);
+          st.storedBytes += st.builder.lastCost + (st.builder.chunkCount > before ? CHUNK_OVERHEAD : 0);
         }
         stored++;
       }
@@ -164,13 +172,18 @@ export async function createRecorder(db: SessionsDb, options: RecorderOptions): 
     const requests: Promise<unknown>[] = [tx.done];
     try {
       // Read the session inside the transaction: renames, pins and keepSecrets changes made
-      // meanwhile are kept, and the recorder owns only the totals.
-      const current = await tx.objectStore('sessions').get(sessionId);
-      if (!current) throw new SessionNotFoundError(sessionId);
+      // meanwhile are kept, and the recorder owns only the totals. The batch is built while
+      // that read is in flight (it took about a tenth of an append when awaited first),
+      // assuming keepSecrets is unchanged; if it did change, the batch is built again.
+      const sessionRead = tx.objectStore('sessions').get(sessionId);
       const dirtyMarks = new Set<string>();
-      const results = process(batches, current.keepSecrets, dirtyMarks);
+      const assumed = st.keepSecrets;
+      const results = process(batches, assumed, dirtyMarks);
+      const current = await sessionRead;
+      if (!current) throw new SessionNotFoundError(sessionId);
+      if (current.keepSecrets !== assumed) throw new SettingChanged();
       for (const chunk of st.builder.drain()) {
-        requests.push(tx.objectStore('chunks').put(chunk), tx.objectStore('summaries').put(summarize(chunk)));
+        requests.push(tx.objectStore('chunks').put(packChunk(chunk)), tx.objectStore('summaries').put(summarize(chunk)));
       }
       for (const c of st.conns.takeDirty()) requests.push(tx.objectStore('connections').put(c));
       for (const socketId of dirtyMarks) {
@@ -195,6 +208,10 @@ export async function createRecorder(db: SessionsDb, options: RecorderOptions): 
         // Already finished or aborting: the original error is what matters.
       }
       await Promise.allSettled(requests);
+      if (e instanceof SettingChanged) {
+        st = await load(db, sessionId, limits);
+        return write(batches);
+      }
       throw tx.error && isQuotaError(tx.error) ? tx.error : e;
     }
   }

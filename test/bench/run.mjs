@@ -6,7 +6,7 @@
 //   node test/bench/run.mjs [--only NAME[,NAME]] [--skip NAME[,NAME]] [--runs 5]
 //        [--frames 200000] [--warm 5000] [--cpu-runs 3] [--firefox-runs 3] [--no-firefox]
 //        [--duration 30] [--rate 10000] [--micro-frames 200000] [--micro-reps 7]
-//        [--sessions-frames 100000] [--no-build]
+//        [--sessions-frames 100000] [--sessions-reads 3] [--no-build]
 //
 // Benchmarks: capture-hook-micro, capture-throughput, capture-cpu, capture-delivery,
 // emulator (test/bench/emulator-bench.ts), sessions (test/bench/sessions-*, if present).
@@ -35,6 +35,7 @@ const DEFAULTS = {
   microFrames: 200_000,
   microReps: 7,
   sessionsFrames: 100_000,
+  sessionsReads: 3,
   build: true,
   only: null,
   skip: [],
@@ -69,6 +70,7 @@ function parseArgs(argv) {
     '--micro-frames': 'microFrames',
     '--micro-reps': 'microReps',
     '--sessions-frames': 'sessionsFrames',
+    '--sessions-reads': 'sessionsReads',
   };
   for (let i = 0; i < argv.length; i++) {
     let a = argv[i];
@@ -210,47 +212,132 @@ async function sessionsBench(ctx) {
   return { name: 'sessions', text, summary, appendix: text };
 }
 
+/** Peak resident memory (VmHWM, MB) of the browser's renderer processes. */
+async function rendererPeakRssMB(pid) {
+  const { descendants } = await import('./lib/proc.mjs');
+  let peak = 0;
+  for (const p of descendants(pid)) {
+    try {
+      if (!readFileSync(`/proc/${p}/cmdline`, 'utf8').includes('--type=renderer')) continue;
+      const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${p}/status`, 'utf8'));
+      if (m) peak = Math.max(peak, Number(m[1]) / 1024);
+    } catch {
+      /* gone */
+    }
+  }
+  return peak;
+}
+
+/**
+ * Runs the benchmark in three browser processes on one persistent profile, so that opening
+ * the session is measured after a real browser restart: write (then close the browser),
+ * read (fresh browser: cold open, first page, totals, filters, search), and export +
+ * import (fresh browser again, so its renderer's peak RSS belongs to that phase alone).
+ */
 async function sessionsInChromium(ctx, file) {
   const { launchChromium } = await import('./lib/browsers.mjs');
-  const { withTimeout, fmt } = await import('./lib/util.mjs');
-  const out = join(mkdtempSync(join(tmpdir(), 'aedt-bench-sessions-')), 'sessions-bench.js');
-  process.on('exit', () => rmSync(dirname(out), { recursive: true, force: true }));
+  const { withTimeout, fmt, median } = await import('./lib/util.mjs');
+  const tmp = mkdtempSync(join(tmpdir(), 'aedt-bench-sessions-'));
+  const out = join(tmp, 'sessions-bench.js');
+  const profile = join(tmp, 'profile');
+  process.on('exit', () => rmSync(tmp, { recursive: true, force: true }));
   const esbuild = join(ROOT, 'node_modules/.bin/esbuild');
   const b = await runCommand(esbuild, [join('test/bench', file), '--bundle', '--format=iife', '--global-name=SessionsBench', '--target=es2022', '--define:import.meta.env.DEV=false', '--log-level=warning', `--outfile=${out}`], 120_000);
   if (b.code !== 0) return { text: `### sessions (${file})\n\nFAILED to bundle: ${b.err.slice(-1500)}`, summary: [[`Sessions benchmark (${file})`, 'failed', 'bundle failed']] };
   ctx.server.serveFile('sessions-bench.js', out);
   const frames = ctx.opts.sessionsFrames;
-  const run = `sessions-${Date.now()}`;
-  log(`sessions: ${file} in Chromium, ${fmtInt(frames)} frames`);
-  const onProgress = (e) => e.run === run && log(`  sessions phase: ${e.phase}`);
-  ctx.server.events.on('progress', onProgress);
-  const eb = await launchChromium({});
-  let res;
+  const reads = Math.max(1, ctx.opts.sessionsReads);
+  log(`sessions: ${file} in Chromium, ${fmtInt(frames)} frames, ${reads} cold read run(s)`);
+
+  // One browser process per phase; the later --user-data-dir wins over the launcher's own.
+  const inBrowser = async (what, fn, arg) => {
+    const run = `sessions-${what}-${Date.now()}`;
+    const eb = await launchChromium({ extraArgs: [`--user-data-dir=${profile}`, '--enable-precise-memory-info'] });
+    const { foreignProbe, treeSnapshot } = await import('./lib/proc.mjs');
+    const probe = foreignProbe();
+    const treeBefore = treeSnapshot(eb.pid);
+    try {
+      const page = await eb.firstPage();
+      page.on('console', (m) => log(`  [page] ${m.text()}`));
+      await page.goto(`${ctx.server.origin}/pages/blank.html`);
+      await page.addScriptTag({ url: '/sessions-bench.js' });
+      const result = ctx.server.next('result', run, 900_000);
+      // Not awaited here: a phase can outlast the protocol timeout; it posts its result.
+      await page.evaluate(
+        (fnName, a, runId) => {
+          const post = (body) => fetch(`/result?run=${encodeURIComponent(runId)}`, { method: 'POST', body: JSON.stringify(body) });
+          SessionsBench[fnName](indexedDB, ...a).then(
+            (r) => post({ result: r }),
+            (e) => post({ error: String((e && e.stack) || e) }),
+          );
+        },
+        fn,
+        arg,
+        run,
+      );
+      const res = await withTimeout(result, 920_000, `sessions ${what}`);
+      if (res.error) throw new Error(res.error);
+      const foreign = probe.finish(treeBefore, treeSnapshot(eb.pid));
+      log(`  foreign load during ${what}: ${fmt(foreign, 2)} cores`);
+      return { ...res.result, rendererPeakRssMB: await rendererPeakRssMB(eb.pid), foreign };
+    } finally {
+      await eb.close();
+    }
+  };
+
+  let write;
+  const readRuns = [];
+  let xi;
   try {
-    res = await withTimeout(
-      (async () => {
-        const page = await eb.firstPage();
-        const result = ctx.server.next('result', run, 600_000);
-        await page.goto(`${ctx.server.origin}/pages/sessions.html?run=${run}&frames=${frames}`);
-        return await result;
-      })(),
-      620_000,
-      'sessions bench',
-    );
+    log('  sessions phase: append (browser 1)');
+    write = await inBrowser('write', 'benchWrite', [{ frames, dbName: 'sessions-bench' }]);
+    const target = { dbName: write.dbName, sessionId: write.sessionId };
+    for (let i = 0; i < reads; i++) {
+      log(`  sessions phase: open after restart, filters, search (browser ${2 + i})`);
+      readRuns.push(await inBrowser('read', 'benchRead', [target]));
+    }
+    log(`  sessions phase: export + import (browser ${2 + reads})`);
+    xi = await inBrowser('export', 'benchExportImport', [target]);
   } catch (error) {
-    res = { error: error.message };
-  } finally {
-    ctx.server.events.off('progress', onProgress);
-    await eb.close();
+    return { text: `### sessions (${file})\n\nFAILED: ${String(error.message).slice(0, 1500)}`, summary: [[`Sessions benchmark (${file})`, 'failed', String(error.message).split('\n')[0]]] };
   }
-  if (res.error) return { text: `### sessions (${file})\n\nFAILED: ${res.error.slice(0, 1500)}`, summary: [[`Sessions benchmark (${file})`, 'failed', res.error.split('\n')[0]]] };
-  const r = res.result;
-  const rows = Object.entries(r).map(([k, v]) => [k, typeof v === 'number' ? (Number.isInteger(v) || /PerSec|Bytes/.test(k) ? fmtInt(v) : fmt(v, 1)) : String(v)]);
+  const med = (k) => median(readRuns.map((r) => r[k]));
+  const range = (k) => (readRuns.length > 1 ? ` (${fmt(Math.min(...readRuns.map((r) => r[k])), 1)}–${fmt(Math.max(...readRuns.map((r) => r[k])), 1)})` : '');
+  const ms = (k) => `${fmt(med(k), 1)}${range(k)}`;
+  const rows = [
+    ['append through the recorder, batches of 1,000', `${fmtInt(write.appendFramesPerSec)} frames/s`],
+    ['  first / last 10 % of batches', `${fmtInt(write.appendFirstTenthPerSec)} / ${fmtInt(write.appendLastTenthPerSec)} frames/s`],
+    ['  total append time; slowest append', `${fmt(write.appendMs / 1000, 2)} s; ${fmt(write.appendMaxMs, 1)} ms`],
+    ['  stored size estimate', `${fmtInt(write.storedBytesEstimate / 2 ** 20)} MB`],
+    ['open after restart: DB open + totals + first 100 rows', `${ms('openFirstPageTotalsMs')} ms`],
+    ['  DB open (cold) / session totals / first 100 rows', `${fmt(med('openDbMs'), 1)} / ${fmt(med('totalsMs'), 1)} / ${fmt(med('firstPageMs'), 1)} ms`],
+    ['newest 100 rows', `${ms('newest100Ms')} ms`],
+    ['per-channel/type counts (sessionCounts)', `${ms('countsMs')} ms`],
+    ['channel filter (1 %), first 100', `${ms('channelFirst100Ms')} ms`],
+    ['type filter (error, 1 %), first 100', `${ms('typeFirst100Ms')} ms`],
+    ['full-text (case-insensitive) over all frames', `${ms('fullTextMs')} ms`],
+    ['  first 50 matches shown after', `${ms('fullTextFirstBatchMs')} ms`],
+    ['  matches; frames scanned; progress events', `${fmtInt(med('fullTextMatches'))}; ${fmtInt(med('fullTextFramesScanned'))}; ${fmtInt(med('fullTextProgressEvents'))}`],
+    ['  cancel: abort() to scan ended', `${ms('fullTextCancelMs')} ms`],
+    ['  JS heap peak while reading', `${fmt(med('heapPeakMB'), 1)} MB`],
+    ['foreign load (cores of 2): append / reads (median) / export+import', `${fmt(write.foreign, 2)} / ${fmt(med('foreign'), 2)} / ${fmt(xi.foreign, 2)}`],
+    ['export (streamed, gzip) to a Blob', `${fmt(xi.exportMs / 1000, 2)} s, ${fmtInt(xi.exportBytes / 2 ** 20)} MB file`],
+    ['import of that file (streamed)', `${fmt(xi.importMs / 1000, 2)} s, ${fmtInt(xi.importFramesPerSec)} frames/s`],
+    ['  JS heap before / peak export / peak import', `${fmt(xi.heapBeforeMB, 1)} / ${fmt(xi.heapPeakExportMB, 1)} / ${fmt(xi.heapPeakImportMB, 1)} MB`],
+    ['  renderer peak RSS (VmHWM) during export + import', `${fmtInt(xi.rendererPeakRssMB)} MB`],
+  ];
   return {
-    text: [`### sessions (${file}): Chromium page, real IndexedDB, ${fmtInt(frames)} frames, one run`, '', table(['measure (ms unless stated)', 'value'], rows)].join('\n'),
+    text: [
+      `### sessions (${file}): Chromium page, real IndexedDB, ${fmtInt(frames)} frames of ~512 B`,
+      '',
+      `Write in one browser, close it, relaunch on the same profile for each read run (${reads}; medians, min–max), then a fresh browser for export + import.`,
+      '',
+      table(['measure', 'value'], rows),
+    ].join('\n'),
     summary: [
-      ['Sessions: append through the recorder (real IndexedDB)', `${fmtInt(r.appendFramesPerSec)} frames/s`, `${fmtInt(r.frames)} frames, one run in a Chromium page`],
-      ['Sessions: open session + first 100 rows', `${fmt(r.openSessionMs + r.firstPageMs, 1)} ms`, `DB open ${fmt(r.openDbMs, 1)} ms; channel first 100 ${fmt(r.channelFirst100Ms, 1)} ms; full-text ${fmt(r.fullTextMs, 0)} ms`],
+      ['Sessions: append through the recorder (real IndexedDB)', `${fmtInt(write.appendFramesPerSec)} frames/s`, `${fmtInt(write.frames)} frames, batches of 1,000, Chromium page`],
+      ['Sessions: open after restart + totals + first 100 rows', `${fmt(med('openFirstPageTotalsMs'), 1)} ms`, `channel first 100 ${fmt(med('channelFirst100Ms'), 1)} ms; type first 100 ${fmt(med('typeFirst100Ms'), 1)} ms; full-text ${fmt(med('fullTextMs'), 0)} ms`],
+      ['Sessions: export + import (streamed)', `${fmt(xi.exportMs / 1000, 1)} s + ${fmt(xi.importMs / 1000, 1)} s`, `JS heap peak ${fmt(Math.max(xi.heapPeakExportMB, xi.heapPeakImportMB), 0)} MB; renderer peak RSS ${fmtInt(xi.rendererPeakRssMB)} MB`],
     ],
   };
 }

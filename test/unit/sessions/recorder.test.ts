@@ -6,6 +6,7 @@ import { createSession, getSession, renameSession, setKeepSecrets } from '../../
 import { createRecorder } from '../../../src/sessions/recorder.ts';
 import { readFramePage, findFrames } from '../../../src/sessions/queries.ts';
 import { FrameFlag } from '../../../src/sessions/types.ts';
+import { unpackChunk } from '../../../src/sessions/packed-chunk.ts';
 
 const small = { maxFrames: 8, maxBytes: 1 << 20 };
 
@@ -43,13 +44,13 @@ describe('recorder', () => {
     const db2 = await openSessionsDb({ factory });
     const after = await getSession(db2, s.id);
     expect(after).toMatchObject({ frameCount: 10, chunkCount: 2 });
-    expect((await db2.get('chunks', [s.id, 1]))?.frames.map((f) => f.pos)).toEqual([8, 9]);
+    expect(unpackChunk((await db2.get('chunks', [s.id, 1]))!).frames.map((f) => f.pos)).toEqual([8, 9]);
     const sum = await db2.get('summaries', [s.id, 0]);
     expect(sum).toMatchObject({ count: 8, firstPos: 0, channels: { '/a/b': 6 }, dirs: { receive: 5 } });
     // A new recorder continues the partial chunk rather than starting another.
     const rec2 = await createRecorder(db2, { sessionId: s.id, classify, redact, chunkLimits: small });
     await rec2.append([sock.receive({ type: 'data', id: 's', event: '1' })]);
-    expect((await db2.get('chunks', [s.id, 1]))?.frames.map((f) => f.pos)).toEqual([8, 9, 10]);
+    expect(unpackChunk((await db2.get('chunks', [s.id, 1]))!).frames.map((f) => f.pos)).toEqual([8, 9, 10]);
     expect((await readFramePage(db2, s.id, { offset: 0, limit: 100 })).map((f) => f.pos)).toEqual([...Array(11).keys()]);
   });
 

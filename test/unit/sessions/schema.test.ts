@@ -4,10 +4,11 @@ import { freshDb, classify, redact, SocketScript, conversation } from './helpers
 import { MIGRATIONS, SCHEMA_VERSION, SchemaError, openSessionsDb, type Migration } from '../../../src/sessions/schema.ts';
 import { createSession, getSession } from '../../../src/sessions/session-ops.ts';
 import { createRecorder } from '../../../src/sessions/recorder.ts';
-import { readFramePage } from '../../../src/sessions/queries.ts';
+import { findFrames, readFramePage } from '../../../src/sessions/queries.ts';
+import { isPacked, unpackChunk } from '../../../src/sessions/packed-chunk.ts';
 
-/** A stand-in for a future v2: adds an index and rewrites every session record. */
-const v2: Migration = async (_db, tx) => {
+/** A stand-in for a future version: adds an index and rewrites every session record. */
+const next: Migration = async (_db, tx) => {
   const store = tx.objectStore('sessions');
   store.createIndex('byStartedAt' as never, 'startedAt');
   let cursor = await store.openCursor();
@@ -22,6 +23,8 @@ async function seedV1(factory: IDBFactory): Promise<string> {
   const session = await createSession(db, { name: 'old' });
   const rec = await createRecorder(db, { sessionId: session.id, classify, redact });
   await rec.append(conversation(new SocketScript('p:1'), '/default/a', 's1', 10));
+  // Today's recorder writes packed chunks; store them the way the v1 code did (frame objects).
+  for (const value of await db.getAll('chunks')) await db.put('chunks', unpackChunk(value) as never);
   db.close();
   return session.id;
 }
@@ -47,19 +50,47 @@ describe('schema', () => {
     db.close();
   });
 
+  it('v2 packs every v1 chunk into columns; frames, filters and search read the same', async () => {
+    const factory = new IDBFactory();
+    const id = (await seedV1(factory)) as never;
+    const v1 = await openSessionsDb({ factory, migrations: MIGRATIONS.slice(0, 1) });
+    const before = (await v1.getAll('chunks')).flatMap((c) => unpackChunk(c).frames);
+    expect((await v1.getAll('chunks')).every((c) => !isPacked(c))).toBe(true);
+    const pageV1 = await readFramePage(v1, id, { offset: 0, limit: 100 });
+    const dataV1 = (await findFrames(v1, id, { types: ['data'], text: '"DATA"' })).frames;
+    v1.close();
+
+    const db = await openSessionsDb({ factory });
+    expect(db.version).toBe(2);
+    const stored = await db.getAll('chunks');
+    expect(stored.every((c) => isPacked(c))).toBe(true);
+    expect(stored.flatMap((c) => unpackChunk(c).frames)).toEqual(before);
+    expect(await readFramePage(db, id, { offset: 0, limit: 100 })).toEqual(pageV1);
+    expect(pageV1).toHaveLength(14);
+    const dataV2 = (await findFrames(db, id, { types: ['data'], text: '"DATA"' })).frames;
+    expect(dataV2).toEqual(dataV1);
+    expect(dataV2.length).toBeGreaterThan(0);
+    // The recorder continues the migrated session's partial chunk.
+    const rec = await createRecorder(db, { sessionId: id, classify, redact });
+    await rec.append([new SocketScript('p:2').create()]);
+    expect((await getSession(db, id))?.frameCount).toBe(15);
+    expect((await readFramePage(db, id, { offset: 13, limit: 5 })).map((f) => f.pos)).toEqual([13, 14]);
+    db.close();
+  });
+
   it('runs a later migration over a v1 database, and every migration on a new one', async () => {
     const factory = new IDBFactory();
     const id = await seedV1(factory);
-    const db = await openSessionsDb({ factory, migrations: [...MIGRATIONS, v2] });
-    expect(db.version).toBe(2);
+    const db = await openSessionsDb({ factory, migrations: [...MIGRATIONS, next] });
+    expect(db.version).toBe(SCHEMA_VERSION + 1);
     expect((await getSession(db, id as never))?.name).toBe('old (v2)');
     expect([...db.transaction('sessions').store.indexNames]).toContain('byStartedAt');
     // Frames written by v1 still read.
     expect((await readFramePage(db, id as never, { offset: 10, limit: 100 })).map((f) => f.pos)).toEqual([10, 11, 12, 13]);
     db.close();
 
-    const fresh = await openSessionsDb({ factory: new IDBFactory(), migrations: [...MIGRATIONS, v2] });
-    expect(fresh.version).toBe(2);
+    const fresh = await openSessionsDb({ factory: new IDBFactory(), migrations: [...MIGRATIONS, next] });
+    expect(fresh.version).toBe(SCHEMA_VERSION + 1);
     expect([...fresh.objectStoreNames]).toContain('chunks');
     fresh.close();
   });
@@ -72,7 +103,8 @@ describe('schema', () => {
       throw new Error('bad migration');
     };
     await expect(openSessionsDb({ factory, migrations: [...MIGRATIONS, broken] })).rejects.toThrow();
-    const db = await openSessionsDb({ factory });
+    // Still v1: the v1 code opens it (a higher version would be refused).
+    const db = await openSessionsDb({ factory, migrations: MIGRATIONS.slice(0, 1) });
     expect(db.version).toBe(1);
     expect((await getSession(db, id as never))?.frameCount).toBe(14);
     db.close();
@@ -90,7 +122,7 @@ describe('schema', () => {
     let told = 0;
     await openSessionsDb({ factory, onVersionChange: () => told++ });
     const upgraded = await openSessionsDb({ factory, migrations: [...MIGRATIONS, () => undefined] });
-    expect(upgraded.version).toBe(2);
+    expect(upgraded.version).toBe(SCHEMA_VERSION + 1);
     expect(told).toBe(1);
     upgraded.close();
   });
