@@ -5,7 +5,7 @@
 import type { Page } from 'puppeteer-core';
 import type { CaptureRecord } from '../../../src/capture/records.ts';
 import type { CaptureStatus, PanelToBackground } from '../../../src/messaging/contracts.ts';
-import { waitFor, type ExtensionBrowser } from './browsers.ts';
+import { tabIdOf, waitFor, type ExtensionBrowser } from './browsers.ts';
 
 export interface Collector {
   /** The extension page the port lives in. */
@@ -95,17 +95,7 @@ export async function tabIdFor(eb: ExtensionBrowser, url: string): Promise<numbe
     probe = await eb.openExtensionPage('extension/panel/panel.html');
     tabProbes.set(eb, probe);
   }
-  const page = probe;
-  return waitFor(
-    () =>
-      page.evaluate(async (u: string) => {
-        type Tabs = { tabs: { query(q: object): Promise<Array<{ id?: number; url?: string }>> } };
-        const g = globalThis as unknown as { browser?: Tabs; chrome?: Tabs };
-        const tabs = await (g.browser ?? g.chrome)!.tabs.query({});
-        return tabs.find((t) => t.url === u)?.id ?? null;
-      }, url),
-    { what: `tab id of ${url}` },
-  );
+  return tabIdOf(probe, url);
 }
 
 // ---- reading records -------------------------------------------------------------------
