@@ -80,6 +80,11 @@ export class ChunkBuilder {
    * (partial), so a committed batch never lives only in memory.
    */
   drain(): ChunkRecord[] {
+    // A tail at least half full is sealed here rather than written now and rewritten whole
+    // by the next drain (with batches of 1,000 frames and 256-frame chunks, rewrites were
+    // an eighth of the bytes written). Chunks may therefore hold fewer than maxFrames:
+    // positions are found through the summaries' firstPos, never by arithmetic.
+    if (this.tail.length >= this.limits.maxFrames / 2 || this.tailBytes >= this.limits.maxBytes / 2) this.seal();
     const out = this.sealed;
     this.sealed = [];
     if (this.tailDirty && this.tail.length > 0) {

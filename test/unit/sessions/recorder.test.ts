@@ -54,6 +54,20 @@ describe('recorder', () => {
     expect((await readFramePage(db2, s.id, { offset: 0, limit: 100 })).map((f) => f.pos)).toEqual([...Array(11).keys()]);
   });
 
+  it('seals a tail that is at least half full instead of rewriting it with the next batch', async () => {
+    const db = await freshDb();
+    const s = await createSession(db);
+    const rec = await createRecorder(db, { sessionId: s.id, classify, redact, chunkLimits: small });
+    const sock = new SocketScript('p:1');
+    await rec.append(conversation(sock, '/a/b', 's', 2)); // 6 frames: 6 >= 8 / 2, sealed
+    await rec.append([sock.receive({ type: 'data', id: 's', event: '1' })]);
+    expect(unpackChunk((await db.get('chunks', [s.id, 0]))!).frames.map((f) => f.pos)).toEqual([0, 1, 2, 3, 4, 5]);
+    expect(unpackChunk((await db.get('chunks', [s.id, 1]))!).frames.map((f) => f.pos)).toEqual([6]);
+    expect(await getSession(db, s.id)).toMatchObject({ frameCount: 7, chunkCount: 2 });
+    expect((await readFramePage(db, s.id, { offset: 4, limit: 3 })).map((f) => f.pos)).toEqual([4, 5, 6]);
+    expect((await findFrames(db, s.id, { channels: ['/a/b'] })).frames.map((f) => f.pos)).toEqual([2, 3, 4, 5, 6]);
+  });
+
   it('de-duplicates a resend, also across a restart (a new recorder on the same database)', async () => {
     const factory = new IDBFactory();
     const db = await openSessionsDb({ factory });
