@@ -94,6 +94,13 @@ export class ChunkBuilder {
     return out;
   }
 
+  /** Chunks sealed since the last call, without the open tail. */
+  takeSealed(): ChunkRecord[] {
+    const out = this.sealed;
+    this.sealed = [];
+    return out;
+  }
+
   private seal(): void {
     this.sealed.push({ sessionId: this.sessionId, chunkNo: this.tailNo, firstPos: this.tailFirstPos, frames: this.tail });
     this.tail = [];

@@ -3,14 +3,14 @@
 // and only the last transaction makes it visible. On failure everything under its new id
 // is removed; a crash mid-import leaves a hidden session that purgeStaleImports() removes.
 
-import { ChunkBuilder, CHUNK_OVERHEAD, DEFAULT_CHUNK_LIMITS, frameCost, summarize, type ChunkLimits, type FrameDraft } from './chunk-builder.ts';
-import { packChunk } from './packed-chunk.ts';
+import { ChunkBuilder, CHUNK_OVERHEAD, DEFAULT_CHUNK_LIMITS, summarize, type ChunkLimits, type FrameDraft } from './chunk-builder.ts';
+import { packChunk, type PackedChunk } from './packed-chunk.ts';
 import { ImportError } from './import-error.ts';
 import { isQuotaError, STORAGE_FULL_MESSAGE } from './quota.ts';
 import { connectionSummary } from './recorder.ts';
 import type { SessionsDb } from './schema.ts';
 import { purgeSession, sessionRecord, type NewSession } from './session-ops.ts';
-import type { ConnectionRecord, SessionId, SessionRecord } from './types.ts';
+import type { ChunkSummary, ConnectionRecord, SessionId, SessionRecord } from './types.ts';
 
 /** Chunks per write transaction: large transactions append faster (perf-anchors, B). */
 const CHUNKS_PER_TX = 32;
@@ -23,7 +23,7 @@ function storageError(e: unknown): ImportError {
 
 export class StagedSession {
   private readonly builder: ChunkBuilder;
-  private pending = 0;
+  private ready: [PackedChunk, ChunkSummary][] = [];
   private frameCount = 0;
   private byteCount = 0;
   private storedBytes = 0;
@@ -59,21 +59,26 @@ export class StagedSession {
     const frame = this.builder.push(draft);
     this.frameCount++;
     this.byteCount += frame.size;
-    this.storedBytes += frameCost(frame);
+    this.storedBytes += this.builder.lastCost;
     if (this.builder.chunkCount > before) {
       this.storedBytes += CHUNK_OVERHEAD;
-      if (++this.pending >= CHUNKS_PER_TX) await this.flush();
+      // Packed as soon as sealed: frame objects then die young instead of being promoted
+      // while CHUNKS_PER_TX chunks gather, which had the import's heap peak grow.
+      for (const c of this.builder.takeSealed()) this.ready.push([packChunk(c), summarize(c)]);
+      if (this.ready.length >= CHUNKS_PER_TX) await this.flush(false);
     }
   }
 
-  private async flush(): Promise<void> {
-    this.pending = 0;
-    const chunks = this.builder.drain();
-    if (chunks.length === 0) return;
+  /** Writes the sealed chunks, and with `all` the partial tail too (the import is done). */
+  private async flush(all: boolean): Promise<void> {
+    if (all) for (const c of this.builder.drain()) this.ready.push([packChunk(c), summarize(c)]);
+    const ready = this.ready;
+    this.ready = [];
+    if (ready.length === 0) return;
     try {
       const tx = this.db.transaction(['chunks', 'summaries'], 'readwrite');
       await Promise.all([
-        ...chunks.flatMap((c) => [tx.objectStore('chunks').put(packChunk(c)), tx.objectStore('summaries').put(summarize(c))]),
+        ...ready.flatMap(([chunk, summary]) => [tx.objectStore('chunks').put(chunk), tx.objectStore('summaries').put(summary)]),
         tx.done,
       ]);
     } catch (e) {
@@ -83,7 +88,7 @@ export class StagedSession {
 
   /** Writes the rest and makes the session visible, in one last transaction. */
   async commit(connections: readonly ConnectionRecord[], patch: Partial<SessionRecord> = {}): Promise<SessionRecord> {
-    await this.flush();
+    await this.flush(true);
     const done: SessionRecord = {
       ...this.record,
       ...patch,
