@@ -5,6 +5,7 @@
 
 import { ChunkBuilder, CHUNK_OVERHEAD, DEFAULT_CHUNK_LIMITS, summarize, type ChunkLimits, type FrameDraft } from './chunk-builder.ts';
 import { packChunk, type PackedChunk } from './packed-chunk.ts';
+import { CountsAccumulator } from './session-counts.ts';
 import { ImportError } from './import-error.ts';
 import { isQuotaError, STORAGE_FULL_MESSAGE } from './quota.ts';
 import { connectionSummary } from './recorder.ts';
@@ -24,6 +25,7 @@ function storageError(e: unknown): ImportError {
 export class StagedSession {
   private readonly builder: ChunkBuilder;
   private ready: [PackedChunk, ChunkSummary][] = [];
+  private readonly counts: CountsAccumulator;
   private frameCount = 0;
   private byteCount = 0;
   private storedBytes = 0;
@@ -34,6 +36,7 @@ export class StagedSession {
     limits: ChunkLimits,
   ) {
     this.builder = new ChunkBuilder(record.id, limits, { chunkNo: 0, firstPos: 0 });
+    this.counts = new CountsAccumulator(record.id);
   }
 
   static async begin(db: SessionsDb, init: NewSession, limits: ChunkLimits = DEFAULT_CHUNK_LIMITS): Promise<StagedSession> {
@@ -60,6 +63,7 @@ export class StagedSession {
     this.frameCount++;
     this.byteCount += frame.size;
     this.storedBytes += this.builder.lastCost;
+    this.counts.addFrame(frame);
     if (this.builder.chunkCount > before) {
       this.storedBytes += CHUNK_OVERHEAD;
       // Packed as soon as sealed: frame objects then die young instead of being promoted
@@ -101,8 +105,9 @@ export class StagedSession {
       state: 'complete',
     };
     try {
-      const tx = this.db.transaction(['sessions', 'connections'], 'readwrite');
+      const tx = this.db.transaction(['sessions', 'connections', 'counts'], 'readwrite');
       await Promise.all([
+        tx.objectStore('counts').put(this.counts.record()),
         ...connections.map((c) => tx.objectStore('connections').put({ ...c, sessionId: this.record.id })),
         tx.objectStore('sessions').put(done),
         tx.done,

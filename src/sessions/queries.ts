@@ -234,9 +234,19 @@ export interface SessionCounts {
   readonly connections: Counts;
 }
 
-/** Frame counts per channel, type, direction and connection, summed from chunk summaries. */
+/**
+ * Frame counts per channel, type, direction and connection: one record kept with the frames
+ * (see session-counts.ts), or, for a session without one, the sum of its chunk summaries.
+ */
 export async function sessionCounts(db: SessionsDb, sessionId: SessionId): Promise<SessionCounts> {
-  const summaries = await db.getAll('summaries', IDBKeyRange.bound([sessionId, -Infinity], [sessionId, Infinity]));
+  const tx = db.transaction(['counts', 'summaries']);
+  const kept = await tx.objectStore('counts').get([sessionId]);
+  // Null-prototype maps, as before: keys come from captured traffic.
+  const copy = (from: Counts): Record<string, number> => Object.assign(Object.create(null) as Record<string, number>, from);
+  if (kept) {
+    return { channels: copy(kept.channels), types: copy(kept.types), directions: copy(kept.directions), connections: copy(kept.connections) };
+  }
+  const summaries = await tx.objectStore('summaries').getAll(IDBKeyRange.bound([sessionId, -Infinity], [sessionId, Infinity]));
   const add = (into: Record<string, number>, from: Counts): void => {
     for (const [k, v] of Object.entries(from)) into[k] = (into[k] ?? 0) + v;
   };

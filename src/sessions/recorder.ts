@@ -16,6 +16,7 @@ import type { CaptureRecord } from '../capture/records.ts';
 import { ChunkBuilder, CHUNK_OVERHEAD, DEFAULT_CHUNK_LIMITS, isChunkFull, summarize, type ChunkLimits } from './chunk-builder.ts';
 import { buildFrames, ConnectionTable } from './frame-builder.ts';
 import { packChunk, unpackChunk } from './packed-chunk.ts';
+import { CountsAccumulator } from './session-counts.ts';
 import { isQuotaError, StorageFullError, STORAGE_FULL_MESSAGE } from './quota.ts';
 import { sessionRange, type SessionsDb } from './schema.ts';
 import { SessionNotFoundError } from './session-ops.ts';
@@ -73,6 +74,7 @@ interface Loaded {
   frameCount: number;
   byteCount: number;
   storedBytes: number;
+  counts: CountsAccumulator;
   /** The session's keepSecrets as last read: batches are built with it (see write()). */
   keepSecrets: boolean;
 }
@@ -81,14 +83,20 @@ interface Loaded {
 class SettingChanged extends Error {}
 
 async function load(db: SessionsDb, sessionId: SessionId, limits: ChunkLimits): Promise<Loaded> {
-  const tx = db.transaction(['sessions', 'connections', 'marks', 'chunks'], 'readonly');
+  const tx = db.transaction(['sessions', 'connections', 'marks', 'chunks', 'counts', 'summaries'], 'readonly');
   const session = await tx.objectStore('sessions').get(sessionId);
   if (!session) throw new SessionNotFoundError(sessionId);
-  const [conns, marks, lastStored] = await Promise.all([
+  const [conns, marks, lastStored, storedCounts] = await Promise.all([
     tx.objectStore('connections').getAll(sessionRange(sessionId)),
     tx.objectStore('marks').getAll(sessionRange(sessionId)),
     session.chunkCount > 0 ? tx.objectStore('chunks').get([sessionId, session.chunkCount - 1]) : undefined,
+    tx.objectStore('counts').get([sessionId]),
   ]);
+  const counts = new CountsAccumulator(sessionId, storedCounts);
+  if (!storedCounts && session.chunkCount > 0) {
+    // Written before counts were kept with the frames: rebuilt once from the summaries.
+    for (const s of await tx.objectStore('summaries').getAll(sessionRange(sessionId))) counts.addSummary(s);
+  }
   const last = lastStored && unpackChunk(lastStored);
   // Continue the last chunk if it has room; it is rewritten whole on every batch.
   const start =
@@ -102,6 +110,7 @@ async function load(db: SessionsDb, sessionId: SessionId, limits: ChunkLimits): 
     frameCount: session.frameCount,
     byteCount: session.byteCount,
     storedBytes: session.storedBytes,
+    counts,
     keepSecrets: session.keepSecrets,
   };
 }
@@ -158,6 +167,7 @@ export async function createRecorder(db: SessionsDb, options: RecorderOptions): 
           lastPos = frame.pos;
           st.frameCount++;
           st.byteCount += frame.size;
+          st.counts.addFrame(frame);
           st.storedBytes += st.builder.lastCost + (st.builder.chunkCount > before ? CHUNK_OVERHEAD : 0);
         }
         stored++;
@@ -167,7 +177,7 @@ export async function createRecorder(db: SessionsDb, options: RecorderOptions): 
   }
 
   async function write(batches: readonly Pending[]): Promise<AppendResult[]> {
-    const stores = ['sessions', 'chunks', 'summaries', 'connections', 'marks'] as const;
+    const stores = ['sessions', 'chunks', 'summaries', 'connections', 'marks', 'counts'] as const;
     const tx = db.transaction(stores, 'readwrite', { durability: options.durability ?? 'default' });
     const requests: Promise<unknown>[] = [tx.done];
     try {
@@ -198,6 +208,8 @@ export async function createRecorder(db: SessionsDb, options: RecorderOptions): 
         chunkCount: st.builder.chunkCount,
         connections: connectionSummary(st.conns.all()),
       };
+      // One request per push: a put that throws must not orphan one already made.
+      requests.push(tx.objectStore('counts').put(st.counts.record()));
       requests.push(tx.objectStore('sessions').put(next));
       await Promise.all(requests);
       return results;

@@ -1,7 +1,7 @@
 // IndexedDB schema of the sessions database and its migrations.
 //
-// Layout (v1, chunks packed since v2), chosen from measurements in real Chromium (one record per frame appends
-// only 7–10.5k frames/s; chunks of 100–500 frames append 175–380k frames/s):
+// Layout (v1; chunks packed and counts added in v2), chosen from measurements in real
+// Chromium (one record per frame appends only 7–10.5k frames/s; chunks of 100–500 frames append 175–380k frames/s):
 //   sessions   key id                      one small record per session, with all totals
 //   connections key [sessionId, connId]    one per socket / HTTP endpoint
 //   chunks     key [sessionId, chunkNo]    a contiguous run of frames (positions firstPos…);
@@ -10,6 +10,7 @@
 //              index byFirstPos            can skip chunks; byFirstPos finds a position
 //   marks      key [sessionId, socketId]   per-socket high-water seq, for de-duplication
 //   meta       key key                     settings (storage budget)
+//   counts     key [sessionId]             (v2) the session's counts by channel, type, …
 //
 // Migrations: MIGRATIONS[n] upgrades a database from version n to n + 1, inside the
 // versionchange transaction. To add v2, append one function; never edit an earlier one,
@@ -17,6 +18,7 @@
 
 import { wrap, type DBSchema, type IDBPDatabase, type IDBPTransaction, type StoreNames } from 'idb';
 import { isPacked, packChunk, type PackedChunk } from './packed-chunk.ts';
+import { CountsAccumulator, type CountsRecord } from './session-counts.ts';
 import type {
   ChunkRecord,
   ChunkSummary,
@@ -38,6 +40,7 @@ export interface SessionsSchema extends DBSchema {
   };
   marks: { key: [string, string]; value: MarkRecord };
   meta: { key: string; value: MetaRecord };
+  counts: { key: [string]; value: CountsRecord };
 }
 
 export type SessionsDb = IDBPDatabase<SessionsSchema>;
@@ -53,7 +56,7 @@ export type Migration = (db: SessionsDb, tx: UpgradeTx) => void | Promise<void>;
 export const DEFAULT_DB_NAME = 'appsync-events-devtools-sessions';
 
 /** Stores holding per-session data (everything keyed by a session id). */
-export const SESSION_DATA_STORES = ['connections', 'chunks', 'summaries', 'marks'] as const;
+export const SESSION_DATA_STORES = ['connections', 'chunks', 'summaries', 'marks', 'counts'] as const;
 
 function createV1(db: SessionsDb): void {
   db.createObjectStore('sessions', { keyPath: 'id' });
@@ -67,19 +70,32 @@ function createV1(db: SessionsDb): void {
 
 /**
  * v2: chunks change from an array of frame objects to columns (see packed-chunk.ts), which
- * made appends and scans several times faster in Chromium. Rewrites every chunk in place;
- * keys, summaries and every other store are unchanged.
+ * made appends and scans several times faster in Chromium; every chunk is rewritten in
+ * place. A new `counts` store holds each session's counts by channel, type, direction and
+ * connection (session-counts.ts), filled here from the summaries. Keys, summaries and the
+ * other stores are unchanged.
  */
-async function packChunksV2(_db: SessionsDb, tx: UpgradeTx): Promise<void> {
+async function migrateV2(db: SessionsDb, tx: UpgradeTx): Promise<void> {
+  db.createObjectStore('counts', { keyPath: ['sessionId'] });
   let cursor = await tx.objectStore('chunks').openCursor();
   while (cursor) {
     const value = cursor.value as PackedChunk | ChunkRecord;
     if (!isPacked(value)) await cursor.update(packChunk(value));
     cursor = await cursor.continue();
   }
+  const counts = new Map<string, CountsAccumulator>();
+  let summary = await tx.objectStore('summaries').openCursor();
+  while (summary) {
+    const s = summary.value;
+    let acc = counts.get(s.sessionId);
+    if (!acc) counts.set(s.sessionId, (acc = new CountsAccumulator(s.sessionId)));
+    acc.addSummary(s);
+    summary = await summary.continue();
+  }
+  await Promise.all([...counts.values()].map((acc) => tx.objectStore('counts').put(acc.record())));
 }
 
-export const MIGRATIONS: readonly Migration[] = [createV1, packChunksV2];
+export const MIGRATIONS: readonly Migration[] = [createV1, migrateV2];
 export const SCHEMA_VERSION = MIGRATIONS.length;
 
 export interface OpenOptions {

@@ -58,6 +58,8 @@ export interface ReadResult {
   readonly newest100Ms: number;
   /** Per-channel, type, direction and connection counts (sessionCounts). */
   readonly countsMs: number;
+  /** Open + totals + first 100 rows + the per-channel/type counts, all read cold. */
+  readonly openWithCountsMs: number;
   readonly channelFirst100Ms: number;
   readonly typeFirst100Ms: number;
   /** Case-insensitive substring over every frame, streamed in batches of 50 matches. */
@@ -226,8 +228,8 @@ export async function benchRead(
   if (!session) throw new Error(`bench session ${id} not found in ${target.dbName}`);
   const [page, firstPageMs] = await timed(() => readFramePage(db, id, { offset: 0, limit: 100 }));
   if (page.length !== Math.min(100, session.frameCount)) throw new Error(`first page has ${page.length} rows`);
-  const [, newest100Ms] = await timed(() => findFrames(db, id, {}, { reverse: true, limit: 100 }));
   const [, countsMs] = await timed(() => sessionCounts(db, id));
+  const [, newest100Ms] = await timed(() => findFrames(db, id, {}, { reverse: true, limit: 100 }));
   const [, channelFirst100Ms] = await timed(() => findFrames(db, id, { channels: ['/bench/ch42'] }, { limit: 100 }));
   const [, typeFirst100Ms] = await timed(() => findFrames(db, id, { types: ['error'] }, { limit: 100 }));
 
@@ -261,6 +263,7 @@ export async function benchRead(
     totalsMs,
     firstPageMs,
     openFirstPageTotalsMs: openDbMs + totalsMs + firstPageMs,
+    openWithCountsMs: openDbMs + totalsMs + firstPageMs + countsMs,
     newest100Ms,
     countsMs,
     channelFirst100Ms,

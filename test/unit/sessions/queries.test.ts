@@ -134,4 +134,27 @@ describe('queries', () => {
     expect(counts.types).toEqual({ subscribe: 3, data: 1000, ka: 1 });
     expect(counts.connections).toEqual({ 'p:a': 506, 'p:b': 504 });
   });
+
+  it('keeps the counts in one record, equal to the sum of the summaries and of the frames', async () => {
+    const kept = await sessionCounts(db, id);
+    // Without the record, the counts are summed from the summaries: the same answer.
+    await db.delete('counts', [id]);
+    const summed = await sessionCounts(db, id);
+    expect(summed).toEqual(kept);
+    const tally = (key: (f: StoredFrame) => string | undefined): Record<string, number> => {
+      const out: Record<string, number> = {};
+      for (const f of all) {
+        const k = key(f);
+        if (k !== undefined) out[k] = (out[k] ?? 0) + 1;
+      }
+      return out;
+    };
+    expect(kept).toEqual({ channels: tally((f) => f.channel), types: tally((f) => f.type), directions: tally((f) => f.dir), connections: tally((f) => f.conn) });
+    // A recorder on a session without the record rebuilds it from the summaries, then adds.
+    const rec = await createRecorder(db, { sessionId: id, classify, redact, chunkLimits: { maxFrames: 50, maxBytes: 1 << 20 } });
+    await rec.append([new SocketScript('p:c', 1).create()]);
+    const after = await db.get('counts', [id]);
+    expect(after?.connections).toEqual({ ...kept.connections, 'p:c': 1 });
+    expect(after?.channels).toEqual(kept.channels);
+  });
 });

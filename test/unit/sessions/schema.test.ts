@@ -18,13 +18,21 @@ const next: Migration = async (_db, tx) => {
   }
 };
 
+/**
+ * A database as the v1 code left it: recorded with today's code into a scratch database,
+ * then copied store by store into a v1 database, chunks as v1 stored them (frame objects).
+ */
 async function seedV1(factory: IDBFactory): Promise<string> {
-  const db = await openSessionsDb({ factory, migrations: MIGRATIONS.slice(0, 1) });
-  const session = await createSession(db, { name: 'old' });
-  const rec = await createRecorder(db, { sessionId: session.id, classify, redact });
+  const scratch = await freshDb();
+  const session = await createSession(scratch, { name: 'old' });
+  const rec = await createRecorder(scratch, { sessionId: session.id, classify, redact });
   await rec.append(conversation(new SocketScript('p:1'), '/default/a', 's1', 10));
-  // Today's recorder writes packed chunks; store them the way the v1 code did (frame objects).
-  for (const value of await db.getAll('chunks')) await db.put('chunks', unpackChunk(value) as never);
+  const db = await openSessionsDb({ factory, migrations: MIGRATIONS.slice(0, 1) });
+  for (const store of ['sessions', 'connections', 'summaries', 'marks'] as const) {
+    for (const value of await scratch.getAll(store)) await db.put(store, value as never);
+  }
+  for (const value of await scratch.getAll('chunks')) await db.put('chunks', unpackChunk(value) as never);
+  scratch.close();
   db.close();
   return session.id;
 }
@@ -33,7 +41,7 @@ describe('schema', () => {
   it('creates every store at the current version', async () => {
     const db = await freshDb();
     expect(db.version).toBe(SCHEMA_VERSION);
-    expect([...db.objectStoreNames].sort()).toEqual(['chunks', 'connections', 'marks', 'meta', 'sessions', 'summaries']);
+    expect([...db.objectStoreNames].sort()).toEqual(['chunks', 'connections', 'counts', 'marks', 'meta', 'sessions', 'summaries']);
     const tx = db.transaction('summaries');
     expect([...tx.store.indexNames]).toEqual(['byFirstPos']);
     db.close();
@@ -67,6 +75,8 @@ describe('schema', () => {
     expect(stored.flatMap((c) => unpackChunk(c).frames)).toEqual(before);
     expect(await readFramePage(db, id, { offset: 0, limit: 100 })).toEqual(pageV1);
     expect(pageV1).toHaveLength(14);
+    // The counts store is filled from the v1 summaries.
+    expect(await db.get('counts', [id])).toMatchObject({ channels: { '/default/a': 12 }, directions: { connecting: 1, open: 1, send: 1, receive: 11 } });
     const dataV2 = (await findFrames(db, id, { types: ['data'], text: '"DATA"' })).frames;
     expect(dataV2).toEqual(dataV1);
     expect(dataV2.length).toBeGreaterThan(0);
@@ -74,6 +84,7 @@ describe('schema', () => {
     const rec = await createRecorder(db, { sessionId: id, classify, redact });
     await rec.append([new SocketScript('p:2').create()]);
     expect((await getSession(db, id))?.frameCount).toBe(15);
+    expect((await db.get('counts', [id]))?.connections).toEqual({ 'p:1': 14, 'p:2': 1 });
     expect((await readFramePage(db, id, { offset: 13, limit: 5 })).map((f) => f.pos)).toEqual([13, 14]);
     db.close();
   });
