@@ -212,14 +212,14 @@ async function sessionsBench(ctx) {
   return { name: 'sessions', text, summary, appendix: text };
 }
 
-/** Peak resident memory (VmHWM, MB) of the browser's renderer processes. */
-async function rendererPeakRssMB(pid) {
+/** Resident memory (VmHWM: peak, VmRSS: now; MB) of the browser's largest renderer. */
+async function rendererRssMB(pid, field = 'VmHWM') {
   const { descendants } = await import('./lib/proc.mjs');
   let peak = 0;
   for (const p of descendants(pid)) {
     try {
       if (!readFileSync(`/proc/${p}/cmdline`, 'utf8').includes('--type=renderer')) continue;
-      const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${p}/status`, 'utf8'));
+      const m = new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${p}/status`, 'utf8'));
       if (m) peak = Math.max(peak, Number(m[1]) / 1024);
     } catch {
       /* gone */
@@ -261,6 +261,7 @@ async function sessionsInChromium(ctx, file) {
       page.on('console', (m) => log(`  [page] ${m.text()}`));
       await page.goto(`${ctx.server.origin}/pages/blank.html`);
       await page.addScriptTag({ url: '/sessions-bench.js' });
+      const rssStart = await rendererRssMB(eb.pid, 'VmRSS');
       const result = ctx.server.next('result', run, 900_000);
       // Not awaited here: a phase can outlast the protocol timeout; it posts its result.
       await page.evaluate(
@@ -279,7 +280,7 @@ async function sessionsInChromium(ctx, file) {
       if (res.error) throw new Error(res.error);
       const foreign = probe.finish(treeBefore, treeSnapshot(eb.pid));
       log(`  foreign load during ${what}: ${fmt(foreign, 2)} cores`);
-      return { ...res.result, rendererPeakRssMB: await rendererPeakRssMB(eb.pid), foreign };
+      return { ...res.result, rendererRssStartMB: rssStart, rendererPeakRssMB: await rendererRssMB(eb.pid), foreign };
     } finally {
       await eb.close();
     }
@@ -325,7 +326,7 @@ async function sessionsInChromium(ctx, file) {
     ['export (streamed, gzip) to a Blob', `${fmt(xi.exportMs / 1000, 2)} s, ${fmtInt(xi.exportBytes / 2 ** 20)} MB file`],
     ['import of that file (streamed)', `${fmt(xi.importMs / 1000, 2)} s, ${fmtInt(xi.importFramesPerSec)} frames/s`],
     ['  JS heap before / peak export / peak import', `${fmt(xi.heapBeforeMB, 1)} / ${fmt(xi.heapPeakExportMB, 1)} / ${fmt(xi.heapPeakImportMB, 1)} MB`],
-    ['  renderer peak RSS (VmHWM) during export + import', `${fmtInt(xi.rendererPeakRssMB)} MB`],
+    ['  renderer RSS before (page loaded) / peak (VmHWM)', `${fmtInt(xi.rendererRssStartMB)} / ${fmtInt(xi.rendererPeakRssMB)} MB`],
   ];
   return {
     text: [
