@@ -55,7 +55,9 @@ async function chunkAt(db: SessionsDb, sessionId: SessionId, pos: number): Promi
 
 /**
  * Chunks lo…hi (chunk numbers, inclusive) in order, as views. With `wanted`, only those
- * whose summary it accepts; without, the summaries are not read at all.
+ * whose summary it accepts; without, the summaries are not read at all. With `speculate`,
+ * the chunks are requested together with the summaries instead of after them: one round
+ * trip instead of two when most chunks are expected to be wanted anyway.
  */
 export async function readViews(
   db: SessionsDb,
@@ -63,24 +65,30 @@ export async function readViews(
   lo: number,
   hi: number,
   wanted?: (s: ChunkSummary) => boolean,
-): Promise<ChunkView[]> {
+  speculate = false,
+): Promise<{ views: ChunkView[]; summaries: number; wanted: number }> {
   const range = IDBKeyRange.bound([sessionId, lo], [sessionId, hi]);
   const tx = db.transaction(['summaries', 'chunks']);
   const chunkStore = tx.objectStore('chunks');
   let chunks: (PackedChunk | undefined)[];
+  let total = 0;
+  let kept = 0;
   if (!wanted) chunks = await chunkStore.getAll(range);
   else {
+    const all = speculate ? chunkStore.getAll(range) : undefined;
     const summaries = await tx.objectStore('summaries').getAll(range);
     const keep = summaries.filter(wanted);
+    total = summaries.length;
+    kept = keep.length;
     // One range read beats many gets when most of the window is wanted.
-    if (keep.length * 2 > summaries.length) {
+    if (all || keep.length * 2 > summaries.length) {
       const nos = new Set(keep.map((s) => s.chunkNo));
-      chunks = (await chunkStore.getAll(range)).filter((c) => nos.has(c.chunkNo));
+      chunks = (await (all ?? chunkStore.getAll(range))).filter((c) => nos.has(c.chunkNo));
     } else chunks = await Promise.all(keep.map((s) => chunkStore.get([sessionId, s.chunkNo])));
   }
-  const out: ChunkView[] = [];
-  for (const c of chunks) if (c !== undefined) out.push(viewOf(c));
-  return out;
+  const views: ChunkView[] = [];
+  for (const c of chunks) if (c !== undefined) views.push(viewOf(c));
+  return { views, summaries: total, wanted: kept };
 }
 
 export async function readWindow(
@@ -90,7 +98,7 @@ export async function readWindow(
   hi: number,
   wanted?: (s: ChunkSummary) => boolean,
 ): Promise<ChunkRecord[]> {
-  const views = await readViews(db, sessionId, lo, hi, wanted);
+  const { views } = await readViews(db, sessionId, lo, hi, wanted);
   return views.map((v) => ({ sessionId, chunkNo: v.packed.chunkNo, firstPos: v.firstPos, frames: v.frames() }));
 }
 
@@ -121,11 +129,16 @@ export async function* scanFrames(
 
   let window = FIRST_WINDOW;
   let next = first;
+  let speculate = true;
   while (scanned < total && matches < limit) {
     if (signal?.aborted) throw abortError(signal);
     const lo = reverse ? Math.max(0, next - window + 1) : next;
     const hi = reverse ? next : Math.min(count - 1, next + window - 1);
-    const views = await readViews(db, sessionId, lo, hi, compiled.usesSummaries ? (s) => compiled.chunkMayMatch(s) : undefined);
+    const read = await readViews(db, sessionId, lo, hi, compiled.usesSummaries ? (s) => compiled.chunkMayMatch(s) : undefined, speculate);
+    // Speculate while most chunks of a window are wanted (common criteria such as a busy
+    // channel or type); stop as soon as summaries start ruling chunks out.
+    speculate = read.wanted * 2 > read.summaries;
+    const views = read.views;
     if (reverse) views.reverse();
     for (const view of views) {
       const hit = compiled.matchChunk(view);
