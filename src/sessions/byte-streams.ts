@@ -124,6 +124,19 @@ export class TextSource {
     }
   }
 
+  /**
+   * The next line if it is already decoded in the buffer, else null (then call readLine()).
+   * Saves a promise and a microtask per line when importing a million lines.
+   */
+  readBufferedLine(maxChars: number): string | null {
+    const nl = this.buf.indexOf('\n', this.at);
+    if (nl < 0 || nl - this.at > maxChars) return null; // readLine() reads on, or reports
+    const line = this.buf.slice(this.at, nl);
+    this.at = nl + 1;
+    this.lineNo++;
+    return line.endsWith('\r') ? line.slice(0, -1) : line;
+  }
+
   /** The next line without its terminator, or undefined at the end. */
   async readLine(maxChars: number): Promise<string | undefined> {
     let scanFrom = this.at;

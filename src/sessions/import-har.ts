@@ -186,7 +186,8 @@ export async function importHar(ctx: ImportContext, doc: string): Promise<Import
     for (const raw of records) {
       const stored = options.keepSecrets ? raw : options.redact(raw);
       for (const draft of buildFrames(stored, raw, conns, options.classify, 0)) {
-        await staged.add(draft);
+        const writing = staged.add(draft);
+        if (writing) await writing;
         if (draft.t > endedAt) endedAt = draft.t;
       }
       if (staged.frames % 1000 === 0) {

@@ -114,7 +114,7 @@ async function importJsonLines(ctx: ImportContext, text: TextSource, firstLine: 
     let line = await text.readLine(limits.maxLineChars);
     while (line !== undefined) {
       const lineNo = text.lineNo;
-      const next = await text.readLine(limits.maxLineChars);
+      const next = text.readBufferedLine(limits.maxLineChars) ?? (await text.readLine(limits.maxLineChars));
       if (line.trim() === '') {
         line = next;
         continue;
@@ -123,7 +123,8 @@ async function importJsonLines(ctx: ImportContext, text: TextSource, firstLine: 
       const where = `line ${lineNo}: `;
       const rec = Fields.of(parseLine(line, lineNo, next === undefined), '', where, limits.maxStringChars);
       if (rec.has('frame')) {
-        await staged.add(readFrame(rec.obj('frame'), staged.frames, connIds));
+        const writing = staged.add(readFrame(rec.obj('frame'), staged.frames, connIds));
+        if (writing) await writing;
         if (staged.frames % 1000 === 0) {
           ctx.checkAbort();
           ctx.progress(staged.frames);

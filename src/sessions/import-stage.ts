@@ -57,7 +57,11 @@ export class StagedSession {
     return this.frameCount;
   }
 
-  async add(draft: FrameDraft): Promise<void> {
+  /**
+   * Adds a frame; returns a promise only when a write was started (await it), so the
+   * common case costs no promise and no microtask per frame.
+   */
+  add(draft: FrameDraft): Promise<void> | undefined {
     const before = this.builder.chunkCount;
     const frame = this.builder.push(draft);
     this.frameCount++;
@@ -69,8 +73,9 @@ export class StagedSession {
       // Packed as soon as sealed: frame objects then die young instead of being promoted
       // while CHUNKS_PER_TX chunks gather, which had the import's heap peak grow.
       for (const c of this.builder.takeSealed()) this.ready.push([packChunk(c), summarize(c)]);
-      if (this.ready.length >= CHUNKS_PER_TX) await this.flush(false);
+      if (this.ready.length >= CHUNKS_PER_TX) return this.flush(false);
     }
+    return undefined;
   }
 
   /** Writes the sealed chunks, and with `all` the partial tail too (the import is done). */

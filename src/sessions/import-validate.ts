@@ -182,20 +182,29 @@ export function readFrame(f: Fields, expectedPos: number, connections: ReadonlyS
   if (!connections.has(conn)) f.fail('conn', `names connection ${JSON.stringify(conn.slice(0, 80))}, which the file does not declare`);
   const binary = f.optObj('binary');
   const extra = f.optObj('extra');
-  return defined({
+  // Built field by field (same checks, same order as the file's keys are validated) rather
+  // than through defined(): one object per frame instead of two, at a million frames.
+  const frame: { -readonly [K in keyof StoredFrame]: StoredFrame[K] } = {
     pos,
     sock: f.str('sock'),
     seq: f.int('seq'),
     t: f.num('t'),
     conn,
     dir: f.oneOf<Direction>('dir', DIRECTIONS),
-    type: f.optStr('type'),
-    id: f.optStr('id'),
-    channel: f.optStr('channel'),
-    size: f.int('size'),
-    text: f.optStr('text'),
-    binary: binary ? { size: binary.int('size'), preview: binary.str('preview') } : undefined,
-    flags: f.int('flags'),
-    extra: extra ? readExtra(extra) : undefined,
-  });
+    size: 0,
+    flags: 0,
+  };
+  const type = f.optStr('type');
+  if (type !== undefined) frame.type = type;
+  const id = f.optStr('id');
+  if (id !== undefined) frame.id = id;
+  const channel = f.optStr('channel');
+  if (channel !== undefined) frame.channel = channel;
+  frame.size = f.int('size');
+  const text = f.optStr('text');
+  if (text !== undefined) frame.text = text;
+  if (binary) frame.binary = { size: binary.int('size'), preview: binary.str('preview') };
+  frame.flags = f.int('flags');
+  if (extra) frame.extra = readExtra(extra);
+  return frame;
 }

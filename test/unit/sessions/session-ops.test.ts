@@ -55,7 +55,7 @@ describe('session operations', () => {
     expect(await purgeDeleted(db, { olderThanMs: 5000, now: 2000 })).toEqual([]);
     expect(await purgeDeleted(db, { olderThanMs: 5000, now: 7000 })).toEqual([s.id]);
     expect(await getSession(db, s.id)).toBeUndefined();
-    for (const store of ['chunks', 'summaries', 'connections', 'marks'] as const) expect(await db.count(store)).toBe(0);
+    for (const store of ['chunks', 'summaries', 'connections', 'marks', 'counts'] as const) expect(await db.count(store)).toBe(0);
   });
 
   it('purges staged imports left by a crash and hides them meanwhile', async () => {
