@@ -11,7 +11,7 @@ export interface LiveFeedOptions {
   readonly maxRecords: number;
 }
 
-export const LIVE_FEED: LiveFeedOptions = { intervalMs: 100, maxRecords: 2_000 };
+export const LIVE_FEED: LiveFeedOptions = { intervalMs: 100, maxRecords: 500 };
 
 export interface LiveFeed {
   push(sessionId: string, records: readonly CaptureRecord[]): void;
