@@ -88,7 +88,11 @@ export async function maybeGunzip(stream: ReadableStream<Uint8Array>): Promise<R
 export class TextSource {
   private readonly reader: ReadableStreamDefaultReader<Uint8Array>;
   private readonly decoder = new TextDecoder('utf-8', { fatal: true });
-  // Unread text is buf.slice(at); `at` avoids re-slicing the buffer for every line.
+  // Unread text is carry + buf.slice(at). `buf` is one decoded chunk, never appended to:
+  // appending made V8 flatten (copy) the whole buffer once per chunk, a second copy of
+  // every byte imported and most of the import's garbage. Only the start of a line cut by
+  // a chunk boundary is kept in `carry`.
+  private carry = '';
   private buf = '';
   private at = 0;
   private done = false;
@@ -98,6 +102,7 @@ export class TextSource {
     this.reader = stream.getReader();
   }
 
+  /** Decodes the next chunk into `buf` (the unread rest of `buf` must be in `carry`). */
   private async fill(): Promise<boolean> {
     if (this.done) return false;
     let chunk: ReadableStreamReadResult<Uint8Array>;
@@ -107,21 +112,27 @@ export class TextSource {
       // Decompression failures surface here, as a TypeError from the stream.
       throw new ImportError('bad-gzip', 'The file could not be decompressed: it is not valid gzip or it is cut short.', e);
     }
-    if (this.at > 0) {
-      this.buf = this.buf.slice(this.at);
-      this.at = 0;
-    }
+    this.at = 0;
     try {
       if (chunk.done) {
         this.done = true;
-        this.buf += this.decoder.decode();
+        this.buf = this.decoder.decode();
         return false;
       }
-      this.buf += this.decoder.decode(chunk.value, { stream: true });
+      this.buf = this.decoder.decode(chunk.value, { stream: true });
       return true;
     } catch (e) {
       throw new ImportError('bad-encoding', 'The file is not UTF-8 text.', e);
     }
+  }
+
+  private take(nl: number): string {
+    const part = this.buf.slice(this.at, nl);
+    const line = this.carry === '' ? part : this.carry + part;
+    this.carry = '';
+    this.at = nl + 1;
+    this.lineNo++;
+    return line.endsWith('\r') ? line.slice(0, -1) : line;
   }
 
   /**
@@ -130,49 +141,48 @@ export class TextSource {
    */
   readBufferedLine(maxChars: number): string | null {
     const nl = this.buf.indexOf('\n', this.at);
-    if (nl < 0 || nl - this.at > maxChars) return null; // readLine() reads on, or reports
-    const line = this.buf.slice(this.at, nl);
-    this.at = nl + 1;
-    this.lineNo++;
-    return line.endsWith('\r') ? line.slice(0, -1) : line;
+    if (nl < 0 || this.carry.length + nl - this.at > maxChars) return null; // readLine() reads on, or reports
+    return this.take(nl);
   }
 
   /** The next line without its terminator, or undefined at the end. */
   async readLine(maxChars: number): Promise<string | undefined> {
-    let scanFrom = this.at;
     for (;;) {
-      const nl = this.buf.indexOf('\n', scanFrom);
-      if (nl - this.at > maxChars || (nl < 0 && this.buf.length - this.at > maxChars)) {
+      const nl = this.buf.indexOf('\n', this.at);
+      const length = this.carry.length + (nl < 0 ? this.buf.length : nl) - this.at;
+      if (length > maxChars) {
         throw new ImportError('too-large', `line ${this.lineNo + 1}: longer than the limit of ${maxChars} characters.`);
       }
-      if (nl >= 0) {
-        const line = this.buf.slice(this.at, nl);
-        this.at = nl + 1;
-        this.lineNo++;
-        return line.endsWith('\r') ? line.slice(0, -1) : line;
-      }
-      const scanned = this.buf.length - this.at;
-      if (!(await this.fill())) {
-        if (this.buf.length === this.at) return undefined;
-        const line = this.buf.slice(this.at);
-        this.buf = '';
-        this.at = 0;
+      if (nl >= 0) return this.take(nl);
+      this.carry += this.buf.slice(this.at);
+      this.buf = '';
+      this.at = 0;
+      const more = await this.fill();
+      if (!more && this.buf.length === 0) {
+        if (this.carry === '') return undefined;
+        const line = this.carry;
+        this.carry = '';
         this.lineNo++;
         return line;
       }
-      scanFrom = this.at + scanned;
     }
   }
 
   /** Everything not read yet, as one string. */
   async readRest(maxChars: number): Promise<string> {
     const tooLarge = (): ImportError => new ImportError('too-large', `The file is larger than the limit of ${maxChars} characters.`);
-    while (await this.fill()) if (this.buf.length > maxChars) throw tooLarge();
-    if (this.buf.length - this.at > maxChars) throw tooLarge();
-    const rest = this.buf.slice(this.at);
+    let rest = this.carry + this.buf.slice(this.at);
+    this.carry = '';
     this.buf = '';
     this.at = 0;
-    return rest;
+    if (rest.length > maxChars) throw tooLarge();
+    for (;;) {
+      const more = await this.fill();
+      rest += this.buf;
+      this.buf = '';
+      if (rest.length > maxChars) throw tooLarge();
+      if (!more) return rest;
+    }
   }
 
   async cancel(): Promise<void> {
