@@ -138,7 +138,12 @@ export async function run(ctx) {
         }, sent.sent);
         const panelCount = await recordCount(panel);
         // Delivery is judged where it matters: what the session in IndexedDB holds.
-        const stored = await panel.evaluate(readStoredIndices, runId, sent.sent);
+        await panel.evaluate(await idbReaderBundle());
+        const stored = await panel.evaluate(
+          (prefix, total) => globalThis.__idbReader.countNumbered(prefix, total),
+          `${server.origin}/pages/ws.html?run=${runId}`,
+          sent.sent,
+        );
         return { sent, got, stats, stored, panelCount, settleMs, foreign };
       })(),
       ms + 240_000,
@@ -195,55 +200,18 @@ export async function run(ctx) {
   };
 }
 
-/** Runs in the panel page: which numbered frames the run's session holds, from IndexedDB. */
-function readStoredIndices(runId, total) {
-  return new Promise((resolve, reject) => {
-    const req = indexedDB.open('appsync-events-devtools-sessions');
-    req.onerror = () => reject(req.error);
-    req.onsuccess = () => {
-      const db = req.result;
-      const tx = db.transaction(['sessions', 'chunks']);
-      const all = tx.objectStore('sessions').getAll();
-      all.onsuccess = () => {
-        const ids = all.result.filter((s) => s.pageUrl.includes(runId)).map((s) => s.id);
-        const seen = new Uint8Array(total);
-        let distinct = 0;
-        let duplicates = 0;
-        const marker = '{\\"n\\":';
-        let pending = ids.length;
-        if (pending === 0) resolve({ distinct: 0, duplicates: 0, firstMissing: 0 });
-        for (const id of ids) {
-          const cursor = tx.objectStore('chunks').openCursor(IDBKeyRange.bound([id], [id, []]));
-          cursor.onsuccess = () => {
-            const c = cursor.result;
-            if (c) {
-              for (const f of c.value.frames ?? []) {
-                const d = f.text ?? '';
-                const at = d.indexOf(marker);
-                if (f.type !== 'data' || at < 0) continue;
-                const i = parseInt(d.slice(at + marker.length, at + marker.length + 12), 10);
-                if (!(i >= 0 && i < total)) continue;
-                if (seen[i]) duplicates++;
-                else {
-                  seen[i] = 1;
-                  distinct++;
-                }
-              }
-              c.continue();
-              return;
-            }
-            if (--pending > 0) return;
-            let firstMissing = -1;
-            for (let i = 0; i < total; i++) if (!seen[i]) {
-              firstMissing = i;
-              break;
-            }
-            db.close();
-            resolve({ distinct, duplicates, firstMissing });
-          };
-        }
-      };
-      tx.onerror = () => reject(tx.error);
-    };
+
+// The store's public API, bundled for the panel page (the same reader the e2e tests use).
+async function idbReaderBundle() {
+  const esbuild = await import('esbuild');
+  const out = await esbuild.build({
+    entryPoints: [new URL('../e2e/support/idb-reader.ts', import.meta.url).pathname],
+    bundle: true,
+    write: false,
+    format: 'iife',
+    target: 'es2022',
+    define: { 'import.meta.env.DEV': 'false' },
+    logLevel: 'warning',
   });
+  return out.outputFiles[0].text;
 }

@@ -35,4 +35,35 @@ async function storedHttp(pageUrl: string): Promise<Array<{ via?: string; body?:
   }
 }
 
-(globalThis as unknown as { __idbReader: unknown }).__idbReader = { storedEvents, storedHttp };
+/**
+ * For numbered test events (an event text starting with `{"n":<index>`): how many distinct
+ * indices below `total` are stored, how many twice, and the first one missing.
+ */
+async function countNumbered(pageUrl: string, total: number): Promise<{ distinct: number; duplicates: number; firstMissing: number }> {
+  const db = await openSessionsDb();
+  try {
+    const seen = new Uint8Array(total);
+    let distinct = 0;
+    let duplicates = 0;
+    for (const s of (await listSessions(db)).filter((x) => x.pageUrl.startsWith(pageUrl))) {
+      for await (const batch of scanFrames(db, s.id as SessionId, { types: ['data'] }, { batchSize: 2000 })) {
+        for (const f of batch.frames) {
+          const at = f.text?.indexOf('{\\"n\\":') ?? -1;
+          if (at < 0) continue;
+          const i = Number.parseInt(f.text!.slice(at + 7, at + 19), 10);
+          if (!(i >= 0 && i < total)) continue;
+          if (seen[i]) duplicates++;
+          else {
+            seen[i] = 1;
+            distinct++;
+          }
+        }
+      }
+    }
+    return { distinct, duplicates, firstMissing: seen.indexOf(0) };
+  } finally {
+    db.close();
+  }
+}
+
+(globalThis as unknown as { __idbReader: unknown }).__idbReader = { storedEvents, storedHttp, countNumbered };
