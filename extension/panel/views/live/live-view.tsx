@@ -5,12 +5,15 @@ import { LIVE_ROW_LIMIT } from '../../store/live-store.ts';
 import { VirtualList } from '../../components/virtual-list.tsx';
 import { describeRecord } from '../../format.ts';
 import { SettingsDialog } from '../../components/settings-dialog.tsx';
+import { FrameDetail } from '../../components/frame-detail.tsx';
+import type { CaptureRecord } from '../../../../src/capture/records.ts';
 
 const ROW_HEIGHT = 22;
 
 export function LiveView({ store, tabId }: { store: LiveStore; tabId: number | null }) {
   const { rows, total, status } = store.state.value;
   const [settingsOpen, setSettingsOpen] = useState(false);
+  const [selected, setSelected] = useState<CaptureRecord | null>(null);
   if (tabId === null) {
     return <div class="empty">Open this panel from DevTools on the page you want to inspect.</div>;
   }
@@ -62,7 +65,15 @@ export function LiveView({ store, tabId }: { store: LiveStore; tabId: number | n
             const r = rows[i]!;
             const text = describeRecord(r);
             return (
-              <div class={`row ${r.kind}`} role="listitem" key={`${r.socketId}:${r.seq}`} style={{ height: `${ROW_HEIGHT}px` }}>
+              <div
+                class={`row ${r.kind}${selected === r ? ' selected' : ''}`}
+                role="listitem"
+                tabIndex={0}
+                key={`${r.socketId}:${r.seq}`}
+                style={{ height: `${ROW_HEIGHT}px` }}
+                onClick={() => setSelected(r)}
+                onKeyDown={(e) => e.key === 'Enter' && setSelected(r)}
+              >
                 <span class="time">{text.time}</span>
                 <span class="dir">{text.dir}</span>
                 <span class="sock">{text.socket}</span>
@@ -74,6 +85,7 @@ export function LiveView({ store, tabId }: { store: LiveStore; tabId: number | n
           }}
         />
       )}
+      {selected && <FrameDetail record={selected} onClose={() => setSelected(null)} />}
     </div>
   );
 }
