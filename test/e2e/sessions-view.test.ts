@@ -71,9 +71,23 @@ function stored(page: Page): Promise<StoredRow[]> {
 }
 
 /** Clicks the row's button whose accessible label starts with `action` (Open, Rename, …). */
+// The list re-renders while it polls, so find and click the button in one step in the page
+// rather than through an element handle that may belong to a replaced row.
 async function clickRowButton(page: Page, id: string, action: string): Promise<void> {
-  const button = await waitFor(() => page.$(`tr[data-session-id="${id}"] button[aria-label^="${action} "]`), { what: `${action} button` });
-  await button.click();
+  await waitFor(
+    () =>
+      page.evaluate(
+        (sel: string) => {
+          // A row's buttons are disabled while an operation on it (e.g. an export) runs.
+          const button = document.querySelector<HTMLButtonElement>(sel);
+          if (!button || button.disabled) return false;
+          button.click();
+          return true;
+        },
+        `tr[data-session-id="${id}"] button[aria-label^="${action} "]`,
+      ),
+    { what: `${action} button` },
+  );
 }
 
 /**
@@ -203,8 +217,16 @@ for (const name of ['chromium', 'firefox'] as BrowserName[]) {
       const frames = (await stored(view)).find((s) => s.id === row.id)!.frameCount;
       for (const kind of ['session', 'har']) {
         await clickRowButton(view, row.id, 'Export');
-        await (await waitFor(() => view.$(`.export-dialog input[value="${kind}"]`), { what: 'export dialog' })).click();
-        await (await waitFor(() => view.$('.export-dialog button.primary:not([disabled])'), { what: 'Export enabled' })).click();
+        await waitFor(() => view.evaluate((k: string) => {
+          const input = document.querySelector<HTMLInputElement>(`.export-dialog input[value="${k}"]`);
+          input?.click();
+          return input?.checked === true;
+        }, kind), { what: 'export dialog' });
+        await waitFor(() => view.evaluate(() => {
+          const button = document.querySelector<HTMLButtonElement>('.export-dialog button.primary:not([disabled])');
+          button?.click();
+          return button !== null;
+        }), { what: 'Export enabled' });
       }
       const [file, har] = await downloads(view, 2);
       assert.equal(file!.name, `E2E ${name}.aesession.jsonl`);
