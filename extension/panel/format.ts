@@ -8,6 +8,7 @@ export interface RowText {
   readonly dir: '↑' | '↓' | '•' | '⇅';
   readonly socket: string;
   readonly type: string;
+  readonly channel: string;
   readonly size: string;
   readonly preview: string;
 }
@@ -26,13 +27,11 @@ export function formatBytes(n: number): string {
   return `${(n / 1024 / 1024).toFixed(1)} MB`;
 }
 
-function frameType(text: string | undefined): string {
-  if (text === undefined) return '(binary)';
-  return classifyFrame(text.length > 4096 ? text.slice(0, 4096) : text).type ?? '(text)';
-}
+/** `channelOf(socketId, id)`: the channel a subscription id was subscribed to, if known. */
+export type ChannelLookup = (socketId: string, id: string) => string | undefined;
 
-export function describeRecord(r: CaptureRecord): RowText {
-  const base = { time: formatTime(r.t), socket: r.socketId.split(':')[1] ?? r.socketId };
+export function describeRecord(r: CaptureRecord, channelOf: ChannelLookup = () => undefined): RowText {
+  const base = { time: formatTime(r.t), socket: r.socketId.split(':')[1] ?? r.socketId, channel: '' };
   switch (r.kind) {
     case 'ws-create':
       return { ...base, dir: '•', type: 'connecting', size: '', preview: r.url };
@@ -41,10 +40,12 @@ export function describeRecord(r: CaptureRecord): RowText {
     case 'ws-send':
     case 'ws-receive': {
       const text = payloadText(r.data);
+      const c = text === undefined ? undefined : classifyFrame(text);
       return {
         ...base,
         dir: r.kind === 'ws-send' ? '↑' : '↓',
-        type: frameType(text),
+        type: text === undefined ? '(binary)' : (c?.type ?? '(text)'),
+        channel: c?.channel ?? (c?.id ? (channelOf(r.socketId, c.id) ?? '') : ''),
         size: formatBytes(r.size),
         preview: text === undefined ? `binary frame, ${formatBytes(r.size)}` : text.slice(0, PREVIEW),
       };
@@ -55,7 +56,7 @@ export function describeRecord(r: CaptureRecord): RowText {
       return { ...base, dir: '•', type: 'close', size: '', preview: `${r.code}${r.reason ? ' ' + r.reason : ''}${r.wasClean ? '' : ' (not clean)'}` };
     case 'http': {
       const body = payloadText(r.requestBody) ?? '';
-      return { ...base, dir: '⇅', type: `POST ${r.status || 'failed'}`, size: formatBytes(body.length), preview: body.slice(0, PREVIEW) };
+      return { ...base, dir: '⇅', type: `POST ${r.status || 'failed'}`, channel: classifyFrame(body).channel ?? '', size: formatBytes(body.length), preview: body.slice(0, PREVIEW) };
     }
   }
 }

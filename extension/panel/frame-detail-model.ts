@@ -55,7 +55,8 @@ function eventSections(label: string, events: readonly DecodedEvent[] | undefine
   }));
 }
 
-export function frameDetail(r: CaptureRecord): FrameDetail {
+/** `channelOf(socketId, id)`: the channel a subscription id was subscribed to, if known. */
+export function frameDetail(r: CaptureRecord, channelOf: (socketId: string, id: string) => string | undefined = () => undefined): FrameDetail {
   const summary: Array<[string, string]> = [
     ['Time', new Date(r.t).toISOString()],
     ['Socket', `${r.socketId} #${r.seq}`],
@@ -73,7 +74,9 @@ export function frameDetail(r: CaptureRecord): FrameDetail {
       const decoded = decodeFrame(text, { direction: r.kind === 'ws-send' ? 'send' : 'receive' });
       summary.push(['Type', decoded.type]);
       if (decoded.id) summary.push(['Id', decoded.id]);
+      const subscribed = decoded.channel ? undefined : decoded.id ? channelOf(r.socketId, decoded.id) : undefined;
       if (decoded.channel) summary.push(['Channel', decoded.channel]);
+      else if (subscribed) summary.push(['Subscription channel', subscribed]);
       if (truncated) summary.push(['Truncated', `kept ${text.length} of ${(r.data as { length: number }).length} characters`]);
       const findings = [
         ...(decoded.problem ? [{ code: decoded.problem.code, severity: 'warning' as const, message: decoded.problem.message }] : []),

@@ -3,8 +3,16 @@ import { useMemo } from 'preact/hooks';
 import type { CaptureRecord } from '../../../src/capture/records.ts';
 import { frameDetail } from '../frame-detail-model.ts';
 
-export function FrameDetail({ record, onClose }: { record: CaptureRecord; onClose: () => void }) {
-  const detail = useMemo(() => frameDetail(record), [record]);
+export function FrameDetail({
+  record,
+  channelOf,
+  onClose,
+}: {
+  record: CaptureRecord;
+  channelOf: (socketId: string, id: string) => string | undefined;
+  onClose: () => void;
+}) {
+  const detail = useMemo(() => frameDetail(record, channelOf), [record, channelOf]);
   return (
     <section class="detail" aria-label="Record details" onKeyDown={(e) => e.key === 'Escape' && onClose()}>
       <div class="detail-head">

@@ -13,6 +13,8 @@ describe('frame detail', () => {
     expect(value(d, 'Id')).toBe('sub-1');
     expect(d.sections.find((s) => s.title === 'Event')?.body).toBe('{\n  "order": 7\n}');
     expect(d.findings).toEqual([]);
+    const known = frameDetail({ ...base, kind: 'ws-receive', data: text, size: text.length }, (s, id) => (s === 'n:1' && id === 'sub-1' ? '/default/*' : undefined));
+    expect(value(known, 'Subscription channel')).toBe('/default/*');
   });
 
   test('a publish breaking the rules gets findings, one section per event', () => {

@@ -1,7 +1,7 @@
 // The live view: the inspected tab's records as they are captured, newest at the bottom.
-import { useState } from 'preact/hooks';
+import { useCallback, useState } from 'preact/hooks';
 import type { LiveStore } from '../../store/live-store.ts';
-import { LIVE_ROW_LIMIT } from '../../store/live-store.ts';
+import { channelKey, LIVE_ROW_LIMIT } from '../../store/live-store.ts';
 import { VirtualList } from '../../components/virtual-list.tsx';
 import { describeRecord } from '../../format.ts';
 import { SettingsDialog } from '../../components/settings-dialog.tsx';
@@ -11,9 +11,10 @@ import type { CaptureRecord } from '../../../../src/capture/records.ts';
 const ROW_HEIGHT = 22;
 
 export function LiveView({ store, tabId }: { store: LiveStore; tabId: number | null }) {
-  const { rows, total, status } = store.state.value;
+  const { rows, total, status, channels } = store.state.value;
   const [settingsOpen, setSettingsOpen] = useState(false);
   const [selected, setSelected] = useState<CaptureRecord | null>(null);
+  const channelOf = useCallback((socketId: string, id: string) => channels.get(channelKey(socketId, id)), [channels]);
   if (tabId === null) {
     return <div class="empty">Open this panel from DevTools on the page you want to inspect.</div>;
   }
@@ -63,7 +64,7 @@ export function LiveView({ store, tabId }: { store: LiveStore; tabId: number | n
           label="Captured records"
           renderRow={(i) => {
             const r = rows[i]!;
-            const text = describeRecord(r);
+            const text = describeRecord(r, channelOf);
             return (
               <div
                 class={`row ${r.kind}${selected === r ? ' selected' : ''}`}
@@ -78,6 +79,9 @@ export function LiveView({ store, tabId }: { store: LiveStore; tabId: number | n
                 <span class="dir">{text.dir}</span>
                 <span class="sock">{text.socket}</span>
                 <span class="type">{text.type}</span>
+                <span class="chan" title={text.channel}>
+                  {text.channel}
+                </span>
                 <span class="size">{text.size}</span>
                 <span class="preview">{text.preview}</span>
               </div>
@@ -85,7 +89,7 @@ export function LiveView({ store, tabId }: { store: LiveStore; tabId: number | n
           }}
         />
       )}
-      {selected && <FrameDetail record={selected} onClose={() => setSelected(null)} />}
+      {selected && <FrameDetail record={selected} channelOf={channelOf} onClose={() => setSelected(null)} />}
     </div>
   );
 }
