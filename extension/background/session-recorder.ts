@@ -77,7 +77,7 @@ export function createSessionRecorder(): Recorder & { db(): Promise<SessionsDb> 
       const url = tab?.url ?? '';
       const startedAt = Date.now();
       session = await createSession(database, {
-        name: `${hostOf(url) || 'Capture'} — ${new Date(startedAt).toLocaleString()}`,
+        name: `${hostOf(url) || 'Capture'} · ${new Date(startedAt).toLocaleString(undefined, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit' })}`,
         pageUrl: url,
         pageTitle: tab?.title ?? '',
         browser: browserName(),
