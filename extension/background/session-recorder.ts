@@ -26,12 +26,17 @@ interface TabRecording {
   readonly writer: SessionWriter;
   readonly keepSecrets: boolean;
   stored: number;
+  /** When it was last checked that the user has not deleted the session. */
+  checkedAt: number;
 }
+
+/** How often, at most, the recorder looks whether its session was deleted (one read each). */
+const DELETION_CHECK_MS = 1_000;
 
 const key = (tabId: number) => `recording:${tabId}`;
 
 function browserName(): string {
-  return typeof (globalThis as { browser?: unknown }).browser !== 'undefined' && navigator.userAgent.includes('Firefox') ? 'Firefox' : 'Chromium';
+  return navigator.userAgent.includes('Firefox') ? 'Firefox' : 'Chromium';
 }
 
 /** Retention is checked again after this many bytes were recorded. */
@@ -87,7 +92,7 @@ export function createSessionRecorder(): Recorder & { db(): Promise<SessionsDb> 
       await browser.storage.session.set({ [key(tabId)]: session.id });
     }
     const writer = await createRecorder(database, { sessionId: session.id, classify: classifyFrame, redact: redactRecord });
-    return { sessionId: session.id, writer, keepSecrets: session.keepSecrets, stored: session.frameCount };
+    return { sessionId: session.id, writer, keepSecrets: session.keepSecrets, stored: session.frameCount, checkedAt: Date.now() };
   }
 
   function recording(tabId: number): Promise<TabRecording> {
@@ -112,11 +117,15 @@ export function createSessionRecorder(): Recorder & { db(): Promise<SessionsDb> 
     db,
     async append(tabId, records: readonly CaptureRecord[]) {
       let rec = await recording(tabId);
-      // The user deleted the session being recorded: keep recording, into a new one.
-      const current = await getSession(await db(), rec.sessionId);
-      if (!current || current.deletedAt !== undefined) {
-        await roll(tabId);
-        rec = await recording(tabId);
+      // The user deleted the session being recorded: keep recording, into a new one. Checked
+      // at most once a second rather than with an extra read per batch.
+      if (Date.now() - rec.checkedAt > DELETION_CHECK_MS) {
+        rec.checkedAt = Date.now();
+        const current = await getSession(await db(), rec.sessionId);
+        if (!current || current.deletedAt !== undefined) {
+          await roll(tabId);
+          rec = await recording(tabId);
+        }
       }
       // After "storage full" every new batch tries again; a failed write changes nothing.
       if (rec.writer.state.status === 'paused') rec.writer.resume();

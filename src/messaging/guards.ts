@@ -46,22 +46,30 @@ export function isPageToContent(x: unknown): x is PageToContent {
   }
 }
 
-export function isContentToPage(x: unknown): x is ContentToPage {
-  if (!isObj(x)) return false;
+/** Commands and events both the relay and the hook accept from the hop before them. */
+function isSharedCommand(x: Obj): boolean {
   switch (x.type) {
     case 'batchAcknowledged':
       return int(x.batchId);
     case 'recordingChanged':
       return typeof x.recording === 'boolean' && typeof x.captureAll === 'boolean';
-    case 'resendUnacknowledged':
-      return int(x.epoch);
-    case 'settingsChanged':
-      return typeof x.captureAll === 'boolean';
     case 'injectIncoming':
     case 'sendOnSocket':
       return str(x.socketId, MAX_SHORT) && str(x.data, MAX_COMMAND_DATA);
     default:
       return false;
+  }
+}
+
+export function isContentToPage(x: unknown): x is ContentToPage {
+  if (!isObj(x)) return false;
+  switch (x.type) {
+    case 'resendUnacknowledged':
+      return int(x.epoch);
+    case 'settingsChanged':
+      return typeof x.captureAll === 'boolean';
+    default:
+      return isSharedCommand(x);
   }
 }
 
@@ -86,9 +94,8 @@ export function isContentToBackground(x: unknown): x is ContentToBackground {
 }
 
 export function isBackgroundToContent(x: unknown): x is BackgroundToContent {
-  if (isObj(x) && x.type === 'resendRequested') return true;
-  if (!isContentToPage(x)) return false;
-  return x.type !== 'resendUnacknowledged' && x.type !== 'settingsChanged';
+  if (!isObj(x)) return false;
+  return x.type === 'resendRequested' || isSharedCommand(x);
 }
 
 export function isPanelToBackground(x: unknown): x is PanelToBackground {

@@ -165,47 +165,33 @@ export interface StoredSessionInfo {
 
 /** The sessions in the extension's IndexedDB, read from an extension page (same origin). */
 export async function storedSessions(extensionPage: Page): Promise<StoredSessionInfo[]> {
-  return extensionPage.evaluate(
-    () =>
-      new Promise<StoredSessionInfo[]>((resolve, reject) => {
-        const req = indexedDB.open('appsync-events-devtools-sessions');
-        req.onerror = () => reject(req.error);
-        req.onsuccess = () => {
-          const db = req.result;
-          if (!db.objectStoreNames.contains('sessions')) {
-            db.close();
-            resolve([]);
-            return;
-          }
-          const all = db.transaction('sessions').objectStore('sessions').getAll();
-          all.onsuccess = () => {
-            db.close();
-            resolve(
-              (all.result as StoredSessionInfo[]).map((s) => ({ id: s.id, pageUrl: s.pageUrl, frameCount: s.frameCount, state: s.state })),
-            );
-          };
-          all.onerror = () => reject(all.error);
-        };
-      }),
-  );
+  return withReader(extensionPage, 'sessions', '') as Promise<StoredSessionInfo[]>;
 }
 
 /** The `data` frames stored for sessions of `pageUrl`, as their event texts, in stored order. */
 export async function storedDataEvents(extensionPage: Page, pageUrl: string): Promise<string[]> {
-  if (!(await extensionPage.evaluate(() => '__idbReader' in globalThis))) await extensionPage.evaluate(await idbReaderBundle());
-  return extensionPage.evaluate(
-    (url: string) => (globalThis as unknown as { __idbReader: { storedEvents(u: string): Promise<string[]> } }).__idbReader.storedEvents(url),
-    pageUrl,
-  );
+  return withReader(extensionPage, 'storedEvents', pageUrl) as Promise<string[]>;
 }
 
 /** HTTP publishes stored for sessions of `pageUrl`. */
-export async function storedHttpPublishes(extensionPage: Page, pageUrl: string): Promise<Array<{ via?: string; body?: string; status?: number }>> {
-  if (!(await extensionPage.evaluate(() => '__idbReader' in globalThis))) await extensionPage.evaluate(await idbReaderBundle());
-  return extensionPage.evaluate(
-    (url: string) =>
-      (globalThis as unknown as { __idbReader: { storedHttp(u: string): Promise<Array<{ via?: string; body?: string; status?: number }>> } }).__idbReader.storedHttp(url),
-    pageUrl,
+export async function storedHttpPublishes(extensionPage: Page, pageUrl: string): Promise<HttpPublishInfo[]> {
+  return withReader(extensionPage, 'storedHttp', pageUrl) as Promise<HttpPublishInfo[]>;
+}
+
+type HttpPublishInfo = { via?: string; body?: string; status?: number };
+interface IdbReader {
+  sessions(): Promise<StoredSessionInfo[]>;
+  storedEvents(pageUrl: string): Promise<string[]>;
+  storedHttp(pageUrl: string): Promise<HttpPublishInfo[]>;
+}
+
+/** Calls one reader function in the page, loading the bundled reader on first use. */
+async function withReader(page: Page, method: keyof IdbReader, arg: string): Promise<unknown> {
+  if (!(await page.evaluate(() => '__idbReader' in globalThis))) await page.evaluate(await idbReaderBundle());
+  return page.evaluate(
+    (m: string, a: string) => (globalThis as unknown as { __idbReader: Record<string, (x: string) => Promise<unknown>> }).__idbReader[m]!(a),
+    method,
+    arg,
   );
 }
 

@@ -66,4 +66,13 @@ async function countNumbered(pageUrl: string, total: number): Promise<{ distinct
   }
 }
 
-(globalThis as unknown as { __idbReader: unknown }).__idbReader = { storedEvents, storedHttp, countNumbered };
+async function sessions(): Promise<Array<{ id: string; pageUrl: string; frameCount: number; state: string }>> {
+  const db = await openSessionsDb();
+  try {
+    return (await listSessions(db)).map((s) => ({ id: s.id, pageUrl: s.pageUrl, frameCount: s.frameCount, state: s.state }));
+  } finally {
+    db.close();
+  }
+}
+
+(globalThis as unknown as { __idbReader: unknown }).__idbReader = { storedEvents, storedHttp, countNumbered, sessions };
