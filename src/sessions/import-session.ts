@@ -10,7 +10,7 @@ import { importHar } from './import-har.ts';
 import { StagedSession } from './import-stage.ts';
 import { Fields, readConnection, readFrame } from './import-validate.ts';
 import type { SessionsDb } from './schema.ts';
-import type { Classify, ConnectionRecord, Redact, SessionRecord, SessionSource } from './types.ts';
+import { SESSION_SOURCES, type Classify, type ConnectionRecord, type Redact, type SessionRecord, type SessionSource } from './types.ts';
 
 export interface ImportLimits {
   /** Longest line of our format, in characters. */
@@ -105,8 +105,8 @@ async function importJsonLines(ctx: ImportContext, text: TextSource, firstLine: 
     keepSecrets: s.bool('keepSecrets') && !header.redacted,
   };
   const endedAt = s.optNum('endedAt');
-  const source = s.oneOf<SessionSource>('source', ['live', 'imported', 'replay']);
-  const staged = await StagedSession.begin(ctx.db, { ...init, source: source === 'replay' ? 'replay' : 'imported' }, ctx.options.chunkLimits);
+  const source = s.oneOf<SessionSource>('source', SESSION_SOURCES);
+  const staged = await StagedSession.begin(ctx.db, { ...init, source: source === 'replay' || source === 'console' ? source : 'imported' }, ctx.options.chunkLimits);
   try {
     const connections: ConnectionRecord[] = [];
     const connIds = new Set<string>();

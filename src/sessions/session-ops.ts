@@ -12,6 +12,7 @@ export interface NewSession {
   readonly browser?: string;
   readonly startedAt?: number;
   readonly source?: SessionSource;
+  readonly derivedFrom?: SessionId;
   readonly tags?: readonly string[];
   readonly pinned?: boolean;
   readonly keepSecrets?: boolean;
@@ -52,6 +53,7 @@ export function sessionRecord(init: NewSession, state: SessionState): SessionRec
     chunkCount: 0,
     connections: { websocket: 0, http: 0, appsync: 0, errors: 0, lost: 0 },
     source: init.source ?? 'live',
+    ...(init.derivedFrom !== undefined ? { derivedFrom: init.derivedFrom } : {}),
     tags: normalizeTags(init.tags ?? []),
     pinned: init.pinned ?? false,
     keepSecrets: init.keepSecrets ?? false,

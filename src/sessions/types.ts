@@ -126,7 +126,12 @@ export interface ConnectionRecord {
   readonly subscriptions: Readonly<Record<string, string>>;
 }
 
-export type SessionSource = 'live' | 'imported' | 'replay';
+/**
+ * Who produced the frames: the inspected page (`live`), a file (`imported`), the panel's
+ * pub/sub console (`console`) or a replay of another session (`replay`).
+ */
+export type SessionSource = 'live' | 'imported' | 'replay' | 'console';
+export const SESSION_SOURCES: readonly SessionSource[] = ['live', 'imported', 'replay', 'console'];
 /** `importing` sessions are staged: invisible until the import completes. */
 export type SessionState = 'recording' | 'complete' | 'importing';
 
@@ -154,6 +159,8 @@ export interface SessionRecord {
   readonly chunkCount: number;
   readonly connections: ConnectionSummary;
   readonly source: SessionSource;
+  /** The session this one was made from (a replay's original). */
+  readonly derivedFrom?: SessionId;
   readonly tags: readonly string[];
   readonly pinned: boolean;
   readonly keepSecrets: boolean;

@@ -36,6 +36,7 @@ export const SOURCE_LABEL: Readonly<Record<SessionRecord['source'], string>> = {
   live: 'Live',
   imported: 'Imported',
   replay: 'Replay',
+  console: 'Console',
 };
 
 export interface FrameText {
