@@ -27,8 +27,10 @@ Usage: npm run emulator -- [options]
   --oidc-secret S    | --oidc-jwks FILE      [--oidc-issuer ISS]
   --iam-access-key-id ID --iam-secret-access-key SECRET [--iam-session-token T]
   --region REGION             SigV4 region for AWS_IAM (default us-east-1)
-  --keep-alive-ms N           interval between "ka" frames (default 60000)
-  --connection-timeout-ms N   connectionTimeoutMs in connection_ack (default 300000)
+  --keep-alive-ms N           interval between "ka" frames, 1..2147483647 (default 60000;
+                              0 = no keep-alive, to test a client's reconnect)
+  --connection-timeout-ms N   connectionTimeoutMs in connection_ack, 1..2147483647 (default 300000)
+  --connection-lifetime-ms N  close connections after N ms, 1..2147483647 (default 86400000, 24 h)
   --max-publishes-per-second N  WebSocket publish rate limit per connection (default 25, 0 = off)
   --quiet                     do not print traffic
   --help                      show this help
@@ -83,6 +85,7 @@ export function parseCli(argv: readonly string[]): ParsedCli {
       region: { type: 'string' },
       'keep-alive-ms': { type: 'string' },
       'connection-timeout-ms': { type: 'string' },
+      'connection-lifetime-ms': { type: 'string' },
       'max-publishes-per-second': { type: 'string' },
       quiet: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
@@ -136,6 +139,14 @@ export function parseCli(argv: readonly string[]): ParsedCli {
   }
   const tls = v.tls as TlsMode | undefined;
   const maxPps = num('max-publishes-per-second', v['max-publishes-per-second']);
+  const lifetime = num('connection-lifetime-ms', v['connection-lifetime-ms']);
+  const keepAlive = num('keep-alive-ms', v['keep-alive-ms']);
+  const connTimeout = num('connection-timeout-ms', v['connection-timeout-ms']);
+  const limits = {
+    ...(file.limits ?? {}),
+    ...(maxPps !== undefined ? { maxPublishesPerSecond: maxPps } : {}),
+    ...(lifetime !== undefined ? { connectionLifetimeMs: lifetime } : {}),
+  };
 
   const config: EmulatorConfig = {
     ...file,
@@ -149,9 +160,9 @@ export function parseCli(argv: readonly string[]): ParsedCli {
     ...(v.namespace ? { namespaces: v.namespace } : {}),
     ...(modes ? { connectionAuthModes: modes, defaultPublishAuthModes: modes, defaultSubscribeAuthModes: modes } : {}),
     ...(v.region ? { region: v.region } : {}),
-    ...(v['keep-alive-ms'] ? { keepAliveMs: num('keep-alive-ms', v['keep-alive-ms']) } : {}),
-    ...(v['connection-timeout-ms'] ? { connectionTimeoutMs: num('connection-timeout-ms', v['connection-timeout-ms']) } : {}),
-    ...(maxPps !== undefined ? { limits: { ...(file.limits ?? {}), maxPublishesPerSecond: maxPps } } : {}),
+    ...(keepAlive !== undefined ? { keepAliveMs: keepAlive } : {}),
+    ...(connTimeout !== undefined ? { connectionTimeoutMs: connTimeout } : {}),
+    ...(maxPps !== undefined || lifetime !== undefined ? { limits } : {}),
     ...(v.quiet ? { quiet: true } : {}),
   };
   return { help: false, config };

@@ -61,6 +61,23 @@ export function banner(emu: Emulator): string {
   return lines.join('\n');
 }
 
+/**
+ * The package script `exec`s us so that npm's own signal forwarding reaches this process
+ * (under a plain `sh -c` the shell took SIGTERM/SIGINT sent to npm alone and the server
+ * kept its port). If npm dies without forwarding anything (SIGKILL, a crash), nothing tells
+ * a child (Node has no PR_SET_PDEATHSIG), so watch for being re-parented and stop then.
+ */
+function watchParent(stop: () => void): void {
+  const parent = process.ppid;
+  const timer = setInterval(() => {
+    if (process.ppid !== parent) {
+      clearInterval(timer);
+      stop();
+    }
+  }, 250);
+  timer.unref();
+}
+
 async function main(): Promise<void> {
   let parsed;
   try {
@@ -87,6 +104,11 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
+  process.on('SIGHUP', stop);
+  watchParent(stop);
+  // With the parent gone, stdout may be a pipe nobody reads: a failed write must not turn a
+  // clean stop into a crash.
+  process.stdout.on('error', () => {});
   emu = await startEmulator({ logger: (line) => console.log(line), ...parsed.config });
   if (stopping) return;
   console.log(banner(emu));

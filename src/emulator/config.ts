@@ -119,9 +119,11 @@ export interface EmulatorConfig {
   readonly staticDir?: string;
   /** SigV4 region accepted for AWS_IAM. */
   readonly region?: string;
+  /** Interval between `ka` frames, 1 to 2^31-1 ms; 0 sends none (for reconnect tests). */
   readonly keepAliveMs?: number;
+  /** Sent in connection_ack; 1 to 2^31-1 ms. */
   readonly connectionTimeoutMs?: number;
-  /** Allowed SigV4 clock skew. */
+  /** Allowed SigV4 clock skew, 1 to 2^31-1 ms. */
   readonly iamClockSkewMs?: number;
   readonly auth?: AuthProvidersConfig;
   /** Shorthand for `auth.apiKeys` (both are merged). */
@@ -206,6 +208,27 @@ function positive(label: string, n: number, allowZero = false): number {
   return n;
 }
 
+/**
+ * Node timers hold a signed 32-bit millisecond count: a larger delay overflows and is run
+ * after 1 ms (3e9 as a keep-alive interval gave ~880 `ka` frames a second). Every value that
+ * ends up in setTimeout/setInterval, or that a client turns into one (connectionTimeoutMs),
+ * is therefore an integer from 1 (0 where it means off) to this.
+ */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** Checks a duration in milliseconds; `zeroMeans` documents and allows 0. */
+export function duration(label: string, n: unknown, zeroMeans?: string): number {
+  const min = zeroMeans ? 0 : 1;
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < min || n > MAX_TIMER_MS) {
+    const range = `an integer from ${min} to ${MAX_TIMER_MS} ms${zeroMeans ? ` (0 = ${zeroMeans})` : ''}`;
+    throw new Error(`${label} must be ${range}, got ${JSON.stringify(n) ?? String(n)}`);
+  }
+  return n;
+}
+
+/** The limits that are durations (with their CLI flag); the others are counts and sizes. */
+const DURATION_LIMITS: ReadonlyMap<string, string> = new Map([['connectionLifetimeMs', '--connection-lifetime-ms']]);
+
 export function resolveConfig(input: EmulatorConfig = {}): ResolvedConfig {
   const host = input.host ?? '127.0.0.1';
   // The emulator accepts any credentials it is configured with; exposing it beyond this
@@ -255,7 +278,11 @@ export function resolveConfig(input: EmulatorConfig = {}): ResolvedConfig {
   }
 
   const limits: EmulatorLimits = { ...DEFAULT_LIMITS, ...(input.limits ?? {}) };
-  for (const [k, v] of Object.entries(limits)) positive(`limits.${k}`, v, k === 'maxPublishesPerSecond');
+  for (const [k, v] of Object.entries(limits)) {
+    const flag = DURATION_LIMITS.get(k);
+    if (flag) duration(`limits.${k} (${flag})`, v);
+    else positive(`limits.${k}`, v, k === 'maxPublishesPerSecond');
+  }
 
   return {
     host,
@@ -265,9 +292,10 @@ export function resolveConfig(input: EmulatorConfig = {}): ResolvedConfig {
     key: input.key,
     staticDir: input.staticDir,
     region: input.region ?? 'us-east-1',
-    keepAliveMs: positive('keepAliveMs', input.keepAliveMs ?? KEEP_ALIVE_INTERVAL_MS),
-    connectionTimeoutMs: positive('connectionTimeoutMs', input.connectionTimeoutMs ?? DEFAULT_CONNECTION_TIMEOUT_MS),
-    iamClockSkewMs: positive('iamClockSkewMs', input.iamClockSkewMs ?? 15 * 60 * 1000),
+    keepAliveMs: duration('keepAliveMs (--keep-alive-ms)', input.keepAliveMs ?? KEEP_ALIVE_INTERVAL_MS, 'no keep-alive'),
+    connectionTimeoutMs: duration('connectionTimeoutMs (--connection-timeout-ms)', input.connectionTimeoutMs ?? DEFAULT_CONNECTION_TIMEOUT_MS),
+    // Not a timer here, but compared with Date.now(): the same range keeps it meaningful.
+    iamClockSkewMs: duration('iamClockSkewMs', input.iamClockSkewMs ?? 15 * 60 * 1000),
     auth: { apiKeys, lambda: a.lambda, cognito: a.cognito, oidc: a.oidc, iam: a.iam },
     providers,
     connectionAuthModes,

@@ -1,6 +1,8 @@
 // Fault injection for tests and demos: misbehave on purpose in the ways real networks and
 // services do (slow or missing acks, silent keep-alive, rejected publishes).
 
+import { duration } from './config.ts';
+
 export type AckType = 'connection_ack' | 'subscribe_success' | 'unsubscribe_success' | 'publish_success';
 
 export interface RejectOptions {
@@ -18,6 +20,7 @@ export class Faults {
 
   /** Delay acks of these types by `ms` (0 clears). Default: connection_ack only. */
   delayAcks(ms: number, types: readonly AckType[] = ['connection_ack']): void {
+    duration('delayAcks(ms)', ms, 'no delay');
     for (const t of types) {
       if (ms > 0) this.ackDelay.set(t, ms);
       else this.ackDelay.delete(t);

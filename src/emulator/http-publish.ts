@@ -40,14 +40,23 @@ const ALLOWED_HEADERS = [
   'x-amz-content-sha256',
 ];
 
-/** CORS for every /event response; preflights may ask for any further x-amz-* header. */
+/**
+ * CORS for every /event response; preflights may ask for any further x-amz-* header.
+ * A browser request carries an Origin and may carry credentials (`credentials: 'include'`,
+ * cookies of a custom domain): `*` is refused for those, so such requests get their own
+ * Origin echoed with Allow-Credentials (and Vary: Origin for caches). Requests without an
+ * Origin (curl, Node, server-side code) get `*`.
+ */
 export function corsHeaders(req: IncomingMessage): Record<string, string> {
+  const origin = typeof req.headers.origin === 'string' && req.headers.origin !== '' ? req.headers.origin : undefined;
   const requested = String(req.headers['access-control-request-headers'] ?? '')
     .split(',')
     .map((h) => h.trim().toLowerCase())
     .filter((h) => h.startsWith('x-amz-') && /^[a-z0-9-]+$/.test(h));
   return {
-    'access-control-allow-origin': '*',
+    ...(origin
+      ? { 'access-control-allow-origin': origin, 'access-control-allow-credentials': 'true', vary: 'Origin' }
+      : { 'access-control-allow-origin': '*' }),
     'access-control-allow-methods': 'POST, OPTIONS',
     'access-control-allow-headers': [...new Set([...ALLOWED_HEADERS, ...requested])].join(', '),
     'access-control-expose-headers': 'x-amzn-ErrorType, x-amzn-RequestId',

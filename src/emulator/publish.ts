@@ -72,8 +72,14 @@ export interface PublishSuccessEntry {
   readonly identifier: string;
   readonly index: number;
 }
+/**
+ * A `failed[]` entry. Sources disagree (reference 3.3: LIVE shows a string `code`, Android a
+ * number, Swift `errorCode`); we send the numeric `code` the typed clients parse, with the
+ * error's name in a separate `errorType`, so both kinds of reader find what they look for.
+ */
 export interface PublishFailedEntry extends PublishSuccessEntry {
-  readonly code: string;
+  readonly code: number;
+  readonly errorType: string;
   readonly message: string;
 }
 export interface PublishVerdict {
@@ -90,12 +96,13 @@ export function judgeEvents(config: ResolvedConfig, events: readonly string[]): 
   events.forEach((event, index) => {
     const identifier = randomUUID();
     if (Buffer.byteLength(event) > config.limits.maxEventBytes) {
-      // Code and text as observed LIVE for an over-size event (reference 3.3).
-      failed.push({ identifier, index, code: 'EventTooLargeException', message: 'Transformed event is larger than 240KB' });
+      // Name and text as observed LIVE for an over-size event (reference 3.3); 413 is the
+      // HTTP meaning of "too large".
+      failed.push({ identifier, index, code: 413, errorType: 'EventTooLargeException', message: 'Transformed event is larger than 240KB' });
     } else if (!parseJson(event).ok) {
       // The service parses every event (handlers see parsed payloads); its reaction to bad
       // JSON is UNKNOWN. A per-event failure keeps the valid events of the batch flowing.
-      failed.push({ identifier, index, code: 'BadRequestException', message: 'Event is not valid JSON' });
+      failed.push({ identifier, index, code: 400, errorType: 'BadRequestException', message: 'Event is not valid JSON' });
     } else {
       successful.push({ identifier, index });
       accepted.push(event);

@@ -159,12 +159,21 @@ export class RealtimeConnection {
       return;
     }
     this.state = 'ready';
-    // The ka clock starts at the upgrade, not at connection_init, so clients that never send
-    // connection_init (Swift) still get keep-alives.
+  }
+
+  /**
+   * The ka clock starts with the first connection_ack, as the reference describes it
+   * (connection_ack, then a ka every 60 s, reference 2.4), not at the upgrade. A client that
+   * never sends connection_init (Swift) gets it from its first operation instead, so it
+   * still sees keep-alives. keepAliveMs 0 turns keep-alive off.
+   */
+  private startKeepAlive(): void {
+    if (this.keepAlive || this.state !== 'ready' || this.ctx.config.keepAliveMs === 0) return;
     this.keepAlive = setInterval(() => this.sendKeepAlive(), this.ctx.config.keepAliveMs);
   }
 
   private sendKeepAlive(): void {
+    if (this.ctx.config.keepAliveMs === 0) return;
     if (!this.ctx.faults.keepAliveStopped) this.send({ type: 'ka' });
   }
 
@@ -205,7 +214,10 @@ export class RealtimeConnection {
         this.sendAck(
           'connection_ack',
           { type: 'connection_ack', connectionTimeoutMs: this.ctx.config.connectionTimeoutMs },
-          () => this.sendKeepAlive(),
+          () => {
+            this.sendKeepAlive();
+            this.startKeepAlive();
+          },
         );
         return;
       case 'subscribe':
@@ -216,6 +228,7 @@ export class RealtimeConnection {
           this.error([{ errorType: 'InvalidInputError', message: 'id must match ^[a-zA-Z0-9-_+]{1,128}$' }], id);
           return;
         }
+        this.startKeepAlive();
         if (msg['type'] === 'subscribe') return subscribe(this.ctx, this, id, msg);
         if (msg['type'] === 'unsubscribe') return unsubscribe(this.ctx, this, id);
         return publish(this.ctx, this, id, msg);

@@ -1,6 +1,7 @@
 // CLI flags, config file merging and the real CLI process (banner, Ctrl-C).
 
 import { spawn } from 'node:child_process';
+import { connect as tcpConnect } from 'node:net';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -68,6 +69,48 @@ describe('parseCli', () => {
   });
 });
 
+describe('durations', () => {
+  const MAX = 2 ** 31 - 1;
+
+  it('refuses values a Node timer would overflow, with the flag and range in the message', () => {
+    // 3e9 ms overflowed setInterval to 1 ms: ~880 ka frames a second.
+    expect(() => resolveConfig(config(['--keep-alive-ms', '3000000000']))).toThrow(
+      /keepAliveMs \(--keep-alive-ms\) must be an integer from 0 to 2147483647 ms \(0 = no keep-alive\), got 3000000000/,
+    );
+    expect(() => resolveConfig(config(['--connection-timeout-ms', String(MAX + 1)]))).toThrow(/--connection-timeout-ms.*1 to 2147483647/);
+    expect(() => resolveConfig(config(['--connection-lifetime-ms', String(MAX + 1)]))).toThrow(/--connection-lifetime-ms.*1 to 2147483647/);
+    expect(() => resolveConfig({ iamClockSkewMs: MAX + 1 })).toThrow(/iamClockSkewMs/);
+    expect(resolveConfig({ keepAliveMs: MAX, connectionTimeoutMs: MAX, limits: { connectionLifetimeMs: MAX } })).toMatchObject({
+      keepAliveMs: MAX,
+      connectionTimeoutMs: MAX,
+      limits: { connectionLifetimeMs: MAX },
+    });
+  });
+
+  it('refuses zero, negative and fractional durations except keep-alive 0 (off)', () => {
+    expect(resolveConfig(config(['--keep-alive-ms', '0'])).keepAliveMs).toBe(0);
+    expect(() => resolveConfig({ keepAliveMs: -1 })).toThrow(/keepAliveMs/);
+    expect(() => resolveConfig({ keepAliveMs: 1.5 })).toThrow(/integer/);
+    expect(() => resolveConfig({ connectionTimeoutMs: 0 })).toThrow(/connectionTimeoutMs/);
+    expect(() => resolveConfig({ limits: { connectionLifetimeMs: 0 } })).toThrow(/connectionLifetimeMs/);
+    expect(() => resolveConfig({ keepAliveMs: '5' as never })).toThrow(/keepAliveMs/);
+  });
+
+  it('maps --connection-lifetime-ms next to the other limits', () => {
+    expect(config(['--connection-lifetime-ms', '1000', '--max-publishes-per-second', '3']).limits).toEqual({
+      connectionLifetimeMs: 1000,
+      maxPublishesPerSecond: 3,
+    });
+  });
+
+  it('range-checks fault delays too', async () => {
+    const { Faults } = await import('../../../src/emulator/faults.ts');
+    const f = new Faults();
+    expect(() => f.delayAcks(MAX + 1)).toThrow(/delayAcks/);
+    expect(() => f.delayAcks(0)).not.toThrow();
+  });
+});
+
 describe('resolveConfig', () => {
   it('has usable defaults', () => {
     const r = resolveConfig();
@@ -119,4 +162,56 @@ describe('cli process', () => {
     });
     expect(code).toBe(0);
   }, 20_000);
+});
+
+/** Resolves once nothing accepts connections on the port any more. */
+async function portFreed(port: number, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const open = await new Promise<boolean>((done) => {
+      const sock = tcpConnect({ host: '127.0.0.1', port }, () => {
+        sock.destroy();
+        done(true);
+      });
+      sock.on('error', () => done(false));
+    });
+    if (!open) return true;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return false;
+}
+
+describe('npm run emulator', () => {
+  const root = resolve(import.meta.dirname, '../../..');
+
+  async function startUnderNpm(): Promise<{ npm: ReturnType<typeof spawn>; port: number }> {
+    const npm = spawn('npm', ['run', '--silent', 'emulator', '--', '--port', '0', '--tls', 'off', '--quiet'], {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    const port = await new Promise<number>((ready, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no banner: ${out}`)), 20_000);
+      npm.stdout!.on('data', (d: Buffer) => {
+        out += d.toString();
+        const m = /emulator on 127\.0\.0\.1:(\d+)/.exec(out);
+        if (m && out.includes('Ctrl-C to stop.')) {
+          clearTimeout(timer);
+          ready(Number(m[1]));
+        }
+      });
+    });
+    return { npm, port };
+  }
+
+  // npm passed the signal to its `sh -c`, which died (SIGTERM) or kept waiting (SIGINT)
+  // without passing it on, and a killed npm left everything running: the server kept
+  // listening as an orphan.
+  for (const signal of ['SIGTERM', 'SIGINT', 'SIGKILL'] as const) {
+    it(`frees the port when npm alone gets ${signal}`, async () => {
+      const { npm, port } = await startUnderNpm();
+      npm.kill(signal);
+      expect(await portFreed(port, 10_000)).toBe(true);
+    }, 35_000);
+  }
 });

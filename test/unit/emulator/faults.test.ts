@@ -61,7 +61,7 @@ describe('fault injection', () => {
 
   it('stops and resumes keep-alives', async () => {
     const emu = await emulator({ keepAliveMs: 30 });
-    const c = await connect(emu, { init: false });
+    const c = await connect(emu);
     await c.nextOf('ka');
     emu.faults.stopKeepAlive();
     // Four ka intervals pass (measured by a server-side delayed ack), with no ka.
@@ -93,7 +93,7 @@ describe('server-side operations', () => {
     await subscribe(c, 's', '/default/*', auth);
     const r = emu.publish('/default/demo', ['{"n":1}', 'nope']);
     expect(r.delivered).toBe(1);
-    expect(r.failed).toMatchObject([{ index: 1, code: 'BadRequestException' }]);
+    expect(r.failed).toMatchObject([{ index: 1, code: 400, errorType: 'BadRequestException' }]);
     expect(await c.nextOf('data')).toEqual({ id: 's', type: 'data', event: '{"n":1}' });
     expect(emu.publishJson('default/demo', [{ n: 2 }]).delivered).toBe(1);
     expect(await c.nextOf('data')).toEqual({ id: 's', type: 'data', event: '{"n":2}' });

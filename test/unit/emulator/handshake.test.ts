@@ -56,12 +56,38 @@ describe('handshake', () => {
     c.close();
   });
 
-  it('sends ka at the configured interval, also without connection_init', async () => {
-    const emu = await emulator({ keepAliveMs: 40 });
+  it('starts the ka clock with connection_ack, not at the upgrade', async () => {
+    const emu = await emulator({ keepAliveMs: 20 });
     const c = await connect(emu, { init: false });
+    // The delayed ack spans several ka intervals: before, kas arrived during that wait.
+    emu.faults.delayAcks(200);
+    c.send({ type: 'connection_init' });
+    await c.nextOf('connection_ack');
+    expect(c.frames[0]?.type).toBe('connection_ack');
     await c.nextOf('ka');
     await c.nextOf('ka');
-    expect(c.frames.every((f) => f.type === 'ka')).toBe(true); // no unprompted connection_ack
+    c.close();
+  });
+
+  it('starts the ka clock at the first operation when connection_init never comes (Swift)', async () => {
+    const emu = await emulator({ keepAliveMs: 20 });
+    const c = await connect(emu, { init: false });
+    emu.faults.delayAcks(200, ['subscribe_success']);
+    c.send({ type: 'subscribe', id: 's', channel: '/default/x', authorization: { 'x-api-key': KEY } });
+    await c.nextOf('ka');
+    await c.nextOf('ka');
+    expect(c.frames.some((f) => f.type === 'connection_ack')).toBe(false); // never unprompted
+    c.close();
+  });
+
+  it('sends no ka at all with keepAliveMs 0', async () => {
+    const emu = await emulator({ keepAliveMs: 0 });
+    const c = await connect(emu);
+    // subscribe_success is held back for what would have been many ka intervals.
+    emu.faults.delayAcks(150, ['subscribe_success']);
+    c.send({ type: 'subscribe', id: 's', channel: '/default/x', authorization: { 'x-api-key': KEY } });
+    await c.reply('s', 3000);
+    expect(c.frames.map((f) => f.type)).toEqual(['connection_ack', 'subscribe_success']);
     c.close();
   });
 

@@ -77,7 +77,9 @@ describe('HTTP publish', () => {
       },
     });
     expect(res.status).toBe(204);
-    expect(res.headers.get('access-control-allow-origin')).toBe('*');
+    expect(res.headers.get('access-control-allow-origin')).toBe('http://localhost:5173');
+    expect(res.headers.get('access-control-allow-credentials')).toBe('true');
+    expect(res.headers.get('vary')).toBe('Origin');
     expect(res.headers.get('access-control-allow-methods')).toContain('POST');
     const allowed = res.headers.get('access-control-allow-headers')!.split(', ');
     for (const h of ['content-type', 'x-api-key', 'authorization', 'x-amz-date', 'x-amz-security-token', 'x-amz-user-agent', 'x-amz-custom-thing']) {
@@ -86,14 +88,29 @@ describe('HTTP publish', () => {
     expect(res.headers.get('access-control-expose-headers')).toContain('x-amzn-ErrorType');
   });
 
+  it('echoes a browser Origin with credentials allowed, and * without an Origin', async () => {
+    const emu = await emulator();
+    const body = { channel: '/default/x', events: ['1'] };
+    const fromPage = await post(emu, body, { 'x-api-key': KEY, origin: 'https://app.example.com' });
+    expect(fromPage.status).toBe(200);
+    expect(fromPage.headers.get('access-control-allow-origin')).toBe('https://app.example.com');
+    expect(fromPage.headers.get('access-control-allow-credentials')).toBe('true');
+    const failed = await post(emu, body, { origin: 'https://app.example.com' });
+    expect(failed.status).toBe(401);
+    expect(failed.headers.get('access-control-allow-origin')).toBe('https://app.example.com');
+    const noOrigin = await post(emu, body);
+    expect(noOrigin.headers.get('access-control-allow-origin')).toBe('*');
+    expect(noOrigin.headers.get('access-control-allow-credentials')).toBeNull();
+  });
+
   it('returns per-event failures with status 200', async () => {
     const emu = await emulator({ limits: { maxEventBytes: 50 } });
     const res = await post(emu, { channel: '/default/x', events: ['1', JSON.stringify('y'.repeat(60)), 'not json'] });
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({
       failed: [
-        { identifier: expect.stringMatching(UUID), index: 1, code: 'EventTooLargeException', message: 'Transformed event is larger than 240KB' },
-        { identifier: expect.stringMatching(UUID), index: 2, code: 'BadRequestException', message: 'Event is not valid JSON' },
+        { identifier: expect.stringMatching(UUID), index: 1, code: 413, errorType: 'EventTooLargeException', message: 'Transformed event is larger than 240KB' },
+        { identifier: expect.stringMatching(UUID), index: 2, code: 400, errorType: 'BadRequestException', message: 'Event is not valid JSON' },
       ],
       successful: [{ identifier: expect.stringMatching(UUID), index: 0 }],
     });

@@ -267,8 +267,8 @@ describe('publish validation and limits', () => {
       { identifier: expect.stringMatching(UUID), index: 3 },
     ]);
     expect(r['failed']).toEqual([
-      { identifier: expect.stringMatching(UUID), index: 1, code: 'EventTooLargeException', message: 'Transformed event is larger than 240KB' },
-      { identifier: expect.stringMatching(UUID), index: 2, code: 'BadRequestException', message: 'Event is not valid JSON' },
+      { identifier: expect.stringMatching(UUID), index: 1, code: 413, errorType: 'EventTooLargeException', message: 'Transformed event is larger than 240KB' },
+      { identifier: expect.stringMatching(UUID), index: 2, code: 400, errorType: 'BadRequestException', message: 'Event is not valid JSON' },
     ]);
     expect(await a.nextOf('data')).toMatchObject({ event: '1' });
     expect(await a.nextOf('data')).toMatchObject({ event: '2' });
@@ -280,7 +280,7 @@ describe('publish validation and limits', () => {
     const over = JSON.stringify('x'.repeat(240 * 1024 - 1));
     const r = await publish(a, 'p', '/default/x', [exact, over], auth);
     expect((r['successful'] as unknown[]).length).toBe(1);
-    expect(r['failed']).toMatchObject([{ index: 1, code: 'EventTooLargeException' }]);
+    expect(r['failed']).toMatchObject([{ index: 1, code: 413, errorType: 'EventTooLargeException' }]);
   });
 
   it('stops at the subscription limit with MaxSubscriptionsReachedError', async () => {
