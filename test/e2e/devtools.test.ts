@@ -4,8 +4,8 @@
 // the panel's behaviour is tested as a page elsewhere.
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Page } from 'puppeteer-core';
 import { CHROME_EXTENSION_ID, launch, storedHttpPublishes, waitFor } from './support/browsers.ts';
+import { showChromiumPanel, showFirefoxPanel } from '../../scripts/lib/browser-launch.ts';
 import { startTestServer } from './support/server.ts';
 
 const server = await startTestServer();
@@ -20,34 +20,9 @@ describe('DevTools panel (chromium)', () => {
       await page.goto(url);
       await waitFor(() => page.evaluate(() => (window as unknown as { __ready: boolean }).__ready), { what: 'page subscribed' });
 
-      // DevTools names an extension panel by the extension origin and the title without spaces.
-      const panelId = `chrome-extension://${CHROME_EXTENSION_ID}AppSyncEvents`;
-      // Every tab has its own DevTools window (about:blank too): show the panel in all of
-      // them, then look for the one that inspects our page.
-      const shownIn = await waitFor(
-        async () => {
-          let shown = 0;
-          for (const t of eb.browser.targets()) {
-            if (!t.url().startsWith('devtools://devtools/bundled/devtools_app.html')) continue;
-            const dt = (await t.asPage()) as Page;
-            const ok = await dt.evaluate(async (id: string) => {
-              try {
-                // @ts-expect-error DevTools front-end module, resolved inside DevTools
-                const UI = await import('./ui/legacy/legacy.js');
-                const view = UI.InspectorView.InspectorView.instance();
-                if (!view.tabbedPane.tabs.some((tab: { id: string }) => tab.id === id)) return false;
-                await view.showPanel(id);
-                return true;
-              } catch {
-                return false;
-              }
-            }, panelId);
-            if (ok) shown++;
-          }
-          return shown >= 2 ? shown : null;
-        },
-        { what: 'our panel in DevTools', timeout: 30_000, interval: 250 },
-      );
+      // Every tab has its own DevTools window (about:blank too): the panel is shown in all
+      // of them, including the one that inspects our page.
+      const shownIn = await showChromiumPanel(eb.browser, { min: 2 });
       assert.ok(shownIn >= 2);
       const count = await waitFor(
         async () => {
@@ -123,32 +98,8 @@ describe('DevTools panel (firefox)', () => {
       const url = server.pageUrl('inline-connect.html');
       await page.goto(url);
       await waitFor(() => page.evaluate(() => (window as unknown as { __ready: boolean }).__ready), { what: 'page subscribed' });
-      const bidi = (eb.browser as unknown as { connection: { send(method: string, params: object): Promise<{ result: any }> } }).connection;
-      const tree = await bidi.send('browsingContext.getTree', { 'moz:scope': 'chrome', maxDepth: 0 });
-      const chromeContext = tree.result.contexts[0].context;
-      const selected = await bidi.send('script.callFunction', {
-        functionDeclaration: String(async (pageUrl: string) => {
-          const g = globalThis as any;
-          const { require } = g.ChromeUtils.importESModule('resource://devtools/shared/loader/Loader.sys.mjs');
-          const { gDevTools } = require('devtools/client/framework/devtools');
-          const tab = g.gBrowser.tabs.find((t: any) => t.linkedBrowser.currentURI.spec === pageUrl);
-          g.gBrowser.selectedTab = tab;
-          const toolbox = await gDevTools.showToolboxForTab(tab);
-          for (let i = 0; i < 150; i++) {
-            const id = [...toolbox.additionalToolDefinitions.keys()].find((k: string) => k.startsWith('webext-devtools-panel'));
-            if (id) {
-              await toolbox.selectTool(id);
-              return toolbox.additionalToolDefinitions.get(id).label;
-            }
-            await new Promise((r) => setTimeout(r, 100));
-          }
-          return null;
-        }),
-        awaitPromise: true,
-        target: { context: chromeContext },
-        arguments: [{ type: 'string', value: url }],
-      });
-      assert.equal(selected.result.result?.value, 'AppSync Events');
+      const selected = await showFirefoxPanel(eb.browser, url);
+      assert.equal(selected, 'AppSync Events');
     } finally {
       await eb.close();
     }

@@ -1,0 +1,274 @@
+// Launching a real browser with the built extension, and showing our panel in its DevTools.
+// One module for `npm start` (windowed or headless) and the end-to-end tests, so both go
+// through the same flags and the same DevTools steps. Node only; drives Debian's chromium
+// (or Chrome) over CDP and firefox-esr (or Firefox) over WebDriver BiDi via puppeteer-core.
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { delimiter, join, resolve } from 'node:path';
+import puppeteer, { type Browser, type Page } from 'puppeteer-core';
+
+export type BrowserKind = 'chromium' | 'firefox';
+
+export const ROOT = resolve(import.meta.dirname, '../..');
+/** Fixed by the manifest's `key`. */
+export const CHROME_EXTENSION_ID = 'hnicpfkppibcdpefmmgjaidfggmcgide';
+export const GECKO_ID = 'appsync-events-devtools@appsync-events-devtools.dev';
+// Firefox gives each install a random moz-extension UUID unless the profile pins it.
+export const FIREFOX_UUID = '6f1c2a8e-0000-4000-8000-00000000a55e';
+/** DevTools names an extension panel by the extension origin and the title without spaces. */
+export const CHROMIUM_PANEL_ID = `chrome-extension://${CHROME_EXTENSION_ID}AppSyncEvents`;
+export const PANEL_TITLE = 'AppSync Events';
+
+export function distDir(kind: BrowserKind): string {
+  return join(ROOT, 'dist', kind === 'chromium' ? 'chrome' : 'firefox');
+}
+
+const CANDIDATES: Record<BrowserKind, readonly string[]> = {
+  chromium: ['chromium', 'chromium-browser', 'google-chrome', 'google-chrome-stable', 'chrome'],
+  firefox: ['firefox-esr', 'firefox'],
+};
+const EXTRA_PATHS: Record<BrowserKind, readonly string[]> = {
+  chromium: ['/opt/google/chrome/chrome', '/snap/bin/chromium'],
+  firefox: ['/opt/firefox/firefox', '/snap/bin/firefox'],
+};
+
+/** An installed browser of this kind: the env override, then PATH, then known locations. */
+export function findBrowser(kind: BrowserKind): string | undefined {
+  const env = kind === 'chromium' ? process.env.CHROMIUM_PATH : process.env.FIREFOX_PATH;
+  if (env) return existsSync(env) ? env : undefined;
+  const dirs = (process.env.PATH ?? '/usr/bin').split(delimiter).filter(Boolean);
+  for (const name of CANDIDATES[kind]) {
+    for (const dir of dirs) if (existsSync(join(dir, name))) return join(dir, name);
+  }
+  return EXTRA_PATHS[kind].find((p) => existsSync(p));
+}
+
+/** Which kind a browser binary is, from its name (for `--browser PATH`). */
+export function kindOfBinary(path: string): BrowserKind {
+  return /firefox|iceweasel|librewolf/i.test(path.split('/').pop() ?? '') ? 'firefox' : 'chromium';
+}
+
+/**
+ * Chromium refuses to start as root with its sandbox on ("Running as root without
+ * --no-sandbox is not supported"), so the sandbox goes off for root only.
+ */
+export function needsNoSandbox(): boolean {
+  return process.getuid?.() === 0 || process.env.APPSYNC_DEVTOOLS_NO_SANDBOX === '1';
+}
+
+const CHROMIUM_FLAGS = [
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--no-default-browser-check',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-background-timer-throttling',
+  '--disable-renderer-backgrounding',
+  '--disable-backgrounding-occluded-windows',
+];
+
+export interface LaunchOptions {
+  readonly headless: boolean;
+  /** Load the built extension (default true). */
+  readonly extension?: boolean;
+  /** Chromium: open DevTools for every tab. Firefox opens its toolbox on demand instead. */
+  readonly devtools?: boolean;
+  readonly executablePath?: string;
+  /** Windowed Chromium: the window size. */
+  readonly windowSize?: readonly [number, number];
+}
+
+export interface LaunchedBrowser {
+  readonly kind: BrowserKind;
+  readonly browser: Browser;
+  readonly extensionOrigin: string;
+  close(): Promise<void>;
+}
+
+export async function launchBrowser(kind: BrowserKind, opts: LaunchOptions): Promise<LaunchedBrowser> {
+  return kind === 'chromium' ? launchChromium(opts) : launchFirefox(opts);
+}
+
+async function launchChromium(opts: LaunchOptions): Promise<LaunchedBrowser> {
+  const withExtension = opts.extension ?? true;
+  const profile = mkdtempSync(join(tmpdir(), 'aedt-chromium-'));
+  const dir = distDir('chromium');
+  const args = [...CHROMIUM_FLAGS, `--user-data-dir=${profile}`];
+  if (needsNoSandbox()) args.push('--no-sandbox');
+  if (opts.headless) args.unshift('--headless=new');
+  else args.push(`--window-size=${(opts.windowSize ?? [1440, 960]).join(',')}`);
+  if (withExtension) args.push(`--disable-extensions-except=${dir}`, `--load-extension=${dir}`);
+  else args.push('--disable-extensions');
+  if (opts.devtools) args.push('--auto-open-devtools-for-tabs');
+  const browser = await puppeteer.launch({
+    executablePath: opts.executablePath ?? findBrowser('chromium') ?? '/usr/bin/chromium',
+    headless: opts.headless,
+    ignoreDefaultArgs: true,
+    args: [...args, 'about:blank'],
+    pipe: true,
+    defaultViewport: null,
+    // puppeteer enables network monitoring by default, which halves WebSocket throughput.
+    networkEnabled: false,
+  });
+  return {
+    kind: 'chromium',
+    browser,
+    extensionOrigin: `chrome-extension://${CHROME_EXTENSION_ID}`,
+    async close() {
+      await browser.close().catch(() => {});
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+async function launchFirefox(opts: LaunchOptions): Promise<LaunchedBrowser> {
+  const browser = await puppeteer.launch({
+    browser: 'firefox',
+    executablePath: opts.executablePath ?? findBrowser('firefox') ?? '/usr/bin/firefox-esr',
+    headless: opts.headless,
+    defaultViewport: null,
+    // Lets BiDi navigate tabs to moz-extension:// pages and reach the DevTools toolbox.
+    args: ['--remote-allow-system-access', ...(opts.headless ? [] : ['--width=1440', '--height=960'])],
+    extraPrefsFirefox: {
+      'extensions.webextensions.uuids': JSON.stringify({ [GECKO_ID]: FIREFOX_UUID }),
+      'datareporting.policy.dataSubmissionEnabled': false,
+      'browser.shell.checkDefaultBrowser': false,
+      // The toolbox docked at the bottom leaves the panel the window's full width.
+      'devtools.toolbox.host': 'bottom',
+    },
+  });
+  if (opts.extension ?? true) await browser.installExtension(distDir('firefox'));
+  return {
+    kind: 'firefox',
+    browser,
+    extensionOrigin: `moz-extension://${FIREFOX_UUID}`,
+    async close() {
+      await browser.close().catch(() => {});
+    },
+  };
+}
+
+/** Polls a condition until it holds; never a fixed sleep. */
+export async function waitFor<T>(
+  fn: () => Promise<T | false | null | undefined> | T | false | null | undefined,
+  opts: { timeout?: number; what?: string; interval?: number } = {},
+): Promise<T> {
+  const deadline = Date.now() + (opts.timeout ?? 15_000);
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await fn();
+      if (value !== false && value !== null && value !== undefined) return value as T;
+    } catch (error) {
+      last = error;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${opts.what ?? 'condition'}${last ? `: ${String(last)}` : ''}`);
+    await new Promise((r) => setTimeout(r, opts.interval ?? 50));
+  }
+}
+
+// Firefox over BiDi loads moz-extension:// pages but never resolves the navigation, so
+// start it and wait for the document instead.
+export async function gotoExtensionPage(page: Page, url: string): Promise<void> {
+  if (url.startsWith('chrome-extension://')) {
+    await page.goto(url);
+    return;
+  }
+  page.goto(url, { timeout: 5000 }).catch(() => {});
+  await waitFor(async () => (await page.evaluate(() => document.readyState !== 'loading' && location.href).catch(() => null)) === url, {
+    what: `extension page ${url}`,
+  });
+}
+
+/**
+ * Chromium: selects our panel in every open DevTools window that lists it (each tab has its
+ * own, about:blank included) and, when `dock` is given, docks DevTools there. Goes through
+ * DevTools front-end internals, so callers keep it to launching and smoke tests.
+ * Resolves with the number of DevTools windows showing the panel once at least `min` do.
+ */
+export async function showChromiumPanel(browser: Browser, opts: { min?: number; dock?: 'bottom' | 'right'; timeout?: number } = {}): Promise<number> {
+  return waitFor(
+    async () => {
+      let shown = 0;
+      for (const t of browser.targets()) {
+        if (!t.url().startsWith('devtools://devtools/bundled/devtools_app.html')) continue;
+        const dt = (await t.asPage()) as Page;
+        const ok = await dt.evaluate(
+          async (id: string, dock: string) => {
+            try {
+              // @ts-expect-error DevTools front-end module, resolved inside DevTools
+              const UI = await import('./ui/legacy/legacy.js');
+              const view = UI.InspectorView.InspectorView.instance();
+              if (!view.tabbedPane.tabs.some((tab: { id: string }) => tab.id === id)) return false;
+              if (dock) UI.DockController.DockController.instance().setDockSide(dock);
+              await view.showPanel(id);
+              return true;
+            } catch {
+              return false;
+            }
+          },
+          CHROMIUM_PANEL_ID,
+          opts.dock ?? '',
+        );
+        if (ok) shown++;
+      }
+      return shown >= (opts.min ?? 1) ? shown : null;
+    },
+    { what: 'our panel in DevTools', timeout: opts.timeout ?? 30_000, interval: 250 },
+  );
+}
+
+interface BidiConnection {
+  send(method: string, params: object): Promise<{ result: any }>;
+}
+
+/**
+ * Firefox: opens the toolbox of the tab showing `pageUrl` (the page's own toolbox, not the
+ * extension's) and selects our panel. Resolves with the selected panel's label.
+ */
+export async function showFirefoxPanel(browser: Browser, pageUrl: string): Promise<string | null> {
+  const bidi = (browser as unknown as { connection: BidiConnection }).connection;
+  const tree = await bidi.send('browsingContext.getTree', { 'moz:scope': 'chrome', maxDepth: 0 });
+  const chromeContext = tree.result.contexts[0].context;
+  const selected = await bidi.send('script.callFunction', {
+    functionDeclaration: String(async (url: string) => {
+      const g = globalThis as any;
+      const { require } = g.ChromeUtils.importESModule('resource://devtools/shared/loader/Loader.sys.mjs');
+      const { gDevTools } = require('devtools/client/framework/devtools');
+      const tab = g.gBrowser.tabs.find((t: any) => t.linkedBrowser.currentURI.spec === url);
+      if (!tab) return null;
+      g.gBrowser.selectedTab = tab;
+      const toolbox = await gDevTools.showToolboxForTab(tab);
+      for (let i = 0; i < 150; i++) {
+        const id = [...toolbox.additionalToolDefinitions.keys()].find((k: string) => k.startsWith('webext-devtools-panel'));
+        if (id) {
+          await toolbox.selectTool(id);
+          return toolbox.additionalToolDefinitions.get(id).label;
+        }
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      return null;
+    }),
+    awaitPromise: true,
+    target: { context: chromeContext },
+    arguments: [{ type: 'string', value: pageUrl }],
+  });
+  return (selected.result.result?.value as string | undefined) ?? null;
+}
+
+/** Bundles a browser-side module (esbuild, IIFE) so it can be evaluated in a page. */
+export async function bundleForPage(entry: string): Promise<string> {
+  const esbuild = await import('esbuild');
+  const out = await esbuild.build({
+    entryPoints: [entry],
+    bundle: true,
+    write: false,
+    format: 'iife',
+    target: 'es2022',
+    define: { 'import.meta.env.DEV': 'false' },
+    logLevel: 'warning',
+  });
+  return out.outputFiles[0]!.text;
+}
