@@ -137,6 +137,7 @@ async function launchFirefox(opts: LaunchOptions): Promise<LaunchedBrowser> {
       'browser.shell.checkDefaultBrowser': false,
       // The toolbox docked at the bottom leaves the panel the window's full width.
       'devtools.toolbox.host': 'bottom',
+      'devtools.toolbox.footer.height': 440,
     },
   });
   if (opts.extension ?? true) await browser.installExtension(distDir('firefox'));
