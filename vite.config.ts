@@ -6,6 +6,7 @@ import { defineConfig } from 'vite';
 import preact from '@preact/preset-vite';
 import { crx, type ManifestV3Export } from '@crxjs/vite-plugin';
 import { requireStandaloneDocumentStart } from './scripts/require-standalone.ts';
+import { stripPreactInnerHtml } from './scripts/no-inner-html.ts';
 
 type Target = 'chrome' | 'firefox';
 const target: Target = process.env.TARGET === 'firefox' ? 'firefox' : 'chrome';
@@ -17,8 +18,11 @@ type Manifest = Record<string, unknown> & {
   content_scripts: Array<Record<string, unknown>>;
 };
 
+/** The one version number: package.json's, written into both manifests at build. */
+const VERSION = (JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
 export function manifestFor(t: Target): ManifestV3Export {
-  const base = JSON.parse(readFileSync(new URL('./manifest.json', import.meta.url), 'utf8')) as Manifest;
+  const base: Manifest = { ...(JSON.parse(readFileSync(new URL('./manifest.json', import.meta.url), 'utf8')) as Manifest), version: VERSION };
   if (t === 'chrome') return base as unknown as ManifestV3Export;
   const { key: _key, minimum_chrome_version: _min, background, ...rest } = base;
   return {
@@ -27,17 +31,20 @@ export function manifestFor(t: Target): ManifestV3Export {
     background: { scripts: [background.service_worker as string], type: 'module' },
     content_scripts: base.content_scripts.map(({ match_origin_as_fallback: _f, ...script }) => script),
     browser_specific_settings: {
+      // data_collection_permissions (AMO's data consent) exists from Firefox 140 and
+      // Firefox for Android 142; an older minimum makes web-ext lint warn that it is ignored.
       gecko: {
         id: GECKO_ID,
-        strict_min_version: '128.0',
+        strict_min_version: '140.0',
         data_collection_permissions: { required: ['none'] },
       },
+      gecko_android: { strict_min_version: '142.0' },
     },
   } as unknown as ManifestV3Export;
 }
 
 export default defineConfig(({ mode }) => ({
-  plugins: [preact(), crx({ manifest: manifestFor(target), browser: target }), requireStandaloneDocumentStart()],
+  plugins: [preact(), stripPreactInnerHtml(), crx({ manifest: manifestFor(target), browser: target }), requireStandaloneDocumentStart()],
   define: { 'import.meta.env.DEV': JSON.stringify(mode !== 'production') },
   build: {
     outDir: `dist/${target}`,

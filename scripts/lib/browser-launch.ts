@@ -73,6 +73,8 @@ export interface LaunchOptions {
   readonly headless: boolean;
   /** Load the built extension (default true). */
   readonly extension?: boolean;
+  /** Chromium: load the extension from here instead of dist/chrome (an unpacked package). */
+  readonly extensionDir?: string;
   /** Chromium: open DevTools for every tab. Firefox opens its toolbox on demand instead. */
   readonly devtools?: boolean;
   readonly executablePath?: string;
@@ -94,7 +96,7 @@ export async function launchBrowser(kind: BrowserKind, opts: LaunchOptions): Pro
 async function launchChromium(opts: LaunchOptions): Promise<LaunchedBrowser> {
   const withExtension = opts.extension ?? true;
   const profile = mkdtempSync(join(tmpdir(), 'aedt-chromium-'));
-  const dir = distDir('chromium');
+  const dir = opts.extensionDir ?? distDir('chromium');
   const args = [...CHROMIUM_FLAGS, `--user-data-dir=${profile}`];
   if (needsNoSandbox()) args.push('--no-sandbox');
   if (opts.headless) args.unshift('--headless=new');

@@ -48,6 +48,6 @@ describe('build output', () => {
     assert.equal(firefox.background.service_worker, undefined);
     assert.equal(firefox.key, undefined);
     assert.equal(firefox.browser_specific_settings?.gecko?.id, GECKO_ID);
-    assert.equal(firefox.browser_specific_settings?.gecko?.strict_min_version, '128.0');
+    assert.equal(firefox.browser_specific_settings?.gecko?.strict_min_version, '140.0');
   });
 });
