@@ -154,8 +154,8 @@ AppSync Events DevTools is running.
 
 Try it:
   1. In the demo, click "Publish over WebSocket" or "Publish over HTTP": the frames appear in
-     the panel's Live view, decoded, with their channel.
+     the panel as they happen, decoded, with their channel.
   2. Click "Publish to an invalid channel" to see a publish_error.
   3. "Second client" publishes from its own connection; this page receives the events.
-  4. Click a row in the panel for its detail; "Sessions" lists every recording.
+  4. Click a frame in the panel for its detail; "Sessions" lists every recording.
 Close the browser or press Ctrl-C here to stop.`);

@@ -101,7 +101,9 @@ async function launchChromium(opts: LaunchOptions): Promise<LaunchedBrowser> {
   if (needsNoSandbox()) args.push('--no-sandbox');
   if (opts.headless) args.unshift('--headless=new');
   else args.push(`--window-size=${(opts.windowSize ?? [1440, 960]).join(',')}`);
-  if (withExtension) args.push(`--disable-extensions-except=${dir}`, `--load-extension=${dir}`);
+  // --enable-unsafe-extension-debugging lets CDP load the extension where --load-extension
+  // is ignored (branded Google Chrome since 137).
+  if (withExtension) args.push(`--disable-extensions-except=${dir}`, `--load-extension=${dir}`, '--enable-unsafe-extension-debugging');
   else args.push('--disable-extensions');
   if (opts.devtools) args.push('--auto-open-devtools-for-tabs');
   const browser = await puppeteer.launch({
@@ -114,6 +116,12 @@ async function launchChromium(opts: LaunchOptions): Promise<LaunchedBrowser> {
     // puppeteer enables network monitoring by default, which halves WebSocket throughput.
     networkEnabled: false,
   });
+  if (withExtension) {
+    const worker = await browser
+      .waitForTarget((t) => t.type() === 'service_worker' && t.url().startsWith(`chrome-extension://${CHROME_EXTENSION_ID}/`), { timeout: 8000 })
+      .catch(() => null);
+    if (!worker) await browser.installExtension(dir);
+  }
   return {
     kind: 'chromium',
     browser,
