@@ -89,15 +89,16 @@ try {
 
 let launched: LaunchedBrowser | undefined;
 let stopping = false;
+/** Closes the browser and the emulator, then exits with the first caller's code. */
 async function stop(code: number): Promise<never> {
-  if (!stopping) {
-    stopping = true;
-    await launched?.close();
-    await demo.stop();
-  }
+  if (stopping) return new Promise<never>(() => {}); // the first stop decides the exit code
+  stopping = true;
+  await launched?.close();
+  await demo.stop();
   process.exit(code);
 }
-process.on('SIGINT', () => void stop(130));
+let interrupts = 0;
+process.on('SIGINT', () => (++interrupts > 1 ? process.exit(130) : void stop(130)));
 process.on('SIGTERM', () => void stop(143));
 
 const sandboxNote = kind === 'chromium' && needsNoSandbox() ? ' (running as root, so with --no-sandbox: Chromium refuses root otherwise)' : '';
@@ -114,39 +115,37 @@ try {
 const { browser } = launched;
 browser.on('disconnected', () => void stop(0));
 
-// The first tab (Chromium opened DevTools for it already) shows the demo.
-const page = (await browser.pages())[0] ?? (await browser.newPage());
-await page.goto(demo.url);
-await waitFor(() => page.evaluate(() => document.getElementById('status')?.textContent === 'connected'), { what: 'the demo to connect', timeout: 30_000 });
+async function run(): Promise<void> {
+  // The first tab (Chromium opened DevTools for it already) shows the demo.
+  const page = (await browser.pages())[0] ?? (await browser.newPage());
+  await page.goto(demo.url);
+  await waitFor(() => page.evaluate(() => document.getElementById('status')?.textContent === 'connected'), { what: 'the demo to connect', timeout: 30_000 });
 
-let shownWhere: string;
-if (kind === 'chromium') {
-  await showChromiumPanel(browser, { min: 1, dock: 'bottom' });
-  shownWhere = 'DevTools is open on the AppSync Events panel, docked at the bottom.';
-} else {
-  const selected = await showFirefoxPanel(browser, demo.url);
-  if (!selected) fail('the Firefox toolbox did not list the AppSync Events panel.');
-  shownWhere = "The page's toolbox is open on the AppSync Events panel, docked at the bottom.";
-}
+  let shownWhere: string;
+  if (kind === 'chromium') {
+    await showChromiumPanel(browser, { min: 1, dock: 'bottom' });
+    shownWhere = 'DevTools is open on the AppSync Events panel, docked at the bottom.';
+  } else {
+    const selected = await showFirefoxPanel(browser, demo.url);
+    if (!selected) throw new Error('the Firefox toolbox did not list the AppSync Events panel.');
+    shownWhere = "The page's toolbox is open on the AppSync Events panel, docked at the bottom.";
+  }
 
-if (headless) {
-  await driveDemo(page);
-  const reader = await browser.newPage();
-  const summary = await waitFor(
-    async () => {
-      const s = await readSummary(reader, `${launched!.extensionOrigin}/extension/panel/panel.html?tabId=-1`, demo.emulator.origin);
-      return s && summaryComplete(s) ? s : null;
-    },
-    { what: 'the extension to store the demo traffic', timeout: 45_000, interval: 300 },
-  ).catch(async (err: Error) => {
-    console.error(err.message);
-    return stop(1);
-  });
-  console.log(formatSummary(summary, { browser: label, demoUrl: demo.url }));
-  await stop(0);
-}
+  if (headless) {
+    await driveDemo(page);
+    const reader = await browser.newPage();
+    const summary = await waitFor(
+      async () => {
+        const s = await readSummary(reader, `${launched!.extensionOrigin}/extension/panel/panel.html?tabId=-1`, demo.emulator.origin);
+        return s && summaryComplete(s) ? s : null;
+      },
+      { what: 'the extension to store the demo traffic', timeout: 45_000, interval: 300 },
+    );
+    console.log(formatSummary(summary, { browser: label, demoUrl: demo.url }));
+    await stop(0);
+  }
 
-console.log(`
+  console.log(`
 AppSync Events DevTools is running.
   Demo app   ${demo.url}  (served by the local emulator; a ticker event every 2 s)
   Browser    ${label}, extension loaded from dist/${kind === 'chromium' ? 'chrome' : 'firefox'}${sandboxNote}
@@ -159,3 +158,9 @@ Try it:
   3. "Second client" publishes from its own connection; this page receives the events.
   4. Click a frame in the panel for its detail; "Sessions" lists every recording.
 Close the browser or press Ctrl-C here to stop.`);
+}
+
+run().catch(async (err: unknown) => {
+  console.error(`\nnpm start: ${(err as Error).message}`);
+  await stop(1);
+});
