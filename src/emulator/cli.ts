@@ -24,6 +24,7 @@ export function banner(emu: Emulator): string {
     `  HTTP publish  ${emu.httpUrl}${emu.plainHttpUrl && emu.plainHttpUrl !== emu.httpUrl ? `   (plain: ${emu.plainHttpUrl})` : ''}`,
     `  Realtime      ${emu.realtimeUrl}${emu.plainRealtimeUrl && emu.plainRealtimeUrl !== emu.realtimeUrl ? `   (plain: ${emu.plainRealtimeUrl})` : ''}`,
     `  Connect auth  ${c.connectionAuthModes.join(', ')}`,
+    `  Keep-alive    ${c.keepAliveMs === 0 ? 'off (no ka frames)' : `ka every ${c.keepAliveMs} ms`}, connectionTimeoutMs ${c.connectionTimeoutMs}`,
     ...[...c.namespaces.values()].map(
       (n) => `  Namespace     ${n.name}  publish: ${n.publishAuthModes.join(', ')}  subscribe: ${n.subscribeAuthModes.join(', ')}`,
     ),

@@ -136,7 +136,7 @@ describe('resolveConfig', () => {
 describe('cli process', () => {
   it('prints endpoints and snippets, then stops cleanly on SIGINT', async () => {
     const root = resolve(import.meta.dirname, '../../..');
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/emulator/cli.ts', '--port', '0', '--tls', 'off'], {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/emulator/cli.ts', '--port', '0', '--tls', 'off', '--keep-alive-ms', '0'], {
       cwd: root,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -156,6 +156,7 @@ describe('cli process', () => {
     expect(out).toMatch(/Realtime {6}ws:\/\/127\.0\.0\.1:\d+\/event\/realtime/);
     expect(out).toContain('"defaultAuthMode":"apiKey","apiKey":"da2-localemulatorkey0000000000"');
     expect(out).toContain("new WebSocket('ws://127.0.0.1:");
+    expect(out).toContain('Keep-alive    off (no ka frames), connectionTimeoutMs 300000');
     const code = await new Promise<number | null>((done) => {
       child.on('exit', (c) => done(c));
       child.kill('SIGINT');
