@@ -30,17 +30,25 @@ const HELP = `npm start -- [options]
   --help             this text
 `;
 
-const { values: args } = parseArgs({
-  options: {
-    firefox: { type: 'boolean' },
-    chromium: { type: 'boolean' },
-    browser: { type: 'string' },
-    headless: { type: 'boolean' },
-    port: { type: 'string' },
-    'no-build': { type: 'boolean' },
-    help: { type: 'boolean', short: 'h' },
-  },
-});
+const OPTIONS = {
+  firefox: { type: 'boolean' },
+  chromium: { type: 'boolean' },
+  browser: { type: 'string' },
+  headless: { type: 'boolean' },
+  port: { type: 'string' },
+  'no-build': { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+function parse() {
+  try {
+    return parseArgs({ options: OPTIONS }).values;
+  } catch (err) {
+    console.error(`npm start: ${(err as Error).message}\n\n${HELP}`);
+    process.exit(2);
+  }
+}
+const args = parse();
 if (args.help) {
   console.log(HELP);
   process.exit(0);
