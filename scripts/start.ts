@@ -5,6 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { startDemo, type Demo } from '../demo/server.ts';
+import { watchParent } from '../src/emulator/parent-watch.ts';
 import {
   ROOT,
   findBrowser,
@@ -108,6 +109,8 @@ async function stop(code: number): Promise<never> {
 let interrupts = 0;
 process.on('SIGINT', () => (++interrupts > 1 ? process.exit(130) : void stop(130)));
 process.on('SIGTERM', () => void stop(143));
+// `npm start` execs this script, so npm forwards its signals here; a killed npm cannot.
+watchParent(() => void stop(129));
 
 const sandboxNote = kind === 'chromium' && needsNoSandbox() ? ' (running as root, so with --no-sandbox: Chromium refuses root otherwise)' : '';
 if (headless && noDisplay && !args.headless) console.log('No display ($DISPLAY and $WAYLAND_DISPLAY are unset): running headless.');

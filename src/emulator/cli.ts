@@ -4,6 +4,7 @@
 import { encodeAuthSubprotocol } from '../protocol/auth.ts';
 import { HELP, parseCli } from './cli-args.ts';
 import { startEmulator } from './index.ts';
+import { watchParent } from './parent-watch.ts';
 import type { Emulator } from './index.ts';
 
 const AMPLIFY_MODE: Readonly<Record<string, string>> = {
@@ -62,23 +63,6 @@ export function banner(emu: Emulator): string {
   return lines.join('\n');
 }
 
-/**
- * The package script `exec`s us so that npm's own signal forwarding reaches this process
- * (under a plain `sh -c` the shell took SIGTERM/SIGINT sent to npm alone and the server
- * kept its port). If npm dies without forwarding anything (SIGKILL, a crash), nothing tells
- * a child (Node has no PR_SET_PDEATHSIG), so watch for being re-parented and stop then.
- */
-function watchParent(stop: () => void): void {
-  const parent = process.ppid;
-  const timer = setInterval(() => {
-    if (process.ppid !== parent) {
-      clearInterval(timer);
-      stop();
-    }
-  }, 250);
-  timer.unref();
-}
-
 async function main(): Promise<void> {
   let parsed;
   try {
@@ -106,6 +90,9 @@ async function main(): Promise<void> {
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
   process.on('SIGHUP', stop);
+  // The package script `exec`s us so that npm's own signal forwarding reaches this process
+  // (under a plain `sh -c` the shell took SIGTERM/SIGINT sent to npm alone and the server
+  // kept its port); a killed npm forwards nothing, hence the watch.
   watchParent(stop);
   // With the parent gone, stdout may be a pipe nobody reads: a failed write must not turn a
   // clean stop into a crash.
