@@ -117,7 +117,7 @@ if (headless && noDisplay && !args.headless) console.log('No display ($DISPLAY a
 console.log(`Starting ${label} ${executablePath}${headless ? ', headless' : ''}${sandboxNote}…`);
 
 try {
-  launched = await launchBrowser(kind, { headless, devtools: kind === 'chromium', executablePath });
+  launched = await launchBrowser(kind, { headless, devtools: kind === 'chromium', devtoolsHeight: 460, executablePath });
 } catch (err) {
   console.error(String(err));
   await demo.stop();

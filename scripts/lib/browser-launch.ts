@@ -2,7 +2,7 @@
 // One module for `npm start` (windowed or headless) and the end-to-end tests, so both go
 // through the same flags and the same DevTools steps. Node only; drives Debian's chromium
 // (or Chrome) over CDP and firefox-esr (or Firefox) over WebDriver BiDi via puppeteer-core.
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join, resolve } from 'node:path';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
@@ -80,6 +80,22 @@ export interface LaunchOptions {
   readonly executablePath?: string;
   /** Windowed Chromium: the window size. */
   readonly windowSize?: readonly [number, number];
+  /** Chromium: DevTools docked at the bottom, this many pixels tall. */
+  readonly devtoolsHeight?: number;
+}
+
+/**
+ * DevTools keeps its dock side and split size in the profile's preferences (as JSON text);
+ * a fresh profile would open it docked right in a third of the window, too narrow for a
+ * frame table.
+ */
+function seedDevtoolsPreferences(profile: string, height: number): void {
+  mkdirSync(join(profile, 'Default'), { recursive: true });
+  const preferences = {
+    currentDockState: JSON.stringify('bottom'),
+    'inspector-view.split-view-state': JSON.stringify({ vertical: { size: 0 }, horizontal: { size: height } }),
+  };
+  writeFileSync(join(profile, 'Default', 'Preferences'), JSON.stringify({ devtools: { preferences } }));
 }
 
 export interface LaunchedBrowser {
@@ -106,6 +122,7 @@ async function launchChromium(opts: LaunchOptions): Promise<LaunchedBrowser> {
   if (withExtension) args.push(`--disable-extensions-except=${dir}`, `--load-extension=${dir}`, '--enable-unsafe-extension-debugging');
   else args.push('--disable-extensions');
   if (opts.devtools) args.push('--auto-open-devtools-for-tabs');
+  if (opts.devtoolsHeight) seedDevtoolsPreferences(profile, opts.devtoolsHeight);
   const browser = await puppeteer.launch({
     executablePath: opts.executablePath ?? findBrowser('chromium') ?? '/usr/bin/chromium',
     headless: opts.headless,
