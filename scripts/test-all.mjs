@@ -46,6 +46,8 @@ await step('build', async () => (await run('npm', ['run', 'build', '--silent']))
 await step('lint', async () => (await run('npx', ['web-ext', 'lint', '-s', 'dist/firefox', '--self-hosted', '--output', 'text'])).code === 0);
 
 await step('e2e', async () => {
+  // Debian's chromium and firefox-esr, installed with apt-get when missing and run as root.
+  if ((await run('node', ['scripts/ensure-browsers.mjs'])).code !== 0) return false;
   const { code, out } = await run(
     'node',
     ['--import', 'tsx', '--test', '--test-concurrency=1', '--test-timeout=180000', '--test-reporter=spec', ...e2eFiles()],
