@@ -104,3 +104,25 @@ describe('content port', () => {
     expect(rolled).toEqual([9]);
   });
 });
+
+describe('write order', () => {
+  test('a Clear between two batches rolls the session between their appends', async () => {
+    const order: string[] = [];
+    const s = setup({
+      async append(_tabId, records) {
+        order.push(`append ${records[0]!.seq}`);
+        return { sessionId: 's', stored: 1, records };
+      },
+      async rollSession(_t, reason) {
+        order.push(`roll ${reason}`);
+      },
+    });
+    const c = s.content(1, 'n');
+    const p = s.panel(1);
+    c.deliver(batch(1, [rec('n', 0)]));
+    p.deliver({ type: 'clearSession' });
+    c.deliver(batch(2, [rec('n', 1)]));
+    await until(() => order.length === 3, 'both appends and the roll');
+    expect(order).toEqual(['append 0', 'roll clear', 'append 1']);
+  });
+});

@@ -3,6 +3,7 @@
 // and sessions cut short by a browser exit closed.
 import 'fake-indexeddb/auto';
 import { IDBFactory } from 'fake-indexeddb';
+import { unwrap, type IDBPTransaction } from 'idb';
 import { describe, expect, test } from 'vitest';
 import type { CaptureRecord, SocketId } from '../../../src/capture/records.ts';
 import { createTabRecorder, type SessionMapping } from '../../../src/recording/tab-recorder.ts';
@@ -24,9 +25,21 @@ function world() {
     mapped: async () => new Set(kv.values()),
   };
   let clock = 1_000_000;
+  const writes: string[][] = [];
+  // Counts the write transactions that store frames. idb wraps what the method returns,
+  // so it is given the raw transaction (wrapping a wrapped one adds an unobserved promise).
+  const openDb = async () => {
+    const db = await openSessionsDb({ factory });
+    const transaction = db.transaction.bind(db) as (...a: unknown[]) => unknown;
+    (db as unknown as { transaction: unknown }).transaction = (stores: string | string[], mode?: string, ...rest: unknown[]) => {
+      if (mode === 'readwrite' && Array.isArray(stores) && stores.includes('chunks')) writes.push(stores);
+      return unwrap(transaction(stores, mode, ...rest) as IDBPTransaction<unknown, string[], IDBTransactionMode>);
+    };
+    return db;
+  };
   const worker = () =>
-    createTabRecorder({ openDb: () => openSessionsDb({ factory }), mapping, tabInfo: async () => ({ url: 'https://app.test/x', title: 'App' }), browserName: 'Test', now: () => clock });
-  return { kv, worker, tick: (ms: number) => (clock += ms), db: () => openSessionsDb({ factory }) };
+    createTabRecorder({ openDb, mapping, tabInfo: async () => ({ url: 'https://app.test/x', title: 'App' }), browserName: 'Test', now: () => clock });
+  return { kv, worker, writes, tick: (ms: number) => (clock += ms), db: () => openSessionsDb({ factory }) };
 }
 
 describe('tab recorder', () => {
@@ -82,5 +95,31 @@ describe('tab recorder', () => {
     const orphan = await createSession(db, { source: 'live' });
     await w.worker().append(1, [subscribe(0)]);
     expect((await getSession(db, orphan.id))?.state).toBe('complete');
+  });
+
+  test('batches handed on while one commits share the next transaction, in order', async () => {
+    const w = world();
+    const r = w.worker();
+    await r.append(1, [subscribe(0)]);
+    const before = w.writes.length;
+    const results = await Promise.all([1, 2, 3, 4, 5, 6].map((seq) => r.append(1, [subscribe(seq)])));
+    expect(results.map((x) => x.records.map((y) => y.seq))).toEqual([[1], [2], [3], [4], [5], [6]]);
+    expect(results.map((x) => x.stored)).toEqual([2, 3, 4, 5, 6, 7]);
+    // The first goes alone; the five queued behind it go in one more.
+    expect(w.writes.length - before).toBeLessThanOrEqual(2);
+    const session = await getSession(await w.db(), results[0]!.sessionId as SessionId);
+    expect(session?.frameCount).toBe(7);
+  });
+
+  test('a roll asked for between two appends separates them, whatever commits first', async () => {
+    const w = world();
+    const r = w.worker();
+    const a = r.append(1, [subscribe(0)]);
+    const rolled = r.rollSession(1, 'navigation');
+    const b = r.append(1, [{ ...subscribe(0), socketId: 'm:1' as SocketId }]);
+    const [ra, , rb] = await Promise.all([a, rolled, b]);
+    expect(ra.sessionId).not.toBe(rb.sessionId);
+    expect((await getSession(await w.db(), ra.sessionId as SessionId))).toMatchObject({ state: 'complete', frameCount: 1 });
+    expect((await getSession(await w.db(), rb.sessionId as SessionId))).toMatchObject({ state: 'recording', frameCount: 1 });
   });
 });
