@@ -2,23 +2,19 @@
 // fetch/XHR publishes are captured by the hook with more detail; these are kept only when
 // the hook never reported the same request (workers' requests).
 
-import type { HttpPublish, SocketId } from '../../src/capture/records.ts';
+import type { HttpPublish } from '../../src/capture/records.ts';
 import type { ObservedHttpPublish } from '../../src/messaging/contracts.ts';
 import type { TabHub, TabState } from './tab-hub.ts';
 
 /** How long the hook's record of the same request has to arrive. */
 const HOOK_GRACE_MS = 1_500;
 
-// One stream per worker lifetime, with its own sequence: these records have no socket.
-const stream = `net${Math.random().toString(36).slice(2, 10)}:http` as SocketId;
-let seq = 0;
-
 export function onNetworkPublish(hub: TabHub, state: TabState, observed: ObservedHttpPublish): void {
   state.dedupe.sawFromNetwork(observed);
   hub.deps.setTimer(() => {
     if (!state.dedupe.takeIfUnmatched(observed)) return;
     if (!hub.recording(state)) return;
-    const record: HttpPublish = { kind: 'http', socketId: stream, seq: seq++, t: observed.startedAt, ...observed, via: 'network' };
+    const record: HttpPublish = { kind: 'http', ...hub.networkKey(), t: observed.startedAt, ...observed, via: 'network' };
     hub.store(state, [record]);
   }, HOOK_GRACE_MS);
 }

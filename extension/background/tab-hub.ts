@@ -4,7 +4,7 @@
 // Preserve log and the session are kept by the injected stores).
 
 import type { Runtime } from 'webextension-polyfill';
-import type { CaptureRecord } from '../../src/capture/records.ts';
+import type { CaptureRecord, SocketId } from '../../src/capture/records.ts';
 import type { BackgroundToContent, BackgroundToPanel, CaptureStatus } from '../../src/messaging/contracts.ts';
 import { shouldRecord, type CaptureSettings } from '../../src/recording/policy.ts';
 import { createPublishDeduper } from '../../src/recording/publish-dedupe.ts';
@@ -59,6 +59,11 @@ const RETRY_MS = 5_000;
 
 export function createTabHub(deps: RouterDeps) {
   const tabs = new Map<number, TabState>();
+  // Publishes from the network log have no socket: one stream per worker lifetime, with
+  // its own sequence, keys them.
+  const netStream = `net${Math.random().toString(36).slice(2, 10)}:http` as SocketId;
+  let netSeq = 0;
+  const networkKey = () => ({ socketId: netStream, seq: netSeq++ });
 
   function recording(state: TabState): boolean {
     return shouldRecord(state.panels.size > 0, state.topUrl, deps.settings());
@@ -166,5 +171,5 @@ export function createTabHub(deps: RouterDeps) {
     return state;
   }
 
-  return { deps, tabs, tab, recording, status, toPanels, toFrames, recordingMessage, announceRecording, enqueue, store };
+  return { deps, tabs, tab, networkKey, recording, status, toPanels, toFrames, recordingMessage, announceRecording, enqueue, store };
 }
