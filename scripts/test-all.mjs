@@ -2,11 +2,18 @@
 // `npm test`: type check, unit and component tests, both builds, Firefox lint, and the
 // end-to-end tests in real Chromium and Firefox. Ends with one line "N passed, N failed"
 // counting every test of every layer.
+//
+//   node scripts/test-all.mjs [step…] [file.test.ts…]
+// Steps (typecheck, unit, build, lint, e2e) limit the run to those; e2e test files (or
+// E2E_FILTER, comma-separated) limit the e2e step to them. `npm run test:e2e` is
+// `build e2e`.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 
 mkdirSync('.tmp', { recursive: true });
-const only = process.argv.slice(2);
+const args = process.argv.slice(2);
+const files = args.filter((a) => a.endsWith('.test.ts'));
+const only = args.filter((a) => !a.endsWith('.test.ts'));
 let passed = 0;
 let failed = 0;
 const problems = [];
@@ -61,6 +68,7 @@ await step('e2e', async () => {
 });
 
 function e2eFiles() {
+  if (files.length) return files;
   const filter = process.env.E2E_FILTER;
   if (filter) return filter.split(',');
   // Node 20's runner does not pick up .ts files from a folder by itself.

@@ -1,7 +1,7 @@
 // User settings (storage.local, shared with the panel that edits them) and per-tab choices
 // that must outlive a stopped service worker (storage.session).
 import browser from 'webextension-polyfill';
-import { DEFAULT_SETTINGS, parseSettings, SETTINGS_KEY, type CaptureSettings } from '../../src/capture/policy.ts';
+import { DEFAULT_SETTINGS, parseSettings, SETTINGS_KEY, type CaptureSettings } from '../../src/recording/policy.ts';
 
 export function watchSettings(onChange: () => void): { current(): CaptureSettings; ready: Promise<void> } {
   let current = DEFAULT_SETTINGS;

@@ -15,7 +15,7 @@ import {
   type ContentToPage,
 } from '../../src/messaging/contracts.ts';
 import { isBackgroundToContent, isPageToContent } from '../../src/messaging/guards.ts';
-import { parseSettings, SETTINGS_KEY } from '../../src/capture/policy.ts';
+import { parseSettings, SETTINGS_KEY } from '../../src/recording/policy.ts';
 
 (() => {
   const channel = new MessageChannel();

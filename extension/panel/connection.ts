@@ -3,6 +3,7 @@
 import browser from 'webextension-polyfill';
 import type { Runtime } from 'webextension-polyfill';
 import { PANEL_PORT, type BackgroundToPanel, type PanelToBackground } from '../../src/messaging/contracts.ts';
+import { isBackgroundToPanel } from '../../src/messaging/guards.ts';
 
 export interface BackgroundLink {
   send(message: PanelToBackground): void;
@@ -19,7 +20,7 @@ export function connectToBackground(tabId: number, onMessage: (m: BackgroundToPa
     onState(true);
     port.onMessage.addListener((m: unknown) => {
       retryMs = 100;
-      onMessage(m as BackgroundToPanel);
+      if (isBackgroundToPanel(m)) onMessage(m);
     });
     port.onDisconnect.addListener(() => {
       port = null;

@@ -2,6 +2,7 @@
 // that the view renders as text nodes, never as HTML.
 import { payloadText, type CaptureRecord } from '../../src/capture/records.ts';
 import { classifyFrame } from '../../src/protocol/decode.ts';
+import { formatBytes } from '../../src/sessions/retention.ts';
 
 export interface RowText {
   readonly time: string;
@@ -21,11 +22,6 @@ export function formatTime(t: number): string {
   return `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}.${pad(d.getMilliseconds(), 3)}`;
 }
 
-export function formatBytes(n: number): string {
-  if (n < 1024) return `${n} B`;
-  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} kB`;
-  return `${(n / 1024 / 1024).toFixed(1)} MB`;
-}
 
 /** `channelOf(socketId, id)`: the channel a subscription id was subscribed to, if known. */
 export type ChannelLookup = (socketId: string, id: string) => string | undefined;

@@ -385,16 +385,3 @@ export function windowNatives(win: typeof globalThis): WindowNatives {
     },
   };
 }
-
-/**
- * A clock for record timestamps: `performance.timeOrigin + performance.now()` through the
- * saved native, so a page replacing `performance.now` cannot skew or observe it.
- */
-export function clockOf(win: typeof globalThis): () => number {
-  const perf = (win as any).performance as Performance | undefined;
-  const nowFn = perf ? methodOf<() => number>(perf, 'now') : undefined;
-  if (!perf || !nowFn) return Date.now;
-  const origin = getterOf<number>(perf, 'timeOrigin')(perf);
-  const now = uncurryThis(nowFn as (this: Performance) => number);
-  return () => origin + now(perf);
-}

@@ -9,7 +9,6 @@ export type Brand<T, B extends string> = T & { readonly [brand]: B };
 
 /** `<pageNonce>:<n>`: unique per page load and frame, stable across resends. */
 export type SocketId = Brand<string, 'SocketId'>;
-export type TabId = Brand<number, 'TabId'>;
 export type SessionId = Brand<string, 'SessionId'>;
 
 /** A frame's payload. Text frames carry their text; binary frames only a description. */

@@ -6,6 +6,7 @@ import { CAPTURE_KINDS, type CaptureRecord } from '../capture/records.ts';
 import {
   MAX_BATCH_CHARS,
   type BackgroundToContent,
+  type BackgroundToPanel,
   type ContentToBackground,
   type ContentToPage,
   type PageToContent,
@@ -113,6 +114,44 @@ export function isPanelToBackground(x: unknown): x is PanelToBackground {
     default:
       return false;
   }
+}
+
+/** At most this many records per live update (the live feed sends at most 500). */
+const MAX_LIVE_RECORDS = 10_000;
+
+const nullable = (x: unknown, ok: (v: unknown) => boolean): boolean => x === null || ok(x);
+
+/**
+ * One check per message type the panel accepts. A mapped type, so a type added to
+ * BackgroundToPanel without its check here fails the typecheck instead of being dropped.
+ */
+const PANEL_BOUND: { readonly [K in BackgroundToPanel['type']]: (x: Obj) => boolean } = {
+  recordsCaptured: (x) =>
+    str(x.sessionId, MAX_SHORT) &&
+    int(x.skipped) &&
+    Array.isArray(x.records) &&
+    x.records.length <= MAX_LIVE_RECORDS &&
+    x.records.every(isCaptureRecord),
+  captureStatus: (x) =>
+    int(x.tabId) &&
+    typeof x.recording === 'boolean' &&
+    typeof x.preserveLog === 'boolean' &&
+    nullable(x.sessionId, (v) => str(v, MAX_SHORT)) &&
+    int(x.stored) &&
+    int(x.dropped) &&
+    int(x.rejected) &&
+    nullable(x.problem, (v) => str(v, MAX_URL)) &&
+    nullable(x.notice, (v) => str(v, MAX_URL)),
+};
+
+/**
+ * What the panel accepts from the background. The background is ours, but a panel can
+ * outlive an extension update (an old panel, a new worker): a message it does not
+ * understand is refused rather than half-applied.
+ */
+export function isBackgroundToPanel(x: unknown): x is BackgroundToPanel {
+  if (!isObj(x) || typeof x.type !== 'string' || !Object.hasOwn(PANEL_BOUND, x.type)) return false;
+  return PANEL_BOUND[x.type as BackgroundToPanel['type']](x);
 }
 
 function isObservedPublish(x: unknown): boolean {

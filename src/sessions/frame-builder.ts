@@ -2,7 +2,7 @@
 // (counts, lifecycle, subscription id → channel map used to label `data` frames).
 
 import type { CaptureRecord, HttpPublish, Payload, TruncatedText } from '../capture/records.ts';
-import { authModeFromHeaders, authModeFromProtocols } from './auth-mode.ts';
+import { detectAuthMode, findAuthSubprotocol } from '../protocol/auth.ts';
 import type { FrameDraft } from './chunk-builder.ts';
 import {
   FrameFlag,
@@ -154,7 +154,7 @@ export function buildFrames(
       c.appsync = stored.appsync;
       c.frameUrl = stored.frameUrl;
       c.protocolsOffered = [...stored.protocols];
-      c.authMode = raw.kind === 'ws-create' ? authModeFromProtocols(raw.protocols) : undefined;
+      c.authMode = raw.kind === 'ws-create' ? socketAuthMode(raw.protocols) : undefined;
       c.createdAt = stored.t;
       return [{ ...base, dir: 'connecting' }];
     }
@@ -240,7 +240,7 @@ function httpFrames(
   c.lost += gap;
   c.frameUrl ??= rec.frameUrl;
   c.createdAt ??= rec.startedAt;
-  c.authMode = authModeFromHeaders(raw.requestHeaders) ?? c.authMode;
+  c.authMode = publishAuthMode(raw.requestHeaders) ?? c.authMode;
   const req = payloadParts(rec.requestBody);
   const res = payloadParts(rec.responseBody);
   const reqSize = utf8Length(req.text ?? '');
@@ -292,4 +292,17 @@ function httpFrames(
       channel: resLabels.channel ?? reqLabels.channel,
     }),
   ];
+}
+
+// Read from the raw record: the mode is not a secret, the header values are. A socket that
+// offered no `header-` subprotocol has no auth object to read (generic sockets): unknown, not
+// NONE. A publish without credentials does not hide the mode an earlier one showed.
+function socketAuthMode(protocols: readonly string[]): string | undefined {
+  const header = findAuthSubprotocol(protocols);
+  return header ? detectAuthMode(header) : undefined;
+}
+
+function publishAuthMode(headers: Readonly<Record<string, string>>): string | undefined {
+  const mode = detectAuthMode(headers);
+  return mode === 'NONE' ? undefined : mode;
 }

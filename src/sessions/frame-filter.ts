@@ -1,7 +1,7 @@
 // Frame filters, compiled once per query into two predicates: one on chunk summaries (to
 // skip whole chunks that cannot match) and one on frames.
 
-import { matchChannelPattern } from './channel-match.ts';
+import { channelMatches } from '../protocol/channel.ts';
 import { N_T, R_CHANNEL, R_CONN, R_DIR, R_ID, R_TEXT_LEN, R_TYPE, type ChunkView } from './packed-chunk.ts';
 import type { ChunkSummary, Counts, Direction, MatchChannel, StoredFrame } from './types.ts';
 
@@ -13,7 +13,7 @@ export interface FrameFilter {
   readonly connections?: readonly string[];
   readonly directions?: readonly Direction[];
   readonly types?: readonly string[];
-  /** Exact channels or patterns with a trailing `/*`. */
+  /** Exact channels or patterns with a trailing `/*`, matched by src/protocol's channelMatches. */
   readonly channels?: readonly string[];
   /** Subscription (or publish) ids. */
   readonly ids?: readonly string[];
@@ -99,7 +99,7 @@ function compileRegex(regex: RegExp | string): RegExp {
   }
 }
 
-export function compileFilter(filter: FrameFilter, matchChannel: MatchChannel = matchChannelPattern): CompiledFilter {
+export function compileFilter(filter: FrameFilter, matchChannel: MatchChannel = channelMatches): CompiledFilter {
   const connections = list(filter.connections);
   const directions = list(filter.directions);
   const types = list(filter.types);

@@ -13,7 +13,6 @@ export { scanFrames, findFrames, readFramePage, readFramesByTime, sessionCounts 
 export type { ScanOptions, ScanProgress, FrameBatch, FramePage, SessionCounts } from './queries.ts';
 export { compileFilter, FilterError } from './frame-filter.ts';
 export type { FrameFilter } from './frame-filter.ts';
-export { matchChannelPattern } from './channel-match.ts';
 export * from './retention.ts';
 export { isQuotaError, StorageFullError, STORAGE_FULL_MESSAGE } from './quota.ts';
 export { exportSession, exportNeedsWarning, EXPORT_FORMAT, EXPORT_VERSION } from './export-session.ts';

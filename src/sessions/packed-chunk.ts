@@ -37,13 +37,13 @@ export interface PackedChunk {
 
 /** Column numbers in `num`. */
 export const N_T = 0;
-export const N_SEQ = 1;
-export const N_SIZE = 2;
-export const N_FLAGS = 3;
+const N_SEQ = 1;
+const N_SIZE = 2;
+const N_FLAGS = 3;
 const NUM_COLUMNS = 4;
 
 /** Column numbers in `ref`. */
-export const R_SOCK = 0;
+const R_SOCK = 0;
 export const R_CONN = 1;
 export const R_DIR = 2;
 export const R_TYPE = 3;
@@ -84,19 +84,19 @@ export function packChunk(chunk: ChunkRecord): PackedChunk {
   const rare: RareFields[] = [];
   for (let i = 0; i < n; i++) {
     const f = frames[i] as StoredFrame;
-    num[i] = f.t;
-    num[n + i] = f.seq;
-    num[2 * n + i] = f.size;
-    num[3 * n + i] = f.flags;
-    ref[i] = intern(R_SOCK, f.sock);
-    ref[n + i] = intern(R_CONN, f.conn);
-    ref[2 * n + i] = intern(R_DIR, f.dir);
-    ref[3 * n + i] = intern(R_TYPE, f.type);
-    ref[4 * n + i] = intern(R_ID, f.id);
-    ref[5 * n + i] = intern(R_CHANNEL, f.channel);
-    if (f.text === undefined) ref[6 * n + i] = -1;
+    num[N_T * n + i] = f.t;
+    num[N_SEQ * n + i] = f.seq;
+    num[N_SIZE * n + i] = f.size;
+    num[N_FLAGS * n + i] = f.flags;
+    ref[R_SOCK * n + i] = intern(R_SOCK, f.sock);
+    ref[R_CONN * n + i] = intern(R_CONN, f.conn);
+    ref[R_DIR * n + i] = intern(R_DIR, f.dir);
+    ref[R_TYPE * n + i] = intern(R_TYPE, f.type);
+    ref[R_ID * n + i] = intern(R_ID, f.id);
+    ref[R_CHANNEL * n + i] = intern(R_CHANNEL, f.channel);
+    if (f.text === undefined) ref[R_TEXT_LEN * n + i] = -1;
     else {
-      ref[6 * n + i] = f.text.length;
+      ref[R_TEXT_LEN * n + i] = f.text.length;
       texts.push(f.text);
     }
     if (f.binary !== undefined || f.extra !== undefined) {
@@ -163,19 +163,19 @@ export class ChunkView {
       -readonly [K in keyof StoredFrame]: StoredFrame[K];
     } = {
       pos: p.firstPos + i,
-      sock: str(ref[i] as number) as string,
-      seq: num[n + i] as number,
-      t: num[i] as number,
-      conn: str(ref[n + i] as number) as string,
-      dir: str(ref[2 * n + i] as number) as Direction,
-      size: num[2 * n + i] as number,
-      flags: num[3 * n + i] as number,
+      sock: str(ref[R_SOCK * n + i] as number) as string,
+      seq: num[N_SEQ * n + i] as number,
+      t: num[N_T * n + i] as number,
+      conn: str(ref[R_CONN * n + i] as number) as string,
+      dir: str(ref[R_DIR * n + i] as number) as Direction,
+      size: num[N_SIZE * n + i] as number,
+      flags: num[N_FLAGS * n + i] as number,
     };
-    const type = str(ref[3 * n + i] as number);
+    const type = str(ref[R_TYPE * n + i] as number);
     if (type !== undefined) f.type = type;
-    const id = str(ref[4 * n + i] as number);
+    const id = str(ref[R_ID * n + i] as number);
     if (id !== undefined) f.id = id;
-    const channel = str(ref[5 * n + i] as number);
+    const channel = str(ref[R_CHANNEL * n + i] as number);
     if (channel !== undefined) f.channel = channel;
     const text = this.text(i);
     if (text !== undefined) f.text = text;

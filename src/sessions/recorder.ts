@@ -36,6 +36,12 @@ export interface AppendResult {
   /** Position of the first and last frame written for this batch, if any. */
   readonly firstPos?: number;
   readonly lastPos?: number;
+  /**
+   * The records stored, as stored: redacted unless the session keeps secrets, duplicates left
+   * out. What the live view shows is exactly this, so it can neither show a record twice nor
+   * show a secret the session does not keep.
+   */
+  readonly records: readonly CaptureRecord[];
 }
 
 export interface RecorderOptions {
@@ -149,6 +155,7 @@ export async function createRecorder(db: SessionsDb, options: RecorderOptions): 
       let lost = 0;
       let firstPos: number | undefined;
       let lastPos: number | undefined;
+      const kept: CaptureRecord[] = [];
       for (const raw of records) {
         const high = st.marks.get(raw.socketId) ?? -1;
         if (raw.seq <= high) {
@@ -160,6 +167,7 @@ export async function createRecorder(db: SessionsDb, options: RecorderOptions): 
         st.marks.set(raw.socketId, raw.seq);
         dirtyMarks.add(raw.socketId);
         const rec = keepSecrets ? raw : redact(raw);
+        kept.push(rec);
         for (const draft of buildFrames(rec, raw, st.conns, classify, gap)) {
           const before = st.builder.chunkCount;
           const frame = st.builder.push(draft);
@@ -172,7 +180,7 @@ export async function createRecorder(db: SessionsDb, options: RecorderOptions): 
         }
         stored++;
       }
-      return { stored, duplicates, lost, ...(firstPos !== undefined ? { firstPos, lastPos } : {}) };
+      return { stored, duplicates, lost, ...(firstPos !== undefined ? { firstPos, lastPos } : {}), records: kept };
     });
   }
 

@@ -50,15 +50,20 @@ export interface RetentionOptions {
   readonly protect?: readonly SessionId[];
 }
 
+/**
+ * The one byte-size formatter (panel and notices): IEC binary units, since every size and
+ * limit here is a power of two (1 GiB budget, 512 KiB chunks): `512 B`, `1.5 KiB`, `1 GiB`.
+ */
 export function formatBytes(n: number): string {
-  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
-  let v = n;
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let v = Math.max(0, n);
   let u = 0;
   while (v >= 1024 && u < units.length - 1) {
     v /= 1024;
     u++;
   }
-  return `${u === 0 ? v : v.toFixed(1)} ${units[u]}`;
+  const shown = u === 0 ? String(Math.round(v)) : v.toFixed(1).replace(/\.0$/, '');
+  return `${shown} ${units[u]}`;
 }
 
 function evictionMessage(evicted: readonly EvictedSession[], freed: number, budget: number, over: boolean): string {

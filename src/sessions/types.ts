@@ -108,7 +108,12 @@ export interface ConnectionRecord {
   /** Subprotocol the server selected. */
   readonly protocol?: string;
   readonly extensions?: string;
-  /** `API_KEY`, `AWS_IAM`, `JWT` (Cognito or OIDC), `AWS_LAMBDA`, or undefined if unknown. */
+  /**
+   * An `AuthMode` of src/protocol/auth.ts (`API_KEY`, `AWS_IAM`, `AMAZON_COGNITO_USER_POOLS`,
+   * `OPENID_CONNECT`, `AWS_LAMBDA`, `NONE`, `UNKNOWN`), or undefined if none was seen.
+   * Sessions recorded or exported by earlier versions may hold `JWT` (Cognito or OIDC, not
+   * told apart); it is read as it is, like any other string an imported file carries.
+   */
   readonly authMode?: string;
   readonly createdAt?: number;
   readonly openedAt?: number;

@@ -2,7 +2,7 @@
 // relays watch that key).
 import { useEffect, useState } from 'preact/hooks';
 import browser from 'webextension-polyfill';
-import { DEFAULT_SETTINGS, normalizeOriginPattern, parseSettings, SETTINGS_KEY, type CaptureSettings } from '../../../src/capture/policy.ts';
+import { DEFAULT_SETTINGS, normalizeOriginPattern, parseSettings, SETTINGS_KEY, type CaptureSettings } from '../../../src/recording/policy.ts';
 
 export function SettingsDialog({ onClose }: { onClose: () => void }) {
   const [settings, setSettings] = useState<CaptureSettings>(DEFAULT_SETTINGS);

@@ -186,8 +186,8 @@ describe('storage bar', () => {
     const meter = screen.getByRole('meter', { name: 'Storage used by sessions' });
     expect(meter.getAttribute('aria-valuenow')).toBe(String(used));
     expect(meter.getAttribute('aria-valuemax')).toBe(String(1024 * MB));
-    expect(screen.getByTestId('storage-text').textContent).toMatch(/ of 1\.0 GB budget$/);
-    expect(screen.getByTestId('storage').textContent).toContain('browser: 5.0 MB used of 100.0 MB');
+    expect(screen.getByTestId('storage-text').textContent).toMatch(/ of 1 GiB budget$/);
+    expect(screen.getByTestId('storage').textContent).toContain('browser: 5 MiB used of 100 MiB');
   });
 
   test('changes the budget', async () => {
@@ -198,7 +198,7 @@ describe('storage bar', () => {
     fireEvent.input(input, { target: { value: '256' } });
     fireEvent.click(screen.getByRole('button', { name: 'Save' }));
     await waitFor(async () => expect(await getStorageBudget(db)).toBe(256 * MB));
-    await waitFor(() => expect(screen.getByTestId('storage-text').textContent).toMatch(/of 256\.0 MB budget$/));
+    await waitFor(() => expect(screen.getByTestId('storage-text').textContent).toMatch(/of 256 MiB budget$/));
   });
 
   test('a budget below what is stored asks, then removes the oldest unpinned sessions', async () => {

@@ -3,66 +3,7 @@
 // after a failed write.
 import { describe, expect, test } from 'vitest';
 import type { Runtime } from 'webextension-polyfill';
-import { createRouter, type Recorder } from '../../../extension/background/router.ts';
-import { DEFAULT_SETTINGS } from '../../../src/capture/policy.ts';
-import type { CaptureRecord, SocketId } from '../../../src/capture/records.ts';
-
-type Listener = (m: unknown) => void;
-
-function fakePort(name: string, sender: Runtime.MessageSender) {
-  const onMessage: Listener[] = [];
-  const onDisconnect: Array<() => void> = [];
-  const sent: unknown[] = [];
-  const port = {
-    name,
-    sender,
-    postMessage: (m: unknown) => sent.push(m),
-    disconnect: () => onDisconnect.forEach((f) => f()),
-    onMessage: { addListener: (f: Listener) => onMessage.push(f) },
-    onDisconnect: { addListener: (f: () => void) => onDisconnect.push(f) },
-  };
-  return { port: port as unknown as Runtime.Port, sent, deliver: (m: unknown) => onMessage.forEach((f) => f(m)), close: () => onDisconnect.forEach((f) => f()) };
-}
-
-const PANEL_URL = 'chrome-extension://id/extension/panel/panel.html';
-const rec = (nonce: string, seq: number): CaptureRecord => ({ kind: 'ws-receive', socketId: `${nonce}:1` as SocketId, seq, t: seq, data: '{"type":"ka"}', size: 13 });
-
-function setup(recorder: Partial<Recorder> = {}) {
-  const stored: Array<{ tabId: number; records: readonly CaptureRecord[] }> = [];
-  const timers: Array<() => void> = [];
-  const full: Recorder = {
-    async append(tabId, records) {
-      stored.push({ tabId, records });
-      return { sessionId: `s${tabId}`, stored: stored.reduce((n, b) => n + b.records.length, 0), records };
-    },
-    async rollSession() {},
-    ...recorder,
-  };
-  const router = createRouter({
-    recorder: full,
-    panelUrl: PANEL_URL,
-    settings: () => DEFAULT_SETTINGS,
-    preserveLog: { get: async () => false, set: async () => {} },
-    setTimer: (fn) => void timers.push(fn),
-  });
-  const content = (tabId: number, nonce: string) => {
-    const p = fakePort('appsync-capture', { tab: { id: tabId } as Runtime.MessageSender['tab'], frameId: 0, url: 'https://app/' });
-    router.onConnect(p.port);
-    p.deliver({ type: 'contentConnected', version: 1, nonce, frameUrl: 'https://app/', topFrame: true, timeOrigin: 1 });
-    return p;
-  };
-  const panel = (tabId: number, url = PANEL_URL) => {
-    const p = fakePort(`appsync-panel:${tabId}`, { url });
-    router.onConnect(p.port);
-    return p;
-  };
-  const flush = async () => {
-    for (let i = 0; i < 5; i++) await new Promise((r) => setTimeout(r, 0));
-  };
-  return { router, stored, timers, content, panel, flush, fireTimers: () => timers.splice(0).forEach((f) => f()) };
-}
-
-const batch = (batchId: number, records: unknown) => ({ type: 'framesCaptured', batchId, dropped: 0, payload: JSON.stringify(records) });
+import { batch, fakePort, rec, setup } from './harness.ts';
 
 describe('router', () => {
   test('a tab records while its panel is connected, and batches are acknowledged after the commit', async () => {

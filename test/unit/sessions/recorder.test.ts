@@ -17,7 +17,8 @@ describe('recorder', () => {
     const rec = await createRecorder(db, { sessionId: s.id, classify, redact });
     const sock = new SocketScript('p:1');
     const r = await rec.append(conversation(sock, '/default/news', 'sub-1', 3));
-    expect(r).toEqual({ stored: 7, duplicates: 0, lost: 0, firstPos: 0, lastPos: 6 });
+    expect(r).toMatchObject({ stored: 7, duplicates: 0, lost: 0, firstPos: 0, lastPos: 6 });
+    expect(r.records.map((x) => x.seq)).toEqual([0, 1, 2, 3, 4, 5, 6]);
     const frames = await readFramePage(db, s.id, { offset: 0, limit: 50 });
     expect(frames.map((f) => f.dir)).toEqual(['connecting', 'open', 'send', 'receive', 'receive', 'receive', 'receive']);
     expect(frames.map((f) => f.pos)).toEqual([0, 1, 2, 3, 4, 5, 6]);
@@ -84,6 +85,7 @@ describe('recorder', () => {
     // The outbox resends everything it has not seen acknowledged: old and new together.
     const r = await rec2.append([...batch1.slice(5), ...batch2]);
     expect(r).toMatchObject({ stored: 2, duplicates: 3, firstPos: 8, lastPos: 9 });
+    expect(r.records).toEqual(batch2);
     expect((await getSession(db2, s.id))?.frameCount).toBe(10);
     const frames = await readFramePage(db2, s.id, { offset: 0, limit: 100 });
     expect(new Set(frames.map((f) => `${f.sock}/${f.seq}`)).size).toBe(10);
@@ -151,13 +153,15 @@ describe('recorder', () => {
     const s = await createSession(db);
     const rec = await createRecorder(db, { sessionId: s.id, classify, redact });
     const sock = new SocketScript('p:1');
-    await rec.append([sock.create(), sock.receive(`{"type":"data","id":"s","event":"${SECRET}"}`)]);
+    const first = await rec.append([sock.create(), sock.receive(`{"type":"data","id":"s","event":"${SECRET}"}`)]);
+    expect(JSON.stringify(first.records)).not.toContain(SECRET);
     let conn = await db.get('connections', [s.id, 'p:1']);
     expect(JSON.stringify(conn)).not.toContain('header-eyJ');
     expect(conn?.authMode).toBe('API_KEY'); // read before redaction
     expect((await findFrames(db, s.id, { text: SECRET })).frames).toHaveLength(0);
     await setKeepSecrets(db, s.id, true);
-    await rec.append([sock.receive(`{"type":"data","id":"s","event":"${SECRET}"}`)]);
+    const kept = await rec.append([sock.receive(`{"type":"data","id":"s","event":"${SECRET}"}`)]);
+    expect(JSON.stringify(kept.records)).toContain(SECRET);
     expect((await findFrames(db, s.id, { text: SECRET })).frames.map((f) => f.pos)).toEqual([2]);
     const other = await createSession(db, { keepSecrets: true });
     const rec2 = await createRecorder(db, { sessionId: other.id, classify, redact });

@@ -3,7 +3,7 @@
 import { formatBytes, type ConnectionSummary, type SessionRecord, type StoredFrame } from '../../../../src/sessions/index.ts';
 import { formatTime } from '../../format.ts';
 
-// The sessions module's formatter: it goes up to GB, which budgets need.
+// The one byte-size formatter, shared with the live view and the storage notices.
 export { formatBytes };
 
 export function formatDay(t: number): string {

@@ -5,7 +5,7 @@ import { useState } from 'preact/hooks';
 import type { StorageUse } from '../../store/sessions-store.ts';
 import { formatBytes } from './format-session.ts';
 
-const MB = 1024 * 1024;
+const MIB = 1024 * 1024;
 
 interface Props {
   readonly use: StorageUse;
@@ -13,14 +13,14 @@ interface Props {
 }
 
 function BudgetForm({ use, onSetBudget, onClose }: Props & { onClose: () => void }) {
-  const [mb, setMb] = useState(String(Math.round(use.budgetBytes / MB)));
+  const [mb, setMb] = useState(String(Math.round(use.budgetBytes / MIB)));
   const [problem, setProblem] = useState<string | null>(null);
   const [confirmEvict, setConfirmEvict] = useState(false);
-  const bytes = Number(mb) * MB;
+  const bytes = Number(mb) * MIB;
 
   const save = async (evict: boolean): Promise<void> => {
-    if (!Number.isFinite(bytes) || bytes < MB) {
-      setProblem('Enter a budget of at least 1 MB.');
+    if (!Number.isFinite(bytes) || bytes < MIB) {
+      setProblem('Enter a budget of at least 1 MiB.');
       return;
     }
     if (bytes < use.usedBytes && !evict) {
@@ -41,7 +41,7 @@ function BudgetForm({ use, onSetBudget, onClose }: Props & { onClose: () => void
       onKeyDown={(e) => e.key === 'Escape' && onClose()}
     >
       <label>
-        Budget (MB){' '}
+        Budget (MiB){' '}
         <input
           type="number"
           min={1}

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { createLiveFeed } from '../../../src/capture/live-feed.ts';
+import { createLiveFeed } from '../../../src/recording/live-feed.ts';
 import type { CaptureRecord, SocketId } from '../../../src/capture/records.ts';
 
 const rec = (seq: number): CaptureRecord => ({ kind: 'ws-error', socketId: 'n:1' as SocketId, seq, t: seq });

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { createPublishDeduper } from '../../../src/capture/publish-dedupe.ts';
+import { createPublishDeduper } from '../../../src/recording/publish-dedupe.ts';
 
 describe('publish de-duplication', () => {
   const body = '{"channel":"/default/a","events":["1"]}';

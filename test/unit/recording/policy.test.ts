@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { DEFAULT_SETTINGS, normalizeOriginPattern, originMatches, parseSettings, shouldRecord } from '../../../src/capture/policy.ts';
+import { DEFAULT_SETTINGS, normalizeOriginPattern, originMatches, parseSettings, shouldRecord } from '../../../src/recording/policy.ts';
 
 describe('recording policy', () => {
   test('origin patterns are normalised or refused', () => {

@@ -4,7 +4,7 @@
 // rates this keeps the panel, the port and the browser process from spending more per
 // frame than the page itself does, which on a 2-core machine slows the inspected page.
 
-import type { CaptureRecord } from './records.ts';
+import type { CaptureRecord } from '../capture/records.ts';
 
 export interface LiveFeedOptions {
   readonly intervalMs: number;

@@ -1,0 +1,49 @@
+// A DevTools panel's port, opened for one tab (`${PANEL_PORT}:${tabId}`) by the panel page
+// only (router.ts checks the sender). Its commands act on that tab and nothing else.
+
+import type { Runtime } from 'webextension-polyfill';
+import type { PanelToBackground } from '../../src/messaging/contracts.ts';
+import { isPanelToBackground } from '../../src/messaging/guards.ts';
+import { onNetworkPublish } from './network-publish.ts';
+import type { TabHub, TabState } from './tab-hub.ts';
+
+export function onPanelPort(hub: TabHub, port: Runtime.Port, tabId: number): void {
+  const state = hub.tab(tabId);
+  state.panels.add(port);
+  hub.announceRecording(state);
+  port.onDisconnect.addListener(() => {
+    state.panels.delete(port);
+    hub.announceRecording(state);
+  });
+  port.onMessage.addListener((message: unknown) => {
+    if (isPanelToBackground(message)) onPanelMessage(hub, state, message);
+  });
+}
+
+function onPanelMessage(hub: TabHub, state: TabState, message: PanelToBackground): void {
+  switch (message.type) {
+    case 'setPreserveLog':
+      state.preserveLog = message.preserve;
+      state.preserveLogSet = true;
+      void hub.deps.preserveLog.set(state.tabId, message.preserve);
+      hub.toPanels(state, hub.status(state));
+      return;
+    case 'clearSession':
+      state.stored = 0;
+      state.dropped = 0;
+      state.rejected = 0;
+      hub.enqueue(state, async () => {
+        await hub.deps.recorder.rollSession(state.tabId, 'clear');
+        state.sessionId = null;
+        hub.toPanels(state, hub.status(state));
+      });
+      return;
+    case 'httpPublishObserved':
+      return onNetworkPublish(hub, state, message.publish);
+    case 'injectIncoming':
+    case 'sendOnSocket':
+      // Only the frame whose hook owns the socket (its nonce prefixes the socket id).
+      hub.toFrames(state, message, (link) => link.nonce !== null && message.socketId.startsWith(link.nonce + ':'));
+      return;
+  }
+}

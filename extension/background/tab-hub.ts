@@ -1,0 +1,178 @@
+// The per-tab state the router keeps and the operations every port handler shares: status
+// for panels, the recording decision, and the write chain that acknowledges only after the
+// commit. Holds only what a restarted worker can rebuild (the ports re-announce themselves;
+// Preserve log and the session are kept by the injected stores).
+
+import type { Runtime } from 'webextension-polyfill';
+import type { CaptureRecord, SocketId } from '../../src/capture/records.ts';
+import type { BackgroundToContent, BackgroundToPanel, CaptureStatus } from '../../src/messaging/contracts.ts';
+import { shouldRecord, type CaptureSettings } from '../../src/recording/policy.ts';
+import { createPublishDeduper } from '../../src/recording/publish-dedupe.ts';
+import { createLiveFeed, type LiveFeed } from '../../src/recording/live-feed.ts';
+import type { TabRecorder } from '../../src/recording/tab-recorder.ts';
+import { debug } from '../../src/debug.ts';
+
+export interface RouterDeps {
+  readonly recorder: TabRecorder;
+  /** The panel page's URL; only that page may open a panel port. */
+  readonly panelUrl: string;
+  readonly settings: () => CaptureSettings;
+  readonly preserveLog: { get(tabId: number): Promise<boolean>; set(tabId: number, on: boolean): Promise<void> };
+  readonly setTimer: (fn: () => void, ms: number) => void;
+}
+
+/** One frame's relay port. */
+export interface ContentLink {
+  readonly port: Runtime.Port;
+  /** The hook's socket-id prefix, fixed by the frame's first hello. */
+  nonce: string | null;
+  topFrame: boolean;
+}
+
+export interface TabState {
+  readonly tabId: number;
+  readonly content: Set<ContentLink>;
+  readonly panels: Set<Runtime.Port>;
+  preserveLog: boolean;
+  /** The panel chose Preserve log in this worker's lifetime; the stored value is older. */
+  preserveLogSet: boolean;
+  topLoad: number;
+  topUrl: string | null;
+  sessionId: string | null;
+  stored: number;
+  dropped: number;
+  rejected: number;
+  problem: string | null;
+  notice: string | null;
+  /** A retry of unacknowledged batches is scheduled after a failed write. */
+  retrying: boolean;
+  /** Batches are written strictly in arrival order per tab. */
+  chain: Promise<void>;
+  readonly dedupe: ReturnType<typeof createPublishDeduper>;
+  readonly live: LiveFeed;
+}
+
+export type TabHub = ReturnType<typeof createTabHub>;
+
+/** After a failed write, the pages are asked to resend this much later. */
+const RETRY_MS = 5_000;
+
+export function createTabHub(deps: RouterDeps) {
+  const tabs = new Map<number, TabState>();
+  // Publishes from the network log have no socket: one stream per worker lifetime, with
+  // its own sequence, keys them.
+  const netStream = `net${Math.random().toString(36).slice(2, 10)}:http` as SocketId;
+  let netSeq = 0;
+  const networkKey = () => ({ socketId: netStream, seq: netSeq++ });
+
+  function recording(state: TabState): boolean {
+    return shouldRecord(state.panels.size > 0, state.topUrl, deps.settings());
+  }
+
+  function status(state: TabState): CaptureStatus {
+    return {
+      type: 'captureStatus',
+      tabId: state.tabId,
+      recording: recording(state),
+      preserveLog: state.preserveLog,
+      sessionId: state.sessionId,
+      stored: state.stored,
+      dropped: state.dropped,
+      rejected: state.rejected,
+      problem: state.problem,
+      notice: state.notice,
+    };
+  }
+
+  function toPanels(state: TabState, message: BackgroundToPanel): void {
+    for (const panel of state.panels) panel.postMessage(message);
+  }
+
+  function toFrames(state: TabState, message: BackgroundToContent, only?: (link: ContentLink) => boolean): void {
+    for (const link of state.content) if (!only || only(link)) link.port.postMessage(message);
+  }
+
+  function recordingMessage(state: TabState): BackgroundToContent {
+    return { type: 'recordingChanged', recording: recording(state), captureAll: deps.settings().captureAll };
+  }
+
+  function announceRecording(state: TabState): void {
+    toFrames(state, recordingMessage(state));
+    toPanels(state, status(state));
+  }
+
+  function enqueue(state: TabState, job: () => Promise<void>): void {
+    state.chain = state.chain.then(job).catch((error: unknown) => {
+      state.problem = error instanceof Error ? error.message : String(error);
+      debug('router', 'write failed', state.tabId, error);
+      toPanels(state, status(state));
+      // The failed batches were not acknowledged and are still in the pages; ask for them
+      // again a little later (storage may have been freed meanwhile).
+      if (!state.retrying) {
+        state.retrying = true;
+        deps.setTimer(() => {
+          state.retrying = false;
+          toFrames(state, { type: 'resendRequested' });
+        }, RETRY_MS);
+      }
+    });
+  }
+
+  function store(state: TabState, records: readonly CaptureRecord[], after?: () => void): void {
+    // One append at a time per tab. Handing batches on without waiting for the commit
+    // before (so they share a transaction) measured no gain at saturation, where the hook's
+    // batches already hold up to 1,000 records, and it would need ordered retries.
+    enqueue(state, async () => {
+      if (records.length > 0) {
+        const result = await deps.recorder.append(state.tabId, records);
+        state.sessionId = result.sessionId;
+        state.stored = result.stored;
+        state.problem = null;
+        if (result.notice) state.notice = result.notice;
+        // What the session holds, not what arrived: redacted once, by the recorder, and
+        // without the duplicates a resend after a worker restart carries.
+        state.live.push(result.sessionId, result.records);
+      }
+      // Acknowledge only after the commit: an unacknowledged batch is sent again.
+      after?.();
+      state.live.schedule();
+    });
+  }
+
+  function tab(tabId: number): TabState {
+    const known = tabs.get(tabId);
+    if (known) return known;
+    const state: TabState = {
+      tabId,
+      content: new Set(),
+      panels: new Set(),
+      preserveLog: false,
+      preserveLogSet: false,
+      topLoad: 0,
+      topUrl: null,
+      sessionId: null,
+      stored: 0,
+      dropped: 0,
+      rejected: 0,
+      problem: null,
+      notice: null,
+      retrying: false,
+      chain: Promise.resolve(),
+      dedupe: createPublishDeduper(),
+      live: createLiveFeed((sessionId, records, skipped) => {
+        if (state.panels.size === 0) return;
+        toPanels(state, { type: 'recordsCaptured', sessionId, records, skipped });
+        toPanels(state, status(state));
+      }, deps.setTimer),
+    };
+    tabs.set(tabId, state);
+    // Preserve log survives a worker restart; read it before anything is written.
+    enqueue(state, async () => {
+      const stored = await deps.preserveLog.get(tabId);
+      if (!state.preserveLogSet) state.preserveLog = stored;
+    });
+    return state;
+  }
+
+  return { deps, tabs, tab, networkKey, recording, status, toPanels, toFrames, recordingMessage, announceRecording, enqueue, store };
+}

@@ -1,0 +1,197 @@
+// One IndexedDB session per recording tab, written by the sessions store. The tab → session
+// mapping is kept where a restarted background finds it (the extension keeps it in
+// storage.session), so a worker stopped mid-stream continues the same session and the
+// resent batches are de-duplicated against that session's stored high-water marks.
+// Pure: the browser-specific parts (that storage, tab lookup) are injected.
+
+import type { CaptureRecord } from '../capture/records.ts';
+import { redactRecord } from '../capture/redact.ts';
+import { classifyFrame } from '../protocol/decode.ts';
+import {
+  createRecorder,
+  createSession,
+  getSession,
+  listSessions,
+  updateSession,
+  type AppendResult,
+  type Recorder as SessionWriter,
+  type SessionId,
+  type SessionsDb,
+} from '../sessions/index.ts';
+import { enforceRetention } from '../sessions/retention.ts';
+import { StorageFullError } from '../sessions/quota.ts';
+
+export interface StoredBatch {
+  readonly sessionId: string;
+  /** Records stored for the session so far. */
+  readonly stored: number;
+  /** The batch's records as stored (redacted unless the session keeps secrets, no duplicates). */
+  readonly records: readonly CaptureRecord[];
+  /** Something the user should know that is not a failure (old sessions evicted). */
+  readonly notice?: string;
+}
+
+/** What the router needs of the recorder. */
+export interface TabRecorder {
+  /** Resolves once the records are durably stored; only then is the batch acknowledged. */
+  append(tabId: number, records: readonly CaptureRecord[]): Promise<StoredBatch>;
+  /** Starts a new session for the tab (a page load without "Preserve log", or "Clear"). */
+  rollSession(tabId: number, reason: 'navigation' | 'clear'): Promise<void>;
+}
+
+export interface SessionMapping {
+  get(tabId: number): Promise<SessionId | undefined>;
+  set(tabId: number, sessionId: SessionId): Promise<void>;
+  remove(tabId: number): Promise<void>;
+  /** Every session some tab maps to. */
+  mapped(): Promise<ReadonlySet<string>>;
+}
+
+export interface TabRecorderDeps {
+  /** Opened once, on first use. */
+  openDb(): Promise<SessionsDb>;
+  /** Must be emptied when the browser exits (see finishOrphans). */
+  readonly mapping: SessionMapping;
+  tabInfo(tabId: number): Promise<{ readonly url: string; readonly title: string } | undefined>;
+  readonly browserName: string;
+  readonly now?: () => number;
+}
+
+interface TabRecording {
+  readonly sessionId: SessionId;
+  readonly writer: SessionWriter;
+  stored: number;
+  /** When it was last checked that the user has not deleted the session. */
+  checkedAt: number;
+}
+
+/** How often, at most, the recorder looks whether its session was deleted (one read each). */
+const DELETION_CHECK_MS = 1_000;
+
+/** Retention is checked again after this many bytes were recorded. */
+const RETENTION_EVERY_BYTES = 32 * 1024 * 1024;
+
+export function createTabRecorder(deps: TabRecorderDeps): TabRecorder & { db(): Promise<SessionsDb> } {
+  const now = deps.now ?? Date.now;
+  let dbPromise: Promise<SessionsDb> | null = null;
+  const db = () =>
+    (dbPromise ??= deps.openDb().then(async (database) => {
+      await finishOrphans(database).catch(() => undefined);
+      return database;
+    }));
+  const tabs = new Map<number, Promise<TabRecording>>();
+  let bytesSinceRetention = 0;
+
+  /** Evicts old sessions beyond the budget, never one being recorded; returns the notice text. */
+  async function keepWithinBudget(): Promise<{ message: string; freed: number }> {
+    bytesSinceRetention = 0;
+    const active = await Promise.all([...tabs.values()].map((t) => t.then((r) => r.sessionId, () => null)));
+    const notice = await enforceRetention(await db(), { protect: active.filter((id): id is SessionId => id !== null) });
+    return { message: notice.message, freed: notice.freedBytes };
+  }
+
+  // The mapping is emptied when the browser exits, so a session still marked as recording
+  // that no tab maps to was cut short by a browser restart or crash: close it.
+  async function finishOrphans(database: SessionsDb): Promise<void> {
+    const mapped = await deps.mapping.mapped();
+    for (const s of await listSessions(database)) {
+      if (s.state !== 'recording' || s.source !== 'live' || mapped.has(s.id)) continue;
+      await updateSession(database, s.id, (cur) => ({ ...cur, state: 'complete', endedAt: cur.endedAt ?? cur.startedAt })).catch(() => undefined);
+    }
+  }
+
+  async function open(tabId: number): Promise<TabRecording> {
+    const database = await db();
+    const saved = await deps.mapping.get(tabId);
+    let session = saved ? await getSession(database, saved) : undefined;
+    if (!session || session.state !== 'recording' || session.deletedAt !== undefined) {
+      const tab = await deps.tabInfo(tabId).catch(() => undefined);
+      const url = tab?.url ?? '';
+      const startedAt = now();
+      session = await createSession(database, {
+        name: sessionName(url, startedAt),
+        pageUrl: url,
+        pageTitle: tab?.title ?? '',
+        browser: deps.browserName,
+        startedAt,
+        source: 'live',
+      });
+      await deps.mapping.set(tabId, session.id);
+    }
+    const writer = await createRecorder(database, { sessionId: session.id, classify: classifyFrame, redact: redactRecord });
+    return { sessionId: session.id, writer, stored: session.frameCount, checkedAt: now() };
+  }
+
+  function recording(tabId: number): Promise<TabRecording> {
+    let r = tabs.get(tabId);
+    if (!r) {
+      r = open(tabId);
+      tabs.set(tabId, r);
+      r.catch(() => tabs.delete(tabId));
+    }
+    return r;
+  }
+
+  async function roll(tabId: number): Promise<void> {
+    const current = tabs.get(tabId);
+    tabs.delete(tabId);
+    await deps.mapping.remove(tabId);
+    if (current) await (await current).writer.finish().catch(() => undefined);
+    await keepWithinBudget().catch(() => undefined);
+  }
+
+  async function write(rec: TabRecording, records: readonly CaptureRecord[]): Promise<{ result: AppendResult; notice?: string }> {
+    // After "storage full" every new batch tries again; a failed write changes nothing.
+    if (rec.writer.state.status === 'paused') rec.writer.resume();
+    try {
+      return { result: await rec.writer.append(records) };
+    } catch (error) {
+      if (!(error instanceof StorageFullError)) throw error;
+      const freed = await keepWithinBudget();
+      if (freed.freed === 0) throw error;
+      rec.writer.resume();
+      return { result: await rec.writer.append(records), notice: freed.message };
+    }
+  }
+
+  return {
+    db,
+    async append(tabId, records) {
+      let rec = await recording(tabId);
+      // The user deleted the session being recorded: keep recording, into a new one. Checked
+      // at most once a second rather than with an extra read per batch.
+      if (now() - rec.checkedAt > DELETION_CHECK_MS) {
+        rec.checkedAt = now();
+        const current = await getSession(await db(), rec.sessionId);
+        if (!current || current.deletedAt !== undefined) {
+          await roll(tabId);
+          rec = await recording(tabId);
+        }
+      }
+      const written = await write(rec, records);
+      let notice = written.notice;
+      rec.stored += written.result.stored;
+      for (const r of written.result.records) bytesSinceRetention += r.kind === 'ws-send' || r.kind === 'ws-receive' ? r.size : 256;
+      if (bytesSinceRetention > RETENTION_EVERY_BYTES) {
+        const kept = await keepWithinBudget();
+        if (kept.message) notice = kept.message;
+      }
+      return { sessionId: rec.sessionId, stored: rec.stored, records: written.result.records, ...(notice ? { notice } : {}) };
+    },
+    rollSession: (tabId) => roll(tabId),
+  };
+}
+
+/** `app.example.com · Dec 3, 09:21:31`: short enough to read in a list. */
+function sessionName(url: string, startedAt: number): string {
+  const when = new Date(startedAt).toLocaleString(undefined, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit' });
+  return `${hostOf(url) || 'Capture'} · ${when}`;
+}
+
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return '';
+  }
+}
