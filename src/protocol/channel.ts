@@ -53,6 +53,7 @@ function quote(segment: string): string {
 }
 
 function segmentProblem(segment: string, position: number): string | undefined {
+  if (SEGMENT.test(segment) && segment.length <= MAX_SEGMENT_LENGTH) return undefined;
   const label = position === 1 ? `namespace ${quote(segment)}` : `segment ${position} ${quote(segment)}`;
   if (segment.length === 0) {
     return position === 1 ? 'namespace is empty' : `segment ${position} is empty (double slash?)`;

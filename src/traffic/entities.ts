@@ -3,6 +3,7 @@
 
 import { i32List, pushI32, pushU8, setI32 } from './grow.ts';
 import { addFinding } from './findings.ts';
+import { channelIndex } from './stats.ts';
 import { bump, HTTP_FLAG, LIMITS, PUB_STATES, RATE_WINDOW_S, type ConnS, type PubDetail, type State, type SubS } from './state.ts';
 import type { PublishState } from './types.ts';
 
@@ -29,6 +30,7 @@ export function newSub(s: State, c: ConnS, id: string, pos: number, t: number, c
     rate: new Int32Array(RATE_WINDOW_S),
     rateSec: 0,
     broadcastErrors: 0,
+    chIdx: channel === undefined ? -1 : channelIndex(s, channel),
   };
   if (channel !== undefined) sub.channel = channel;
   if (authMode !== undefined) sub.authMode = authMode;

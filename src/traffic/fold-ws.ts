@@ -20,6 +20,8 @@ export interface FoldOut {
   error: boolean;
   event: boolean;
   channel: string | undefined;
+  /** The channel's interned index when known (saves hashing the frame's channel). */
+  chIdx: number;
 }
 
 const ERROR_TYPES = new Set(['connection_error', 'subscribe_error', 'broadcast_error', 'unsubscribe_error', 'publish_error', 'error']);
@@ -75,7 +77,7 @@ function foldClient(s: State, c: ConnS, f: StoredFrame, t: number, type: string,
       if (id === undefined) return;
       const channel = f.channel ?? d?.channel;
       const live = findSub(s, c, id, isLive);
-      const closing = findSub(s, c, id, (x) => x.unsubscribing);
+      const closing = findSub(s, c, id, isClosing);
       if (live && !live.unsubscribing) {
         addFinding(s, at(f.pos, { code: 'duplicate-subscription-id', severity: 'error', message: `subscription id ${id} is already in use on this connection; the service rejects duplicates`, ...withRelated([live.subscribePos]) }));
       } else if (closing) {
@@ -90,7 +92,7 @@ function foldClient(s: State, c: ConnS, f: StoredFrame, t: number, type: string,
       return;
     }
     case 'unsubscribe': {
-      const sub = findSub(s, c, id, (x) => isLive(x) && !x.unsubscribing);
+      const sub = findSub(s, c, id, isOpenNotClosing);
       if (!sub) {
         addFinding(s, at(f.pos, { code: 'unsubscribe-unknown-id', severity: c.fromStart ? 'warning' : 'info', message: `unsubscribe for ${id ?? '(no id)'}, which is not an open subscription on this connection` }));
         return;
@@ -126,11 +128,23 @@ function unknownAck(s: State, c: ConnS, pos: number, code: string, message: stri
   addFinding(s, at(pos, { code, severity: c.fromStart ? 'warning' : 'info', message: c.fromStart ? message : `${message} (the capture may have started after it)` }));
 }
 
+// Module-level predicates: no closure per frame on the hot path.
+const isActive = (x: SubS) => x.state === 'active';
+const isPending = (x: SubS) => x.state === 'pending';
+const isUnacked = (x: SubS) => x.state === 'pending' && x.ackPos === undefined;
+const isAnswered = (x: SubS) => x.ackPos !== undefined;
+const isClosing = (x: SubS) => x.unsubscribing;
+const isOpenNotClosing = (x: SubS) => isLive(x) && !x.unsubscribing;
+
+function linkSub(s: State, pos: number, sub: SubS, out: FoldOut): void {
+  setI32(s.chain, pos, sub.index + 1);
+  if (out.channel === undefined || out.channel === sub.channel) {
+    out.channel = sub.channel;
+    out.chIdx = sub.chIdx;
+  }
+}
+
 function foldServer(s: State, c: ConnS, f: StoredFrame, t: number, type: string, id: string | undefined, d: DecodedFrame | undefined, out: FoldOut): void {
-  const link = (sub: SubS) => {
-    setI32(s.chain, f.pos, sub.index + 1);
-    out.channel ??= sub.channel;
-  };
   switch (type) {
     case 'ka':
       keepAliveSignal(s, c, f.pos, t);
@@ -138,17 +152,17 @@ function foldServer(s: State, c: ConnS, f: StoredFrame, t: number, type: string,
     case 'data': {
       keepAliveSignal(s, c, f.pos, t);
       out.event = true;
-      const sub = findSub(s, c, id, (x) => x.state === 'active') ?? findSub(s, c, id, (x) => x.state === 'pending');
+      const sub = findSub(s, c, id, isActive) ?? findSub(s, c, id, isPending);
       if (sub) {
         if (sub.state === 'pending') addFinding(s, at(f.pos, { code: 'data-before-ack', severity: 'info', message: `event for ${sub.id} before its subscribe_success`, ...withRelated([sub.subscribePos]) }));
         countEvent(sub, f.pos, t);
-        link(sub);
+        linkSub(s, f.pos, sub, out);
         return;
       }
       const ended = lastSub(s, c, id);
       if (ended) {
         addFinding(s, at(f.pos, { code: 'data-after-unsubscribe', severity: 'warning', message: `event for ${ended.id}, whose subscription had already ended (${ended.state})`, ...withRelated([ended.endPos]) }));
-        link(ended);
+        linkSub(s, f.pos, ended, out);
       } else unknownAck(s, c, f.pos, 'data-unknown-subscription', `event for ${id ?? '(no id)'}, which is not a subscription of this connection`);
       return;
     }
@@ -165,15 +179,15 @@ function foldServer(s: State, c: ConnS, f: StoredFrame, t: number, type: string,
       return;
     case 'subscribe_success':
     case 'subscribe_error': {
-      const sub = findSub(s, c, id, (x) => x.state === 'pending' && x.ackPos === undefined);
+      const sub = findSub(s, c, id, isUnacked);
       if (!sub) {
-        const answered = findSub(s, c, id, (x) => x.ackPos !== undefined);
+        const answered = findSub(s, c, id, isAnswered);
         if (answered) addFinding(s, at(f.pos, { code: 'duplicate-ack', severity: 'warning', message: `${type} for ${id}, which was already answered`, ...withRelated([answered.ackPos]) }));
         else unknownAck(s, c, f.pos, 'ack-without-request', `${type} for ${id ?? '(no id)'}, which no subscribe on this connection asked for`);
         return;
       }
       sub.ackPos = f.pos;
-      link(sub);
+      linkSub(s, f.pos, sub, out);
       if (type === 'subscribe_success') sub.state = 'active';
       else {
         const e = errorText(d?.errors);
@@ -184,13 +198,13 @@ function foldServer(s: State, c: ConnS, f: StoredFrame, t: number, type: string,
     }
     case 'unsubscribe_success':
     case 'unsubscribe_error': {
-      const sub = findSub(s, c, id, (x) => x.unsubscribing);
+      const sub = findSub(s, c, id, isClosing);
       if (!sub) {
         unknownAck(s, c, f.pos, 'ack-without-request', `${type} for ${id ?? '(no id)'}, which no unsubscribe on this connection asked for`);
         return;
       }
       sub.unsubAckPos = f.pos;
-      link(sub);
+      linkSub(s, f.pos, sub, out);
       if (type === 'unsubscribe_success') endSub(c, sub, 'unsubscribed', f.pos);
       else {
         sub.unsubscribing = false;
@@ -202,7 +216,7 @@ function foldServer(s: State, c: ConnS, f: StoredFrame, t: number, type: string,
       const sub = findSub(s, c, id, isLive) ?? lastSub(s, c, id);
       if (sub) {
         sub.broadcastErrors++;
-        link(sub);
+        linkSub(s, f.pos, sub, out);
       } else unknownAck(s, c, f.pos, 'data-unknown-subscription', `broadcast_error for ${id ?? '(no id)'}, which is not a subscription of this connection`);
       return;
     }
@@ -212,11 +226,11 @@ function foldServer(s: State, c: ConnS, f: StoredFrame, t: number, type: string,
       return;
     case 'error': {
       if (id === undefined) return;
-      const sub = findSub(s, c, id, (x) => x.state === 'pending');
+      const sub = findSub(s, c, id, isPending);
       if (sub) {
         sub.ackPos = f.pos;
         sub.error = errorText(d?.errors) ?? 'error';
-        link(sub);
+        linkSub(s, f.pos, sub, out);
         endSub(c, sub, 'failed', f.pos);
         return;
       }

@@ -12,7 +12,7 @@ import { bump, type ConnS, type State } from './state.ts';
 import { countChannel, countSeries, countType } from './stats.ts';
 import { Mark } from './types.ts';
 
-const out: FoldOut = { error: false, event: false, channel: undefined };
+const out: FoldOut = { error: false, event: false, channel: undefined, chIdx: -1 };
 
 export function applyFrames(s: State, frames: readonly StoredFrame[]): boolean {
   let changed = false;
@@ -52,6 +52,7 @@ function applyOne(s: State, f: StoredFrame): void {
   out.error = (f.flags & FrameFlag.failed) !== 0;
   out.event = false;
   out.channel = f.channel;
+  out.chIdx = -1;
   switch (f.dir) {
     case 'connecting':
       c.state = 'connecting';
@@ -103,7 +104,8 @@ function applyOne(s: State, f: StoredFrame): void {
     c.errors++;
     setU8(s.mark, f.pos, getU8(s.mark, f.pos) | Mark.errorFrame);
   }
-  if (out.channel !== undefined) countChannel(s, out.channel);
+  if (out.chIdx >= 0) s.channelCount[out.chIdx] = (s.channelCount[out.chIdx] ?? 0) + 1;
+  else if (out.channel !== undefined) countChannel(s, out.channel);
   countSeries(s, t, out.event, out.error);
 }
 

@@ -88,6 +88,8 @@ export interface SubS {
   conn: number;
   id: string;
   channel?: string;
+  /** Interned channel (-1 none): data frames are counted without hashing their channel. */
+  chIdx: number;
   authMode?: string;
   state: SubscriptionState;
   unsubscribing: boolean;
