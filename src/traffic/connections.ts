@@ -53,6 +53,8 @@ function newConn(s: State, index: number, connId: string, kind: 'websocket' | 'h
     byId: new Map(),
     liveSubs: 0,
     publishes: 0,
+    pubSec: 0,
+    pubInSec: 0,
     pending: new Map(),
     httpPending: [],
   };

@@ -30,6 +30,7 @@ export const EXPLAIN: Readonly<Record<string, string>> = {
   'keepalive-timeout': 'no ka or data frame arrived within connectionTimeoutMs; clients close the connection then',
   'duplicate-connection-init': 'connection_init was sent more than once',
   'duplicate-connection-ack': 'connection_ack arrived more than once',
+  'publish-rate': 'more than 25 publishes were sent within one second on one connection, over the service quota',
   'model-capacity': 'the inspector stopped tracking some details here to stay within its memory bounds',
 };
 

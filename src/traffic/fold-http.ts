@@ -9,7 +9,8 @@ import { FrameFlag, type StoredFrame } from '../sessions/types.ts';
 import { setAuthHeaders } from './connections.ts';
 import { answerPub, newPub, setPubDetail, setPubState } from './entities.ts';
 import { addFinding } from './findings.ts';
-import { checkResults, type FoldOut } from './fold-ws.ts';
+import { checkResults } from './fold-publish.ts';
+import type { FoldOut } from './fold-ws.ts';
 import { bump, LIMITS, type ConnS, type State } from './state.ts';
 import { channelIndex } from './stats.ts';
 

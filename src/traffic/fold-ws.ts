@@ -3,14 +3,15 @@
 
 import { detectAuthMode } from '../protocol/auth.ts';
 import { decodeFrame, type DecodedFrame } from '../protocol/decode.ts';
-import { isRecord } from '../protocol/json.ts';
+import { isRecord, parseJson } from '../protocol/json.ts';
 import { MAX_EVENT_BYTES, MAX_SUBSCRIPTIONS_PER_CONNECTION } from '../protocol/limits.ts';
 import { lintFrameLocal } from '../protocol/lint.ts';
 import type { AppSyncError } from '../protocol/messages.ts';
 import { FrameFlag, type StoredFrame } from '../sessions/types.ts';
 import { keepAliveSignal, withRelated } from './connections.ts';
-import { answerPub, countEvent, endSub, findSub, isLive, lastSub, newPub, newSub, setPubDetail, setPubState, trackPending } from './entities.ts';
+import { countEvent, endSub, findSub, isLive, lastSub, newPub, newSub, setPubDetail, setPubState, trackPending } from './entities.ts';
 import { addFinding } from './findings.ts';
+import { publishAnswer, publishRate } from './fold-publish.ts';
 import { setI32 } from './grow.ts';
 import type { ConnS, State, SubS } from './state.ts';
 import { channelIndex } from './stats.ts';
@@ -34,7 +35,7 @@ function decodeFor(f: StoredFrame): DecodedFrame | undefined {
   return decodeFrame(f.text, { direction });
 }
 
-function at(pos: number, f: Omit<Finding, 'pos'>): Finding {
+export function at(pos: number, f: Omit<Finding, 'pos'>): Finding {
   return { ...f, pos };
 }
 
@@ -53,7 +54,7 @@ export function foldWs(s: State, c: ConnS, f: StoredFrame, t: number, out: FoldO
   let type = f.type;
   let d: DecodedFrame | undefined;
   // The hot path: data and ka are not decoded unless something about them is unusual.
-  if (type === undefined || f.binary || (type !== 'data' && type !== 'ka') || (type === 'data' && f.size > MAX_EVENT_BYTES)) {
+  if (type === undefined || f.binary || (type !== 'data' && type !== 'ka') || (type === 'data' && (s.lintData || f.size > MAX_EVENT_BYTES))) {
     d = decodeFor(f);
     if (d) {
       for (const lf of lintFrameLocal(d, c.connectionAuth)) addFinding(s, at(f.pos, lf));
@@ -83,7 +84,7 @@ function foldClient(s: State, c: ConnS, f: StoredFrame, t: number, type: string,
       } else if (closing) {
         addFinding(s, at(f.pos, { code: 'duplicate-subscription-id', severity: 'warning', message: `subscription id ${id} is reused before its unsubscribe was acknowledged`, ...withRelated([closing.unsubscribePos]) }));
       }
-      const auth = d?.message?.['authorization'];
+      const auth = frameObject(d)?.['authorization'];
       const mode = isRecord(auth) ? detectAuthMode(auth) : undefined;
       newSub(s, c, id, f.pos, t, channel, mode === 'NONE' ? undefined : mode);
       if (c.liveSubs === MAX_SUBSCRIPTIONS_PER_CONNECTION + 1) {
@@ -108,6 +109,7 @@ function foldClient(s: State, c: ConnS, f: StoredFrame, t: number, type: string,
       return;
     }
     case 'publish': {
+      publishRate(s, c, f.pos, t);
       const channel = f.channel ?? d?.channel;
       const p = newPub(s, c, f.pos, t, false, d?.events?.length ?? 0, channel === undefined ? -1 : channelIndex(s, channel));
       if (id === undefined) return;
@@ -123,7 +125,14 @@ function foldClient(s: State, c: ConnS, f: StoredFrame, t: number, type: string,
   }
 }
 
-function unknownAck(s: State, c: ConnS, pos: number, code: string, message: string): void {
+function frameObject(d: DecodedFrame | undefined): Record<string, unknown> | undefined {
+  if (d?.message) return d.message;
+  if (d?.raw === undefined) return undefined;
+  const p = parseJson(d.raw);
+  return p.ok && isRecord(p.value) ? p.value : undefined;
+}
+
+export function unknownAck(s: State, c: ConnS, pos: number, code: string, message: string): void {
   // Without the start of the connection the request may simply not have been captured.
   addFinding(s, at(pos, { code, severity: c.fromStart ? 'warning' : 'info', message: c.fromStart ? message : `${message} (the capture may have started after it)` }));
 }
@@ -240,49 +249,3 @@ function foldServer(s: State, c: ConnS, f: StoredFrame, t: number, type: string,
   }
 }
 
-function publishAnswer(s: State, c: ConnS, f: StoredFrame, t: number, type: 'publish_success' | 'publish_error' | 'error', id: string | undefined, d: DecodedFrame | undefined, out: FoldOut): void {
-  const p = id === undefined ? undefined : c.pending.get(id);
-  if (p === undefined || id === undefined) {
-    unknownAck(s, c, f.pos, 'publish-ack-unknown-id', `${type} for ${id ?? '(no id)'}, which matches no unanswered publish on this connection`);
-    return;
-  }
-  c.pending.delete(id);
-  answerPub(s, p, f.pos, t, type);
-  const ch = s.pubs.channel.a[p] ?? -1;
-  if (ch >= 0) out.channel ??= s.channels[ch];
-  if (type !== 'publish_success') {
-    setPubState(s, p, 'error');
-    out.error = true;
-    setPubDetail(s, p, { id, ...(d?.errors ? { errors: [...d.errors] } : {}) }, true);
-    return;
-  }
-  const successful = d?.successful ?? [];
-  const failed = d?.failed ?? [];
-  s.pubs.ok.a[p] = successful.length;
-  s.pubs.failed.a[p] = failed.length;
-  setPubState(s, p, failed.length === 0 ? 'success' : successful.length === 0 ? 'failed' : 'partial');
-  if (failed.length > 0) out.error = true;
-  setPubDetail(s, p, { id, results: { successful: [...successful], failed: [...failed] } }, failed.length > 0);
-  if (d) checkResults(s, f.pos, s.pubs.events.a[p] ?? 0, successful, failed, s.pubs.pos.a[p]);
-}
-
-/** Every published event answered exactly once, by its position (reference 4). */
-export function checkResults(s: State, pos: number, events: number, successful: readonly { index: number }[], failed: readonly { index?: number }[], publishPos: number | undefined): void {
-  if (events === 0) return;
-  const seen = new Uint8Array(events);
-  const problems: string[] = [];
-  for (const e of [...successful, ...failed]) {
-    const i = e.index;
-    if (i === undefined) continue;
-    if (i >= events) problems.push(`index ${i} is beyond the ${events} published event${events > 1 ? 's' : ''}`);
-    else if (seen[i]) problems.push(`event ${i} is answered twice`);
-    else seen[i] = 1;
-  }
-  const missing: number[] = [];
-  seen.forEach((v, i) => {
-    if (!v) missing.push(i);
-  });
-  if (missing.length > 0 && successful.length + failed.length < events) problems.push(`event${missing.length > 1 ? 's' : ''} ${missing.slice(0, 5).join(', ')} ${missing.length > 1 ? 'are' : 'is'} not answered`);
-  if (problems.length === 0) return;
-  addFinding(s, at(pos, { code: 'publish-results-mismatch', severity: 'warning', message: `publish result: ${problems.slice(0, 3).join('; ')}`, ...withRelated([publishPos]) }));
-}

@@ -65,6 +65,11 @@ export interface TrafficModel {
 export interface TrafficModelOptions {
   /** Fed from the session's source: console → 'console', replay → 'replay', else 'page'. */
   readonly origin?: Origin;
+  /**
+   * Also decode and lint every `data` frame (event JSON validity, event shape). Off by
+   * default: it halves the fold rate; the detail view lints the selected frame anyway.
+   */
+  readonly lintData?: boolean;
 }
 
 export function originOfSource(source: string | undefined): Origin {
@@ -72,7 +77,7 @@ export function originOfSource(source: string | undefined): Origin {
 }
 
 export function createTrafficModel(opts?: TrafficModelOptions): TrafficModel {
-  return wrap(createState(opts?.origin ?? 'page'));
+  return wrap(createState(opts?.origin ?? 'page', opts?.lintData === true));
 }
 
 export function restoreTrafficModel(snapshot: TrafficSnapshot): TrafficModel {

@@ -77,6 +77,9 @@ export interface ConnS {
   byId: Map<string, number[]>;
   liveSubs: number;
   publishes: number;
+  /** Publishes sent in second `pubSec` (the per-connection rate quota). */
+  pubSec: number;
+  pubInSec: number;
   /** Publish id → publish index, while unanswered. */
   pending: Map<string, number>;
   /** HTTP: unanswered requests in order, as [publish index, seq]. */
@@ -156,6 +159,8 @@ export interface SeriesS {
 export interface State {
   v: typeof SNAPSHOT_VERSION;
   origin: Origin;
+  /** Decode and lint every data frame too (about half the fold rate). */
+  lintData: boolean;
   version: number;
   nextPos: number;
   duplicates: number;
@@ -193,10 +198,11 @@ export interface State {
   overflow: Map<string, number>;
 }
 
-export function createState(origin: Origin): State {
+export function createState(origin: Origin, lintData = false): State {
   return {
     v: SNAPSHOT_VERSION,
     origin,
+    lintData,
     version: 0,
     nextPos: 0,
     duplicates: 0,

@@ -148,3 +148,28 @@ describe('HTTP pairing', () => {
     expect(m.markAt(0) & Mark.errorFrame).toBe(Mark.errorFrame);
   });
 });
+
+describe('options and quotas', () => {
+  it('lintData decodes every data frame', () => {
+    const seq = new FrameSequence().receive(WS, ack()).send(WS, sub(SUB, '/default/a')).receive(WS, subOk(SUB));
+    seq.receive(WS, `{"id":"${SUB}","type":"data","event":"{not json"}`);
+    expect(fold(seq).findingsAt(3)).toEqual([]);
+    const m = createTrafficModel({ lintData: true });
+    m.apply(seq.frames);
+    expect(m.findingsAt(3).map((f) => f.code)).toEqual(['event-invalid-json']);
+  });
+
+  it('more than 25 publishes in a second is noted once', () => {
+    const seq = new FrameSequence().receive(WS, ack());
+    for (let i = 0; i < 30; i++) seq.send(WS, { type: 'publish', id: `p${i}`, channel: '/default/a', events: ['1'], authorization: { 'x-api-key': 'k' } });
+    const m = fold(seq);
+    expect(m.findings().map((f) => [f.code, f.pos])).toEqual([['publish-rate', 26]]);
+    expect(m.publishCount).toBe(30);
+  });
+
+  it('a subscribe with an invalid channel still records its auth mode', () => {
+    const m = fold(new FrameSequence().send(WS, sub(SUB, '/default/bad_name')));
+    expect(m.subscriptions()[0]).toMatchObject({ authMode: 'API_KEY', channel: '/default/bad_name' });
+    expect(m.findings().map((f) => f.code)).toEqual(['invalid-channel']);
+  });
+});
