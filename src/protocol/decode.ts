@@ -99,7 +99,9 @@ export function decodeFrame(data: FrameInput, opts?: DecodeOptions): DecodedFram
     const m = readProp(opts, 'maxBytes');
     const maxBytes = typeof m === 'number' && m >= 0 ? m : DEFAULT_MAX_DECODE_BYTES;
     const out = decodeInput(data, maxBytes);
-    return direction ? { ...out, direction } : out;
+    // Every path returns a fresh object, so setting the field beats copying the frame.
+    if (direction) (out as Mutable<DecodedFrame>).direction = direction;
+    return out;
   } catch (e) {
     // Only reachable through a runtime fault (e.g. out of memory); stay total anyway.
     return { type: '(unknown)', known: false, ...(direction ? { direction } : {}), problem: { code: 'internal', message: errorText(e) } };
