@@ -17,15 +17,30 @@ export type ChannelParse =
 
 const SEGMENT = /^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?$/;
 const BAD_CHAR = /[^A-Za-z0-9-]/;
+/** Format characters (Cf: U+FEFF, U+200B–U+200F, U+2060…), whitespace and controls. */
+const INVISIBLE_START = /^[\p{Cf}\p{Z}\s\p{Cc}]/u;
+const INVISIBLE = /^[\p{Cf}\p{Z}\s\p{Cc}]$/u;
+
+/** `"x"` for visible characters, `U+FEFF (invisible)` for those a reader cannot see. */
+function showChar(ch: string): string {
+  if (!INVISIBLE.test(ch)) return JSON.stringify(ch);
+  return `U+${(ch.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')} (invisible)`;
+}
 
 /**
  * `default/a/` → `/default/a`. The service treats `default/x` and `/default/x` as one channel
  * (INFERRED in the reference), so every comparison and display goes through this form.
  * All leading and trailing slashes go, so the function is idempotent; inner empty segments
- * are left for parseChannel to report.
+ * are left for parseChannel to report. Input beginning with an invisible character is
+ * returned unchanged (see below).
  */
 export function normalizeChannel(input: string): string {
   const s = typeof input === 'string' ? input : String(input);
+  // Kept as is: a channel that begins with an invisible character (a BOM, a zero-width
+  // space, whitespace) is invalid, and adding a slash in front would make `\uFEFF/ns/a` look
+  // like the valid `/ns/a` while still differing from it. Unchanged, it reads as what was
+  // sent, compares unequal to every valid channel, and parseChannel names the character.
+  if (s.length > 0 && INVISIBLE_START.test(s)) return s;
   let start = 0;
   let end = s.length;
   while (start < end && s.charCodeAt(start) === 47) start++;
@@ -38,6 +53,7 @@ function quote(segment: string): string {
 }
 
 function segmentProblem(segment: string, position: number): string | undefined {
+  if (SEGMENT.test(segment) && segment.length <= MAX_SEGMENT_LENGTH) return undefined;
   const label = position === 1 ? `namespace ${quote(segment)}` : `segment ${position} ${quote(segment)}`;
   if (segment.length === 0) {
     return position === 1 ? 'namespace is empty' : `segment ${position} is empty (double slash?)`;
@@ -47,7 +63,7 @@ function segmentProblem(segment: string, position: number): string | undefined {
   }
   const bad = BAD_CHAR.exec(segment);
   if (bad) {
-    return `${label} contains ${JSON.stringify(bad[0])}; only letters, digits and dashes are allowed`;
+    return `${label} contains ${showChar(bad[0])}; only letters, digits and dashes are allowed`;
   }
   if (!SEGMENT.test(segment)) return `${label} must start and end with a letter or digit`;
   return undefined;

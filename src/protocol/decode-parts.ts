@@ -40,6 +40,11 @@ function article(kind: string): string {
   return /^[aeiou]/.test(kind) ? `an ${kind}` : `a ${kind}`;
 }
 
+/** A position in a publish's `events`. */
+export function isIndex(v: unknown): v is number {
+  return typeof v === 'number' && Number.isInteger(v) && v >= 0;
+}
+
 function toCode(v: unknown): string | undefined {
   if (typeof v === 'string') return v;
   if (typeof v === 'number' && Number.isFinite(v)) return String(v);
@@ -74,7 +79,7 @@ export function normalizeSuccessful(value: unknown): { entries: PublishSuccessEn
   let valid = true;
   const entries: PublishSuccessEntry[] = [];
   for (const e of value) {
-    if (isRecord(e) && typeof e['identifier'] === 'string' && typeof e['index'] === 'number') {
+    if (isRecord(e) && typeof e['identifier'] === 'string' && isIndex(e['index'])) {
       entries.push({ identifier: e['identifier'], index: e['index'] });
     } else valid = false;
   }
@@ -92,8 +97,10 @@ export function normalizeFailed(value: unknown): { entries: PublishFailure[]; va
     }
     const code = toCode(e['code']) ?? toCode(e['errorCode']);
     const message = typeof e['message'] === 'string' ? e['message'] : typeof e['errorMessage'] === 'string' ? e['errorMessage'] : undefined;
-    const index = typeof e['index'] === 'number' ? e['index'] : undefined;
+    const index = isIndex(e['index']) ? e['index'] : undefined;
     const identifier = typeof e['identifier'] === 'string' ? e['identifier'] : undefined;
+    // Every source sends the event's position; without it the failure names no event.
+    if (index === undefined || (e['identifier'] !== undefined && identifier === undefined)) valid = false;
     entries.push({
       ...(index !== undefined ? { index } : {}),
       ...(identifier !== undefined ? { identifier } : {}),

@@ -14,7 +14,7 @@ import {
   type PublishFailure,
 } from './decode-parts.ts';
 import { errorText, isRecord, parseJson, readProp } from './json.ts';
-import { DEFAULT_MAX_DECODE_BYTES } from './limits.ts';
+import { DEFAULT_MAX_DECODE_BYTES, MAX_CONNECTION_LIFETIME_MS } from './limits.ts';
 import { isMessageType, type AppSyncError, type AppSyncMessage, type PublishSuccessEntry } from './messages.ts';
 
 export type { DecodeProblem, DecodedEvent, PublishFailure } from './decode-parts.ts';
@@ -99,7 +99,9 @@ export function decodeFrame(data: FrameInput, opts?: DecodeOptions): DecodedFram
     const m = readProp(opts, 'maxBytes');
     const maxBytes = typeof m === 'number' && m >= 0 ? m : DEFAULT_MAX_DECODE_BYTES;
     const out = decodeInput(data, maxBytes);
-    return direction ? { ...out, direction } : out;
+    // Every path returns a fresh object, so setting the field beats copying the frame.
+    if (direction) (out as Mutable<DecodedFrame>).direction = direction;
+    return out;
   } catch (e) {
     // Only reachable through a runtime fault (e.g. out of memory); stay total anyway.
     return { type: '(unknown)', known: false, ...(direction ? { direction } : {}), problem: { code: 'internal', message: errorText(e) } };
@@ -219,14 +221,26 @@ function decodeObject(obj: Record<string, unknown>, raw: string): DecodedFrame {
     case 'connection_ack': {
       const ms = obj['connectionTimeoutMs'];
       if (ms !== undefined && typeof ms !== 'number') note('bad-timeout', '"connectionTimeoutMs" is not a number');
+      // Our range: a whole, positive number of ms no longer than a connection may live
+      // (24 h, reference 2.5); anything else cannot be a keep-alive timeout.
+      else if (typeof ms === 'number' && !(Number.isInteger(ms) && ms >= 1 && ms <= MAX_CONNECTION_LIFETIME_MS)) {
+        note('timeout-out-of-range', `"connectionTimeoutMs" ${ms} is out of range`);
+      }
       break;
     }
   }
 
   if (ERROR_TYPES.has(out.type) || (obj['errors'] !== undefined && out.type !== 'publish')) {
-    const e = normalizeErrors(obj['errors']);
-    if (obj['errors'] !== undefined) out.errors = e.errors;
-    if (obj['errors'] !== undefined && !e.valid) note('bad-errors', '"errors" is not a list of {errorType, message}');
+    let errors = obj['errors'];
+    const payload = obj['payload'];
+    // AppSync GraphQL nests errors under payload; read them there too so they are not lost.
+    if (errors === undefined && ERROR_TYPES.has(out.type) && isRecord(payload) && payload['errors'] !== undefined) {
+      errors = payload['errors'];
+      note('graphql-error-shape', `${out.type} has "payload.errors" (GraphQL shape) instead of "errors"`);
+    }
+    const e = normalizeErrors(errors);
+    if (errors !== undefined) out.errors = e.errors;
+    if (errors !== undefined && !e.valid) note('bad-errors', '"errors" is not a list of {errorType, message}');
   }
 
   // The typed message is the parsed object itself, so unknown fields survive untouched.

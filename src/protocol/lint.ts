@@ -16,6 +16,7 @@ import {
   type LintFinding,
 } from './lint-rules.ts';
 import { isClientMessageType, isServerMessageType } from './messages.ts';
+import { lintServerLocal, lintUnknownType, SERVER_HANDLED_PROBLEMS } from './lint-server.ts';
 
 export type { LintFinding, LintSeverity } from './lint-rules.ts';
 
@@ -53,19 +54,39 @@ export function createLintContext(opts?: { protocols?: readonly string[]; upgrad
 }
 
 /** Decoder problems that a specific rule below reports better. */
-const HANDLED_PROBLEMS = new Set(['event-not-string', 'unknown-type', 'missing-type', 'binary-frame', 'invalid-json', 'not-object', 'oversized']);
+const HANDLED_PROBLEMS = new Set(['event-not-string', 'unknown-type', 'missing-type', 'binary-frame', 'invalid-json', 'not-object', 'oversized', ...SERVER_HANDLED_PROBLEMS]);
 
+/** Frame-local and context rules together: what the frame breaks given what came before. */
 export function lintFrame(decoded: DecodedFrame, ctx: LintContext): LintFinding[] {
   const out: LintFinding[] = [];
   try {
-    lintInto(decoded, ctx, out);
+    lintInto(decoded, ctx.connectionAuth, out);
+    const push: Push = (f) => {
+      if (f) out.push(f);
+    };
+    if (isClientMessageType(decoded.type)) lintClientContext(decoded, ctx, push);
+    else if (isServerMessageType(decoded.type)) lintServerContext(decoded, ctx, push);
   } catch {
     // Lint is advisory; a fault in it must never break the capture path.
   }
   return out;
 }
 
-function lintInto(d: DecodedFrame, ctx: LintContext, out: LintFinding[]): void {
+/**
+ * The rules that need nothing but the frame (and whether its connection carried
+ * credentials). The traffic model runs these and keeps its own history-dependent rules.
+ */
+export function lintFrameLocal(decoded: DecodedFrame, connectionAuth: ConnectionAuth = 'unknown'): LintFinding[] {
+  const out: LintFinding[] = [];
+  try {
+    lintInto(decoded, connectionAuth, out);
+  } catch {
+    // advisory only
+  }
+  return out;
+}
+
+function lintInto(d: DecodedFrame, connectionAuth: ConnectionAuth, out: LintFinding[]): void {
   const push = (f: LintFinding | undefined) => {
     if (f) out.push(f);
   };
@@ -82,16 +103,14 @@ function lintInto(d: DecodedFrame, ctx: LintContext, out: LintFinding[]): void {
       return push({ code: 'missing-type', severity: 'error', message: d.problem?.message ?? 'frame has no "type"' });
   }
   if (d.problem?.code === 'binary-frame') push({ code: 'binary-frame', severity: 'warning', message: d.problem.message });
-  if (!d.known) {
-    return push({ code: 'unknown-type', severity: 'warning', message: `unknown message type ${JSON.stringify(d.type.slice(0, 64))}` });
-  }
+  if (!d.known) return push(lintUnknownType(d.type));
   const client = isClientMessageType(d.type);
   if (d.direction && (client ? d.direction !== 'send' : d.direction !== 'receive')) {
     push({ code: 'wrong-direction', severity: 'warning', message: `${d.type} is a ${client ? 'client' : 'server'} message but was ${d.direction === 'send' ? 'sent' : 'received'} by the page` });
   }
   if (d.problem && !HANDLED_PROBLEMS.has(d.problem.code)) push({ code: d.problem.code, severity: 'error', message: d.problem.message });
-  if (client) lintClient(d, ctx, push);
-  else if (isServerMessageType(d.type)) lintServer(d, ctx, push);
+  if (client) lintClient(d, connectionAuth, push);
+  else if (isServerMessageType(d.type)) lintServerLocal(d, push);
 }
 
 function frameObject(d: DecodedFrame): Record<string, unknown> | undefined {
@@ -103,12 +122,8 @@ function frameObject(d: DecodedFrame): Record<string, unknown> | undefined {
 
 type Push = (f: LintFinding | undefined) => void;
 
-function lintClient(d: DecodedFrame, ctx: LintContext, push: Push): void {
-  if (d.type === 'connection_init') {
-    if (ctx.connectionInitSeen) push({ code: 'duplicate-connection-init', severity: 'warning', message: 'connection_init sent more than once' });
-    ctx.connectionInitSeen = true;
-    return;
-  }
+function lintClient(d: DecodedFrame, connectionAuth: ConnectionAuth, push: Push): void {
+  if (d.type === 'connection_init') return;
   if (d.id !== undefined) push(lintOperationId(d.id));
   const obj = frameObject(d);
   if (d.type === 'subscribe' || d.type === 'publish') {
@@ -117,12 +132,20 @@ function lintClient(d: DecodedFrame, ctx: LintContext, push: Push): void {
       const channel = typeof raw === 'string' ? raw : d.channel;
       push(d.type === 'subscribe' ? lintSubscribeChannel(channel) : lintPublishChannel(channel));
     }
-    lintAuthorization(d.type, obj?.['authorization'], ctx, push);
+    lintAuthorization(d.type, obj?.['authorization'], connectionAuth, push);
   }
   if (d.type === 'publish') {
     const rawEvents = obj?.['events'];
     for (const f of lintEvents(d.events, Array.isArray(rawEvents) ? rawEvents : undefined)) push(f);
     push(lintRequestSize(d.raw));
+  }
+}
+
+function lintClientContext(d: DecodedFrame, ctx: LintContext, push: Push): void {
+  if (d.type === 'connection_init') {
+    if (ctx.connectionInitSeen) push({ code: 'duplicate-connection-init', severity: 'warning', message: 'connection_init sent more than once' });
+    ctx.connectionInitSeen = true;
+    return;
   }
   if (d.type === 'subscribe' && d.id !== undefined) {
     const existing = ctx.subscriptions.get(d.id);
@@ -159,25 +182,20 @@ function lintClient(d: DecodedFrame, ctx: LintContext, push: Push): void {
  * missing is UNKNOWN, so a missing object is an error only when the connection had none
  * either, an info note when it had some, and not reported when we cannot tell.
  */
-function lintAuthorization(type: string, auth: unknown, ctx: LintContext, push: Push): void {
+function lintAuthorization(type: string, auth: unknown, connectionAuth: ConnectionAuth, push: Push): void {
   const hasCreds = isRecord(auth) && detectAuthMode(auth) !== 'NONE';
   if (hasCreds) return;
   const what = auth === undefined ? 'has no authorization' : 'has an authorization object without credentials';
-  if (ctx.connectionAuth === 'absent') {
+  if (connectionAuth === 'absent') {
     push({ code: 'missing-authorization', severity: 'error', message: `${type} ${what}, and the connection carried none either` });
-  } else if (ctx.connectionAuth === 'present') {
+  } else if (connectionAuth === 'present') {
     push({ code: 'no-operation-authorization', severity: 'info', message: `${type} ${what}; it relies on the connection's credentials, which is undocumented` });
   }
 }
 
-function lintServer(d: DecodedFrame, ctx: LintContext, push: Push): void {
+function lintServerContext(d: DecodedFrame, ctx: LintContext, push: Push): void {
   const sub = d.id !== undefined ? ctx.subscriptions.get(d.id) : undefined;
   switch (d.type) {
-    case 'connection_ack':
-      if (d.message && typeof d.message['connectionTimeoutMs'] !== 'number') {
-        push({ code: 'ack-missing-timeout', severity: 'info', message: 'connection_ack has no connectionTimeoutMs; some clients (Android) require it' });
-      }
-      break;
     case 'subscribe_success':
       if (sub && sub.state === 'pending') sub.state = 'active';
       break;
@@ -191,22 +209,6 @@ function lintServer(d: DecodedFrame, ctx: LintContext, push: Push): void {
     case 'data':
       if (d.id !== undefined && !sub) {
         push({ code: 'data-unknown-subscription', severity: 'info', message: `data for ${d.id}, which is not a subscription seen on this connection` });
-      }
-      if (d.event && d.problem?.code === 'event-not-string') {
-        push({ code: 'event-not-string', severity: 'warning', message: 'data "event" is not a JSON string (the documented array form is not what the service sends)' });
-      } else if (d.event && !d.event.ok) {
-        push({ code: 'event-invalid-json', severity: 'warning', message: `data event is not valid JSON: ${d.event.error ?? ''}` });
-      }
-      break;
-    case 'publish_success':
-      // Amplify resolves publish() and drops these (reference 9.2), so they are easy to miss.
-      for (const f of d.failed ?? []) {
-        push({
-          code: 'publish-failed-event',
-          severity: 'warning',
-          ...(f.index !== undefined ? { index: f.index } : {}),
-          message: `event ${f.index ?? '?'} was not published: ${[f.code, f.message].filter(Boolean).join(': ') || 'no reason given'}`,
-        });
       }
       break;
   }

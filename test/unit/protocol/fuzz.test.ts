@@ -203,8 +203,13 @@ describe('properties', () => {
       fc.property(fc.string({ unit: fc.constantFrom('/', 'a', '*', '-', ' ') }), (s) => {
         const n = normalizeChannel(s);
         expect(normalizeChannel(n)).toBe(n);
-        expect(n.startsWith('/')).toBe(true);
-        expect(n.length === 1 || !n.endsWith('/')).toBe(true);
+        // Input beginning with an invisible character (here: a space) is kept as it was sent.
+        if (s.startsWith(' ')) {
+          expect(n).toBe(s);
+        } else {
+          expect(n.startsWith('/')).toBe(true);
+          expect(n.length === 1 || !n.endsWith('/')).toBe(true);
+        }
       }),
       { numRuns: 300 },
     );

@@ -160,7 +160,8 @@ describe('lintFrame: server frames and oddities', () => {
     expect(codes(recv('{}'))).toEqual(['missing-type']);
     expect(codes(decodeFrame(new Uint8Array([1, 2, 3])))).toEqual(['binary-frame']);
     expect(codes(decodeFrame('x'.repeat(100), { maxBytes: 10 }))).toEqual(['oversized']);
-    expect(codes(recv('{"type":"start_ack"}'))).toEqual(['unknown-type']);
+    expect(codes(recv('{"type":"start_ack"}'))).toEqual(['graphql-message']);
+    expect(codes(recv('{"type":"shiny_new_type"}'))).toEqual(['unknown-type']);
     expect(codes(send(frames.ka))).toEqual(['wrong-direction']);
     const ctx = createLintContext();
     expect(codes(send(frames.connectionInitCompact), ctx)).toEqual([]);

@@ -1,0 +1,153 @@
+// The fold: frames in position order → state. One pass, no re-scan; each frame costs a few
+// map lookups, and only frames that are not `data`/`ka` (or are suspicious) are decoded.
+
+import { FrameFlag, type StoredFrame } from '../sessions/types.ts';
+import { addFinding } from './findings.ts';
+import { checkGap, connFor, withRelated } from './connections.ts';
+import { endSub, isLive, pubState, setPubState } from './entities.ts';
+import { foldHttp } from './fold-http.ts';
+import { foldWs, type FoldOut } from './fold-ws.ts';
+import { setU8, getU8 } from './grow.ts';
+import { bump, type ConnS, type State } from './state.ts';
+import { countChannel, countSeries, countType } from './stats.ts';
+import { Mark } from './types.ts';
+
+const out: FoldOut = { error: false, event: false, channel: undefined, chIdx: -1 };
+
+export function applyFrames(s: State, frames: readonly StoredFrame[]): boolean {
+  let changed = false;
+  for (let k = 0; k < frames.length; k++) {
+    const f = frames[k];
+    if (!f || typeof f.pos !== 'number' || !(f.pos >= 0)) continue;
+    if (f.pos < s.nextPos) {
+      s.duplicates++;
+      continue;
+    }
+    if (f.pos > s.nextPos) s.missing += f.pos - s.nextPos;
+    s.nextPos = f.pos + 1;
+    changed = true;
+    try {
+      applyOne(s, f);
+    } catch {
+      // A frame shape nothing here expected must not stop the fold; it is counted.
+      bump(s.overflow, 'faults');
+    }
+  }
+  if (changed) s.version++;
+  return changed;
+}
+
+function applyOne(s: State, f: StoredFrame): void {
+  const t = typeof f.t === 'number' ? f.t : (s.lastAt ?? 0);
+  if (s.t0 === undefined) s.t0 = t;
+  if (s.firstAt === undefined || t < s.firstAt) s.firstAt = t;
+  if (s.lastAt === undefined || t > s.lastAt) s.lastAt = t;
+  const http = f.dir === 'http-request' || f.dir === 'http-response';
+  const c = connFor(s, f.conn, http ? 'http' : 'websocket', f.pos, t);
+  c.frames++;
+  c.lastPos = f.pos;
+  c.lastAt = t;
+  bump(s.byDir, f.dir);
+  const size = typeof f.size === 'number' ? f.size : 0;
+  out.error = (f.flags & FrameFlag.failed) !== 0;
+  out.event = false;
+  out.channel = f.channel;
+  out.chIdx = -1;
+  switch (f.dir) {
+    case 'connecting':
+      c.state = 'connecting';
+      c.createdAt = t;
+      c.fromStart = true;
+      break;
+    case 'open':
+      if (c.state !== 'closed') c.state = 'open';
+      c.openedAt = t;
+      c.fromStart = true;
+      break;
+    case 'error':
+      out.error = true;
+      break;
+    case 'close':
+      close(s, c, f, t);
+      break;
+    case 'send':
+    case 'receive':
+      if (f.dir === 'send') {
+        c.sent++;
+        c.bytesOut += size;
+        s.bytesOut += size;
+      } else {
+        c.received++;
+        c.bytesIn += size;
+        s.bytesIn += size;
+      }
+      countType(s, f.type ?? (f.binary ? '(binary)' : '(unclassified)'));
+      foldWs(s, c, f, t, out);
+      break;
+    case 'http-request':
+    case 'http-response':
+      if (f.dir === 'http-request') {
+        c.sent++;
+        c.bytesOut += size;
+        s.bytesOut += size;
+      } else {
+        c.received++;
+        c.bytesIn += size;
+        s.bytesIn += size;
+      }
+      countType(s, f.type ?? f.dir);
+      foldHttp(s, c, f, t, out);
+      break;
+  }
+  if (out.error) {
+    s.errors++;
+    c.errors++;
+    setU8(s.mark, f.pos, getU8(s.mark, f.pos) | Mark.errorFrame);
+  }
+  if (out.chIdx >= 0) s.channelCount[out.chIdx] = (s.channelCount[out.chIdx] ?? 0) + 1;
+  else if (out.channel !== undefined) countChannel(s, out.channel);
+  countSeries(s, t, out.event, out.error);
+}
+
+function close(s: State, c: ConnS, f: StoredFrame, t: number): void {
+  const wasOpen = c.state !== 'closed';
+  c.state = 'closed';
+  c.closedAt = t;
+  c.closePos = f.pos;
+  if (typeof f.extra?.code === 'number') c.closeCode = f.extra.code;
+  if (typeof f.extra?.reason === 'string') c.closeReason = f.extra.reason;
+  if (typeof f.extra?.wasClean === 'boolean') c.wasClean = f.extra.wasClean;
+  if (!wasOpen) return;
+  if (c.acked) checkGap(s, c, f.pos, t);
+  const unanswered: number[] = [];
+  for (const i of c.subs) {
+    const sub = s.subs[i];
+    if (!sub || !isLive(sub)) continue;
+    if (sub.state === 'pending') unanswered.push(sub.subscribePos);
+    endSub(c, sub, 'closed', f.pos);
+  }
+  if (unanswered.length > 0) {
+    addFinding(s, {
+      code: 'subscribe-unanswered',
+      severity: 'warning',
+      pos: f.pos,
+      message: `the connection closed while ${unanswered.length} subscribe${unanswered.length > 1 ? 's were' : ' was'} still waiting for subscribe_success`,
+      ...withRelated(unanswered),
+    });
+  }
+  if (c.pending.size > 0) {
+    const positions: number[] = [];
+    for (const i of c.pending.values()) {
+      if (pubState(s, i) === 'pending') setPubState(s, i, 'unanswered');
+      positions.push(s.pubs.pos.a[i] ?? 0);
+    }
+    addFinding(s, {
+      code: 'publish-unanswered',
+      severity: 'warning',
+      pos: f.pos,
+      message: `the connection closed while ${positions.length} publish${positions.length > 1 ? 'es were' : ' was'} still waiting for a result`,
+      ...withRelated(positions),
+    });
+    c.pending.clear();
+  }
+}
