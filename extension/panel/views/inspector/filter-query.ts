@@ -58,12 +58,12 @@ const DIR_ALIASES: Readonly<Record<string, readonly Direction[]>> = {
 const KEYS = ['channel', 'type', 'dir', 'conn', 'id'] as const;
 type Key = (typeof KEYS)[number];
 
-/** Splits on spaces, keeping "double quoted" parts (quotes removed) together. */
+/**
+ * Splits on spaces. Quotes are kept as typed: payloads are JSON, and searching for `"id":`
+ * must find exactly that (token values, channels and ids, never contain spaces).
+ */
 export function tokenize(text: string): string[] {
-  const out: string[] = [];
-  const re = /(?:[^\s"]+|"[^"]*"?)+/g;
-  for (const m of text.matchAll(re)) out.push(m[0].replace(/"/g, ''));
-  return out;
+  return text.split(/\s+/).filter((t) => t !== '');
 }
 
 interface Parts {

@@ -167,7 +167,11 @@ export function Toolbar(p: Props) {
         {p.live && p.status?.notice && <span class="info">{p.status.notice}</span>}
         {p.live && !p.connected && <span class="warn">reconnecting…</span>}
         <span class="count" aria-live="polite" title="Frames shown / frames in the session">
-          {p.filtered ? `${p.shown.toLocaleString()} of ` : ''}
+          {p.filtered && (
+            <>
+              <span data-testid="shown-count">{p.shown}</span> of{' '}
+            </>
+          )}
           <span data-testid="record-count">{p.total}</span> frames
         </span>
       </div>
