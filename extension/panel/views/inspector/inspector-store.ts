@@ -3,7 +3,7 @@
 // session's per-channel/type counts. Everything is read from IndexedDB; the live session
 // is re-read when the background says records were stored (at most a few times a second).
 import { batch, signal } from '@preact/signals';
-import { getSession, sessionCounts, type ConnectionRecord, type SessionCounts, type SessionId, type SessionRecord, type SessionsDb, type StoredFrame } from '../../../../src/sessions/index.ts';
+import { getSession, readFramePage, sessionCounts, type ConnectionRecord, type SessionCounts, type SessionId, type SessionRecord, type SessionsDb, type StoredFrame } from '../../../../src/sessions/index.ts';
 import { readFramesAt } from '../../../../src/sessions/frame-positions.ts';
 import { createFrameSource, type FrameSource } from './frame-source.ts';
 import { EMPTY_FILTER, parseFilter, type FilterInput } from './filter-query.ts';
@@ -31,6 +31,9 @@ export function createInspectorStore(getDb: () => Promise<SessionsDb>, options: 
   const connections = signal<readonly ConnectionRecord[]>([]);
   const counts = signal<SessionCounts | null>(null);
   const error = signal<string | null>(null);
+  /** Time zero of relative times: the first frame (the page may have buffered frames from
+   * before the session started), else the session's start. */
+  const origin = signal(0);
   /** Bumped when the shown session grew: views that derive from the whole session re-read. */
   const grown = signal(0);
   let liveSessionId: SessionId | null = null;
@@ -58,6 +61,11 @@ export function createInspectorStore(getDb: () => Promise<SessionsDb>, options: 
     if (learnedConnections && /\bconn:/.test(filter.value.text)) applyFilter();
   }
 
+  async function readOrigin(db: SessionsDb, s: SessionRecord): Promise<void> {
+    const [first] = await readFramePage(db, s.id, { offset: 0, limit: 1 });
+    if (session.value?.id === s.id) origin.value = Math.min(s.startedAt, first?.t ?? s.startedAt);
+  }
+
   async function open(id: SessionId | null): Promise<void> {
     source.value?.dispose();
     batch(() => {
@@ -82,9 +90,11 @@ export function createInspectorStore(getDb: () => Promise<SessionsDb>, options: 
       batch(() => {
         session.value = s;
         source.value = src;
+        origin.value = s.startedAt;
       });
       applyFilter();
       await readExtras(db, s.id);
+      await readOrigin(db, s);
     } catch (e) {
       error.value = `Could not open the session: ${errorText(e)}`;
     }
@@ -104,6 +114,7 @@ export function createInspectorStore(getDb: () => Promise<SessionsDb>, options: 
       if (disposed || !next || session.value?.id !== s.id) return;
       if (next.frameCount !== s.frameCount || next.state !== s.state || next.name !== s.name) {
         session.value = next;
+        if (s.frameCount === 0) await readOrigin(db, next);
         source.value?.grew(next.frameCount);
         grown.value++;
         await readExtras(db, s.id);
@@ -132,6 +143,7 @@ export function createInspectorStore(getDb: () => Promise<SessionsDb>, options: 
     counts,
     error,
     grown,
+    origin,
 
     /** Shows the live session (following the tab) or a stored one. */
     show(next: Target): void {

@@ -93,7 +93,7 @@ export function InspectorView({ store, sessions, live, Settings }: Props) {
     if (imported) store.show({ kind: 'stored', id: imported.id });
   };
 
-  const origin = session?.startedAt ?? 0;
+  const origin = store.origin.value;
   const selectedRow = selectedPos !== null && source ? source.rowOf(selectedPos) : -1;
   const hiddenSelection = selectedPos !== null && source?.filtered && selectedRow < 0;
   const message = sessions.error.value ?? sessions.notice.value;
