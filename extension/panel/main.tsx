@@ -22,11 +22,6 @@ if (tabId !== null) {
 const sessions = createSessionsStore();
 const inspector = createInspectorStore(sessions.db);
 // Without a tab there is no live session to follow: start on the newest stored one.
-if (tabId === null) {
-  void sessions.refresh().then(() => {
-    const newest = sessions.sessions.value[0];
-    if (newest && inspector.target.value.kind === 'live') inspector.show({ kind: 'stored', id: newest.id });
-  });
-}
+if (tabId === null) void inspector.showNewest();
 const root = document.getElementById('app');
 if (root) render(<App live={live} sessions={sessions} inspector={inspector} Settings={SettingsDialog} />, root);

@@ -23,6 +23,8 @@ export interface PositionBatch {
   readonly scannedTo: number;
   readonly chunksScanned: number;
   readonly chunksTotal: number;
+  /** The frames of the first `firstFrames` matches of the scan, as they are found. */
+  readonly frames?: StoredFrame[];
 }
 
 export interface PositionScanOptions {
@@ -30,10 +32,15 @@ export interface PositionScanOptions {
   readonly startPos?: number;
   readonly signal?: AbortSignal;
   readonly matchChannel?: MatchChannel;
+  /**
+   * Return the frames of this many first matches with the batches: the chunks are in hand
+   * already, so the table's first page needs no second read.
+   */
+  readonly firstFrames?: number;
 }
 
-const FIRST_WINDOW = 2;
-const MAX_WINDOW = 32;
+const FIRST_WINDOW = 4;
+const MAX_WINDOW = 64;
 
 /** Whether a query selects every frame (the table can then read pages by position). */
 export function selectsEverything(q: PositionQuery): boolean {
@@ -69,11 +76,18 @@ export async function* scanPositions(
   let next = first;
   let window = FIRST_WINDOW;
   let scannedTo = startPos;
+  let framesLeft = options.firstFrames ?? 0;
+  // As in scanFrames: request the chunks together with their summaries while most chunks
+  // of a window are wanted (one round trip instead of two).
+  let speculate = true;
   while (next < count) {
     if (options.signal?.aborted) return;
     const hi = Math.min(count - 1, next + window - 1);
-    const { views } = await readViews(db, sessionId, next, hi, include.usesSummaries ? (s) => include.chunkMayMatch(s) : undefined);
+    const read = await readViews(db, sessionId, next, hi, include.usesSummaries ? (s) => include.chunkMayMatch(s) : undefined, speculate);
+    speculate = read.wanted * 2 > read.summaries;
+    const views = read.views;
     const positions: number[] = [];
+    const frames: StoredFrame[] = [];
     for (const view of views) {
       const hit = include.matchChunk(view);
       for (const ex of exclude) {
@@ -82,14 +96,20 @@ export async function* scanPositions(
       }
       for (let i = 0; i < hit.length; i++) {
         const pos = view.firstPos + i;
-        if (hit[i] === 1 && pos >= startPos) positions.push(pos);
+        if (hit[i] === 1 && pos >= startPos) {
+          positions.push(pos);
+          if (framesLeft > 0) {
+            frames.push(view.frame(i));
+            framesLeft--;
+          }
+        }
       }
       scannedTo = Math.max(scannedTo, view.firstPos + view.count);
     }
     next = hi + 1;
-    window = Math.min(MAX_WINDOW, window * 2);
+    window = Math.min(MAX_WINDOW, window * 4);
     if (options.signal?.aborted) return;
-    yield { positions, scannedTo, chunksScanned: next - first, chunksTotal: total };
+    yield { positions, scannedTo, chunksScanned: next - first, chunksTotal: total, ...(frames.length > 0 ? { frames } : {}) };
   }
 }
 

@@ -40,6 +40,8 @@ export function createFrameSource(getDb: () => Promise<SessionsDb>, sessionId: S
   let pendingGrowth = false;
   let disposed = false;
   const pages = new Map<number, readonly StoredFrame[] | 'loading'>();
+  /** Frames the scan handed over with its first batches (the first pages of rows). */
+  let early = new Map<number, StoredFrame>();
 
   const filtered = (): boolean => query !== null;
   const bump = (): void => {
@@ -68,18 +70,32 @@ export function createFrameSource(getDb: () => Promise<SessionsDb>, sessionId: S
       );
   }
 
+  /** Pages whose every frame came with the scan need no read. */
+  function fillEarlyPages(): void {
+    for (let no = 0; no * PAGE_SIZE < positions.length; no++) {
+      if (pages.get(no) !== undefined && pages.get(no) !== 'loading') continue;
+      const slice = positions.slice(no * PAGE_SIZE, (no + 1) * PAGE_SIZE);
+      const frames = slice.map((p) => early.get(p));
+      if (frames.some((f) => f === undefined)) return;
+      pages.set(no, frames as StoredFrame[]);
+    }
+  }
+
   async function runScan(gen: number, controller: AbortController): Promise<void> {
     const q = query;
     if (!q) return;
     try {
       const db = await getDb();
-      for await (const batch of scanPositions(db, sessionId, q, { startPos: scannedTo, signal: controller.signal })) {
+      const firstFrames = positions.length < 2 * PAGE_SIZE ? 2 * PAGE_SIZE - positions.length : 0;
+      for await (const batch of scanPositions(db, sessionId, q, { startPos: scannedTo, signal: controller.signal, firstFrames })) {
         if (gen !== generation) return;
         for (const p of batch.positions) positions.push(p);
+        for (const f of batch.frames ?? []) early.set(f.pos, f);
         scannedTo = batch.scannedTo;
         // The last page was read short while matches were still arriving: read it again.
         const lastPage = Math.floor((positions.length - 1) / PAGE_SIZE);
         for (const no of [lastPage - 1, lastPage]) if (pages.get(no) !== 'loading') pages.delete(no);
+        fillEarlyPages();
         scan.value = { running: true, chunksScanned: batch.chunksScanned, chunksTotal: batch.chunksTotal, cancelled: false, error: null };
         bump();
       }
@@ -149,6 +165,7 @@ export function createFrameSource(getDb: () => Promise<SessionsDb>, sessionId: S
       abort = null;
       generation++;
       pages.clear();
+      early = new Map();
       positions = [];
       scannedTo = 0;
       pendingGrowth = false;

@@ -3,7 +3,7 @@
 // session's per-channel/type counts. Everything is read from IndexedDB; the live session
 // is re-read when the background says records were stored (at most a few times a second).
 import { batch, signal } from '@preact/signals';
-import { getSession, readFramePage, sessionCounts, type ConnectionRecord, type SessionCounts, type SessionId, type SessionRecord, type SessionsDb, type StoredFrame } from '../../../../src/sessions/index.ts';
+import { getSession, listSessions, readFramePage, sessionCounts, type ConnectionRecord, type SessionCounts, type SessionId, type SessionRecord, type SessionsDb, type StoredFrame } from '../../../../src/sessions/index.ts';
 import { readFramesAt } from '../../../../src/sessions/frame-positions.ts';
 import { createFrameSource, type FrameSource } from './frame-source.ts';
 import { EMPTY_FILTER, parseFilter, type FilterInput } from './filter-query.ts';
@@ -149,6 +149,12 @@ export function createInspectorStore(getDb: () => Promise<SessionsDb>, options: 
     show(next: Target): void {
       target.value = next;
       void open(next.kind === 'live' ? liveSessionId : next.id);
+    },
+
+    /** Shows the newest stored session (a panel opened without a tab to follow). */
+    async showNewest(): Promise<void> {
+      const [newest] = await listSessions(await getDb(), { pinnedFirst: false });
+      if (newest && target.value.kind === 'live') this.show({ kind: 'stored', id: newest.id });
     },
 
     /** The background records into `id` now (null: nothing recorded yet, or just cleared). */

@@ -64,7 +64,11 @@ export function InspectorView({ store, sessions, live, Settings }: Props) {
       store.liveGrew();
     });
   }, [live, store]);
-  useEffect(() => void sessions.refresh(), [sessions]);
+  // The picker's list; read after the first rows, which matter more at startup.
+  useEffect(() => {
+    const id = setTimeout(() => void sessions.refresh(), 300);
+    return () => clearTimeout(id);
+  }, [sessions]);
 
   const session = store.session.value;
   const source = store.source.value;
