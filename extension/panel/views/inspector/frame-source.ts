@@ -89,12 +89,14 @@ export function createFrameSource(getDb: () => Promise<SessionsDb>, sessionId: S
       const firstFrames = positions.length < 2 * PAGE_SIZE ? 2 * PAGE_SIZE - positions.length : 0;
       for await (const batch of scanPositions(db, sessionId, q, { startPos: scannedTo, signal: controller.signal, firstFrames })) {
         if (gen !== generation) return;
+        if (batch.positions.length === 0 && batch.scannedTo === scannedTo) continue;
+        const before = positions.length;
         for (const p of batch.positions) positions.push(p);
         for (const f of batch.frames ?? []) early.set(f.pos, f);
         scannedTo = batch.scannedTo;
-        // The last page was read short while matches were still arriving: read it again.
-        const lastPage = Math.floor((positions.length - 1) / PAGE_SIZE);
-        for (const no of [lastPage - 1, lastPage]) if (pages.get(no) !== 'loading') pages.delete(no);
+        // The page that held the last rows was read short: read it again (full pages stay).
+        const short = Math.floor(before / PAGE_SIZE);
+        if (batch.positions.length > 0 && before % PAGE_SIZE !== 0 && pages.get(short) !== 'loading') pages.delete(short);
         fillEarlyPages();
         scan.value = { running: true, chunksScanned: batch.chunksScanned, chunksTotal: batch.chunksTotal, cancelled: false, error: null };
         bump();

@@ -27,6 +27,8 @@ export interface FrameTableProps {
   readonly onOpen: () => void;
   readonly onClose: () => void;
   readonly onToggleTime: () => void;
+  /** Start at the newest row and follow new ones (a live session); else start at the top. */
+  readonly follow: boolean;
 }
 
 const COLUMNS: ReadonlyArray<readonly [string, string]> = [
@@ -44,7 +46,7 @@ export function FrameTable(p: FrameTableProps) {
   const ref = useRef<HTMLDivElement>(null);
   const [scrollTop, setScrollTop] = useState(0);
   const [viewport, setViewport] = useState(400);
-  const atBottom = useRef(true);
+  const atBottom = useRef(p.follow);
   const pendingReveal = useRef<number | null>(null);
 
   useEffect(() => {

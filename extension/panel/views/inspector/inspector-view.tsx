@@ -177,6 +177,8 @@ export function InspectorView({ store, sessions, live, Settings }: Props) {
               onOpen={() => setDetailOpen(true)}
               onClose={() => setDetailOpen(false)}
               onToggleTime={() => store.setTimeMode(store.timeMode.value === 'relative' ? 'absolute' : 'relative')}
+              follow={isLive}
+              key={session.id}
             />
           )}
           {detailOpen && selected && session && (
