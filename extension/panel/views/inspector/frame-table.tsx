@@ -7,6 +7,12 @@ import { describeRow, type TimeMode } from './row-format.ts';
 import { scrollToReveal, tableWindow } from './table-window.ts';
 
 export const ROW_HEIGHT = 20;
+/**
+ * Rows are keyed by their slot (row index modulo this), not by frame: scrolling then
+ * rewrites the text of the row elements in place instead of creating and removing them.
+ * Larger than any window of rows.
+ */
+const SLOTS = 1024;
 
 export interface FrameTableProps {
   readonly count: number;
@@ -113,7 +119,7 @@ export function FrameTable(p: FrameTableProps) {
     const f = p.frameAt(i);
     if (!f) {
       rows.push(
-        <div class="frow loading" role="row" aria-rowindex={i + 2} key={`l${i}`}>
+        <div class="frow loading" role="row" aria-rowindex={i + 2} key={i % SLOTS}>
           <span class="summary" role="gridcell">…</span>
         </div>,
       );
@@ -128,7 +134,7 @@ export function FrameTable(p: FrameTableProps) {
         role="row"
         aria-rowindex={i + 2}
         aria-selected={selected}
-        key={f.pos}
+        key={i % SLOTS}
         data-pos={f.pos}
         onMouseDown={() => p.onSelect(i, f.pos)}
         onDblClick={() => p.onOpen()}
@@ -169,9 +175,10 @@ export function FrameTable(p: FrameTableProps) {
         data-testid="frame-table"
         onKeyDown={onKeyDown}
         onScroll={(e) => {
-          const el = e.currentTarget;
-          atBottom.current = el.scrollTop + el.clientHeight >= el.scrollHeight - ROW_HEIGHT;
-          setScrollTop(el.scrollTop);
+          // No layout reads here (clientHeight, scrollHeight): they force a layout per event.
+          const top = e.currentTarget.scrollTop;
+          atBottom.current = top + viewport >= w.height - ROW_HEIGHT;
+          setScrollTop(top);
         }}
       >
         <div class="fspace" style={{ height: `${w.height}px` }}>
