@@ -1,21 +1,31 @@
 // The panel shell: one tab per view. Views own their state; the shell only switches.
+import type { ComponentType } from 'preact';
 import { useState } from 'preact/hooks';
 import type { LiveStore } from './store/live-store.ts';
 import type { SessionsStore } from './store/sessions-store.ts';
-import { LiveView } from './views/live/live-view.tsx';
+import type { InspectorStore } from './views/inspector/inspector-store.ts';
+import { InspectorView } from './views/inspector/inspector-view.tsx';
 import { SessionsView } from './views/sessions/sessions-view.tsx';
 
-type ViewName = 'live' | 'sessions';
+type ViewName = 'inspector' | 'sessions';
 
 const VIEWS: ReadonlyArray<{ readonly name: ViewName; readonly label: string }> = [
-  { name: 'live', label: 'Live' },
+  { name: 'inspector', label: 'Inspector' },
   { name: 'sessions', label: 'Sessions' },
 ];
 
+interface Props {
+  /** The background link; null when the panel inspects no tab (opened as a plain page). */
+  readonly live: LiveStore | null;
+  readonly sessions: SessionsStore;
+  readonly inspector: InspectorStore;
+  readonly Settings?: ComponentType<{ onClose: () => void }>;
+}
+
 // The stores live as long as the panel, not the view: switching tabs must not end an undo
-// window or drop an import in progress.
-export function App({ store, sessions, tabId }: { store: LiveStore; sessions: SessionsStore; tabId: number | null }) {
-  const [view, setView] = useState<ViewName>('live');
+// window, drop an import in progress or lose the inspector's filter and selection.
+export function App({ live, sessions, inspector, Settings }: Props) {
+  const [view, setView] = useState<ViewName>('inspector');
   return (
     <div class="app">
       <nav class="tabs" role="tablist" aria-label="Views">
@@ -34,7 +44,16 @@ export function App({ store, sessions, tabId }: { store: LiveStore; sessions: Se
         ))}
       </nav>
       <div class="view-host" role="tabpanel" id={`view-${view}`} aria-labelledby={`tab-${view}`}>
-        {view === 'live' ? <LiveView store={store} tabId={tabId} /> : <SessionsView store={sessions} />}
+        {view === 'inspector' && <InspectorView store={inspector} sessions={sessions} live={live} {...(Settings ? { Settings } : {})} />}
+        {view === 'sessions' && (
+          <SessionsView
+            store={sessions}
+            onOpen={(id) => {
+              inspector.show({ kind: 'stored', id });
+              setView('inspector');
+            }}
+          />
+        )}
       </div>
     </div>
   );

@@ -6,10 +6,11 @@
 //   node test/bench/run.mjs [--only NAME[,NAME]] [--skip NAME[,NAME]] [--runs 5]
 //        [--frames 200000] [--warm 5000] [--cpu-runs 3] [--firefox-runs 3] [--no-firefox]
 //        [--duration 30] [--rate 10000] [--micro-frames 200000] [--micro-reps 7]
-//        [--sessions-frames 100000] [--sessions-reads 3] [--no-build]
+//        [--sessions-frames 100000] [--sessions-reads 3] [--inspector-frames 1000000] [--no-build]
 //
 // Benchmarks: capture-hook-micro, capture-throughput, capture-cpu, capture-delivery,
-// emulator (test/bench/emulator-bench.ts), sessions (test/bench/sessions-*, if present).
+// emulator (test/bench/emulator-bench.ts), sessions (test/bench/sessions-*, if present),
+// inspector-render (the panel over a stored session of --inspector-frames frames).
 // Progress goes to stderr, figures to stdout. Everything stays on 127.0.0.1; every browser
 // is killed when the process exits.
 
@@ -36,12 +37,13 @@ const DEFAULTS = {
   microReps: 7,
   sessionsFrames: 100_000,
   sessionsReads: 3,
+  inspectorFrames: 1_000_000,
   build: true,
   only: null,
   skip: [],
 };
 
-const ORDER = ['capture-hook-micro', 'capture-throughput', 'capture-cpu', 'capture-delivery', 'emulator', 'sessions'];
+const ORDER = ['capture-hook-micro', 'capture-throughput', 'capture-cpu', 'capture-delivery', 'emulator', 'sessions', 'inspector-render'];
 
 function usage() {
   return readFileSync(new URL(import.meta.url), 'utf8')
@@ -71,6 +73,7 @@ function parseArgs(argv) {
     '--micro-reps': 'microReps',
     '--sessions-frames': 'sessionsFrames',
     '--sessions-reads': 'sessionsReads',
+    '--inspector-frames': 'inspectorFrames',
   };
   for (let i = 0; i < argv.length; i++) {
     let a = argv[i];
@@ -347,7 +350,7 @@ async function sessionsInChromium(ctx, file) {
 async function main() {
   const opts = parseArgs(process.argv.slice(2));
   const started = Date.now();
-  const wantsExtension = ORDER.slice(0, 4).some((b) => selected(opts, b));
+  const wantsExtension = [...ORDER.slice(0, 4), 'inspector-render'].some((b) => selected(opts, b));
   const wantsBrowser = wantsExtension || selected(opts, 'sessions');
   let buildNote = 'not needed';
   let snap = null;

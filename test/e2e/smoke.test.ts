@@ -28,7 +28,7 @@ for (const name of ['chromium', 'firefox'] as BrowserName[]) {
       await probe.close();
       const panel = await openPanel(eb, tabId);
       await waitFor(async () => (await recordCount(panel)) >= 6, { what: 'six records in the panel' });
-      const types = await panel.evaluate(() => [...document.querySelectorAll('.row .type')].map((e) => e.textContent));
+      const types = await panel.evaluate(() => [...document.querySelectorAll('.frow:not(.head) .type')].map((e) => e.textContent));
       // Keep-alives may interleave anywhere; the order of everything else is fixed.
       assert.deepEqual(types.filter((t) => t !== 'ka').slice(0, 6), ['connecting', 'open', 'connection_init', 'connection_ack', 'subscribe', 'subscribe_success']);
 

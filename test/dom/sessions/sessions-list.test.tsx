@@ -32,7 +32,7 @@ describe('session list', () => {
   test('shows the empty state with what to do next', async () => {
     await mount(await freshDb());
     expect(screen.getByTestId('sessions-empty').textContent).toBe(
-      'No sessions yet. Open the Live tab on a page that uses AppSync Events, or import a session or HAR file.',
+      'No sessions yet. Open the Inspector tab on a page that uses AppSync Events, or import a session or HAR file.',
     );
   });
 

@@ -1,8 +1,7 @@
 // One byte-size convention everywhere (IEC: KiB, MiB, GiB), from the one formatter.
 import { describe, expect, test } from 'vitest';
 import { formatBytes } from '../../../src/sessions/retention.ts';
-import { describeRecord } from '../../../extension/panel/format.ts';
-import type { SocketId } from '../../../src/capture/records.ts';
+import { summarize } from '../../../extension/panel/views/inspector/row-format.ts';
 
 describe('formatBytes', () => {
   test('IEC units, one decimal when it says something', () => {
@@ -16,9 +15,7 @@ describe('formatBytes', () => {
     expect(formatBytes(3.25 * 1024 ** 4)).toBe('3.3 TiB');
   });
 
-  test('the live list shows sizes the same way', () => {
-    const row = describeRecord({ kind: 'ws-receive', socketId: 'n:1' as SocketId, seq: 0, t: 0, data: { binary: true, size: 2048, preview: '' }, size: 2048 });
-    expect(row.size).toBe('2 KiB');
-    expect(row.preview).toBe('binary frame, 2 KiB');
+  test('the inspector shows sizes the same way', () => {
+    expect(summarize({ pos: 0, sock: 'n:1', seq: 0, t: 0, conn: 'n:1', dir: 'receive', size: 2048, binary: { size: 2048, preview: '' }, flags: 2 })).toBe('binary frame, 2 KiB');
   });
 });

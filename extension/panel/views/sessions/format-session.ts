@@ -1,7 +1,7 @@
-// Plain-text descriptions of stored sessions and frames. Everything returned is rendered as
+// Plain-text descriptions of stored sessions (frames are described by the inspector's row
+// formatter). Everything returned is rendered as
 // text nodes: names, URLs and payloads come from pages and files and are never markup.
-import { formatBytes, type ConnectionSummary, type SessionRecord, type StoredFrame } from '../../../../src/sessions/index.ts';
-import { formatTime } from '../../format.ts';
+import { formatBytes, type ConnectionSummary, type SessionRecord } from '../../../../src/sessions/index.ts';
 
 // The one byte-size formatter, shared with the live view and the storage notices.
 export { formatBytes };
@@ -38,57 +38,3 @@ export const SOURCE_LABEL: Readonly<Record<SessionRecord['source'], string>> = {
   replay: 'Replay',
   console: 'Console',
 };
-
-export interface FrameText {
-  readonly time: string;
-  readonly dir: string;
-  readonly conn: string;
-  readonly type: string;
-  readonly channel: string;
-  readonly size: string;
-  readonly preview: string;
-}
-
-const ARROWS: Readonly<Record<StoredFrame['dir'], string>> = {
-  send: '↑',
-  receive: '↓',
-  'http-request': '↑',
-  'http-response': '↓',
-  connecting: '•',
-  open: '•',
-  close: '•',
-  error: '•',
-};
-
-const PREVIEW = 240;
-
-function previewOf(f: StoredFrame): string {
-  if (f.text !== undefined) return f.text.slice(0, PREVIEW);
-  if (f.binary) return `binary frame, ${formatBytes(f.binary.size)}`;
-  const x = f.extra;
-  if (f.dir === 'close') return `${x?.code ?? ''}${x?.reason ? ' ' + x.reason : ''}${x?.wasClean === false ? ' (not clean)' : ''}`.trim();
-  if (f.dir === 'error') return x?.error ?? 'error';
-  return x?.url ?? '';
-}
-
-function fallbackType(f: StoredFrame, isMessage: boolean): string {
-  if (f.dir === 'http-request') return `${f.extra?.method ?? 'POST'} (HTTP)`;
-  if (f.dir === 'http-response') return f.extra?.status ? `HTTP ${f.extra.status}` : 'HTTP response';
-  if (!isMessage) return f.dir;
-  return f.binary ? '(binary)' : '(text)';
-}
-
-export function describeFrame(f: StoredFrame): FrameText {
-  // WebSocket connection ids are "<tab>:<n>"; the number is what tells sockets apart here.
-  const conn = f.conn.startsWith('http ') ? 'http' : (f.conn.split(':').pop() ?? f.conn);
-  const isMessage = f.dir === 'send' || f.dir === 'receive' || f.dir === 'http-request' || f.dir === 'http-response';
-  return {
-    time: formatTime(f.t),
-    dir: ARROWS[f.dir],
-    conn,
-    type: f.type ?? fallbackType(f, isMessage),
-    channel: f.channel ?? '',
-    size: isMessage ? formatBytes(f.size) : '',
-    preview: previewOf(f),
-  };
-}

@@ -1,10 +1,9 @@
 // The Sessions view: stored sessions (pinned first, newest first), their actions, import by
-// file picker or drop, the storage budget, and the read-only frames of an opened session.
+// file picker or drop, and the storage budget. Opening a session shows it in the inspector.
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { SessionId, SessionRecord } from '../../../../src/sessions/index.ts';
 import { createSessionsStore, POLL_MS, type ExportKind, type SessionsStore } from '../../store/sessions-store.ts';
 import { ExportDialog } from './export-dialog.tsx';
-import { FrameViewer } from './frame-viewer.tsx';
 import { SessionRow } from './session-row.tsx';
 import { ImportProgress, Messages, UndoToasts } from './status-area.tsx';
 import { StorageBar } from './storage-bar.tsx';
@@ -17,13 +16,15 @@ interface Props {
   readonly store?: SessionsStore;
   /** 0 turns polling off (tests drive refreshes themselves). */
   readonly pollMs?: number;
+  /** Shows a session in the inspector. */
+  readonly onOpen?: (id: SessionId) => void;
 }
 
 function hasFiles(e: DragEvent): boolean {
   return e.dataTransfer?.types.includes('Files') ?? false;
 }
 
-export function SessionsView({ store: given, pollMs = POLL_MS }: Props) {
+export function SessionsView({ store: given, pollMs = POLL_MS, onOpen }: Props) {
   const store = useMemo(() => given ?? createSessionsStore(), [given]);
   useEffect(() => {
     void store.cleanUp();
@@ -34,7 +35,6 @@ export function SessionsView({ store: given, pollMs = POLL_MS }: Props) {
     };
   }, [store, given, pollMs]);
 
-  const [openId, setOpenId] = useState<SessionId | null>(null);
   const [editingId, setEditingId] = useState<SessionId | null>(null);
   const [exportFor, setExportFor] = useState<SessionRecord | null>(null);
   const [dragging, setDragging] = useState(false);
@@ -44,13 +44,12 @@ export function SessionsView({ store: given, pollMs = POLL_MS }: Props) {
   const focusRow = useRef<SessionId | null>(null);
 
   const sessions = store.sessions.value;
-  const opened = openId ? sessions.find((s) => s.id === openId) : undefined;
 
   // The keyboard continues where it left the list instead of falling back to the page.
   // A layout effect: a deferred one could run after the next click with stale state.
   useLayoutEffect(() => {
     const id = focusRow.current;
-    if (openId !== null || editingId !== null || !id) return;
+    if (editingId !== null || !id) return;
     focusRow.current = null;
     root.current?.querySelector<HTMLElement>(`tr[data-session-id="${CSS.escape(id)}"] .name`)?.focus();
   });
@@ -65,14 +64,6 @@ export function SessionsView({ store: given, pollMs = POLL_MS }: Props) {
     setExportFor(null);
     void store.exportAs(session, kind);
   };
-
-  if (opened) {
-    return (
-      <div class="view sessions" ref={root}>
-        <FrameViewer session={opened} getDb={store.db} onClose={() => setOpenId(null)} />
-      </div>
-    );
-  }
 
   return (
     <div
@@ -125,7 +116,7 @@ export function SessionsView({ store: given, pollMs = POLL_MS }: Props) {
       {sessions.length === 0 ? (
         store.loaded.value && (
           <div class="empty" data-testid="sessions-empty">
-            No sessions yet. Open the Live tab on a page that uses AppSync Events, or import a session or HAR file.
+            No sessions yet. Open the Inspector tab on a page that uses AppSync Events, or import a session or HAR file.
           </div>
         )
       ) : (
@@ -154,10 +145,7 @@ export function SessionsView({ store: given, pollMs = POLL_MS }: Props) {
                   session={s}
                   editing={editingId === s.id}
                   busy={store.exporting.value === s.id}
-                  onOpen={() => {
-                    focusRow.current = s.id;
-                    setOpenId(s.id);
-                  }}
+                  onOpen={() => onOpen?.(s.id)}
                   onStartRename={() => setEditingId(s.id)}
                   onRename={(name, byKeyboard) => {
                     if (byKeyboard) focusRow.current = s.id;

@@ -1,0 +1,154 @@
+// The detail pane of the selected frame: facts, correlation links, lint findings, and tabs
+// for the decoded tree, the raw text, the bytes and the auth it carried. Every value is page
+// data rendered as text.
+import { useMemo, useState } from 'preact/hooks';
+import type { StoredFrame } from '../../../../src/sessions/index.ts';
+import type { LintFinding } from '../../../../src/protocol/lint.ts';
+import { frameDetail } from './detail-model.ts';
+import { JsonTree } from './json-tree.tsx';
+import { copyChoices, copyText, type CopyKind } from './copy-as.ts';
+import { copyToClipboard } from './clipboard.ts';
+
+export interface CorrelationLink {
+  readonly label: string;
+  readonly pos: number;
+  /** The link is the selected frame itself. */
+  readonly current?: boolean;
+}
+
+type Tab = 'decoded' | 'raw' | 'binary' | 'auth';
+
+interface Props {
+  readonly frame: StoredFrame;
+  readonly keepSecrets: boolean;
+  readonly links: readonly CorrelationLink[];
+  /** Findings that need the connection's history (from the traffic model). */
+  readonly historyFindings: readonly LintFinding[];
+  readonly onFollow: (pos: number) => void;
+  readonly onClose: () => void;
+}
+
+export function DetailPane({ frame, keepSecrets, links, historyFindings, onFollow, onClose }: Props) {
+  const detail = useMemo(() => frameDetail(frame), [frame]);
+  const [tab, setTab] = useState<Tab>('decoded');
+  const [copied, setCopied] = useState<string | null>(null);
+  const findings = [...detail.findings, ...historyFindings];
+  const tabs: ReadonlyArray<readonly [Tab, string]> = [
+    ['decoded', 'Decoded'],
+    ['raw', 'Raw'],
+    ['binary', 'Binary'],
+    ['auth', `Auth${detail.auth.length ? ` (${detail.auth.length})` : ''}`],
+  ];
+  const copy = async (kind: CopyKind, label: string): Promise<void> => {
+    const ok = await copyToClipboard(copyText(frame, kind));
+    setCopied(ok ? `Copied as ${label}` : 'The browser refused the copy');
+  };
+  return (
+    <section class="detail" aria-label="Frame details" data-testid="detail-pane" onKeyDown={(e) => e.key === 'Escape' && onClose()}>
+      <div class="detail-head">
+        <dl>
+          {detail.facts.map(([k, v]) => (
+            <div key={k}>
+              <dt>{k}</dt>
+              <dd title={v}>{v}</dd>
+            </div>
+          ))}
+        </dl>
+        <button type="button" class="close" aria-label="Close details" onClick={onClose}>
+          ×
+        </button>
+      </div>
+      {links.length > 0 && (
+        <nav class="chain" aria-label="Correlation">
+          <h3>Correlation</h3>
+          <ol>
+            {links.map((l) => (
+              <li key={`${l.pos}-${l.label}`}>
+                {l.current ? (
+                  <span class="current" aria-current="true">{l.label}</span>
+                ) : (
+                  <button type="button" class="link" onClick={() => onFollow(l.pos)}>
+                    {l.label}
+                  </button>
+                )}
+              </li>
+            ))}
+          </ol>
+        </nav>
+      )}
+      {findings.length > 0 && (
+        <ul class="findings" aria-label="Findings">
+          {findings.map((f, i) => (
+            <li key={i} class={f.severity}>
+              <b>{f.severity}</b> {f.message}
+            </li>
+          ))}
+        </ul>
+      )}
+      <div class="detail-tabs" role="tablist" aria-label="Views of the frame">
+        {tabs.map(([t, label]) => (
+          <button type="button" role="tab" key={t} aria-selected={tab === t} class={tab === t ? 'selected' : ''} onClick={() => setTab(t)}>
+            {label}
+          </button>
+        ))}
+        <span class="spacer" />
+        <span class="copy-as" role="group" aria-label="Copy as">
+          Copy as
+          {copyChoices(frame, keepSecrets).map((c) => (
+            <button type="button" key={c.kind} onClick={() => void copy(c.kind, c.label)}>
+              {c.label}
+            </button>
+          ))}
+        </span>
+        {copied && <span class="info" role="status">{copied}</span>}
+      </div>
+      <div class="detail-body" role="tabpanel">
+        {tab === 'decoded' &&
+          (detail.value !== undefined ? (
+            <JsonTree value={detail.value} label="Decoded message" />
+          ) : (
+            <p class="muted">{frame.text === undefined ? 'This frame has no text; see Binary or the facts above.' : `Not JSON (${detail.parseProblem ?? 'unreadable'}); see Raw.`}</p>
+          ))}
+        {tab === 'raw' && (frame.text !== undefined ? <pre class="raw">{detail.raw}</pre> : <p class="muted">No text stored for this frame.</p>)}
+        {tab === 'binary' &&
+          (detail.bytes ? (
+            <div class="bytes">
+              <p class="muted">
+                {detail.bytes.size.toLocaleString()} bytes{detail.bytes.shown < detail.bytes.size ? `; the first ${detail.bytes.shown.toLocaleString()} are shown` : ''}
+              </p>
+              <h3>Hex</h3>
+              <pre>{detail.bytes.hex}</pre>
+              <h3>Base64</h3>
+              <pre>{detail.bytes.base64}</pre>
+              <h3>UTF-8</h3>
+              <pre>{detail.bytes.utf8}</pre>
+            </div>
+          ) : (
+            <p class="muted">No payload.</p>
+          ))}
+        {tab === 'auth' &&
+          (detail.auth.length === 0 ? (
+            <p class="muted">This frame carries no authorization. A connection’s auth travels in its subprotocol; see the connection in the sidebar.</p>
+          ) : (
+            detail.auth.map((a) => (
+              <div class="auth" key={a.where}>
+                <h3>
+                  {a.mode} — from {a.where}
+                </h3>
+                <p class="muted">{keepSecrets ? 'This session keeps secrets: values are as sent.' : 'Secrets are redacted (fingerprints); the session does not keep them.'}</p>
+                <JsonTree value={a.headers} label="Authorization headers" />
+                {a.jwt ? (
+                  <>
+                    <h3>JWT claims</h3>
+                    <JsonTree value={a.jwt.claims} label="JWT claims" />
+                  </>
+                ) : (
+                  a.mode.includes('COGNITO') || a.mode === 'OPENID_CONNECT' || a.mode === 'AWS_LAMBDA' ? <p class="muted">The token is redacted, so its claims were not stored.</p> : null
+                )}
+              </div>
+            ))
+          ))}
+      </div>
+    </section>
+  );
+}

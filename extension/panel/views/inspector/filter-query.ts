@@ -1,0 +1,181 @@
+// The inspector's filter bar and type chips, turned into a store query. Pure.
+//
+// Syntax: free text (a substring, or a regular expression when Regex is on) plus tokens
+// `channel:` `type:` `dir:` `conn:` `id:`; the same key twice means either value; a leading
+// `-` excludes (`-type:ka`). Invert shows the frames that the text and the other tokens
+// do not match (`-` tokens still exclude). Chips hide
+// groups of message types; `ka` is hidden by default.
+import type { Direction, FrameFilter } from '../../../../src/sessions/index.ts';
+import type { PositionQuery } from '../../../../src/sessions/frame-positions.ts';
+
+export type ChipName = 'data' | 'subscribe' | 'publish' | 'errors' | 'connection' | 'ka';
+
+export const CHIPS: ReadonlyArray<{ readonly name: ChipName; readonly label: string; readonly types: readonly string[] }> = [
+  { name: 'data', label: 'data', types: ['data'] },
+  { name: 'subscribe', label: 'subscribe…', types: ['subscribe', 'subscribe_success', 'subscribe_error', 'unsubscribe', 'unsubscribe_success', 'unsubscribe_error'] },
+  { name: 'publish', label: 'publish…', types: ['publish', 'publish_success', 'publish_error'] },
+  { name: 'errors', label: 'errors', types: ['error', 'connection_error', 'broadcast_error', 'subscribe_error', 'unsubscribe_error', 'publish_error'] },
+  { name: 'connection', label: 'connection', types: ['connection_init', 'connection_ack'] },
+  { name: 'ka', label: 'ka', types: ['ka'] },
+];
+
+export const DEFAULT_HIDDEN: ReadonlySet<ChipName> = new Set<ChipName>(['ka']);
+
+export interface FilterInput {
+  readonly text: string;
+  readonly regex: boolean;
+  readonly invert: boolean;
+  readonly caseSensitive: boolean;
+  readonly hidden: ReadonlySet<ChipName>;
+}
+
+export const EMPTY_FILTER: FilterInput = { text: '', regex: false, invert: false, caseSensitive: false, hidden: DEFAULT_HIDDEN };
+
+export interface ParsedFilter {
+  readonly query: PositionQuery;
+  /** Problems in words (an invalid regex, an unknown direction); the query ignores them. */
+  readonly problems: readonly string[];
+}
+
+const DIR_ALIASES: Readonly<Record<string, readonly Direction[]>> = {
+  send: ['send', 'http-request'],
+  sent: ['send', 'http-request'],
+  out: ['send', 'http-request'],
+  up: ['send', 'http-request'],
+  receive: ['receive', 'http-response'],
+  received: ['receive', 'http-response'],
+  in: ['receive', 'http-response'],
+  down: ['receive', 'http-response'],
+  'http-request': ['http-request'],
+  'http-response': ['http-response'],
+  http: ['http-request', 'http-response'],
+  connecting: ['connecting'],
+  open: ['open'],
+  close: ['close'],
+  error: ['error'],
+};
+
+const KEYS = ['channel', 'type', 'dir', 'conn', 'id'] as const;
+type Key = (typeof KEYS)[number];
+
+/**
+ * Splits on spaces. Quotes are kept as typed: payloads are JSON, and searching for `"id":`
+ * must find exactly that (token values, channels and ids, never contain spaces).
+ */
+export function tokenize(text: string): string[] {
+  return text.split(/\s+/).filter((t) => t !== '');
+}
+
+interface Parts {
+  channels: string[];
+  types: string[];
+  directions: Direction[];
+  connections: string[];
+  ids: string[];
+}
+
+const emptyParts = (): Parts => ({ channels: [], types: [], directions: [], connections: [], ids: [] });
+
+/**
+ * `conn:` accepts what the table shows (the socket's number, or `http`) as well as the full
+ * id; `connections` are the session's ids, used to resolve the short form.
+ */
+export function resolveConnection(value: string, connections: readonly string[]): string[] {
+  if (connections.includes(value)) return [value];
+  const short = connections.filter((c) => connectionLabel(c) === value);
+  return short.length > 0 ? short : [value];
+}
+
+/** What the table shows for a connection id: the socket's number, or `http`. */
+export function connectionLabel(conn: string): string {
+  if (conn.startsWith('http ')) return 'http';
+  return conn.split(':').pop() ?? conn;
+}
+
+function add(parts: Parts, key: Key, value: string, connections: readonly string[], problems: string[]): void {
+  switch (key) {
+    case 'channel':
+      parts.channels.push(value.startsWith('/') ? value : `/${value}`);
+      return;
+    case 'type':
+      parts.types.push(value);
+      return;
+    case 'id':
+      parts.ids.push(value);
+      return;
+    case 'conn':
+      parts.connections.push(...resolveConnection(value, connections));
+      return;
+    case 'dir': {
+      const dirs = DIR_ALIASES[value.toLowerCase()];
+      if (dirs) parts.directions.push(...dirs);
+      else problems.push(`Unknown direction “${value}” (use send, receive, http, open, close or error).`);
+    }
+  }
+}
+
+function toFilter(p: Parts): FrameFilter {
+  const f: { -readonly [K in keyof FrameFilter]: FrameFilter[K] } = {};
+  if (p.channels.length) f.channels = p.channels;
+  if (p.types.length) f.types = p.types;
+  if (p.directions.length) f.directions = [...new Set(p.directions)];
+  if (p.connections.length) f.connections = p.connections;
+  if (p.ids.length) f.ids = p.ids;
+  return f;
+}
+
+const isEmpty = (f: FrameFilter): boolean => Object.keys(f).length === 0;
+
+/** Types hidden by the chips: those of hidden groups that no shown group also names. */
+export function hiddenTypes(hidden: ReadonlySet<ChipName>): string[] {
+  const shown = new Set(CHIPS.filter((c) => !hidden.has(c.name)).flatMap((c) => c.types));
+  return [...new Set(CHIPS.filter((c) => hidden.has(c.name)).flatMap((c) => c.types))].filter((t) => !shown.has(t));
+}
+
+export function parseFilter(input: FilterInput, connections: readonly string[] = []): ParsedFilter {
+  const problems: string[] = [];
+  const include = emptyParts();
+  const negative: FrameFilter[] = [];
+  const words: string[] = [];
+  for (const token of tokenize(input.text)) {
+    const m = /^(-?)(channel|type|dir|conn|id):(.+)$/i.exec(token);
+    if (!m) {
+      words.push(token);
+      continue;
+    }
+    const key = m[2]!.toLowerCase() as Key;
+    if (m[1] === '-') {
+      const one = emptyParts();
+      add(one, key, m[3]!, connections, problems);
+      const f = toFilter(one);
+      if (!isEmpty(f)) negative.push(f);
+    } else add(include, key, m[3]!, connections, problems);
+  }
+  const bar: { -readonly [K in keyof FrameFilter]: FrameFilter[K] } = { ...toFilter(include) };
+  const free = words.join(' ');
+  if (free !== '') {
+    if (input.regex) {
+      try {
+        bar.regex = new RegExp(free, input.caseSensitive ? '' : 'i');
+      } catch (e) {
+        problems.push(`Invalid regular expression: ${e instanceof Error ? e.message : String(e)}`);
+      }
+    } else {
+      bar.text = free;
+      bar.caseSensitive = input.caseSensitive;
+    }
+  }
+  const exclude: FrameFilter[] = [];
+  const chipTypes = hiddenTypes(input.hidden);
+  if (chipTypes.length) exclude.push({ types: chipTypes });
+  if (input.hidden.has('connection')) exclude.push({ directions: ['connecting', 'open', 'close'] });
+  let include2: FrameFilter = bar;
+  if (input.invert) {
+    // Invert leaves out what the bar's text and tokens match; `-` tokens still exclude.
+    const { caseSensitive: _c, ...rest } = bar;
+    if (!isEmpty(rest)) exclude.push(bar);
+    include2 = {};
+  }
+  exclude.push(...negative);
+  return { query: { include: include2, exclude }, problems };
+}

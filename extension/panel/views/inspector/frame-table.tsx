@@ -1,0 +1,192 @@
+// The inspector's frame table: column headers, fixed-height rows, only the rows in view in
+// the DOM, and DevTools-like keys (↑/↓, Page Up/Down, Home/End, Enter opens the detail, Esc
+// closes it). It follows new rows only while scrolled to the bottom.
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
+import type { StoredFrame } from '../../../../src/sessions/index.ts';
+import { describeRow, type TimeMode } from './row-format.ts';
+import { scrollToReveal, tableWindow } from './table-window.ts';
+
+export const ROW_HEIGHT = 20;
+/**
+ * Rows are keyed by their slot (row index modulo this), not by frame: scrolling then
+ * rewrites the text of the row elements in place instead of creating and removing them.
+ * Larger than any window of rows.
+ */
+const SLOTS = 1024;
+
+export interface FrameTableProps {
+  readonly count: number;
+  /** Read on every render; a change of `version` re-renders. */
+  readonly frameAt: (row: number) => StoredFrame | undefined;
+  /** The position shown in a row, known before its frame is read. */
+  readonly posAt: (row: number) => number;
+  readonly version: number;
+  readonly selectedPos: number | null;
+  /** Row of the selected position, or -1 when the filter hides it. */
+  readonly selectedRow: number;
+  readonly timeMode: TimeMode;
+  readonly origin: number;
+  readonly channelOf?: (f: StoredFrame) => string | undefined;
+  /** Positions with lint findings from the traffic model. */
+  readonly flagged?: (f: StoredFrame) => boolean;
+  readonly onSelect: (row: number, pos: number) => void;
+  readonly onOpen: () => void;
+  readonly onClose: () => void;
+  readonly onToggleTime: () => void;
+  /** Start at the newest row and follow new ones (a live session); else start at the top. */
+  readonly follow: boolean;
+}
+
+const COLUMNS: ReadonlyArray<readonly [string, string]> = [
+  ['time', 'Time'],
+  ['dir', ''],
+  ['conn', 'Conn'],
+  ['type', 'Type'],
+  ['chan', 'Channel'],
+  ['id', 'Id'],
+  ['size', 'Size'],
+  ['summary', 'Summary'],
+];
+
+export function FrameTable(p: FrameTableProps) {
+  const ref = useRef<HTMLDivElement>(null);
+  const [scrollTop, setScrollTop] = useState(0);
+  const [viewport, setViewport] = useState(400);
+  const atBottom = useRef(p.follow);
+  const pendingReveal = useRef<number | null>(null);
+
+  useEffect(() => {
+    const el = ref.current;
+    if (!el) return;
+    setViewport(el.clientHeight || 400);
+    if (typeof ResizeObserver === 'undefined') return;
+    const observer = new ResizeObserver(() => setViewport(el.clientHeight || 400));
+    observer.observe(el);
+    return () => observer.disconnect();
+  }, []);
+
+  // Follow the tail only while the user is at the bottom.
+  useLayoutEffect(() => {
+    const el = ref.current;
+    if (el && atBottom.current && p.count > 0) {
+      el.scrollTop = el.scrollHeight;
+      setScrollTop(el.scrollTop);
+    }
+  }, [p.count]);
+
+  useLayoutEffect(() => {
+    const row = pendingReveal.current;
+    const el = ref.current;
+    if (row === null || !el) return;
+    pendingReveal.current = null;
+    const next = scrollToReveal(row, el.scrollTop, el.clientHeight || viewport, ROW_HEIGHT, p.count);
+    if (next !== null) {
+      el.scrollTop = next;
+      setScrollTop(el.scrollTop);
+    }
+  });
+
+  const w = tableWindow(scrollTop, viewport, ROW_HEIGHT, p.count);
+
+  const move = (row: number): void => {
+    if (p.count === 0) return;
+    const r = Math.max(0, Math.min(p.count - 1, row));
+    pendingReveal.current = r;
+    p.onSelect(r, p.posAt(r));
+  };
+
+  const onKeyDown = (e: KeyboardEvent): void => {
+    const page = Math.max(1, Math.floor(viewport / ROW_HEIGHT) - 1);
+    const at = p.selectedRow >= 0 ? p.selectedRow : Math.floor(w.top) - 1;
+    const keys: Record<string, () => void> = {
+      ArrowDown: () => move(at + 1),
+      ArrowUp: () => move(p.selectedRow >= 0 ? at - 1 : Math.floor(w.top)),
+      PageDown: () => move(at + page),
+      PageUp: () => move(at - page),
+      Home: () => move(0),
+      End: () => move(p.count - 1),
+      Enter: () => p.onOpen(),
+      Escape: () => p.onClose(),
+    };
+    const act = keys[e.key];
+    if (!act) return;
+    e.preventDefault();
+    act();
+  };
+
+  const rows = [];
+  for (let i = w.start; i < w.end; i++) {
+    const f = p.frameAt(i);
+    if (!f) {
+      rows.push(
+        <div class="frow loading" role="row" aria-rowindex={i + 2} key={i % SLOTS}>
+          <span class="summary" role="gridcell">…</span>
+        </div>,
+      );
+      continue;
+    }
+    const t = describeRow(f, p.timeMode, p.origin, p.channelOf);
+    const selected = f.pos === p.selectedPos;
+    const cls = `frow dir-${f.dir}${t.error ? ' error' : ''}${p.flagged?.(f) ? ' flagged' : ''}${selected ? ' selected' : ''}`;
+    rows.push(
+      <div
+        class={cls}
+        role="row"
+        aria-rowindex={i + 2}
+        aria-selected={selected}
+        key={i % SLOTS}
+        data-pos={f.pos}
+        onMouseDown={() => p.onSelect(i, f.pos)}
+        onDblClick={() => p.onOpen()}
+      >
+        <span class="time" role="gridcell">{t.time}</span>
+        <span class="dir" role="gridcell" title={t.dirTitle} aria-label={t.dirTitle}>{t.dir}</span>
+        <span class="conn" role="gridcell" title={f.conn}>{t.conn}</span>
+        <span class="type" role="gridcell">{t.type}</span>
+        <span class="chan" role="gridcell" title={t.channel}>{t.channel}</span>
+        <span class="id" role="gridcell" title={t.id}>{t.id}</span>
+        <span class="size" role="gridcell">{t.size}</span>
+        <span class="summary" role="gridcell">{t.summary}</span>
+      </div>,
+    );
+  }
+
+  return (
+    <div class="ftable" role="grid" aria-label="Frames" aria-rowcount={p.count + 1} aria-readonly="true">
+      <div class="frow head" role="row" aria-rowindex={1}>
+        {COLUMNS.map(([cls, label]) =>
+          cls === 'time' ? (
+            <span class={cls} role="columnheader" key={cls}>
+              <button type="button" class="time-toggle" onClick={p.onToggleTime} title="Switch between time since the session started and clock time">
+                {p.timeMode === 'relative' ? 'Time (rel.)' : 'Time (clock)'}
+              </button>
+            </span>
+          ) : (
+            <span class={cls} role="columnheader" key={cls} aria-label={cls === 'dir' ? 'Direction' : undefined}>
+              {label}
+            </span>
+          ),
+        )}
+      </div>
+      <div
+        class="fbody"
+        ref={ref}
+        tabIndex={0}
+        data-testid="frame-table"
+        onKeyDown={onKeyDown}
+        onScroll={(e) => {
+          // No layout reads here (clientHeight, scrollHeight): they force a layout per event.
+          const top = e.currentTarget.scrollTop;
+          atBottom.current = top + viewport >= w.height - ROW_HEIGHT;
+          setScrollTop(top);
+        }}
+      >
+        <div class="fspace" style={{ height: `${w.height}px` }}>
+          <div class="fwin" style={{ transform: `translateY(${w.offset}px)` }}>
+            {rows}
+          </div>
+        </div>
+      </div>
+    </div>
+  );
+}

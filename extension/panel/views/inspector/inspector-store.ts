@@ -1,0 +1,212 @@
+// State of the inspector: which session it shows (the one being recorded for the inspected
+// tab, or any stored one), the table's rows over it, the filter, the selection and the
+// session's per-channel/type counts. Everything is read from IndexedDB; the live session
+// is re-read when the background says records were stored (at most a few times a second).
+import { batch, signal } from '@preact/signals';
+import { getSession, listSessions, readFramePage, sessionCounts, type ConnectionRecord, type SessionCounts, type SessionId, type SessionRecord, type SessionsDb, type StoredFrame } from '../../../../src/sessions/index.ts';
+import { readFramesAt } from '../../../../src/sessions/frame-positions.ts';
+import { createFrameSource, type FrameSource } from './frame-source.ts';
+import { EMPTY_FILTER, parseFilter, type FilterInput } from './filter-query.ts';
+import type { TimeMode } from './row-format.ts';
+
+export type Target = { readonly kind: 'live' } | { readonly kind: 'stored'; readonly id: SessionId };
+
+/** Re-reads of the live session at most this often. */
+export const LIVE_REFRESH_MS = 250;
+
+function errorText(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+export function createInspectorStore(getDb: () => Promise<SessionsDb>, options: { refreshMs?: number } = {}) {
+  const refreshMs = options.refreshMs ?? LIVE_REFRESH_MS;
+  const target = signal<Target>({ kind: 'live' });
+  const session = signal<SessionRecord | null>(null);
+  const source = signal<FrameSource | null>(null);
+  const filter = signal<FilterInput>(EMPTY_FILTER);
+  const problems = signal<readonly string[]>([]);
+  const selectedPos = signal<number | null>(null);
+  const selected = signal<StoredFrame | null>(null);
+  const timeMode = signal<TimeMode>('relative');
+  const connections = signal<readonly ConnectionRecord[]>([]);
+  const counts = signal<SessionCounts | null>(null);
+  const error = signal<string | null>(null);
+  /** Time zero of relative times: the first frame (the page may have buffered frames from
+   * before the session started), else the session's start. */
+  const origin = signal(0);
+  /** Bumped when the shown session grew: views that derive from the whole session re-read. */
+  const grown = signal(0);
+  let liveSessionId: SessionId | null = null;
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  let reading = false;
+  let again = false;
+  let disposed = false;
+
+  function applyFilter(): void {
+    const parsed = parseFilter(filter.value, connections.value.map((c) => c.connId));
+    problems.value = parsed.problems;
+    source.value?.setQuery(parsed.query);
+  }
+
+  async function readExtras(db: SessionsDb, id: SessionId): Promise<void> {
+    const range = IDBKeyRange.bound([id, ''], [id, '\uffff']);
+    const [conns, c] = await Promise.all([db.getAll('connections', range), sessionCounts(db, id)]);
+    if (disposed || session.value?.id !== id) return;
+    const learnedConnections = conns.length !== connections.value.length;
+    batch(() => {
+      connections.value = conns;
+      counts.value = c;
+    });
+    // `conn:3` resolves through the connection ids: re-resolve once new ones are known.
+    if (learnedConnections && /\bconn:/.test(filter.value.text)) applyFilter();
+  }
+
+  async function readOrigin(db: SessionsDb, s: SessionRecord): Promise<void> {
+    const [first] = await readFramePage(db, s.id, { offset: 0, limit: 1 });
+    if (session.value?.id === s.id) origin.value = Math.min(s.startedAt, first?.t ?? s.startedAt);
+  }
+
+  async function open(id: SessionId | null): Promise<void> {
+    source.value?.dispose();
+    batch(() => {
+      source.value = null;
+      session.value = null;
+      selectedPos.value = null;
+      selected.value = null;
+      connections.value = [];
+      counts.value = null;
+      error.value = null;
+    });
+    if (id === null) return;
+    try {
+      const db = await getDb();
+      const s = await getSession(db, id);
+      if (disposed) return;
+      if (!s || s.deletedAt !== undefined) {
+        if (target.value.kind === 'stored') error.value = 'This session is no longer stored.';
+        return;
+      }
+      const src = createFrameSource(getDb, s.id, s.frameCount);
+      batch(() => {
+        session.value = s;
+        source.value = src;
+        origin.value = s.startedAt;
+      });
+      applyFilter();
+      await readExtras(db, s.id);
+      await readOrigin(db, s);
+    } catch (e) {
+      error.value = `Could not open the session: ${errorText(e)}`;
+    }
+  }
+
+  async function refreshNow(): Promise<void> {
+    const s = session.value;
+    if (!s) return;
+    if (reading) {
+      again = true;
+      return;
+    }
+    reading = true;
+    try {
+      const db = await getDb();
+      const next = await getSession(db, s.id);
+      if (disposed || !next || session.value?.id !== s.id) return;
+      if (next.frameCount !== s.frameCount || next.state !== s.state || next.name !== s.name) {
+        session.value = next;
+        if (s.frameCount === 0) await readOrigin(db, next);
+        source.value?.grew(next.frameCount);
+        grown.value++;
+        await readExtras(db, s.id);
+      }
+    } catch (e) {
+      error.value = `Could not read the session: ${errorText(e)}`;
+    } finally {
+      reading = false;
+      if (again) {
+        again = false;
+        void refreshNow();
+      }
+    }
+  }
+
+  return {
+    target,
+    session,
+    source,
+    filter,
+    problems,
+    selectedPos,
+    selected,
+    timeMode,
+    connections,
+    counts,
+    error,
+    grown,
+    origin,
+
+    /** Shows the live session (following the tab) or a stored one. */
+    show(next: Target): void {
+      target.value = next;
+      void open(next.kind === 'live' ? liveSessionId : next.id);
+    },
+
+    /** Shows the newest stored session (a panel opened without a tab to follow). */
+    async showNewest(): Promise<void> {
+      const [newest] = await listSessions(await getDb(), { pinnedFirst: false });
+      if (newest && target.value.kind === 'live') this.show({ kind: 'stored', id: newest.id });
+    },
+
+    /** The background records into `id` now (null: nothing recorded yet, or just cleared). */
+    liveSession(id: string | null): void {
+      if (id === liveSessionId) return;
+      liveSessionId = id as SessionId | null;
+      if (target.value.kind === 'live') void open(liveSessionId);
+    },
+
+    /** New records were stored: re-read the live session soon (coalesced). */
+    liveGrew(): void {
+      if (target.value.kind !== 'live' || timer !== null) return;
+      timer = setTimeout(() => {
+        timer = null;
+        void refreshNow();
+      }, refreshMs);
+    },
+
+    refresh: refreshNow,
+
+    setFilter(next: Partial<FilterInput>): void {
+      filter.value = { ...filter.value, ...next };
+      applyFilter();
+    },
+
+    setTimeMode(mode: TimeMode): void {
+      timeMode.value = mode;
+    },
+
+    /** Selects the frame at `pos` (also when the filter hides it) and reads it whole. */
+    async select(pos: number | null): Promise<void> {
+      selectedPos.value = pos;
+      if (pos === null) {
+        selected.value = null;
+        return;
+      }
+      const s = session.value;
+      if (!s) return;
+      try {
+        const [frame] = await readFramesAt(await getDb(), s.id, [pos]);
+        if (selectedPos.value === pos) selected.value = frame ?? null;
+      } catch (e) {
+        error.value = `Could not read the frame: ${errorText(e)}`;
+      }
+    },
+
+    dispose(): void {
+      disposed = true;
+      if (timer !== null) clearTimeout(timer);
+      source.value?.dispose();
+    },
+  };
+}
+
+export type InspectorStore = ReturnType<typeof createInspectorStore>;

@@ -1,0 +1,215 @@
+// The inspector: one view over a frame source, for the session being recorded for the
+// inspected tab and for any stored or imported session alike.
+import { useEffect, useRef, useState } from 'preact/hooks';
+import type { LiveStore } from '../../store/live-store.ts';
+import type { ExportKind, SessionsStore } from '../../store/sessions-store.ts';
+import { ExportDialog } from '../sessions/export-dialog.tsx';
+import type { ComponentType } from 'preact';
+import type { InspectorStore } from './inspector-store.ts';
+import { Toolbar } from './toolbar.tsx';
+import { FrameTable } from './frame-table.tsx';
+import { DetailPane } from './detail-pane.tsx';
+import './inspector.css';
+
+const ACCEPT = '.jsonl,.ndjson,.gz,.har,.json,application/json,application/gzip';
+
+interface Props {
+  readonly store: InspectorStore;
+  readonly sessions: SessionsStore;
+  /** The background link, when the panel inspects a tab. */
+  readonly live: LiveStore | null;
+  /** The capture settings dialog (it needs extension storage, so the entry injects it). */
+  readonly Settings?: ComponentType<{ onClose: () => void }>;
+}
+
+function EmptyState({ live, hasTab, recording }: { live: boolean; hasTab: boolean; recording: boolean }) {
+  if (live && !hasTab) {
+    return (
+      <div class="empty" data-testid="inspector-empty">
+        <p>This panel is not attached to a tab.</p>
+        <p>Open it from DevTools on the page you want to inspect, or pick a stored session above.</p>
+      </div>
+    );
+  }
+  if (live) {
+    return (
+      <div class="empty" data-testid="inspector-empty">
+        <p>{recording ? 'Recording. No AppSync Events traffic yet.' : 'No AppSync Events traffic yet.'}</p>
+        <p>
+          Open a page that uses AppSync Events: its WebSocket frames to <code>…/event/realtime</code> and HTTP publishes to <code>…/event</code> appear here. Reload the
+          page to capture from the start.
+        </p>
+      </div>
+    );
+  }
+  return (
+    <div class="empty" data-testid="inspector-empty">
+      This session has no frames.
+    </div>
+  );
+}
+
+export function InspectorView({ store, sessions, live, Settings }: Props) {
+  const [detailOpen, setDetailOpen] = useState(false);
+  const [settingsOpen, setSettingsOpen] = useState(false);
+  const [exportOpen, setExportOpen] = useState(false);
+  const fileInput = useRef<HTMLInputElement>(null);
+  const table = useRef<HTMLDivElement>(null);
+
+  // The background's messages say which session is being recorded and when it grew.
+  useEffect(() => {
+    if (!live) return;
+    return live.state.subscribe((s) => {
+      store.liveSession(s.sessionId);
+      store.liveGrew();
+    });
+  }, [live, store]);
+  // The picker's list; read after the first rows, which matter more at startup.
+  useEffect(() => {
+    const id = setTimeout(() => void sessions.refresh(), 300);
+    return () => clearTimeout(id);
+  }, [sessions]);
+
+  const session = store.session.value;
+  const source = store.source.value;
+  const target = store.target.value;
+  const status = live?.state.value.status ?? null;
+  const selected = store.selected.value;
+  const selectedPos = store.selectedPos.value;
+  // Reading version re-renders the table once per page or batch of matches.
+  const version = source?.version.value ?? 0;
+  const count = source?.count.value ?? 0;
+  const scan = source?.scan.value ?? null;
+  const isLive = target.kind === 'live';
+
+  const select = (pos: number): void => {
+    void store.select(pos);
+    setDetailOpen(true);
+  };
+
+  // A linked frame the filter hides is shown all the same, with a note saying so.
+  const follow = (pos: number): void => select(pos);
+
+  const importFiles = async (files: FileList | null): Promise<void> => {
+    const file = files?.[0];
+    if (!file) return;
+    const imported = await sessions.importFile(file, file.name);
+    if (imported) store.show({ kind: 'stored', id: imported.id });
+  };
+
+  const origin = store.origin.value;
+  const selectedRow = selectedPos !== null && source ? source.rowOf(selectedPos) : -1;
+  const hiddenSelection = selectedPos !== null && source?.filtered && selectedRow < 0;
+  const message = sessions.error.value ?? sessions.notice.value;
+  const importing = sessions.importing.value;
+
+  return (
+    <div class="view inspector" data-testid="inspector">
+      <Toolbar
+        live={live !== null}
+        status={status}
+        connected={live?.connected.value ?? false}
+        target={target}
+        sessions={sessions.sessions.value}
+        filter={store.filter.value}
+        problems={store.problems.value}
+        scan={scan}
+        shown={count}
+        total={session?.frameCount ?? 0}
+        filtered={source?.filtered ?? false}
+        onClear={() => live?.clear()}
+        onPreserveLog={(preserve) => live?.command({ type: 'setPreserveLog', preserve })}
+        onPick={(t) => store.show(t)}
+        onPickerFocus={() => void sessions.refresh()}
+        onFilter={(f) => store.setFilter(f)}
+        onCancelScan={() => source?.cancel()}
+        onImport={() => fileInput.current?.click()}
+        onExport={session ? () => setExportOpen(true) : null}
+        onSettings={Settings ? () => setSettingsOpen(true) : null}
+      />
+      <input
+        ref={fileInput}
+        class="visually-hidden"
+        type="file"
+        accept={ACCEPT}
+        tabIndex={-1}
+        aria-label="Import a session or HAR file"
+        onChange={(e) => {
+          const input = e.currentTarget;
+          void importFiles(input.files).finally(() => (input.value = ''));
+        }}
+      />
+      {importing && <div class="notice">Importing {importing.fileName}… {importing.frames.toLocaleString()} frames</div>}
+      {message && (
+        <div class={`notice ${sessions.error.value ? 'error' : ''}`} role="status">
+          {message}
+        </div>
+      )}
+      {store.error.value && (
+        <div class="notice error" role="alert">
+          {store.error.value}
+        </div>
+      )}
+      {source?.pageError.value && (
+        <div class="notice error" role="alert">
+          {source.pageError.value}
+        </div>
+      )}
+      <div class="ibody">
+        <div class="imain" ref={table}>
+          {!session || !source || session.frameCount === 0 ? (
+            <EmptyState live={isLive} hasTab={live !== null} recording={status?.recording ?? false} />
+          ) : count === 0 ? (
+            <div class="empty" data-testid="inspector-empty">
+              {scan?.running ? 'Filtering…' : 'No frame matches the filter. Change the text, the tokens or the type chips above.'}
+            </div>
+          ) : (
+            <FrameTable
+              count={count}
+              frameAt={source.frameAt}
+              posAt={source.posAt}
+              version={version}
+              selectedPos={selectedPos}
+              selectedRow={selectedRow}
+              timeMode={store.timeMode.value}
+              origin={origin}
+              onSelect={(_row, pos) => select(pos)}
+              onOpen={() => setDetailOpen(true)}
+              onClose={() => setDetailOpen(false)}
+              onToggleTime={() => store.setTimeMode(store.timeMode.value === 'relative' ? 'absolute' : 'relative')}
+              follow={isLive}
+              key={session.id}
+            />
+          )}
+          {detailOpen && selected && session && (
+            <>
+              {hiddenSelection && <div class="notice">This frame is hidden by the filter.</div>}
+              <DetailPane
+                frame={selected}
+                keepSecrets={session.keepSecrets}
+                links={[]}
+                historyFindings={[]}
+                onFollow={follow}
+                onClose={() => {
+                  setDetailOpen(false);
+                  table.current?.querySelector<HTMLElement>('.fbody')?.focus();
+                }}
+              />
+            </>
+          )}
+        </div>
+      </div>
+      {settingsOpen && Settings && <Settings onClose={() => setSettingsOpen(false)} />}
+      {exportOpen && session && (
+        <ExportDialog
+          session={session}
+          onExport={(kind: ExportKind) => {
+            setExportOpen(false);
+            void sessions.exportAs(session, kind);
+          }}
+          onClose={() => setExportOpen(false)}
+        />
+      )}
+    </div>
+  );
+}

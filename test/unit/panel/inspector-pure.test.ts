@@ -1,0 +1,150 @@
+// Pure parts of the inspector: the filter bar's parser, the table's window arithmetic, the
+// JSON tree (iterative, bounded), the row formatter and the Copy-as texts.
+import { describe, expect, test } from 'vitest';
+import { DEFAULT_HIDDEN, EMPTY_FILTER, hiddenTypes, parseFilter, resolveConnection, tokenize } from '../../../extension/panel/views/inspector/filter-query.ts';
+import { MAX_HEIGHT, scrollToReveal, scrollTopFor, tableWindow } from '../../../extension/panel/views/inspector/table-window.ts';
+import { CHILDREN_PAGE, flattenJson, MAX_ROWS, showMore, toggle, EMPTY_TREE_STATE } from '../../../extension/panel/views/inspector/json-tree-model.ts';
+import { describeRow, formatRelative, summarize } from '../../../extension/panel/views/inspector/row-format.ts';
+import { copyChoices, copyText } from '../../../extension/panel/views/inspector/copy-as.ts';
+import { frameDetail } from '../../../extension/panel/views/inspector/detail-model.ts';
+import { FrameFlag, type StoredFrame } from '../../../src/sessions/index.ts';
+
+const frame = (over: Partial<StoredFrame>): StoredFrame => ({ pos: 0, sock: 'p1:1', seq: 0, t: 1000, conn: 'p1:1', dir: 'receive', size: 10, flags: 0, ...over });
+
+describe('filter bar', () => {
+  test('tokens, quoted text and negation', () => {
+    expect(tokenize(' type:data  "id":1 c')).toEqual(['type:data', '"id":1', 'c']);
+    const { query, problems } = parseFilter({ ...EMPTY_FILTER, text: 'channel:default/* type:data type:ka dir:in conn:2 id:s1 -channel:/x hello' }, ['p1:1', 'p1:2']);
+    expect(problems).toEqual([]);
+    expect(query.include).toEqual({ channels: ['/default/*'], types: ['data', 'ka'], directions: ['receive', 'http-response'], connections: ['p1:2'], ids: ['s1'], text: 'hello', caseSensitive: false });
+    expect(query.exclude).toEqual([{ types: ['ka'] }, { channels: ['/x'] }]);
+  });
+
+  test('regex, case, invert and the problems in words', () => {
+    const r = parseFilter({ ...EMPTY_FILTER, text: 'a+b', regex: true, hidden: new Set() });
+    expect(r.query.include?.regex).toEqual(/a+b/i);
+    expect(parseFilter({ ...EMPTY_FILTER, text: 'a+b', regex: true, caseSensitive: true }).query.include?.regex).toEqual(/a+b/);
+    expect(parseFilter({ ...EMPTY_FILTER, text: '(', regex: true }).problems[0]).toMatch(/Invalid regular expression/);
+    expect(parseFilter({ ...EMPTY_FILTER, text: 'dir:sideways' }).problems[0]).toMatch(/Unknown direction/);
+    const inv = parseFilter({ ...EMPTY_FILTER, text: 'type:data x', invert: true, hidden: new Set() });
+    expect(inv.query.include).toEqual({});
+    expect(inv.query.exclude).toEqual([{ types: ['data'], text: 'x', caseSensitive: false }]);
+  });
+
+  test('chips hide their types unless a shown chip names them too; ka hidden by default', () => {
+    expect([...DEFAULT_HIDDEN]).toEqual(['ka']);
+    expect(hiddenTypes(new Set(['errors']))).toEqual(['error', 'connection_error', 'broadcast_error']);
+    expect(hiddenTypes(new Set(['errors', 'publish']))).toEqual(expect.arrayContaining(['publish', 'publish_success', 'publish_error', 'error']));
+    const conn = parseFilter({ ...EMPTY_FILTER, hidden: new Set(['connection']) });
+    expect(conn.query.exclude).toEqual([{ types: ['connection_init', 'connection_ack'] }, { directions: ['connecting', 'open', 'close'] }]);
+    expect(resolveConnection('http', ['p1:1', 'http https://x/event'])).toEqual(['http https://x/event']);
+    expect(resolveConnection('9', ['p1:1'])).toEqual(['9']);
+  });
+});
+
+describe('table window', () => {
+  test('renders the rows in view plus a margin', () => {
+    const w = tableWindow(2000, 400, 20, 1000);
+    expect(w.start).toBe(92);
+    expect(w.end).toBe(100 + 21 + 8);
+    expect(w.offset).toBe(92 * 20);
+    expect(w.height).toBe(20_000);
+  });
+
+  test('a million rows scale into the height browsers allow, and every row stays reachable', () => {
+    const n = 1_000_000;
+    const top = tableWindow(0, 400, 20, n);
+    expect(top.start).toBe(0);
+    expect(top.height).toBe(MAX_HEIGHT);
+    const bottom = tableWindow(MAX_HEIGHT - 400, 400, 20, n);
+    expect(bottom.end).toBe(n);
+    expect(bottom.end - bottom.start).toBeLessThanOrEqual(40);
+    const s = scrollTopFor(654_321, 400, 20, n);
+    expect(Math.floor(tableWindow(s, 400, 20, n).top)).toBe(654_321);
+    expect(scrollToReveal(5, 0, 400, 20, 100)).toBeNull();
+    expect(scrollToReveal(50, 0, 400, 20, 100)).toBe((50 - 20 + 1) * 20);
+  });
+});
+
+describe('JSON tree', () => {
+  test('decodes the JSON strings of event and events, collapses deep and large nodes', () => {
+    const rows = flattenJson({ type: 'publish', events: ['{"a":1}', 'not json'], event: '[1,2]' });
+    const byKey = (k: string) => rows.find((r) => r.key === k);
+    expect(byKey('a')?.text).toBe('1');
+    expect(rows.find((r) => r.key === '0')?.decoded).toBe(true);
+    expect(rows.find((r) => r.key === '1')?.text).toBe('"not json"');
+    expect(byKey('event')).toMatchObject({ kind: 'array', decoded: true, expanded: true });
+    const big = flattenJson({ list: Array.from({ length: 500 }, (_, i) => i) });
+    expect(big.find((r) => r.key === 'list')).toMatchObject({ expanded: false, text: 'Array(500)' });
+    const opened = flattenJson({ list: Array.from({ length: 500 }, (_, i) => i) }, toggle(EMPTY_TREE_STATE, big.find((r) => r.key === 'list')!));
+    const more = opened.find((r) => r.kind === 'more')!;
+    expect(opened.filter((r) => r.depth === 2 && r.kind !== 'more')).toHaveLength(CHILDREN_PAGE);
+    expect(more.text).toBe('300 more…');
+    const all = flattenJson({ list: Array.from({ length: 500 }, (_, i) => i) }, showMore(toggle(EMPTY_TREE_STATE, big.find((r) => r.key === 'list')!), more));
+    expect(all.filter((r) => r.depth === 2)).toHaveLength(500);
+  });
+
+  test('10,000 nested arrays render without recursion, and expanding all of it stays bounded', () => {
+    const text = '['.repeat(10_000) + ']'.repeat(10_000);
+    const value: unknown = JSON.parse(text);
+    const rows = flattenJson(value);
+    expect(rows.length).toBe(4);
+    expect(rows[3]).toMatchObject({ depth: 3, expandable: true, expanded: false });
+    // Every node opened by the user: the tree stops at MAX_ROWS with a note.
+    const toggled = new Map<string, boolean>();
+    let id = '$';
+    for (let d = 0; d < 10_000; d++) {
+      toggled.set(id, true);
+      id += '/0';
+    }
+    const deep = flattenJson(value, { toggled, shown: new Map() });
+    expect(deep.length).toBe(MAX_ROWS + 1);
+    expect(deep.at(-1)?.kind).toBe('more');
+  });
+});
+
+describe('row formatter', () => {
+  test('summaries, relative times and error marks', () => {
+    expect(formatRelative(12_345, 0)).toBe('+12.345 s');
+    expect(formatRelative(125_000, 0)).toBe('+2:05.0');
+    expect(summarize(frame({ type: 'data', text: JSON.stringify({ type: 'data', id: 's', event: '{"x":1}' }) }))).toBe('{"x":1}');
+    expect(summarize(frame({ type: 'publish_success', text: JSON.stringify({ type: 'publish_success', successful: [{}, {}], failed: [{}] }) }))).toBe('2 succeeded, 1 failed');
+    expect(summarize(frame({ type: 'connection_ack', text: '{"type":"connection_ack","connectionTimeoutMs":300000}' }))).toBe('timeout 300000 ms');
+    expect(summarize(frame({ dir: 'close', extra: { code: 1006, reason: '', wasClean: false } }))).toBe('1006 (not clean)');
+    expect(summarize(frame({ type: 'publish_error', text: '{"type":"publish_error","errors":[{"errorType":"Unauthorized","message":"no"}]}' }))).toBe('Unauthorized: no');
+    const row = describeRow(frame({ type: 'publish_error', id: 'p1', text: '{}' }), 'absolute', 0, () => '/from/model');
+    expect(row).toMatchObject({ error: true, channel: '/from/model', id: 'p1', conn: '1' });
+    expect(describeRow(frame({ dir: 'http-response', flags: FrameFlag.failed, extra: { status: 500 } }), 'relative', 0).type).toBe('HTTP 500');
+    expect(describeRow(frame({ dir: 'http-response', flags: FrameFlag.failed }), 'relative', 0).error).toBe(true);
+  });
+});
+
+describe('copy as and detail', () => {
+  const request = frame({
+    dir: 'http-request',
+    text: '{"channel":"/a/b","events":["{\\"n\\":1}"]}',
+    extra: { method: 'POST', url: "https://x.appsync-api.us-east-1.amazonaws.com/event?q='1'", headers: { 'x-api-key': 'da2-…k3f9 #a1b2', host: 'x' } },
+  });
+
+  test('cURL and fetch for an HTTP publish, marked redacted when the session keeps no secrets', () => {
+    expect(copyChoices(request, false).map((c) => c.label)).toEqual(['JSON', 'Decoded event', 'cURL (redacted)', 'fetch (redacted)']);
+    expect(copyChoices(request, true).map((c) => c.label)).toContain('cURL');
+    const curl = copyText(request, 'curl');
+    expect(curl).toContain(`curl -X POST 'https://x.appsync-api.us-east-1.amazonaws.com/event?q='\\''1'\\'''`);
+    expect(curl).toContain(`-H 'x-api-key: da2-…k3f9 #a1b2'`);
+    expect(curl).not.toContain('host:');
+    expect(copyText(request, 'fetch')).toMatch(/^await fetch\("https:/);
+    expect(JSON.parse(copyText(request, 'event'))).toEqual({ n: 1 });
+    expect(copyChoices(frame({ text: '{"type":"ka"}' }), false).map((c) => c.kind)).toEqual(['json']);
+  });
+
+  test('detail: bytes, auth mode and stateless findings', () => {
+    const d = frameDetail(frame({ dir: 'send', type: 'publish', text: JSON.stringify({ type: 'publish', id: 'p', channel: '/a/*', events: ['{'], authorization: { 'x-api-key': 'da2-…k3f9 #a1b2' } }) }));
+    expect(d.auth[0]?.mode).toBe('API_KEY');
+    expect(d.findings.map((f) => f.code)).toEqual(expect.arrayContaining(['publish-wildcard']));
+    expect(d.bytes?.hex.startsWith('00000000  7b 22')).toBe(true);
+    const bin = frameDetail(frame({ binary: { size: 3, preview: 'AQID' }, flags: FrameFlag.binary }));
+    expect(bin.bytes).toMatchObject({ size: 3, shown: 3, base64: 'AQID' });
+    expect(bin.bytes?.hex).toContain('01 02 03');
+  });
+});
