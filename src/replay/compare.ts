@@ -153,17 +153,99 @@ function inOrderFlags(matchLeft: Int32Array): Uint8Array {
   return flags;
 }
 
-export function compareEvents(left: SideEvents, right: SideEvents): CompareResult {
+/**
+ * Above this many candidate pairs (left event × right events with the same key) the
+ * exact in-order matching is skipped for the k-th-occurrence pairing: sessions where one
+ * payload repeats thousands of times would otherwise cost n² time and memory.
+ */
+export const EXACT_PAIR_BUDGET = 2_000_000;
+
+/** Index of the first entry of sorted `keys` (through `order`) not less than `key`. */
+function lowerBound(keys: Float64Array, order: Uint32Array, key: number): number {
+  let lo = 0;
+  let hi = order.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (keys[order[mid]!]! < key) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * The largest set of matches that are in order on both sides (a longest common
+ * subsequence, Hunt–Szymanski: an increasing run over each left event's candidate right
+ * indices, taken in decreasing order so one left event matches at most once). Returns
+ * false without touching the arrays when the candidates exceed the budget.
+ */
+function exactInOrder(left: SideEvents, right: SideEvents, or: Uint32Array, matchLeft: Int32Array, matchRight: Int32Array, budget: number): boolean {
   const nl = left.keys.length;
-  const nr = right.keys.length;
-  const matchLeft = new Int32Array(nl).fill(-1);
-  const matchRight = new Int32Array(nr).fill(-1);
-  // Pair the k-th occurrence of a key on the left with its k-th occurrence on the right.
-  const ol = byKey(left.keys);
-  const or = byKey(right.keys);
+  const starts = new Int32Array(nl);
+  const ends = new Int32Array(nl);
+  let pairs = 0;
+  for (let i = 0; i < nl; i++) {
+    const k = left.keys[i]!;
+    const a = lowerBound(right.keys, or, k);
+    // Upper bound: the first key after k.
+    let lo = a;
+    let hi = or.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (right.keys[or[mid]!]! <= k) lo = mid + 1;
+      else hi = mid;
+    }
+    starts[i] = a;
+    ends[i] = lo;
+    pairs += lo - a;
+    if (pairs > budget) return false;
+  }
+  const pi = new Int32Array(pairs);
+  const pj = new Int32Array(pairs);
+  const prev = new Int32Array(pairs);
+  const tails = new Int32Array(Math.min(nl, right.keys.length) + 1);
+  let len = 0;
+  let p = 0;
+  for (let i = 0; i < nl; i++) {
+    // Within a key, `or` lists right indices ascending; walk them descending.
+    for (let x = ends[i]! - 1; x >= starts[i]!; x--) {
+      const j = or[x]!;
+      let lo = 0;
+      let hi = len;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (pj[tails[mid]!]! < j) lo = mid + 1;
+        else hi = mid;
+      }
+      pi[p] = i;
+      pj[p] = j;
+      prev[p] = lo > 0 ? tails[lo - 1]! : -1;
+      tails[lo] = p;
+      if (lo === len) len++;
+      p++;
+    }
+  }
+  for (let q = len > 0 ? tails[len - 1]! : -1; q >= 0; q = prev[q]!) {
+    matchLeft[pi[q]!] = pj[q]!;
+    matchRight[pj[q]!] = pi[q]!;
+  }
+  return true;
+}
+
+/** Pairs the k-th unmatched occurrence of a key on the left with its k-th on the right. */
+function pairRest(left: SideEvents, right: SideEvents, ol: Uint32Array, or: Uint32Array, matchLeft: Int32Array, matchRight: Int32Array): void {
+  const nl = ol.length;
+  const nr = or.length;
   for (let a = 0, b = 0; a < nl && b < nr; ) {
     const i = ol[a]!;
     const j = or[b]!;
+    if (matchLeft[i]! >= 0) {
+      a++;
+      continue;
+    }
+    if (matchRight[j]! >= 0) {
+      b++;
+      continue;
+    }
     const d = left.keys[i]! - right.keys[j]!;
     if (d < 0) a++;
     else if (d > 0) b++;
@@ -174,6 +256,18 @@ export function compareEvents(left: SideEvents, right: SideEvents): CompareResul
       b++;
     }
   }
+}
+
+export function compareEvents(left: SideEvents, right: SideEvents, budget = EXACT_PAIR_BUDGET): CompareResult {
+  const nl = left.keys.length;
+  const nr = right.keys.length;
+  const matchLeft = new Int32Array(nl).fill(-1);
+  const matchRight = new Int32Array(nr).fill(-1);
+  const ol = byKey(left.keys);
+  const or = byKey(right.keys);
+  // First the most matches in order, then the remaining equal events as reordered ones.
+  exactInOrder(left, right, or, matchLeft, matchRight, budget);
+  pairRest(left, right, ol, or, matchLeft, matchRight);
   const inOrder = inOrderFlags(matchLeft);
   let matched = 0;
   let reordered = 0;
