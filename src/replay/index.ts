@@ -25,3 +25,4 @@ export { createResultSession, type ResultSession, type ResultSessionOptions } fr
 export { canonicalEvent, eventKey, hash53, parseIgnoreFields, type IgnoreFields } from './canonical.ts';
 export { compareItems, compareEvents, rowAt, SideBuilder, type CompareOptions, type CompareResult, type CompareCounts, type Row, type RowStatus, type SideEvents } from './compare.ts';
 export { buildReport, REPORT_FORMAT, REPORT_VERSION, type CompareReport, type Difference, type Describe, type SideInfo } from './report.ts';
+export { httpPublishClient, readHttpAnswer, type HttpClientOptions, type FetchLike } from './http-client.ts';
