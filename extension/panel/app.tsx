@@ -6,12 +6,15 @@ import type { SessionsStore } from './store/sessions-store.ts';
 import type { InspectorStore } from './views/inspector/inspector-store.ts';
 import { InspectorView } from './views/inspector/inspector-view.tsx';
 import { SessionsView } from './views/sessions/sessions-view.tsx';
+import { ReplayView } from './views/replay/replay-view.tsx';
+import { createReplayStore, type ReplayStore } from './views/replay/replay-store.ts';
 
-type ViewName = 'inspector' | 'sessions';
+type ViewName = 'inspector' | 'sessions' | 'replay';
 
 const VIEWS: ReadonlyArray<{ readonly name: ViewName; readonly label: string }> = [
   { name: 'inspector', label: 'Inspector' },
   { name: 'sessions', label: 'Sessions' },
+  { name: 'replay', label: 'Replay' },
 ];
 
 interface Props {
@@ -20,11 +23,12 @@ interface Props {
   readonly sessions: SessionsStore;
   readonly inspector: InspectorStore;
   readonly Settings?: ComponentType<{ onClose: () => void }>;
+  readonly replay?: ReplayStore;
 }
 
 // The stores live as long as the panel, not the view: switching tabs must not end an undo
 // window, drop an import in progress or lose the inspector's filter and selection.
-export function App({ live, sessions, inspector, Settings }: Props) {
+export function App({ live, sessions, inspector, Settings, replay = createReplayStore() }: Props) {
   const [view, setView] = useState<ViewName>('inspector');
   return (
     <div class="app">
@@ -54,6 +58,7 @@ export function App({ live, sessions, inspector, Settings }: Props) {
             }}
           />
         )}
+        {view === 'replay' && <ReplayView store={replay} />}
       </div>
     </div>
   );

@@ -1,0 +1,197 @@
+// State of the Replay view: the sessions to pick from, the run in progress (progress,
+// pause/resume/stop, summary) and its result session. A factory: tests get their own on a
+// fake database. The run and the result session are engine code (src/replay); this only
+// wires them to the panel's database, commands and signals.
+import { signal } from '@preact/signals';
+import { redactRecord } from '../../../../src/capture/redact.ts';
+import { classifyFrame } from '../../../../src/protocol/decode.ts';
+import {
+  createResultSession,
+  endpointTarget,
+  estimateItems,
+  httpPublishClient,
+  injectTarget,
+  liveSubscriptions,
+  selectItems,
+  socketTarget,
+  startReplay,
+  type FetchLike,
+  type LiveSubscription,
+  type PageCommands,
+  type ReplayProgress,
+  type ReplayRun,
+  type ReplaySummary,
+  type ReplayTarget,
+} from '../../../../src/replay/index.ts';
+import { getSession, listSessions, openSessionsDb, sessionCounts, type SessionId, type SessionRecord, type SessionsDb } from '../../../../src/sessions/index.ts';
+import { downloadBlob } from '../../store/sessions-store.ts';
+import { createCompareStore } from './compare-store.ts';
+import { checkForm, DEFAULT_FORM, type ReplayForm } from './replay-form.ts';
+
+export interface PageSocket {
+  readonly socketId: string;
+  readonly url: string;
+}
+
+export interface RunState {
+  readonly progress: ReplayProgress;
+  readonly summary?: ReplaySummary;
+  readonly resultSessionId?: SessionId;
+  readonly resultName?: string;
+  readonly originalId: SessionId;
+  /** A write of the result session failed (the run went on). */
+  readonly writeError?: string;
+}
+
+export interface ReplayStoreOptions {
+  readonly db?: () => Promise<SessionsDb>;
+  readonly commands?: PageCommands | null;
+  /** The live session of the inspected page, when it records. */
+  readonly liveSessionId?: () => string | null;
+  readonly fetch?: FetchLike;
+  readonly browser?: string;
+  readonly download?: (blob: Blob, fileName: string) => void;
+}
+
+export function createReplayStore(options: ReplayStoreOptions = {}) {
+  let dbPromise: Promise<SessionsDb> | null = null;
+  const db = () => (dbPromise ??= (options.db ?? (() => openSessionsDb()))());
+  const sessions = signal<SessionRecord[]>([]);
+  const form = signal<ReplayForm>(DEFAULT_FORM);
+  const problems = signal<readonly string[]>([]);
+  const run = signal<RunState | null>(null);
+  const sockets = signal<PageSocket[]>([]);
+  const subscriptions = signal<LiveSubscription[]>([]);
+  let active: ReplayRun | null = null;
+  const compare = createCompareStore(db, options.download ?? downloadBlob);
+
+  const liveId = () => options.liveSessionId?.() ?? null;
+
+  async function refresh(): Promise<void> {
+    const d = await db();
+    const list = (await listSessions(d)).filter((s) => s.state !== 'importing');
+    sessions.value = list;
+    if (form.value.sessionId === '' || !list.some((s) => s.id === form.value.sessionId)) {
+      // The newest capture by default, not a replay of one.
+      const pick = list.find((s) => s.source !== 'replay') ?? list[0];
+      form.value = { ...form.value, sessionId: pick?.id ?? '' };
+    }
+    await refreshPage(d);
+  }
+
+  /** The inspected page's sockets and subscriptions, from its live session. */
+  async function refreshPage(d?: SessionsDb): Promise<void> {
+    const id = liveId();
+    if (!id) {
+      sockets.value = [];
+      subscriptions.value = [];
+      return;
+    }
+    const database = d ?? (await db());
+    subscriptions.value = await liveSubscriptions(database, id as SessionId);
+    const conns = await database.getAll('connections', IDBKeyRange.bound([id, ''], [id, '\uffff']));
+    sockets.value = conns.filter((c) => c.kind === 'websocket' && c.appsync && c.closedAt === undefined).map((c) => ({ socketId: c.connId, url: c.url }));
+    if (form.value.socketId === '' && sockets.value.length > 0) form.value = { ...form.value, socketId: sockets.value.at(-1)!.socketId };
+  }
+
+  function update(change: Partial<ReplayForm>): void {
+    form.value = { ...form.value, ...change };
+    problems.value = [];
+  }
+
+  function targetFor(f: ReplayForm): ReplayTarget {
+    if (f.target === 'endpoint') {
+      const fetcher: FetchLike = options.fetch ?? ((u, i) => fetch(u, i));
+      return endpointTarget(httpPublishClient({ url: f.endpointUrl.trim(), ...(f.apiKey ? { apiKey: f.apiKey.trim() } : {}), fetch: fetcher }));
+    }
+    const commands = options.commands;
+    if (!commands) throw new Error('The panel is not connected to a page.');
+    if (f.target === 'inject') return injectTarget(commands, subscriptions.value);
+    const socket = sockets.value.find((s) => s.socketId === f.socketId) ?? { socketId: f.socketId, url: '' };
+    // Operations on the page's socket carry their own authorization (reference 3.1).
+    return socketTarget(commands, socket, f.apiKey ? { 'x-api-key': f.apiKey.trim() } : undefined);
+  }
+
+  /** Starts a replay of the form's selection; returns false (with problems shown) when it cannot. */
+  async function start(): Promise<boolean> {
+    if (active) return false;
+    const f = form.value;
+    const d = await db();
+    if (f.target !== 'endpoint') await refreshPage(d);
+    const checked = checkForm(f, { liveSession: liveId() !== null });
+    const original = await getSession(d, f.sessionId as SessionId);
+    const found = [...checked.problems, ...(f.sessionId !== '' && !original ? ['That session no longer exists.'] : [])];
+    if (f.target === 'inject' && found.length === 0 && subscriptions.value.length === 0) {
+      found.push('The page has no live subscription to inject into: let it subscribe first.');
+    }
+    problems.value = found;
+    if (found.length > 0 || !original) return false;
+    let target: ReplayTarget;
+    try {
+      target = targetFor(f);
+    } catch (e) {
+      problems.value = [e instanceof Error ? e.message : String(e)];
+      return false;
+    }
+    const total = f.positions.length > 0 ? f.positions.length : estimateItems(await sessionCounts(d, original.id), f.what);
+    const result = await createResultSession(d, { original, classify: classifyFrame, redact: redactRecord, ...(options.browser ? { browser: options.browser } : {}) });
+    const base: RunState = { originalId: original.id, resultSessionId: result.sessionId, resultName: `Replay of ${original.name}`, progress: { state: 'running', items: 0, sent: 0, acknowledged: 0, delivered: 0, unconfirmed: 0, failed: 0, retries: 0, total } };
+    run.value = base;
+    active = startReplay({
+      items: selectItems(d, original.id, { what: f.what, ...(checked.channels.length ? { channels: checked.channels } : {}), ...(f.positions.length ? { positions: f.positions } : {}) }),
+      total,
+      target,
+      rules: checked.rules,
+      timing: checked.timing,
+      merge: f.merge,
+      onExchange: result.exchange,
+      onProgress: (progress) => {
+        if (run.value) run.value = { ...run.value, progress };
+      },
+    });
+    void active.done.then(async (summary) => {
+      active = null;
+      await result.finish(summary).catch(() => undefined);
+      run.value = { ...base, ...run.value, progress: summary, summary, ...(result.error ? { writeError: result.error } : {}) };
+      await refresh().catch(() => undefined);
+    });
+    return true;
+  }
+
+  return {
+    compare,
+    sessions,
+    form,
+    problems,
+    run,
+    sockets,
+    subscriptions,
+    refresh,
+    refreshPage,
+    update,
+    start,
+    pause: () => active?.pause(),
+    resume: () => active?.resume(),
+    stop: () => active?.stop(),
+    /** "Replay this" from elsewhere in the panel: a session and, optionally, frame positions. */
+    preset(sessionId: string, positions: readonly number[] = []): void {
+      update({ sessionId, positions, what: 'both' });
+    },
+    get running(): boolean {
+      return active !== null;
+    },
+    /** Fills the compare pane with the finished run: the original against its result. */
+    compareWithOriginal(): void {
+      const r = run.value;
+      if (!r?.resultSessionId) return;
+      const f = form.value;
+      compare.update({ left: r.originalId, leftWhat: f.what, right: r.resultSessionId, rightWhat: f.target === 'inject' ? 'received' : 'published', ignoreChannel: f.remap.trim() !== '' || f.what !== 'published' });
+    },
+    dismiss(): void {
+      if (!active) run.value = null;
+    },
+    db,
+  };
+}
+
+export type ReplayStore = ReturnType<typeof createReplayStore>;
