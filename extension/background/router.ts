@@ -19,6 +19,7 @@ import { isContentToBackground, isPanelToBackground, parseCaptureBatch } from '.
 import { createPublishDeduper } from '../../src/capture/publish-dedupe.ts';
 import { createLiveFeed, type LiveFeed } from '../../src/capture/live-feed.ts';
 import { debug } from '../../src/debug.ts';
+import { createPageCredentials } from '../../src/recording/page-credentials.ts';
 
 export interface Recorder {
   /** Resolves once the records are durably stored; only then is the batch acknowledged. */
@@ -76,6 +77,7 @@ export function createRouter(deps: RouterDeps) {
   const { recorder } = deps;
   const tabs = new Map<number, TabState>();
   const netStream = networkStream();
+  const credentials = createPageCredentials();
   let netSeq = 0;
 
   function tab(tabId: number): TabState {
@@ -228,6 +230,7 @@ export function createRouter(deps: RouterDeps) {
           state.rejected += parsed.rejected;
           state.dropped += message.dropped;
           for (const r of parsed.records) if (r.kind === 'http') state.dedupe.sawFromPage(r);
+          credentials.observe(tabId, parsed.records);
           const batchId = message.batchId;
           store(tabId, state, parsed.records, () => port.postMessage({ type: 'batchAcknowledged', batchId }));
           break;
@@ -278,6 +281,9 @@ export function createRouter(deps: RouterDeps) {
         case 'httpPublishObserved':
           onNetworkPublish(tabId, state, message.publish);
           break;
+        case 'listPageCredentials':
+          port.postMessage({ type: 'pageCredentialsListed', credentials: credentials.list(tabId) } satisfies BackgroundToPanel);
+          break;
         case 'injectIncoming':
         case 'sendOnSocket':
           for (const link of state.content) {
@@ -304,6 +310,7 @@ export function createRouter(deps: RouterDeps) {
     onTabRemoved(tabId: number): void {
       const state = tabs.get(tabId);
       tabs.delete(tabId);
+      credentials.forgetTab(tabId);
       if (state) enqueue(tabId, state, () => recorder.rollSession(tabId, 'navigation'));
     },
   };

@@ -106,6 +106,7 @@ export function isPanelToBackground(x: unknown): x is PanelToBackground {
     case 'setPreserveLog':
       return typeof x.preserve === 'boolean';
     case 'clearSession':
+    case 'listPageCredentials':
       return true;
     case 'injectIncoming':
     case 'sendOnSocket':

@@ -55,6 +55,8 @@ export function applyMessage(state: LiveState, message: BackgroundToPanel): Live
         channels: learnChannels(sessionChanged ? EMPTY_LIVE.channels : state.channels, message.records),
       };
     }
+    default:
+      return state;
   }
 }
 
