@@ -15,3 +15,4 @@ export { expandTemplate, variablesIn, uuid, TEMPLATE_VARIABLES, type Template, t
 export { addToHistory, settleHistory, outcomeSummary, HISTORY_LIMIT, type HistoryEntry } from './history.ts';
 export { hintFor, modeLabel, type HintContext } from './hints.ts';
 export { createCaptureTap, type WireEvent, type WireListener } from './wire.ts';
+export { profileFromPage, type FilledProfile, type PageConnection } from './from-page.ts';

@@ -78,3 +78,20 @@ describe('jwtInfo', () => {
     expect(jwtInfo('not a jwt', now)).toBeUndefined();
   });
 });
+
+import { profileFromPage } from '../../../src/pubsub/index.ts';
+describe('profileFromPage', () => {
+  it('takes the HTTP host from the auth object and reuses keys and tokens', () => {
+    expect(profileFromPage({ kind: 'websocket', url: 'wss://rt.example.com/event/realtime', headers: { host: 'api.example.com', 'x-api-key': 'da2-k' } })).toEqual({
+      httpUrl: 'https://api.example.com/event',
+      realtimeUrl: 'wss://rt.example.com/event/realtime',
+      auth: { mode: 'API_KEY', apiKey: 'da2-k' },
+    });
+    expect(profileFromPage({ kind: 'http', url: 'http://127.0.0.1:9/event', headers: { authorization: 'tok' } })?.auth).toEqual({ mode: 'AWS_LAMBDA', token: 'tok' });
+  });
+  it('keeps only the access key id and region of an IAM signature, with a note', () => {
+    const f = profileFromPage({ kind: 'http', url: 'https://a.appsync-api.eu-west-1.amazonaws.com/event', headers: { authorization: 'AWS4-HMAC-SHA256 Credential=AKID/20250101/eu-west-1/appsync/aws4_request, SignedHeaders=host, Signature=ab' } });
+    expect(f?.auth).toEqual({ mode: 'AWS_IAM', accessKeyId: 'AKID', secretAccessKey: '', region: 'eu-west-1' });
+    expect(f?.note).toMatch(/secret/);
+  });
+});
