@@ -60,6 +60,7 @@ function onBatch(hub: TabHub, state: TabState, link: ContentLink, batch: BatchFo
   state.rejected += parsed.rejected;
   state.dropped += batch.dropped;
   for (const r of parsed.records) if (r.kind === 'http') state.dedupe.sawFromPage(r);
+  hub.credentials.observe(state.tabId, parsed.records);
   const batchId = batch.batchId;
   hub.store(state, parsed.records, () => link.port.postMessage({ type: 'batchAcknowledged', batchId }));
 }

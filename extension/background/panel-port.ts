@@ -2,7 +2,7 @@
 // only (router.ts checks the sender). Its commands act on that tab and nothing else.
 
 import type { Runtime } from 'webextension-polyfill';
-import type { PanelToBackground } from '../../src/messaging/contracts.ts';
+import type { BackgroundToPanel, PanelToBackground } from '../../src/messaging/contracts.ts';
 import { isPanelToBackground } from '../../src/messaging/guards.ts';
 import { onNetworkPublish } from './network-publish.ts';
 import type { TabHub, TabState } from './tab-hub.ts';
@@ -16,11 +16,11 @@ export function onPanelPort(hub: TabHub, port: Runtime.Port, tabId: number): voi
     hub.announceRecording(state);
   });
   port.onMessage.addListener((message: unknown) => {
-    if (isPanelToBackground(message)) onPanelMessage(hub, state, message);
+    if (isPanelToBackground(message)) onPanelMessage(hub, state, message, port);
   });
 }
 
-function onPanelMessage(hub: TabHub, state: TabState, message: PanelToBackground): void {
+function onPanelMessage(hub: TabHub, state: TabState, message: PanelToBackground, port: Runtime.Port): void {
   switch (message.type) {
     case 'setPreserveLog':
       state.preserveLog = message.preserve;
@@ -40,6 +40,9 @@ function onPanelMessage(hub: TabHub, state: TabState, message: PanelToBackground
       return;
     case 'httpPublishObserved':
       return onNetworkPublish(hub, state, message.publish);
+    case 'listPageCredentials':
+      port.postMessage({ type: 'pageCredentialsListed', credentials: hub.credentials.list(state.tabId) } satisfies BackgroundToPanel);
+      return;
     case 'injectIncoming':
     case 'sendOnSocket':
       // Only the frame whose hook owns the socket (its nonce prefixes the socket id).

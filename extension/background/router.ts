@@ -28,6 +28,7 @@ export function createRouter(deps: RouterDeps) {
     onTabRemoved(tabId: number): void {
       const state = hub.tabs.get(tabId);
       hub.tabs.delete(tabId);
+      hub.credentials.forgetTab(tabId);
       if (state) hub.enqueue(state, () => deps.recorder.rollSession(tabId, 'navigation'));
     },
   };

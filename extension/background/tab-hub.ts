@@ -3,6 +3,7 @@
 // commit. Holds only what a restarted worker can rebuild (the ports re-announce themselves;
 // Preserve log and the session are kept by the injected stores).
 
+import { createPageCredentials } from '../../src/recording/page-credentials.ts';
 import type { Runtime } from 'webextension-polyfill';
 import type { CaptureRecord, SocketId } from '../../src/capture/records.ts';
 import type { BackgroundToContent, BackgroundToPanel, CaptureStatus } from '../../src/messaging/contracts.ts';
@@ -63,6 +64,8 @@ export function createTabHub(deps: RouterDeps) {
   // its own sequence, keys them.
   const netStream = `net${Math.random().toString(36).slice(2, 10)}:http` as SocketId;
   let netSeq = 0;
+  // The page's own credentials, in memory only, for the console's "Use this page's endpoint".
+  const credentials = createPageCredentials();
   const networkKey = () => ({ socketId: netStream, seq: netSeq++ });
 
   function recording(state: TabState): boolean {
@@ -174,5 +177,5 @@ export function createTabHub(deps: RouterDeps) {
     return state;
   }
 
-  return { deps, tabs, tab, networkKey, recording, status, toPanels, toFrames, recordingMessage, announceRecording, enqueue, store };
+  return { deps, tabs, tab, credentials, networkKey, recording, status, toPanels, toFrames, recordingMessage, announceRecording, enqueue, store };
 }

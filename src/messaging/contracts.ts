@@ -115,7 +115,26 @@ export interface CaptureStatus {
   /** Something the user should know that is not a failure (e.g. old sessions evicted). */
   readonly notice: string | null;
 }
-export type BackgroundToPanel = LiveRecords | CaptureStatus;
+/**
+ * The last un-redacted auth seen on one of the tab's connections, held in the background's
+ * memory only (never stored), for the console's "Use this page's endpoint".
+ */
+export interface PageCredential {
+  /** socketId of a WebSocket, or `http <url>` for HTTP publishes. */
+  readonly connection: string;
+  readonly kind: 'websocket' | 'http';
+  readonly url: string;
+  readonly frameUrl: string;
+  /** Auth keys only (host, x-api-key, authorization, x-amz-date, x-amz-security-token), as sent. */
+  readonly headers: Readonly<Record<string, string>>;
+  readonly seenAt: number;
+  readonly open: boolean;
+}
+export interface PageCredentialsListed {
+  readonly type: 'pageCredentialsListed';
+  readonly credentials: readonly PageCredential[];
+}
+export type BackgroundToPanel = LiveRecords | CaptureStatus | PageCredentialsListed;
 
 /** An HTTP publish seen in DevTools' network log (covers requests the hook cannot see). */
 export interface ObservedHttpPublish {
@@ -135,7 +154,9 @@ export type PanelToBackground =
   | { readonly type: 'httpPublishObserved'; readonly publish: ObservedHttpPublish }
   | { readonly type: 'clearSession' }
   | { readonly type: 'injectIncoming'; readonly socketId: SocketId; readonly data: string }
-  | { readonly type: 'sendOnSocket'; readonly socketId: SocketId; readonly data: string };
+  | { readonly type: 'sendOnSocket'; readonly socketId: SocketId; readonly data: string }
+  /** Answered with pageCredentialsListed for the panel's tab. */
+  | { readonly type: 'listPageCredentials' };
 
 /** The largest batch text the relay passes on (Chrome caps extension messages at 64 MiB). */
 export const MAX_BATCH_CHARS = 48 * 1024 * 1024;

@@ -107,6 +107,7 @@ export function isPanelToBackground(x: unknown): x is PanelToBackground {
     case 'setPreserveLog':
       return typeof x.preserve === 'boolean';
     case 'clearSession':
+    case 'listPageCredentials':
       return true;
     case 'injectIncoming':
     case 'sendOnSocket':
@@ -126,6 +127,10 @@ const nullable = (x: unknown, ok: (v: unknown) => boolean): boolean => x === nul
  * BackgroundToPanel without its check here fails the typecheck instead of being dropped.
  */
 const PANEL_BOUND: { readonly [K in BackgroundToPanel['type']]: (x: Obj) => boolean } = {
+  pageCredentialsListed: (x) =>
+    Array.isArray(x.credentials) &&
+    x.credentials.length <= 1_000 &&
+    x.credentials.every((c: unknown) => isObj(c) && str(c.connection, MAX_SHORT) && str(c.url, MAX_SHORT) && isObj(c.headers)),
   recordsCaptured: (x) =>
     str(x.sessionId, MAX_SHORT) &&
     int(x.skipped) &&

@@ -21,6 +21,8 @@ export function applyMessage(state: LiveState, message: BackgroundToPanel): Live
       return { status: message, sessionId: message.sessionId ?? state.sessionId, tick: state.tick + 1 };
     case 'recordsCaptured':
       return { ...state, sessionId: message.sessionId, tick: state.tick + 1 };
+    default:
+      return state;
   }
 }
 
