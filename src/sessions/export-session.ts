@@ -48,6 +48,19 @@ export async function exportSnapshot(db: SessionsDb, id: SessionId, redact: Reda
   return { session, connections: connections.map((c) => redactor.connection(c)), redactor };
 }
 
+// Field order of a connection line, the order an import builds them in (readConnection):
+// a recorded connection and its imported copy then export to the same bytes.
+const CONNECTION_FIELDS = [
+  'connId', 'kind', 'url', 'appsync', 'frameUrl', 'protocolsOffered', 'protocol', 'extensions', 'authMode', 'createdAt',
+  'openedAt', 'closedAt', 'closeCode', 'closeReason', 'errors', 'sent', 'received', 'bytesSent', 'bytesReceived', 'lost', 'subscriptions',
+] as const satisfies readonly (keyof ConnectionRecord)[];
+
+function canonicalConnection(c: ConnectionRecord): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const k of CONNECTION_FIELDS) if (c[k] !== undefined) out[k] = c[k];
+  return out;
+}
+
 async function* lines(db: SessionsDb, snap: ExportSnapshot, now: number): AsyncGenerator<string, void, undefined> {
   const { session: s, connections, redactor } = snap;
   const header = {
@@ -71,10 +84,7 @@ async function* lines(db: SessionsDb, snap: ExportSnapshot, now: number): AsyncG
   };
   yield JSON.stringify(header) + '\n';
   let out = '';
-  for (const c of connections) {
-    const { sessionId: _omit, ...rest } = c;
-    out += JSON.stringify({ connection: rest }) + '\n';
-  }
+  for (const c of connections) out += JSON.stringify({ connection: canonicalConnection(c) }) + '\n';
   if (out) yield out;
   for await (const chunk of readChunks(db, s.id, s.chunkCount)) {
     out = '';
