@@ -227,7 +227,7 @@ export function createRouter(deps: RouterDeps) {
           const parsed = parseCaptureBatch(message.payload, link.nonce);
           state.rejected += parsed.rejected;
           state.dropped += message.dropped;
-          for (const r of parsed.records) if (r.kind === 'http') state.dedupe.sawFromPage(r);
+          for (const r of parsed.records) state.dedupe.sawRecord(r);
           const batchId = message.batchId;
           store(tabId, state, parsed.records, () => port.postMessage({ type: 'batchAcknowledged', batchId }));
           break;

@@ -54,6 +54,14 @@ export function describeRecord(r: CaptureRecord, channelOf: ChannelLookup = () =
       return { ...base, dir: '•', type: 'error', size: '', preview: 'WebSocket error' };
     case 'ws-close':
       return { ...base, dir: '•', type: 'close', size: '', preview: `${r.code}${r.reason ? ' ' + r.reason : ''}${r.wasClean ? '' : ' (not clean)'}` };
+    case 'http-request': {
+      const body = payloadText(r.requestBody) ?? '';
+      return { ...base, dir: '↑', type: r.method, channel: classifyFrame(body).channel ?? '', size: formatBytes(body.length), preview: body.slice(0, PREVIEW) };
+    }
+    case 'http-response': {
+      const body = payloadText(r.responseBody) ?? '';
+      return { ...base, dir: '↓', type: `HTTP ${r.status || 'failed'}`, size: formatBytes(body.length), preview: (r.error ?? body).slice(0, PREVIEW) };
+    }
     case 'http': {
       const body = payloadText(r.requestBody) ?? '';
       return { ...base, dir: '⇅', type: `POST ${r.status || 'failed'}`, channel: classifyFrame(body).channel ?? '', size: formatBytes(body.length), preview: body.slice(0, PREVIEW) };

@@ -88,6 +88,28 @@ export function frameDetail(r: CaptureRecord, channelOf: (socketId: string, id: 
       if (decoded.errors?.length) sections.push({ title: 'Errors', body: pretty(decoded.errors) });
       return { summary, findings, sections };
     }
+    case 'http-request': {
+      const body = payloadText(r.requestBody) ?? '';
+      const request = decodeHttpPublish(body);
+      summary.push(['Request', `${r.method} ${r.url}`], ['Seen by', r.via]);
+      if (request.channel) summary.push(['Channel', request.channel]);
+      return {
+        summary,
+        findings: lintHttpPublish(request, r.requestHeaders),
+        sections: [{ title: 'Request headers', body: pretty(r.requestHeaders) }, { title: 'Request body', body: prettyText(body) }, ...eventSections('Event', request.events)],
+      };
+    }
+    case 'http-response': {
+      summary.push(['Status', r.status ? String(r.status) : `failed${r.error ? `: ${r.error}` : ''}`], ['Duration', `${Math.round(r.duration)} ms`], ['Request', `#${r.request}`]);
+      return {
+        summary,
+        findings: [],
+        sections: [
+          ...(Object.keys(r.responseHeaders).length > 0 ? [{ title: 'Response headers', body: pretty(r.responseHeaders) }] : []),
+          { title: 'Response', body: prettyText(payloadText(r.responseBody) ?? '') },
+        ],
+      };
+    }
     case 'http': {
       const body = payloadText(r.requestBody) ?? '';
       const response = payloadText(r.responseBody) ?? '';

@@ -22,6 +22,21 @@ export function redactRecord(record: CaptureRecord): CaptureRecord {
     case 'ws-send':
     case 'ws-receive':
       return { ...record, data: text(record.data) };
+    case 'http-request':
+      return {
+        ...record,
+        url: redactUrl(record.url),
+        frameUrl: redactUrl(record.frameUrl),
+        requestHeaders: redactAuthHeaders(record.requestHeaders) as Record<string, string>,
+        requestBody: text(record.requestBody) as string | TruncatedText,
+      };
+    case 'http-response':
+      return {
+        ...record,
+        url: redactUrl(record.url),
+        responseHeaders: redactAuthHeaders(record.responseHeaders) as Record<string, string>,
+        responseBody: text(record.responseBody) as string | TruncatedText,
+      };
     case 'http':
       return {
         ...record,
@@ -29,6 +44,8 @@ export function redactRecord(record: CaptureRecord): CaptureRecord {
         frameUrl: redactUrl(record.frameUrl),
         requestHeaders: redactAuthHeaders(record.requestHeaders) as Record<string, string>,
         requestBody: text(record.requestBody) as string | TruncatedText,
+        responseBody: text(record.responseBody) as string | TruncatedText,
+        ...(record.responseHeaders ? { responseHeaders: redactAuthHeaders(record.responseHeaders) as Record<string, string> } : {}),
       };
     default:
       return record;

@@ -12,9 +12,9 @@ import { ImportError } from './import-error.ts';
 import type { ImportContext, ImportResult } from './import-session.ts';
 import { StagedSession } from './import-stage.ts';
 import { Fields } from './import-validate.ts';
+import { isKeptRequestHeader, isKeptResponseHeader, keptHeaders } from '../protocol/http-headers.ts';
 
 const PREVIEW_BYTES = 48;
-const KEPT_HEADERS = ['content-type', 'x-api-key', 'authorization', 'x-amz-date', 'x-amz-security-token', 'host'];
 
 function parseDoc(doc: string): unknown {
   try {
@@ -103,12 +103,8 @@ function socketRecords(entry: Fields, i: number, records: CaptureRecord[]): void
 function publishRecord(entry: Fields, i: number): CaptureRecord {
   const request = entry.obj('request');
   const response = entry.obj('response');
-  const headers = readHeaders(request);
-  const requestHeaders: Record<string, string> = {};
-  for (const h of headers) {
-    const name = h.name.toLowerCase();
-    if (KEPT_HEADERS.includes(name)) requestHeaders[name] = h.value;
-  }
+  const requestHeaders = keptHeaders(readHeaders(request), isKeptRequestHeader);
+  const responseHeaders = keptHeaders(readHeaders(response), isKeptResponseHeader);
   const startedAt = time(entry, 'startedDateTime');
   const duration = Math.max(0, entry.num('time'));
   const status = response.int('status');
@@ -126,6 +122,7 @@ function publishRecord(entry: Fields, i: number): CaptureRecord {
     requestBody: request.optObj('postData')?.optStr('text') ?? '',
     status,
     responseBody: content ? decodeContent(content) : '',
+    ...(Object.keys(responseHeaders).length > 0 ? { responseHeaders } : {}),
     startedAt,
     duration,
     ...(errorText !== undefined ? { error: errorText } : {}),

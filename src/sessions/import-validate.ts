@@ -168,6 +168,7 @@ function readExtra(f: Fields): FrameExtra {
     method: f.optStr('method'),
     url: f.optStr('url'),
     headers: f.optStrMap('headers'),
+    request: f.optInt('request'),
     status: f.optInt('status'),
     duration: f.optNum('duration'),
     error: f.optStr('error'),
