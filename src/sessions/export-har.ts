@@ -24,7 +24,12 @@ export interface HarExportOptions {
 }
 
 type Header = { name: string; value: string };
-const iso = (t: number): string => new Date(t).toISOString();
+// A time outside the Date range (a hostile page can report any finite number) would make
+// toISOString throw and the whole export fail; such an entry gets the epoch instead.
+const iso = (t: number): string => {
+  const d = new Date(t);
+  return Number.isNaN(d.getTime()) ? new Date(0).toISOString() : d.toISOString();
+};
 const json = JSON.stringify;
 
 function queryString(url: string): Header[] {

@@ -171,6 +171,11 @@ export interface SessionRecord {
   readonly pinned: boolean;
   readonly keepSecrets: boolean;
   readonly state: SessionState;
+  /**
+   * While `importing`: when the import last wrote (refreshed with every batch of chunks), so
+   * a staged import left by a crash can be told from one still running in another panel.
+   */
+  readonly stagedAt?: number;
   /** Soft delete: set by deleteSession, cleared by undoDelete, purged later. */
   readonly deletedAt?: number;
 }

@@ -6,7 +6,7 @@ import { createSessionsStore, POLL_MS, type ExportKind, type SessionsStore } fro
 import { ExportDialog } from './export-dialog.tsx';
 import { FrameViewer } from './frame-viewer.tsx';
 import { SessionRow } from './session-row.tsx';
-import { ImportProgress, Messages, UndoToasts } from './status-area.tsx';
+import { ImportProgress, ImportWarningList, Messages, UndoToasts } from './status-area.tsx';
 import { StorageBar } from './storage-bar.tsx';
 import './sessions.css';
 
@@ -122,6 +122,7 @@ export function SessionsView({ store: given, pollMs = POLL_MS }: Props) {
       </div>
       <ImportProgress store={store} />
       <Messages store={store} />
+      <ImportWarningList store={store} />
       {sessions.length === 0 ? (
         store.loaded.value && (
           <div class="empty" data-testid="sessions-empty">
