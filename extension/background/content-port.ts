@@ -59,7 +59,7 @@ function onBatch(hub: TabHub, state: TabState, link: ContentLink, batch: BatchFo
   const parsed = parseCaptureBatch(batch.payload, link.nonce);
   state.rejected += parsed.rejected;
   state.dropped += batch.dropped;
-  for (const r of parsed.records) if (r.kind === 'http') state.dedupe.sawFromPage(r);
+  for (const r of parsed.records) state.dedupe.sawRecord(r);
   hub.credentials.observe(state.tabId, parsed.records);
   const batchId = batch.batchId;
   hub.store(state, parsed.records, () => link.port.postMessage({ type: 'batchAcknowledged', batchId }));

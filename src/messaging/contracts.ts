@@ -144,6 +144,8 @@ export interface ObservedHttpPublish {
   readonly requestHeaders: Readonly<Record<string, string>>;
   readonly requestBody: string;
   readonly status: number;
+  /** Kept response headers (src/protocol/http-headers.ts), lower-cased keys. */
+  readonly responseHeaders?: Readonly<Record<string, string>>;
   readonly responseBody: string;
   readonly startedAt: number;
   readonly duration: number;

@@ -169,6 +169,7 @@ function isObservedPublish(x: unknown): boolean {
     str(x.requestBody, MAX_TEXT) &&
     int(x.status) &&
     str(x.responseBody, MAX_TEXT) &&
+    (x.responseHeaders === undefined || isHeaders(x.responseHeaders)) &&
     num(x.startedAt) &&
     num(x.duration)
   );
@@ -214,6 +215,25 @@ export function isCaptureRecord(x: unknown): x is CaptureRecord {
       return true;
     case 'ws-close':
       return int(x.code) && str(x.reason, MAX_SHORT) && typeof x.wasClean === 'boolean';
+    case 'http-request':
+      return (
+        str(x.url, MAX_URL) &&
+        str(x.method, 32) &&
+        str(x.frameUrl, MAX_URL) &&
+        isHeaders(x.requestHeaders) &&
+        isPayload(x.requestBody) &&
+        (x.via === 'fetch' || x.via === 'xhr' || x.via === 'network')
+      );
+    case 'http-response':
+      return (
+        int(x.request) &&
+        str(x.url, MAX_URL) &&
+        int(x.status) &&
+        isHeaders(x.responseHeaders) &&
+        isPayload(x.responseBody) &&
+        num(x.duration) &&
+        (x.error === undefined || str(x.error, MAX_SHORT))
+      );
     case 'http':
       return (
         str(x.url, MAX_URL) &&
@@ -223,6 +243,7 @@ export function isCaptureRecord(x: unknown): x is CaptureRecord {
         isPayload(x.requestBody) &&
         int(x.status) &&
         isPayload(x.responseBody) &&
+        (x.responseHeaders === undefined || isHeaders(x.responseHeaders)) &&
         num(x.startedAt) &&
         num(x.duration) &&
         (x.error === undefined || str(x.error, MAX_SHORT)) &&
