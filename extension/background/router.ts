@@ -18,6 +18,8 @@ import {
 import { isContentToBackground, isPanelToBackground, parseCaptureBatch } from '../../src/messaging/guards.ts';
 import { createPublishDeduper } from '../../src/capture/publish-dedupe.ts';
 import { createLiveFeed, type LiveFeed } from '../../src/capture/live-feed.ts';
+import { createSeqGuard, type SeqGuard } from '../../src/messaging/seq-guard.ts';
+import type { SocketCommand } from '../../src/messaging/contracts.ts';
 import { debug } from '../../src/debug.ts';
 
 export interface Recorder {
@@ -43,6 +45,22 @@ interface ContentLink {
   readonly port: Runtime.Port;
   nonce: string | null;
   topFrame: boolean;
+  readonly seqs: SeqGuard;
+}
+
+/**
+ * Provenance comes from the browser, never from the record: the frame URL of socket and
+ * HTTP records is the one the browser reports for the relay's port (the frame's URL when
+ * it connected), whatever the page wrote into them.
+ */
+function withProvenance(records: CaptureRecord[], sender: Runtime.MessageSender | undefined): CaptureRecord[] {
+  const frameUrl = sender?.url;
+  if (frameUrl === undefined) return records;
+  for (let i = 0; i < records.length; i++) {
+    const r = records[i]!;
+    if ((r.kind === 'ws-create' || r.kind === 'http') && r.frameUrl !== frameUrl) records[i] = { ...r, frameUrl };
+  }
+  return records;
 }
 
 interface TabState {
@@ -191,7 +209,7 @@ export function createRouter(deps: RouterDeps) {
       return;
     }
     const state = tab(tabId);
-    const link: ContentLink = { port, nonce: null, topFrame: false };
+    const link: ContentLink = { port, nonce: null, topFrame: false, seqs: createSeqGuard() };
     state.content.add(link);
     port.onDisconnect.addListener(() => state.content.delete(link));
     port.onMessage.addListener((message: unknown) => {
@@ -225,13 +243,20 @@ export function createRouter(deps: RouterDeps) {
             break;
           }
           const parsed = parseCaptureBatch(message.payload, link.nonce);
-          state.rejected += parsed.rejected;
+          link.seqs.dropped(message.dropped);
+          const admitted = link.seqs.admit(parsed.records);
+          state.rejected += parsed.rejected + admitted.refused;
           state.dropped += message.dropped;
-          for (const r of parsed.records) if (r.kind === 'http') state.dedupe.sawFromPage(r);
+          const records = withProvenance(admitted.records, port.sender);
+          for (const r of records) if (r.kind === 'http') state.dedupe.sawFromPage(r);
           const batchId = message.batchId;
-          store(tabId, state, parsed.records, () => port.postMessage({ type: 'batchAcknowledged', batchId }));
+          store(tabId, state, records, () => port.postMessage({ type: 'batchAcknowledged', batchId }));
           break;
         }
+        case 'commandCompleted':
+          // The answer to a panel's socket command; the panel matches it by commandId.
+          toPanels(state, message);
+          break;
       }
     });
   }
@@ -280,12 +305,33 @@ export function createRouter(deps: RouterDeps) {
           break;
         case 'injectIncoming':
         case 'sendOnSocket':
-          for (const link of state.content) {
-            if (link.nonce !== null && message.socketId.startsWith(link.nonce + ':')) link.port.postMessage(message);
-          }
+          routeSocketCommand(state, port, message);
           break;
       }
     });
+  }
+
+  /**
+   * A panel's command goes to the frame whose hook owns the socket (by nonce). The hook
+   * answers a command that has a commandId; when no frame owns the socket, the background
+   * answers for it, so the panel always hears back.
+   */
+  function routeSocketCommand(state: TabState, panel: Runtime.Port, message: SocketCommand): void {
+    let delivered = false;
+    for (const link of state.content) {
+      if (link.nonce !== null && message.socketId.startsWith(link.nonce + ':')) {
+        link.port.postMessage(message);
+        delivered = true;
+      }
+    }
+    if (!delivered && message.commandId !== undefined) {
+      panel.postMessage({
+        type: 'commandCompleted',
+        commandId: message.commandId,
+        ok: false,
+        error: 'no page in this tab owns that socket (reloaded or closed)',
+      } satisfies BackgroundToPanel);
+    }
   }
 
   return {

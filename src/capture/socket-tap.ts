@@ -74,10 +74,10 @@ export type Emit = (r: CaptureRecord, approxBytes: number) => void;
 export const RECORD_OVERHEAD = 96;
 
 export interface SocketControl {
-  /** Deliver `data` to the app as an incoming message on that socket. */
-  inject(socketId: string, data: string): boolean;
-  /** Send `data` on that socket as the app would (recorded as ws-send). */
-  send(socketId: string, data: string): boolean;
+  /** Deliver `data` to the app as an incoming message on that socket; why not, or undefined. */
+  inject(socketId: string, data: string): string | undefined;
+  /** Send `data` on that socket as the app would (recorded as ws-send); why not, or undefined. */
+  send(socketId: string, data: string): string | undefined;
   /** Ids of tapped sockets that have not closed yet. */
   list(): string[];
 }
@@ -88,6 +88,8 @@ interface SocketState {
 }
 
 const OPEN = 1;
+const NO_SOCKET = 'no such socket in this page (closed, or never captured)';
+const NOT_OPEN = 'the socket is not open';
 
 /**
  * Install the tap on `win` (the page's global). Returns the control used by the relay.
@@ -100,7 +102,7 @@ export function tapWebSocket(
   opts: SocketTapOptions,
 ): SocketControl {
   const NativeWS = (win as { WebSocket?: typeof WebSocket }).WebSocket;
-  const idle: SocketControl = { inject: () => false, send: () => false, list: () => [] };
+  const idle: SocketControl = { inject: () => NO_SOCKET, send: () => NO_SOCKET, list: () => [] };
   if (typeof NativeWS !== 'function') return idle;
   const proto = NativeWS.prototype;
   const nativeSend = methodOf<WebSocket['send']>(proto, 'send');
@@ -329,11 +331,11 @@ export function tapWebSocket(
   };
 
   return {
-    inject(socketId: string, data: string): boolean {
+    inject(socketId: string, data: string): string | undefined {
       const found = find(socketId);
-      if (!found || typeof data !== 'string' || !n.MessageEvent) return false;
+      if (!found || typeof data !== 'string' || !n.MessageEvent) return NO_SOCKET;
       const { ws, st } = found;
-      if (wsReadyState(ws) !== OPEN) return false;
+      if (wsReadyState(ws) !== OPEN) return NOT_OPEN;
       let origin = '';
       try {
         if (n.URL) origin = String(n.urlOrigin(new n.URL(String(wsUrl(ws)))));
@@ -363,17 +365,17 @@ export function tapWebSocket(
       } finally {
         injecting = previous;
       }
-      return true;
+      return undefined;
     },
-    send(socketId: string, data: string): boolean {
+    send(socketId: string, data: string): string | undefined {
       const found = find(socketId);
-      if (!found || typeof data !== 'string') return false;
-      if (wsReadyState(found.ws) !== OPEN) return false;
+      if (!found || typeof data !== 'string') return NO_SOCKET;
+      if (wsReadyState(found.ws) !== OPEN) return NOT_OPEN;
       try {
         sendTapped(found.ws, found.st, data);
-        return true;
+        return undefined;
       } catch {
-        return false;
+        return 'the browser refused to send it';
       }
     },
     list(): string[] {

@@ -6,6 +6,7 @@ import { CAPTURE_KINDS, type CaptureRecord } from '../capture/records.ts';
 import {
   MAX_BATCH_CHARS,
   type BackgroundToContent,
+  type CommandCompleted,
   type ContentToBackground,
   type ContentToPage,
   type PageToContent,
@@ -41,9 +42,27 @@ export function isPageToContent(x: unknown): x is PageToContent {
       return int(x.batchId) && int(x.epoch) && int(x.dropped) && str(x.payload, MAX_BATCH_CHARS);
     case 'hookReady':
       return int(x.version) && str(x.nonce, MAX_SHORT);
+    case 'commandCompleted':
+      return isCommandCompleted(x);
     default:
       return false;
   }
+}
+
+/** The hook's answer to a socket command (see CommandCompleted). */
+export function isCommandCompleted(x: unknown): x is CommandCompleted {
+  return (
+    isObj(x) &&
+    x.type === 'commandCompleted' &&
+    int(x.commandId) &&
+    typeof x.ok === 'boolean' &&
+    (x.error === undefined || str(x.error, MAX_SHORT))
+  );
+}
+
+/** A socket command's optional id: absent, or a non-negative safe integer. */
+function commandId(x: unknown): boolean {
+  return x === undefined || int(x);
 }
 
 /** Commands and events both the relay and the hook accept from the hop before them. */
@@ -55,7 +74,7 @@ function isSharedCommand(x: Obj): boolean {
       return typeof x.recording === 'boolean' && typeof x.captureAll === 'boolean';
     case 'injectIncoming':
     case 'sendOnSocket':
-      return str(x.socketId, MAX_SHORT) && str(x.data, MAX_COMMAND_DATA);
+      return str(x.socketId, MAX_SHORT) && str(x.data, MAX_COMMAND_DATA) && commandId(x.commandId);
     default:
       return false;
   }
@@ -88,6 +107,8 @@ export function isContentToBackground(x: unknown): x is ContentToBackground {
       return int(x.batchId) && int(x.dropped) && str(x.payload, MAX_BATCH_CHARS);
     case 'batchRejected':
       return str(x.reason, MAX_SHORT);
+    case 'commandCompleted':
+      return isCommandCompleted(x);
     default:
       return false;
   }
@@ -109,7 +130,7 @@ export function isPanelToBackground(x: unknown): x is PanelToBackground {
       return true;
     case 'injectIncoming':
     case 'sendOnSocket':
-      return str(x.socketId, MAX_SHORT) && str(x.data, MAX_COMMAND_DATA);
+      return str(x.socketId, MAX_SHORT) && str(x.data, MAX_COMMAND_DATA) && commandId(x.commandId);
     default:
       return false;
   }

@@ -55,6 +55,9 @@ export function applyMessage(state: LiveState, message: BackgroundToPanel): Live
         channels: learnChannels(sessionChanged ? EMPTY_LIVE.channels : state.channels, message.records),
       };
     }
+    case 'commandCompleted':
+      // Answers to the console's and replay's socket commands; the live list has no use for them.
+      return state;
   }
 }
 
