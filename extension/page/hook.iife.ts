@@ -19,7 +19,7 @@ import { MathRandom, NumberToString, StringSlice, clockOf, windowNatives } from 
   const doc = win.document;
   const CustomEventCtor = n.CustomEvent;
 
-  const nonce = StringSlice(NumberToString(MathRandom(), 36), 2, 10) + NumberToString(Math.trunc(now() * 1000), 36);
+  const nonce = StringSlice(NumberToString(MathRandom(), 36), 2, 10) + NumberToString(Math.trunc(now() * 1000), 36); // install-time
 
   const core = createHookCore(
     {

@@ -93,8 +93,18 @@ const TypedArrayToStringTag = uncurryThis(
  */
 const WeakMapProto = WeakMap.prototype;
 const MapProto = Map.prototype;
-export class SafeWeakMap<K extends object, V> extends WeakMap<K, V> {}
-export class SafeMap<K, V> extends Map<K, V> {}
+// Explicit constructors: the implicit derived one spreads its arguments, which runs the
+// page-replaceable Array.prototype[Symbol.iterator].
+export class SafeWeakMap<K extends object, V> extends WeakMap<K, V> {
+  constructor() {
+    super();
+  }
+}
+export class SafeMap<K, V> extends Map<K, V> {
+  constructor() {
+    super();
+  }
+}
 for (const [Safe, proto, names] of [
   [SafeWeakMap, WeakMapProto, ['get', 'set', 'has', 'delete']],
   [SafeMap, MapProto, ['get', 'set', 'has', 'delete', 'forEach']],

@@ -186,7 +186,12 @@ export function isCaptureRecord(x: unknown): x is CaptureRecord {
       return str(x.protocol, MAX_URL) && str(x.extensions, MAX_URL);
     case 'ws-send':
     case 'ws-receive':
-      return isPayload(x.data) && int(x.size) && (x.injected === undefined || x.injected === true);
+      return (
+        isPayload(x.data) &&
+        int(x.size) &&
+        (x.injected === undefined || x.injected === true) &&
+        (x.synthetic === undefined || (x.synthetic === true && x.kind === 'ws-receive'))
+      );
     case 'ws-error':
       return true;
     case 'ws-close':

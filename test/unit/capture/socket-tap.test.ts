@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CaptureRecord } from '../../../src/capture/records.ts';
 import { tapWebSocket, type SocketControl, type SocketTapOptions } from '../../../src/capture/socket-tap.ts';
-import { makeFakeWebSocket, makeWindow, type FakeWebSocketClass } from './fake-websocket.ts';
+import { makeFakeWebSocket, makeWindow, isWireEvent, type FakeWebSocketClass } from './fake-websocket.ts';
 
 const APPSYNC_URL = 'wss://abc.appsync-realtime-api.us-east-1.amazonaws.com/event/realtime';
 const OTHER_URL = 'wss://chat.example/socket';
@@ -37,6 +37,7 @@ function setup(overrides: Partial<SocketTapOptions> = {}): Setup {
       maxTextLength: 16,
       previewBytes: 4,
       now: () => clock++,
+      isTrusted: isWireEvent,
       ...overrides,
     },
   );
