@@ -61,6 +61,11 @@ export interface FrameReceived extends Base {
   readonly size: number;
   /** Delivered to the app by the extension (DevTools inject), not received from the server. */
   readonly injected?: true;
+  /**
+   * Dispatched on the socket by a page script (the event was not `isTrusted`), not received
+   * from the server. Kept so nothing the app saw is lost, but it is not wire traffic.
+   */
+  readonly synthetic?: true;
 }
 export interface SocketErrored extends Base {
   readonly kind: 'ws-error';

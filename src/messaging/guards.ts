@@ -7,6 +7,7 @@ import {
   MAX_BATCH_CHARS,
   type BackgroundToContent,
   type BackgroundToPanel,
+  type CommandCompleted,
   type ContentToBackground,
   type ContentToPage,
   type PageToContent,
@@ -42,9 +43,27 @@ export function isPageToContent(x: unknown): x is PageToContent {
       return int(x.batchId) && int(x.epoch) && int(x.dropped) && str(x.payload, MAX_BATCH_CHARS);
     case 'hookReady':
       return int(x.version) && str(x.nonce, MAX_SHORT);
+    case 'commandCompleted':
+      return isCommandCompleted(x);
     default:
       return false;
   }
+}
+
+/** The hook's answer to a socket command (see CommandCompleted). */
+export function isCommandCompleted(x: unknown): x is CommandCompleted {
+  return (
+    isObj(x) &&
+    x.type === 'commandCompleted' &&
+    int(x.commandId) &&
+    typeof x.ok === 'boolean' &&
+    (x.error === undefined || str(x.error, MAX_SHORT))
+  );
+}
+
+/** A socket command's optional id: absent, or a non-negative safe integer. */
+function commandId(x: unknown): boolean {
+  return x === undefined || int(x);
 }
 
 /** Commands and events both the relay and the hook accept from the hop before them. */
@@ -56,7 +75,7 @@ function isSharedCommand(x: Obj): boolean {
       return typeof x.recording === 'boolean' && typeof x.captureAll === 'boolean';
     case 'injectIncoming':
     case 'sendOnSocket':
-      return str(x.socketId, MAX_SHORT) && str(x.data, MAX_COMMAND_DATA);
+      return str(x.socketId, MAX_SHORT) && str(x.data, MAX_COMMAND_DATA) && commandId(x.commandId);
     default:
       return false;
   }
@@ -89,6 +108,8 @@ export function isContentToBackground(x: unknown): x is ContentToBackground {
       return int(x.batchId) && int(x.dropped) && str(x.payload, MAX_BATCH_CHARS);
     case 'batchRejected':
       return str(x.reason, MAX_SHORT);
+    case 'commandCompleted':
+      return isCommandCompleted(x);
     default:
       return false;
   }
@@ -111,7 +132,7 @@ export function isPanelToBackground(x: unknown): x is PanelToBackground {
       return true;
     case 'injectIncoming':
     case 'sendOnSocket':
-      return str(x.socketId, MAX_SHORT) && str(x.data, MAX_COMMAND_DATA);
+      return str(x.socketId, MAX_SHORT) && str(x.data, MAX_COMMAND_DATA) && commandId(x.commandId);
     default:
       return false;
   }
@@ -127,6 +148,7 @@ const nullable = (x: unknown, ok: (v: unknown) => boolean): boolean => x === nul
  * BackgroundToPanel without its check here fails the typecheck instead of being dropped.
  */
 const PANEL_BOUND: { readonly [K in BackgroundToPanel['type']]: (x: Obj) => boolean } = {
+  commandCompleted: (x) => isCommandCompleted(x),
   pageCredentialsListed: (x) =>
     Array.isArray(x.credentials) &&
     x.credentials.length <= 1_000 &&
@@ -210,7 +232,12 @@ export function isCaptureRecord(x: unknown): x is CaptureRecord {
       return str(x.protocol, MAX_URL) && str(x.extensions, MAX_URL);
     case 'ws-send':
     case 'ws-receive':
-      return isPayload(x.data) && int(x.size) && (x.injected === undefined || x.injected === true);
+      return (
+        isPayload(x.data) &&
+        int(x.size) &&
+        (x.injected === undefined || x.injected === true) &&
+        (x.synthetic === undefined || (x.synthetic === true && x.kind === 'ws-receive'))
+      );
     case 'ws-error':
       return true;
     case 'ws-close':
