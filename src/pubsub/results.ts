@@ -1,6 +1,6 @@
 // The service's publish answers (`publish_success`, HTTP 200 `{successful, failed}`, error
 // lists) as one verdict per event, read leniently: missing arrays are empty, failed
-// entries may say `code` or `errorCode` (reference 11.2).
+// entries may say `code` or `errorCode` (reference 11.2), with the error type apart.
 
 import { isRecord } from '../protocol/index.ts';
 import type { EventResult, ServiceError } from './types.ts';
@@ -13,11 +13,13 @@ export function eventResults(count: number, body: Record<string, unknown>): Even
     const identifier = typeof entry['identifier'] === 'string' ? entry['identifier'] : undefined;
     const code = entry['code'] ?? entry['errorCode'];
     const message = entry['message'] ?? entry['errorMessage'];
+    const errorType = entry['errorType'];
     const r: EventResult = {
       index,
       ok,
       ...(identifier !== undefined ? { identifier } : {}),
       ...(code !== undefined && code !== null ? { code: String(code) } : {}),
+      ...(typeof errorType === 'string' ? { errorType } : {}),
       ...(typeof message === 'string' ? { message } : {}),
     };
     if (index >= 0 && index < count) out[index] = r;

@@ -60,7 +60,10 @@ export interface EventResult {
   readonly index: number;
   readonly ok: boolean;
   readonly identifier?: string;
+  /** The service's code: numeric over HTTP (`400`, `413`), as sent. */
   readonly code?: string;
+  /** The error's type when the service names it apart from the code (`BadRequestException`). */
+  readonly errorType?: string;
   readonly message?: string;
 }
 

@@ -21,7 +21,7 @@ describe.each(cases)('%s', (_name, good, bad) => {
     const wire: WireEvent[] = [];
     const ok = await httpPublish({ profile: profileFor(emu, await good()), channel: '/default/a', events: ['{"a":1}', 'oops'], fetch, onWire: (e) => wire.push(e) });
     expect(ok).toMatchObject({ ok: true, status: 200, transport: 'http' });
-    if (ok.ok) expect(ok.events.map((e) => [e.index, e.ok, e.code])).toEqual([[0, true, undefined], [1, false, 'BadRequestException']]);
+    if (ok.ok) expect(ok.events.map((e) => [e.index, e.ok, e.code, e.errorType])).toEqual([[0, true, undefined, undefined], [1, false, '400', 'BadRequestException']]);
     expect(wire).toEqual([expect.objectContaining({ kind: 'http', stream: 'http', status: 200, requestBody: '{"channel":"/default/a","events":["{\\"a\\":1}","oops"]}' })]);
     const no = await httpPublish({ profile: profileFor(emu, await bad()), channel: '/default/a', events: ['1'], fetch });
     expect(no).toMatchObject({ ok: false, status: 401, errors: [{ errorType: 'UnauthorizedException' }] });
