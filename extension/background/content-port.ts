@@ -5,6 +5,8 @@
 import type { Runtime } from 'webextension-polyfill';
 import type { ContentHello, BatchForwarded } from '../../src/messaging/contracts.ts';
 import { isContentToBackground, parseCaptureBatch } from '../../src/messaging/guards.ts';
+import { createSeqGuard } from '../../src/messaging/seq-guard.ts';
+import type { CaptureRecord } from '../../src/capture/records.ts';
 import type { ContentLink, TabHub, TabState } from './tab-hub.ts';
 
 export function onContentPort(hub: TabHub, port: Runtime.Port): void {
@@ -14,7 +16,7 @@ export function onContentPort(hub: TabHub, port: Runtime.Port): void {
     return;
   }
   const state = hub.tab(tabId);
-  const link: ContentLink = { port, nonce: null, topFrame: false };
+  const link: ContentLink = { port, nonce: null, topFrame: false, seqs: createSeqGuard() };
   state.content.add(link);
   port.onDisconnect.addListener(() => state.content.delete(link));
   port.onMessage.addListener((message: unknown) => {
@@ -30,6 +32,10 @@ export function onContentPort(hub: TabHub, port: Runtime.Port): void {
         return;
       case 'framesCaptured':
         return onBatch(hub, state, link, message);
+      case 'commandCompleted':
+        // The answer to a panel's socket command; the panel matches it by commandId.
+        hub.toPanels(state, message);
+        return;
     }
   });
 }
@@ -57,10 +63,28 @@ function onBatch(hub: TabHub, state: TabState, link: ContentLink, batch: BatchFo
     return;
   }
   const parsed = parseCaptureBatch(batch.payload, link.nonce);
-  state.rejected += parsed.rejected;
+  link.seqs.dropped(batch.dropped);
+  const admitted = link.seqs.admit(parsed.records);
+  state.rejected += parsed.rejected + admitted.refused;
   state.dropped += batch.dropped;
-  for (const r of parsed.records) if (r.kind === 'http') state.dedupe.sawFromPage(r);
-  hub.credentials.observe(state.tabId, parsed.records);
+  const records = withProvenance(admitted.records, link.port.sender);
+  for (const r of records) state.dedupe.sawRecord(r);
+  hub.credentials.observe(state.tabId, records);
   const batchId = batch.batchId;
-  hub.store(state, parsed.records, () => link.port.postMessage({ type: 'batchAcknowledged', batchId }));
+  hub.store(state, records, () => link.port.postMessage({ type: 'batchAcknowledged', batchId }));
+}
+
+/**
+ * Provenance comes from the browser, never from the record: the frame URL of socket and
+ * HTTP records is the one the browser reports for the relay's port (the frame's URL when
+ * it connected), whatever the page wrote into them.
+ */
+function withProvenance(records: CaptureRecord[], sender: Runtime.MessageSender | undefined): CaptureRecord[] {
+  const frameUrl = sender?.url;
+  if (frameUrl === undefined) return records;
+  for (let i = 0; i < records.length; i++) {
+    const r = records[i]!;
+    if ((r.kind === 'ws-create' || r.kind === 'http' || r.kind === 'http-request') && r.frameUrl !== frameUrl) records[i] = { ...r, frameUrl };
+  }
+  return records;
 }

@@ -2,7 +2,7 @@
 // only (router.ts checks the sender). Its commands act on that tab and nothing else.
 
 import type { Runtime } from 'webextension-polyfill';
-import type { BackgroundToPanel, PanelToBackground } from '../../src/messaging/contracts.ts';
+import type { BackgroundToPanel, PanelToBackground, SocketCommand } from '../../src/messaging/contracts.ts';
 import { isPanelToBackground } from '../../src/messaging/guards.ts';
 import { onNetworkPublish } from './network-publish.ts';
 import type { TabHub, TabState } from './tab-hub.ts';
@@ -45,8 +45,28 @@ function onPanelMessage(hub: TabHub, state: TabState, message: PanelToBackground
       return;
     case 'injectIncoming':
     case 'sendOnSocket':
-      // Only the frame whose hook owns the socket (its nonce prefixes the socket id).
-      hub.toFrames(state, message, (link) => link.nonce !== null && message.socketId.startsWith(link.nonce + ':'));
-      return;
+      return routeSocketCommand(hub, state, port, message);
+  }
+}
+
+/**
+ * A panel's command goes to the frame whose hook owns the socket (its nonce prefixes the
+ * socket id). The hook answers a command that has a commandId; when no frame owns the
+ * socket, the background answers for it, so the panel always hears back.
+ */
+function routeSocketCommand(hub: TabHub, state: TabState, panel: Runtime.Port, message: SocketCommand): void {
+  let delivered = false;
+  hub.toFrames(state, message, (link) => {
+    const owns = link.nonce !== null && message.socketId.startsWith(link.nonce + ':');
+    if (owns) delivered = true;
+    return owns;
+  });
+  if (!delivered && message.commandId !== undefined) {
+    panel.postMessage({
+      type: 'commandCompleted',
+      commandId: message.commandId,
+      ok: false,
+      error: 'no page in this tab owns that socket (reloaded or closed)',
+    } satisfies BackgroundToPanel);
   }
 }

@@ -3,6 +3,7 @@
 // commit. Holds only what a restarted worker can rebuild (the ports re-announce themselves;
 // Preserve log and the session are kept by the injected stores).
 
+import type { SeqGuard } from '../../src/messaging/seq-guard.ts';
 import { createPageCredentials } from '../../src/recording/page-credentials.ts';
 import type { Runtime } from 'webextension-polyfill';
 import type { CaptureRecord, SocketId } from '../../src/capture/records.ts';
@@ -28,6 +29,8 @@ export interface ContentLink {
   /** The hook's socket-id prefix, fixed by the frame's first hello. */
   nonce: string | null;
   topFrame: boolean;
+  /** Per-socket sequence check: a forged jump cannot hide later real records. */
+  readonly seqs: SeqGuard;
 }
 
 export interface TabState {

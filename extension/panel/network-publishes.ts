@@ -3,17 +3,16 @@
 // background, which keeps it only if the hook did not already record the same request.
 import browser from 'webextension-polyfill';
 import { isHttpPublish } from '../../src/protocol/endpoints.ts';
+import { isKeptRequestHeader, isKeptResponseHeader, keptHeaders } from '../../src/protocol/http-headers.ts';
 import type { ObservedHttpPublish } from '../../src/messaging/contracts.ts';
 
 interface HarRequestLike {
   request: { method: string; url: string; headers: Array<{ name: string; value: string }>; postData?: { text?: string } };
-  response: { status: number };
+  response: { status: number; headers?: Array<{ name: string; value: string }> };
   startedDateTime: string;
   time: number;
   getContent(callback?: (content: string) => void): Promise<[string, string]> | void;
 }
-
-const KEPT_HEADERS = /^(x-api-key|authorization|x-amz-date|x-amz-security-token|content-type|host)$/i;
 
 function content(entry: HarRequestLike): Promise<string> {
   // Chrome calls back; Firefox (and the polyfill) return a promise.
@@ -31,15 +30,14 @@ export function watchNetworkPublishes(report: (publish: ObservedHttpPublish) => 
   network.onRequestFinished.addListener(async (raw: unknown) => {
     const entry = raw as HarRequestLike;
     if (!isHttpPublish(entry.request.method, entry.request.url)) return;
-    const headers: Record<string, string> = {};
-    for (const h of entry.request.headers) if (KEPT_HEADERS.test(h.name)) headers[h.name.toLowerCase()] = h.value;
     report({
       url: entry.request.url,
       method: entry.request.method,
       frameUrl: '',
-      requestHeaders: headers,
+      requestHeaders: keptHeaders(entry.request.headers, isKeptRequestHeader),
       requestBody: entry.request.postData?.text ?? '',
       status: entry.response.status,
+      responseHeaders: keptHeaders(entry.response.headers ?? [], isKeptResponseHeader),
       responseBody: await content(entry),
       startedAt: Date.parse(entry.startedDateTime),
       duration: entry.time,

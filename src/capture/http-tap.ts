@@ -1,5 +1,7 @@
 // The HTTP publish tap: records AppSync Events HTTP publishes (`POST …/event`) made with
-// `fetch` or `XMLHttpRequest`, one `http` record per call, when it settles.
+// `fetch` or `XMLHttpRequest`: an `http-request` record when the request starts (its body
+// known), so it comes before the `data` frames the publish causes, and an `http-response`
+// record naming the request's seq when it settles.
 //
 // What the app observes is unchanged:
 //   - fetch: `fetch(input, init)` is, by the Fetch standard, `new Request(input, init)`
@@ -20,7 +22,8 @@
 //     name, length, toString and the engine's own messages stay the native's.
 // Detection is by method and URL only (`isPublish`), before any body is read.
 
-import type { CaptureRecord, HttpPublish, SocketId, TruncatedText } from './records.ts';
+import { KEPT_REQUEST_HEADERS, KEPT_RESPONSE_HEADERS } from '../protocol/http-headers.ts';
+import type { CaptureRecord, HttpRequestSent, HttpResponseReceived, SocketId, TruncatedText } from './records.ts';
 import {
   PromiseCtor,
   PromiseThen,
@@ -51,21 +54,10 @@ export interface HttpTapOptions {
   readonly now: () => number;
 }
 
-/**
- * Request headers kept: the ones that say how the publish authenticates, and its content
- * type. Values are kept as sent; redaction happens in the background, before storage.
- */
-const KEPT_HEADERS = [
-  'authorization',
-  'content-type',
-  'x-api-key',
-  'x-amz-date',
-  'x-amz-security-token',
-  'x-amz-content-sha256',
-] as const;
-
-function keptHeader(lowerName: string): boolean {
-  for (let i = 0; i < KEPT_HEADERS.length; i++) if (KEPT_HEADERS[i] === lowerName) return true;
+// Kept headers are looked up by index over the module's own arrays: no Set or array method
+// the page could have replaced. Values are kept as sent; redaction happens in the background.
+function keptHeader(list: readonly string[], lowerName: string): boolean {
+  for (let i = 0; i < list.length; i++) if (list[i] === lowerName) return true;
   return false;
 }
 
@@ -81,6 +73,8 @@ const NORMALISED: Record<string, string> = {
 };
 
 interface XhrState {
+  /** seq of this request's `http-request` record, once sent. */
+  requestSeq: number;
   method: string;
   url: string;
   headers: Record<string, string>;
@@ -134,38 +128,57 @@ export function tapHttpPublishes(win: typeof globalThis, emit: Emit, opts: HttpT
     return typeof reason === 'string' ? reason : 'error';
   };
 
-  function finish(
-    base: Pick<HttpPublish, 'url' | 'method' | 'frameUrl' | 'requestHeaders' | 'requestBody' | 'startedAt' | 'via'>,
-    status: number,
-    responseBody: string | TruncatedText,
-    error: string | undefined,
-  ): void {
-    const t = now();
-    const r: HttpPublish = {
+  type RequestParts = Pick<HttpRequestSent, 'url' | 'method' | 'frameUrl' | 'requestHeaders' | 'requestBody' | 'via'> & { startedAt: number };
+
+  const safeEmit = (r: CaptureRecord, size: number): void => {
+    try {
+      emit(r, size);
+    } catch {
+      /* the sink's failure must not reach the page */
+    }
+  };
+
+  /** Emits the request record, stamped with the time the request started; returns its seq. */
+  function started(base: RequestParts): number {
+    const r: HttpRequestSent = {
       socketId: streamId,
       seq: seq++,
-      t,
-      kind: 'http',
+      t: base.startedAt,
+      kind: 'http-request',
       url: base.url,
       method: base.method,
       frameUrl: base.frameUrl,
       requestHeaders: base.requestHeaders,
       requestBody: base.requestBody,
-      status,
-      responseBody,
-      startedAt: base.startedAt,
-      duration: t - base.startedAt,
       via: base.via,
     };
+    safeEmit(r, RECORD_OVERHEAD + base.url.length + keptLength(base.requestBody));
+    return r.seq;
+  }
+
+  function finish(
+    request: number,
+    base: { url: string; startedAt: number },
+    status: number,
+    responseHeaders: Record<string, string>,
+    responseBody: string | TruncatedText,
+    error: string | undefined,
+  ): void {
+    const t = now();
+    const r: HttpResponseReceived = {
+      socketId: streamId,
+      seq: seq++,
+      t,
+      kind: 'http-response',
+      request,
+      url: base.url,
+      status,
+      responseHeaders,
+      responseBody,
+      duration: t - base.startedAt,
+    };
     if (status === 0 && error !== undefined) defineData(r, 'error', error);
-    try {
-      emit(
-        r as CaptureRecord,
-        RECORD_OVERHEAD + base.url.length + keptLength(base.requestBody) + keptLength(responseBody),
-      );
-    } catch {
-      /* the sink's failure must not reach the page */
-    }
+    safeEmit(r, RECORD_OVERHEAD + base.url.length + keptLength(responseBody));
   }
 
   tapFetch();
@@ -187,6 +200,7 @@ export function tapHttpPublishes(win: typeof globalThis, emit: Emit, opts: HttpT
     const resCloneFn = methodOf<() => Response>(resProto, 'clone');
     const resTextFn = methodOf<() => Promise<string>>(resProto, 'text');
     const resStatus = getterOf<number>(resProto, 'status');
+    const resHeaders = getterOf<Headers>(resProto, 'headers');
     if (!reqCloneFn || !reqTextFn || !headersGetFn || !resCloneFn || !resTextFn) return;
     const reqClone = uncurryThis(reqCloneFn as (this: Request) => Request);
     const reqText = uncurryThis(reqTextFn as (this: Request) => Promise<string>);
@@ -229,8 +243,8 @@ export function tapHttpPublishes(win: typeof globalThis, emit: Emit, opts: HttpT
       const requestHeaders: Record<string, string> = {};
       try {
         const h = reqHeaders(req);
-        for (let i = 0; i < KEPT_HEADERS.length; i++) {
-          const name = KEPT_HEADERS[i]!;
+        for (let i = 0; i < KEPT_REQUEST_HEADERS.length; i++) {
+          const name = KEPT_REQUEST_HEADERS[i]!;
           const v = headersGet(h, name);
           if (v !== null) defineData(requestHeaders, name, v);
         }
@@ -264,31 +278,43 @@ export function tapHttpPublishes(win: typeof globalThis, emit: Emit, opts: HttpT
         via: 'fetch' as const,
       };
 
-      let waiting = 2; // response settled + request body known
+      let waiting = 2; // response settled + request record emitted
+      let requestSeq = -1;
       let status = 0;
+      const responseHeaders: Record<string, string> = {};
       let responseBody: string | TruncatedText = '';
       let failure: string | undefined;
       const done = (): void => {
         if (--waiting !== 0) return;
         try {
-          finish(base, status, responseBody, failure);
+          finish(requestSeq, base, status, responseHeaders, responseBody, failure);
         } catch {
           /* dropped: see below, nothing may throw in our promise reactions */
         }
       };
+      // The request record is emitted as soon as its body is known: at once for the usual
+      // string body, after reading the clone otherwise (still stamped with startedAt).
+      const sent = (): void => {
+        try {
+          requestSeq = started(base);
+        } catch {
+          /* dropped */
+        }
+        done();
+      };
       if (requestBody !== undefined) {
         base.requestBody = requestBody;
-        waiting--;
+        sent();
       } else if (bodyClone) {
         PromiseThen(
           reqText(bodyClone),
           (s: string) => {
             base.requestBody = text(s);
-            done();
+            sent();
           },
-          () => done(),
+          () => sent(),
         );
-      }
+      } else sent();
 
       const p = ReflectApply(nativeFetch, self, [req]) as Promise<Response>;
       return new PromiseCtor<Response>((resolve, reject) => {
@@ -302,6 +328,18 @@ export function tapHttpPublishes(win: typeof globalThis, emit: Emit, opts: HttpT
               clone = resClone(response);
             } catch {
               /* recorded without a body */
+            }
+            try {
+              // Only what CORS lets the page read (safelisted or exposed); the network log
+              // sees the rest for its own records.
+              const h = resHeaders(response);
+              for (let i = 0; i < KEPT_RESPONSE_HEADERS.length; i++) {
+                const name = KEPT_RESPONSE_HEADERS[i]!;
+                const v = headersGet(h, name);
+                if (v !== null) defineData(responseHeaders, name, v);
+              }
+            } catch {
+              /* headers are a nicety */
             }
             resolve(response);
             // Our handlers must not throw: the promise PromiseThen returns would reject
@@ -346,6 +384,9 @@ export function tapHttpPublishes(win: typeof globalThis, emit: Emit, opts: HttpT
     const xhrStatus = getterOf<number>(proto, 'status');
     const xhrResponseType = getterOf<string>(proto, 'responseType');
     const xhrResponseText = getterOf<string>(proto, 'responseText');
+    const xhrReadyState = getterOf<number>(proto, 'readyState');
+    const getResponseHeaderFn = methodOf<XMLHttpRequest['getResponseHeader']>(proto, 'getResponseHeader');
+    const getResponseHeader = getResponseHeaderFn ? uncurryThis(getResponseHeaderFn) : undefined;
     const eventType = getterOf<string>((win as { Event?: typeof Event }).Event?.prototype, 'type');
     const states = new SafeWeakMap<XMLHttpRequest, XhrState>();
 
@@ -353,6 +394,7 @@ export function tapHttpPublishes(win: typeof globalThis, emit: Emit, opts: HttpT
       st.pending = false;
       let status = 0;
       let responseBody: string | TruncatedText = '';
+      const responseHeaders: Record<string, string> = {};
       if (aborted === undefined) {
         try {
           status = xhrStatus(xhr);
@@ -361,21 +403,17 @@ export function tapHttpPublishes(win: typeof globalThis, emit: Emit, opts: HttpT
         } catch {
           /* recorded without a body */
         }
+        try {
+          for (let i = 0; getResponseHeader && status !== 0 && i < KEPT_RESPONSE_HEADERS.length; i++) {
+            const name = KEPT_RESPONSE_HEADERS[i]!;
+            const v = getResponseHeader(xhr, name);
+            if (v !== null) defineData(responseHeaders, name, v);
+          }
+        } catch {
+          /* headers are a nicety */
+        }
       }
-      finish(
-        {
-          url: st.url,
-          method: st.method,
-          frameUrl: st.frameUrl,
-          requestHeaders: st.headers,
-          requestBody: st.body,
-          startedAt: st.startedAt,
-          via: 'xhr',
-        },
-        status,
-        responseBody,
-        aborted ?? st.failure ?? 'network error',
-      );
+      finish(st.requestSeq, st, status, responseHeaders, responseBody, aborted ?? st.failure ?? 'network error');
     };
 
     // Shared listeners (no closure per request); `this` is the request.
@@ -420,6 +458,7 @@ export function tapHttpPublishes(win: typeof globalThis, emit: Emit, opts: HttpT
         return undefined;
       }
       states.set(xhr, {
+        requestSeq: -1,
         method: normalised,
         url: absolute,
         headers: {},
@@ -439,7 +478,7 @@ export function tapHttpPublishes(win: typeof globalThis, emit: Emit, opts: HttpT
       const v = `${args[1] as string}`;
       setHeader(xhr, nm, v);
       const key = StringToLowerCase(nm);
-      if (keptHeader(key)) {
+      if (keptHeader(KEPT_REQUEST_HEADERS, key)) {
         const existing = st.headers[key];
         defineData(st.headers, key, existing === undefined ? v : `${existing}, ${v}`);
       }
@@ -448,6 +487,14 @@ export function tapHttpPublishes(win: typeof globalThis, emit: Emit, opts: HttpT
     const send = (xhr: XMLHttpRequest, args: unknown[]): unknown => {
       const st = states.get(xhr);
       if (st === undefined || st.pending) return ReflectApply(nativeSend, xhr, args);
+      let opened = false;
+      try {
+        opened = xhrReadyState(xhr) === 1;
+      } catch {
+        /* unknown: treated as not sendable */
+      }
+      // Not OPENED: the native throws InvalidStateError and nothing is sent or recorded.
+      if (!opened) return ReflectApply(nativeSend, xhr, args);
       const body = args[0];
       if (!st.listening) {
         // Before the native send: a synchronous request fires loadend inside it.
@@ -471,16 +518,12 @@ export function tapHttpPublishes(win: typeof globalThis, emit: Emit, opts: HttpT
                 : `${body as string}`;
       st.failure = undefined;
       st.pending = true;
+      st.requestSeq = started({ url: st.url, method: st.method, frameUrl: st.frameUrl, requestHeaders: st.headers, requestBody: st.body, startedAt: st.startedAt, via: 'xhr' });
       try {
         ReflectApply(nativeSend, xhr, args);
       } catch (e) {
-        if (st.pending) {
-          // InvalidStateError: never sent, nothing to record. Anything else is a
-          // synchronous request that failed (it throws instead of firing events).
-          const why = errorText(e);
-          if (StringSlice(why, 0, 17) === 'InvalidStateError') st.pending = false;
-          else settle(xhr, st, why);
-        }
+        // A synchronous request that failed throws instead of firing events.
+        if (st.pending) settle(xhr, st, errorText(e));
         throw e;
       }
       return undefined;

@@ -40,11 +40,15 @@ export const ReflectGetOwnPropertyDescriptor = Reflect.getOwnPropertyDescriptor;
 export const ReflectOwnKeys = Reflect.ownKeys;
 export const ObjectGetPrototypeOf = Object.getPrototypeOf;
 export const ArrayIsArray = Array.isArray;
+export const NumberIsSafeInteger = Number.isSafeInteger;
+export const ObjectCreate = Object.create;
+export const ObjectSetPrototypeOf = Object.setPrototypeOf;
+export const JSONStringify = JSON.stringify;
+export const MathRandom = Math.random;
+export const NumberToString = uncurryThis(Number.prototype.toString) as (n: number, radix?: number) => string;
 export const ArrayBufferIsView = ArrayBuffer.isView;
 export const ProxyCtor = Proxy;
 export const PromiseCtor = Promise;
-export const PromiseResolve = Promise.resolve.bind(Promise);
-export const PromiseReject = Promise.reject.bind(Promise);
 export const PromiseThen = uncurryThis(Promise.prototype.then) as <T>(
   p: PromiseLike<T>,
   onFulfilled: (value: T) => unknown,
@@ -53,7 +57,6 @@ export const PromiseThen = uncurryThis(Promise.prototype.then) as <T>(
 export const FunctionToString = uncurryThis(FunctionPrototype.toString) as (fn: unknown) => string;
 export const StringSlice = uncurryThis(String.prototype.slice);
 export const StringToLowerCase = uncurryThis(String.prototype.toLowerCase);
-export const StringCharCodeAt = uncurryThis(String.prototype.charCodeAt);
 export const ObjectToString = uncurryThis(Object.prototype.toString) as (o: unknown) => string;
 export const ErrorToString = uncurryThis(Error.prototype.toString) as (e: unknown) => string;
 export const Uint8ArrayCtor = Uint8Array;
@@ -90,8 +93,18 @@ const TypedArrayToStringTag = uncurryThis(
  */
 const WeakMapProto = WeakMap.prototype;
 const MapProto = Map.prototype;
-export class SafeWeakMap<K extends object, V> extends WeakMap<K, V> {}
-export class SafeMap<K, V> extends Map<K, V> {}
+// Explicit constructors: the implicit derived one spreads its arguments, which runs the
+// page-replaceable Array.prototype[Symbol.iterator].
+export class SafeWeakMap<K extends object, V> extends WeakMap<K, V> {
+  constructor() {
+    super();
+  }
+}
+export class SafeMap<K, V> extends Map<K, V> {
+  constructor() {
+    super();
+  }
+}
 for (const [Safe, proto, names] of [
   [SafeWeakMap, WeakMapProto, ['get', 'set', 'has', 'delete']],
   [SafeMap, MapProto, ['get', 'set', 'has', 'delete', 'forEach']],
@@ -118,6 +131,41 @@ export function weakRef<T extends object>(v: T): () => T | undefined {
     return () => WeakRefDeref(ref) as T | undefined;
   }
   return () => v;
+}
+
+/**
+ * The prototype of every object the hook builds for the background (records, their
+ * payloads, batches). Its own prototype is null and the page never gets a reference, so
+ * `JSON.stringify` finds no `toJSON` the page put on Object.prototype or Array.prototype
+ * (which would let it rewrite records before they are stored), and writes to missing keys
+ * run no setter the page defined there.
+ */
+export const SAFE_PROTO: object = ObjectCreate(null);
+
+/** An empty array with SAFE_PROTO as its prototype: index writes and JSON reach no page code. */
+export function safeArray<T>(): T[] {
+  const a: T[] = [];
+  ObjectSetPrototypeOf(a, SAFE_PROTO);
+  return a;
+}
+
+/**
+ * Moves an object tree the hook built (a record, its headers and bodies) onto SAFE_PROTO.
+ * Only own data properties are followed, so no page getter runs.
+ */
+export function adoptTree(o: object): void {
+  ObjectSetPrototypeOf(o, SAFE_PROTO);
+  const keys = ReflectOwnKeys(o);
+  for (let i = 0, n = keys.length; i < n; i++) {
+    const v = ownValue(o, keys[i]!);
+    if (typeof v === 'object' && v !== null) adoptTree(v);
+  }
+}
+
+/** The value of an own data property of `o`; never runs a getter on a prototype. */
+export function ownValue(o: object, key: PropertyKey): unknown {
+  const d = ReflectGetOwnPropertyDescriptor(o, key);
+  return d === undefined ? undefined : d.value;
 }
 
 /** Define an own data property without running setters the page may put on prototypes. */
@@ -323,7 +371,16 @@ export function previewOf(region: { buffer: ArrayBufferLike; offset: number; siz
 // Window-level APIs, saved per window (each frame has its own).
 
 export interface WindowNatives {
-  readonly addEventListener: (target: EventTarget, type: string, listener: (e: any) => void) => void;
+  readonly addEventListener: (target: EventTarget, type: string, listener: (e: any) => void, capture?: boolean) => void;
+  readonly removeEventListener: (target: EventTarget, type: string, listener: (e: any) => void, capture?: boolean) => void;
+  readonly stopImmediatePropagation: (e: Event) => void;
+  readonly messageSource: (e: MessageEvent) => unknown;
+  readonly messagePorts: (e: MessageEvent) => readonly MessagePort[];
+  readonly portPost: (port: MessagePort, message: unknown) => void;
+  readonly portStart: (port: MessagePort) => void;
+  readonly CustomEvent: typeof CustomEvent | undefined;
+  readonly setTimeout: (fn: () => void, ms: number) => unknown;
+  readonly clearTimeout: (handle: unknown) => void;
   readonly dispatchEvent: (target: EventTarget, event: Event) => boolean;
   readonly MessageEvent: typeof MessageEvent | undefined;
   readonly messageData: (e: MessageEvent) => unknown;
@@ -344,6 +401,13 @@ export function windowNatives(win: typeof globalThis): WindowNatives {
   const w = win as any;
   const etProto = (w.EventTarget as typeof EventTarget | undefined)?.prototype;
   const add = methodOf<EventTarget['addEventListener']>(etProto, 'addEventListener');
+  const remove = methodOf<EventTarget['removeEventListener']>(etProto, 'removeEventListener');
+  const stopImmediate = methodOf<Event['stopImmediatePropagation']>((w.Event as typeof Event | undefined)?.prototype, 'stopImmediatePropagation');
+  const MP = w.MessagePort as typeof MessagePort | undefined;
+  const portPost = methodOf<MessagePort['postMessage']>(MP?.prototype, 'postMessage');
+  const portStart = methodOf<MessagePort['start']>(MP?.prototype, 'start');
+  const setT = w.setTimeout as typeof setTimeout;
+  const clearT = w.clearTimeout as typeof clearTimeout;
   const dispatch = methodOf<EventTarget['dispatchEvent']>(etProto, 'dispatchEvent');
   const ME = w.MessageEvent as typeof MessageEvent | undefined;
   const CE = w.CloseEvent as typeof CloseEvent | undefined;
@@ -365,6 +429,18 @@ export function windowNatives(win: typeof globalThis): WindowNatives {
     addEventListener: add
       ? uncurryThis(add as (this: EventTarget, t: string, l: (e: any) => void) => void)
       : (t, type, l) => t.addEventListener(type, l),
+    removeEventListener: remove
+      ? uncurryThis(remove as (this: EventTarget, t: string, l: (e: any) => void, c?: boolean) => void)
+      : (t, type, l, c) => t.removeEventListener(type, l, c),
+    stopImmediatePropagation: stopImmediate ? uncurryThis(stopImmediate) : (e) => e.stopImmediatePropagation(),
+    messageSource: getterOf(ME?.prototype, 'source'),
+    messagePorts: getterOf<readonly MessagePort[]>(ME?.prototype, 'ports'),
+    portPost: portPost ? uncurryThis(portPost as (this: MessagePort, m: unknown) => void) : (p, m) => p.postMessage(m),
+    portStart: portStart ? uncurryThis(portStart) : (p) => p.start(),
+    CustomEvent: w.CustomEvent as typeof CustomEvent | undefined,
+    // Called with the window as receiver, as the page's own calls are.
+    setTimeout: (fn, ms) => ReflectApply(setT, w, [fn, ms]),
+    clearTimeout: (h) => ReflectApply(clearT, w, [h]),
     dispatchEvent: dispatch ? uncurryThis(dispatch) : (t, e) => t.dispatchEvent(e),
     MessageEvent: ME,
     messageData: getterOf(ME?.prototype, 'data'),
@@ -384,4 +460,16 @@ export function windowNatives(win: typeof globalThis): WindowNatives {
       }
     },
   };
+}
+/**
+ * A clock for record timestamps: `performance.timeOrigin + performance.now()` through the
+ * saved native, so a page replacing `performance.now` cannot skew or observe it.
+ */
+export function clockOf(win: typeof globalThis): () => number {
+  const perf = (win as any).performance as Performance | undefined;
+  const nowFn = perf ? methodOf<() => number>(perf, 'now') : undefined;
+  if (!perf || !nowFn) return Date.now;
+  const origin = getterOf<number>(perf, 'timeOrigin')(perf);
+  const now = uncurryThis(nowFn as (this: Performance) => number);
+  return () => origin + now(perf);
 }

@@ -14,6 +14,7 @@
 //              de-duplicates by (socketId, seq).
 
 import type { CaptureRecord } from './records.ts';
+import { SAFE_PROTO, SafeMap, safeArray } from './native.ts';
 
 export interface OutboxOptions {
   /** Records kept while recording is off (beyond the per-socket head). */
@@ -42,7 +43,8 @@ export const DEFAULT_OUTBOX: OutboxOptions = {
 
 export interface Batch {
   readonly batchId: number;
-  readonly records: readonly CaptureRecord[];
+  /** An array on SAFE_PROTO: indexable and serialisable, without Array.prototype's methods. */
+  readonly records: ArrayLike<CaptureRecord>;
   /** Records this outbox had to drop since the previous batch (bounded buffers). */
   readonly dropped: number;
 }
@@ -65,19 +67,27 @@ export interface Outbox {
 }
 
 export function createOutbox(io: OutboxIo, options: Partial<OutboxOptions> = {}): Outbox {
+  // Runs after page scripts: no method of a page-reachable prototype (Array.prototype.push,
+  // Map.prototype.size, array iterators…) is used below. Arrays live on SAFE_PROTO and are
+  // written by index; maps are SafeMaps.
   const opt: OutboxOptions = { ...DEFAULT_OUTBOX, ...options };
   let recording = false;
   // Held records. `head` entries are exempt from eviction; others are evicted oldest first.
-  let held: CaptureRecord[] = [];
-  let heldHead: boolean[] = [];
-  let heldBytes: number[] = [];
+  let held = safeArray<CaptureRecord | undefined>();
+  let heldHead = safeArray<boolean>();
+  let heldBytes = safeArray<number>();
+  let heldLive = 0;
   let evictable = 0;
   let totalHeldBytes = 0;
   let firstEvictable = 0;
-  const perSocket = new Map<string, number>();
-  let pending: CaptureRecord[] = [];
+  let perSocket = new SafeMap<string, number>();
+  let pending = safeArray<CaptureRecord>();
   let pendingBytes = 0;
-  const inflight = new Map<number, Batch>();
+  // Unacknowledged batches in send order; acknowledged slots become undefined.
+  let inflight = safeArray<Batch | undefined>();
+  let inflightFirst = 0;
+  let inflightCount = 0;
+  const inflightIndex = new SafeMap<number, number>();
   let nextBatchId = 1;
   let droppedSinceBatch = 0;
   let droppedTotal = 0;
@@ -87,9 +97,11 @@ export function createOutbox(io: OutboxIo, options: Partial<OutboxOptions> = {})
     const seen = perSocket.get(record.socketId) ?? 0;
     perSocket.set(record.socketId, seen + 1);
     const isHead = seen < opt.headPerSocket;
-    held.push(record);
-    heldHead.push(isHead);
-    heldBytes.push(bytes);
+    const i = held.length;
+    held[i] = record;
+    heldHead[i] = isHead;
+    heldBytes[i] = bytes;
+    heldLive++;
     totalHeldBytes += bytes;
     if (!isHead) evictable++;
     while (evictable > 0 && (evictable > opt.holdCount || totalHeldBytes > opt.holdBytes)) evictOldest();
@@ -103,7 +115,8 @@ export function createOutbox(io: OutboxIo, options: Partial<OutboxOptions> = {})
     const i = firstEvictable;
     if (i >= held.length) return;
     totalHeldBytes -= heldBytes[i] ?? 0;
-    (held as (CaptureRecord | undefined)[])[i] = undefined;
+    held[i] = undefined;
+    heldLive--;
     evictable--;
     droppedSinceBatch++;
     droppedTotal++;
@@ -111,15 +124,16 @@ export function createOutbox(io: OutboxIo, options: Partial<OutboxOptions> = {})
   }
 
   function compact(): void {
-    const r: CaptureRecord[] = [];
-    const h: boolean[] = [];
-    const b: number[] = [];
-    for (let i = 0; i < held.length; i++) {
+    const r = safeArray<CaptureRecord | undefined>();
+    const h = safeArray<boolean>();
+    const b = safeArray<number>();
+    for (let i = 0, n = held.length; i < n; i++) {
       const rec = held[i];
       if (rec === undefined) continue;
-      r.push(rec);
-      h.push(heldHead[i] ?? false);
-      b.push(heldBytes[i] ?? 0);
+      const j = r.length;
+      r[j] = rec;
+      h[j] = heldHead[i] ?? false;
+      b[j] = heldBytes[i] ?? 0;
     }
     held = r;
     heldHead = h;
@@ -136,25 +150,52 @@ export function createOutbox(io: OutboxIo, options: Partial<OutboxOptions> = {})
     flush();
   }
 
+  function addInflight(batch: Batch): void {
+    const i = inflight.length;
+    inflight[i] = batch;
+    inflightIndex.set(batch.batchId, i);
+    inflightCount++;
+    while (inflightCount > opt.maxInflight) {
+      const lost = inflight[inflightFirst];
+      if (lost !== undefined) {
+        inflight[inflightFirst] = undefined;
+        inflightIndex.delete(lost.batchId);
+        inflightCount--;
+        droppedSinceBatch += lost.records.length;
+        droppedTotal += lost.records.length;
+      }
+      inflightFirst++;
+    }
+    settleInflight();
+  }
+
+  /** Skips acknowledged slots at the front and compacts now and then. */
+  function settleInflight(): void {
+    while (inflightFirst < inflight.length && inflight[inflightFirst] === undefined) inflightFirst++;
+    if (inflightFirst > 1024 && inflightFirst > inflight.length / 2) {
+      const next = safeArray<Batch | undefined>();
+      for (let i = inflightFirst, n = inflight.length; i < n; i++) {
+        const b = inflight[i];
+        if (b === undefined) continue;
+        inflightIndex.set(b.batchId, next.length);
+        next[next.length] = b;
+      }
+      inflight = next;
+      inflightFirst = 0;
+    }
+  }
+
   function flush(): void {
     if (timer !== undefined) {
       io.clearTimer(timer);
       timer = undefined;
     }
     if (!recording || (pending.length === 0 && droppedSinceBatch === 0)) return;
-    const batch: Batch = { batchId: nextBatchId++, records: pending, dropped: droppedSinceBatch };
-    pending = [];
+    const batch: Batch = { __proto__: SAFE_PROTO, batchId: nextBatchId++, records: pending, dropped: droppedSinceBatch } as Batch;
+    pending = safeArray<CaptureRecord>();
     pendingBytes = 0;
     droppedSinceBatch = 0;
-    inflight.set(batch.batchId, batch);
-    while (inflight.size > opt.maxInflight) {
-      const oldest = inflight.keys().next().value as number;
-      const lost = inflight.get(oldest);
-      inflight.delete(oldest);
-      const n = lost?.records.length ?? 0;
-      droppedSinceBatch += n;
-      droppedTotal += n;
-    }
+    addInflight(batch);
     io.send(batch);
   }
 
@@ -164,7 +205,7 @@ export function createOutbox(io: OutboxIo, options: Partial<OutboxOptions> = {})
         hold(record, approxBytes);
         return;
       }
-      pending.push(record);
+      pending[pending.length] = record;
       pendingBytes += approxBytes;
       if (pending.length >= opt.maxBatch || pendingBytes >= opt.maxBatchBytes) flush();
       else schedule();
@@ -173,45 +214,50 @@ export function createOutbox(io: OutboxIo, options: Partial<OutboxOptions> = {})
       if (on === recording) return;
       recording = on;
       if (on) {
-        const released = held.filter((r): r is CaptureRecord => r !== undefined);
-        held = [];
-        heldHead = [];
-        heldBytes = [];
+        const released = held;
+        held = safeArray<CaptureRecord | undefined>();
+        heldHead = safeArray<boolean>();
+        heldBytes = safeArray<number>();
+        heldLive = 0;
         evictable = 0;
         totalHeldBytes = 0;
         firstEvictable = 0;
-        perSocket.clear();
+        perSocket = new SafeMap<string, number>();
         // Release in batches of maxBatch so one huge message never blocks the page.
-        for (let i = 0; i < released.length; i += opt.maxBatch) {
-          pending = released.slice(i, i + opt.maxBatch);
-          flush();
+        for (let i = 0, n = released.length; i < n; i++) {
+          const r = released[i];
+          if (r === undefined) continue;
+          pending[pending.length] = r;
+          if (pending.length >= opt.maxBatch) flush();
         }
-        if (droppedSinceBatch > 0) flush();
+        if (pending.length > 0 || droppedSinceBatch > 0) flush();
       } else {
         if (timer !== undefined) io.clearTimer(timer);
         timer = undefined;
         // What was pending goes back to being held, so nothing is lost by a quick toggle.
         const back = pending;
-        pending = [];
+        pending = safeArray<CaptureRecord>();
         pendingBytes = 0;
-        for (const r of back) hold(r, 0);
+        for (let i = 0, n = back.length; i < n; i++) hold(back[i]!, 0);
       }
     },
     ack(batchId) {
-      inflight.delete(batchId);
+      const i = inflightIndex.get(batchId);
+      if (i === undefined) return;
+      inflightIndex.delete(batchId);
+      inflight[i] = undefined;
+      inflightCount--;
+      settleInflight();
     },
     resend() {
-      for (const batch of inflight.values()) io.send(batch);
+      for (let i = inflightFirst, n = inflight.length; i < n; i++) {
+        const b = inflight[i];
+        if (b !== undefined) io.send(b);
+      }
     },
     flush,
     stats() {
-      return { held: held.length - countUndefined(), inflight: inflight.size, dropped: droppedTotal, recording };
+      return { held: heldLive, inflight: inflightCount, dropped: droppedTotal, recording };
     },
   };
-
-  function countUndefined(): number {
-    let n = 0;
-    for (const r of held) if (r === undefined) n++;
-    return n;
-  }
 }

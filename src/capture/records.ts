@@ -61,6 +61,11 @@ export interface FrameReceived extends Base {
   readonly size: number;
   /** Delivered to the app by the extension (DevTools inject), not received from the server. */
   readonly injected?: true;
+  /**
+   * Dispatched on the socket by a page script (the event was not `isTrusted`), not received
+   * from the server. Kept so nothing the app saw is lost, but it is not wire traffic.
+   */
+  readonly synthetic?: true;
 }
 export interface SocketErrored extends Base {
   readonly kind: 'ws-error';
@@ -71,7 +76,43 @@ export interface SocketClosed extends Base {
   readonly reason: string;
   readonly wasClean: boolean;
 }
-/** An HTTP publish (`POST …/event`) from fetch or XMLHttpRequest, recorded when it settles. */
+/**
+ * An HTTP publish (`POST …/event`) from fetch or XMLHttpRequest, recorded when it starts:
+ * before the `data` frames it causes, so position order is time order. Its response is the
+ * `http-response` record whose `request` is this record's seq (same socketId).
+ */
+export interface HttpRequestSent extends Base {
+  readonly kind: 'http-request';
+  readonly url: string;
+  readonly method: string;
+  readonly frameUrl: string;
+  /** Request headers of KEPT_REQUEST_HEADERS (src/protocol/http-headers.ts), lower-cased keys. */
+  readonly requestHeaders: Readonly<Record<string, string>>;
+  readonly requestBody: string | TruncatedText;
+  readonly via: 'fetch' | 'xhr' | 'network';
+}
+/** How the publish recorded as `http-request` with seq `request` ended, when it settles. */
+export interface HttpResponseReceived extends Base {
+  readonly kind: 'http-response';
+  /** seq of the request's record. */
+  readonly request: number;
+  /** The request's URL again: the response is filed under the same connection without state. */
+  readonly url: string;
+  /** 0 when the request failed before a response. */
+  readonly status: number;
+  /** Response headers of KEPT_RESPONSE_HEADERS that the page could read, lower-cased keys. */
+  readonly responseHeaders: Readonly<Record<string, string>>;
+  readonly responseBody: string | TruncatedText;
+  /** ms since the request started. */
+  readonly duration: number;
+  /** Network error text when status is 0. */
+  readonly error?: string;
+}
+/**
+ * A whole HTTP publish in one record, made after it settled: publishes from DevTools' network
+ * log (workers' requests, known only once finished) and HAR imports. The page's own are
+ * `http-request` + `http-response`.
+ */
 export interface HttpPublish extends Base {
   readonly kind: 'http';
   readonly url: string;
@@ -83,6 +124,8 @@ export interface HttpPublish extends Base {
   /** 0 when the request failed before a response. */
   readonly status: number;
   readonly responseBody: string | TruncatedText;
+  /** Response headers of KEPT_RESPONSE_HEADERS, lower-cased keys; absent in older records. */
+  readonly responseHeaders?: Readonly<Record<string, string>>;
   readonly startedAt: number;
   readonly duration: number;
   /** Network error text when status is 0. */
@@ -97,6 +140,8 @@ export type CaptureRecord =
   | FrameReceived
   | SocketErrored
   | SocketClosed
+  | HttpRequestSent
+  | HttpResponseReceived
   | HttpPublish;
 
 export type CaptureKind = CaptureRecord['kind'];
@@ -108,6 +153,8 @@ export const CAPTURE_KINDS: readonly CaptureKind[] = [
   'ws-receive',
   'ws-error',
   'ws-close',
+  'http-request',
+  'http-response',
   'http',
 ];
 

@@ -1,7 +1,8 @@
 // Secret redaction of capture records, applied by the background before a record is stored
 // or shown (unless the session opted to keep secrets). Built on the protocol engine's
-// fingerprints, so equal keys stay recognisable across frames and sessions.
-import { redactAuthHeaders, redactFrameText, redactSubprotocol } from '../protocol/redact.ts';
+// fingerprints, so equal keys stay recognisable across frames and sessions, and idempotent:
+// redacting a redacted record returns an equal record (exports re-redact what is stored).
+import { redactAuthHeaders, redactFrameText, redactSubprotocol, redactUrl } from '../protocol/redact.ts';
 import type { CaptureRecord, Payload, TruncatedText } from './records.ts';
 
 function text(data: string): string;
@@ -12,33 +13,39 @@ function text(data: Payload | TruncatedText): Payload | TruncatedText {
   return data;
 }
 
-// GraphQL-style clients put the connection auth in the URL (`?header=<base64>`).
-function redactUrl(url: string): string {
-  if (!url.includes('header=')) return url;
-  try {
-    const u = new URL(url);
-    const header = u.searchParams.get('header');
-    if (header !== null) u.searchParams.set('header', redactSubprotocol(`header-${header}`).slice('header-'.length));
-    return u.toString();
-  } catch {
-    return url;
-  }
-}
-
 export function redactRecord(record: CaptureRecord): CaptureRecord {
   switch (record.kind) {
     case 'ws-create':
-      return { ...record, url: redactUrl(record.url), protocols: record.protocols.map(redactSubprotocol) };
+      return { ...record, url: redactUrl(record.url), frameUrl: redactUrl(record.frameUrl), protocols: record.protocols.map(redactSubprotocol) };
     case 'ws-open':
       return record.protocol.startsWith('header-') ? { ...record, protocol: redactSubprotocol(record.protocol) } : record;
     case 'ws-send':
     case 'ws-receive':
       return { ...record, data: text(record.data) };
+    case 'http-request':
+      return {
+        ...record,
+        url: redactUrl(record.url),
+        frameUrl: redactUrl(record.frameUrl),
+        requestHeaders: redactAuthHeaders(record.requestHeaders) as Record<string, string>,
+        requestBody: text(record.requestBody) as string | TruncatedText,
+      };
+    case 'http-response':
+      return {
+        ...record,
+        url: redactUrl(record.url),
+        responseHeaders: redactAuthHeaders(record.responseHeaders) as Record<string, string>,
+        responseBody: text(record.responseBody) as string | TruncatedText,
+      };
     case 'http':
       return {
         ...record,
+        url: redactUrl(record.url),
+        frameUrl: redactUrl(record.frameUrl),
         requestHeaders: redactAuthHeaders(record.requestHeaders) as Record<string, string>,
         requestBody: text(record.requestBody) as string | TruncatedText,
+        responseBody: text(record.responseBody) as string | TruncatedText,
+        ...(record.responseHeaders ? { responseHeaders: redactAuthHeaders(record.responseHeaders) as Record<string, string> } : {}),
       };
     default:
       return record;

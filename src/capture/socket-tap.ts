@@ -36,6 +36,7 @@ import {
   ReflectConstruct,
   SafeMap,
   SafeWeakMap,
+  SAFE_PROTO,
   StringSlice,
   bufferBytes,
   defineData,
@@ -44,6 +45,7 @@ import {
   methodOf,
   previewOf,
   replaceValue,
+  ObjectSetPrototypeOf,
   uncurryThis,
   weakRef,
   wrapNative,
@@ -62,6 +64,11 @@ export interface SocketTapOptions {
   /** Bytes of a binary frame kept (as base64) in BinaryPayload.preview. */
   readonly previewBytes: number;
   readonly now: () => number;
+  /**
+   * Whether the browser delivered the event (`isTrusted`), rather than a page script's
+   * dispatchEvent. Injectable for tests, which can only dispatch untrusted events.
+   */
+  readonly isTrusted?: (e: Event) => boolean;
 }
 
 /**
@@ -74,10 +81,10 @@ export type Emit = (r: CaptureRecord, approxBytes: number) => void;
 export const RECORD_OVERHEAD = 96;
 
 export interface SocketControl {
-  /** Deliver `data` to the app as an incoming message on that socket. */
-  inject(socketId: string, data: string): boolean;
-  /** Send `data` on that socket as the app would (recorded as ws-send). */
-  send(socketId: string, data: string): boolean;
+  /** Deliver `data` to the app as an incoming message on that socket; why not, or undefined. */
+  inject(socketId: string, data: string): string | undefined;
+  /** Send `data` on that socket as the app would (recorded as ws-send); why not, or undefined. */
+  send(socketId: string, data: string): string | undefined;
   /** Ids of tapped sockets that have not closed yet. */
   list(): string[];
 }
@@ -88,6 +95,8 @@ interface SocketState {
 }
 
 const OPEN = 1;
+const NO_SOCKET = 'no such socket in this page (closed, or never captured)';
+const NOT_OPEN = 'the socket is not open';
 
 /**
  * Install the tap on `win` (the page's global). Returns the control used by the relay.
@@ -100,7 +109,7 @@ export function tapWebSocket(
   opts: SocketTapOptions,
 ): SocketControl {
   const NativeWS = (win as { WebSocket?: typeof WebSocket }).WebSocket;
-  const idle: SocketControl = { inject: () => false, send: () => false, list: () => [] };
+  const idle: SocketControl = { inject: () => NO_SOCKET, send: () => NO_SOCKET, list: () => [] };
   if (typeof NativeWS !== 'function') return idle;
   const proto = NativeWS.prototype;
   const nativeSend = methodOf<WebSocket['send']>(proto, 'send');
@@ -109,6 +118,9 @@ export function tapWebSocket(
 
   const n = windowNatives(win);
   const { nonce, isAppSync, captureAll, maxTextLength, previewBytes, now } = opts;
+  // `isTrusted` is an own, non-configurable property of every event ([LegacyUnforgeable]
+  // in the DOM standard), so reading it runs no page code and cannot be faked.
+  const trusted = opts.isTrusted ?? ((e: Event) => e.isTrusted === true);
   const wsUrl = getterOf<string>(proto, 'url');
   const wsReadyState = getterOf<number>(proto, 'readyState');
   const wsProtocol = getterOf<string>(proto, 'protocol');
@@ -131,16 +143,18 @@ export function tapWebSocket(
   };
 
   const text = (s: string): string | TruncatedText =>
-    s.length > maxTextLength ? { truncated: true, text: StringSlice(s, 0, maxTextLength), length: s.length } : s;
+    s.length > maxTextLength
+      ? ({ __proto__: SAFE_PROTO, truncated: true, text: StringSlice(s, 0, maxTextLength), length: s.length } as TruncatedText)
+      : s;
 
   const binary = (data: unknown): BinaryPayload | undefined => {
     const region = bufferBytes(data);
-    if (region) return { binary: true, size: region.size, preview: previewOf(region, previewBytes) };
+    if (region) return { __proto__: SAFE_PROTO, binary: true, size: region.size, preview: previewOf(region, previewBytes) } as BinaryPayload;
     if (n.blobSize) {
       try {
         // A Blob's bytes can only be read asynchronously; its size is all we take, so the
         // page is never delayed and records stay in order.
-        return { binary: true, size: n.blobSize(data), preview: '' };
+        return { __proto__: SAFE_PROTO, binary: true, size: n.blobSize(data), preview: '' } as BinaryPayload;
       } catch {
         /* not a Blob */
       }
@@ -148,7 +162,7 @@ export function tapWebSocket(
     return undefined;
   };
 
-  function record(st: SocketState, kind: 'ws-send' | 'ws-receive', data: unknown): void {
+  function record(st: SocketState, kind: 'ws-send' | 'ws-receive', data: unknown, synthetic = false): void {
     let payload: Payload | TruncatedText;
     let size: number;
     let kept: number;
@@ -163,17 +177,22 @@ export function tapWebSocket(
       }
     } else {
       // The engine only hands over strings or binary; keep something honest otherwise.
-      const b = binary(data) ?? { binary: true, size: 0, preview: '' };
+      const b = binary(data) ?? ({ __proto__: SAFE_PROTO, binary: true, size: 0, preview: '' } as BinaryPayload);
       payload = b;
       size = b.size;
       kept = b.preview.length;
     }
-    const r: FrameSent | FrameReceived = { socketId: st.id, seq: st.seq++, t: now(), kind, data: payload, size };
+    // Records live on SAFE_PROTO: JSON.stringify then finds no page-defined toJSON.
+    const r = (
+      synthetic
+        ? { __proto__: SAFE_PROTO, socketId: st.id, seq: st.seq++, t: now(), kind, data: payload, size, synthetic: true as const }
+        : { __proto__: SAFE_PROTO, socketId: st.id, seq: st.seq++, t: now(), kind, data: payload, size }
+    ) as unknown as FrameSent | FrameReceived;
     safeEmit(r, RECORD_OVERHEAD + kept);
   }
 
   function attach(ws: WebSocket, protocolsArg: unknown): void {
-    const url = String(wsUrl(ws));
+    const url = `${wsUrl(ws)}`;
     const protocols = offeredProtocols(protocolsArg);
     let appsync = false;
     try {
@@ -188,11 +207,15 @@ export function tapWebSocket(
       /* idem */
     }
     if (!appsync && !all) return;
+    // Only now, after the predicate had an ordinary array: JSON.stringify must find no
+    // page-defined Array.prototype.toJSON on it.
+    ObjectSetPrototypeOf(protocols, SAFE_PROTO);
 
     const st: SocketState = { id: `${nonce}:${counter++}` as SocketId, seq: 0 };
     states.set(ws, st);
     live.set(st.id, weakRef(ws));
     safeEmit({
+      __proto__: SAFE_PROTO,
       socketId: st.id,
       seq: st.seq++,
       t: now(),
@@ -201,20 +224,25 @@ export function tapWebSocket(
       protocols,
       frameUrl: n.frameUrl(),
       appsync,
-    }, RECORD_OVERHEAD + url.length * 2);
+    } as CaptureRecord, RECORD_OVERHEAD + url.length * 2);
 
     // One closure per socket and event type (never per frame). They run first for every
     // event because they are registered before the app can reach the socket.
-    n.addEventListener(ws, 'open', () => {
+    // Events a page script dispatches itself (isTrusted false) are not the socket's: a
+    // synthetic open, error or close is not recorded, a synthetic message is recorded
+    // marked `synthetic` (the app did receive it, but not from the network).
+    n.addEventListener(ws, 'open', (e: Event) => {
       try {
+        if (!trusted(e)) return;
         safeEmit({
+          __proto__: SAFE_PROTO,
           socketId: st.id,
           seq: st.seq++,
           t: now(),
           kind: 'ws-open',
-          protocol: String(wsProtocol(ws)),
-          extensions: String(wsExtensions(ws)),
-        });
+          protocol: `${wsProtocol(ws)}`,
+          extensions: `${wsExtensions(ws)}`,
+        } as CaptureRecord);
       } catch {
         /* never let the page see our failure as an error event */
       }
@@ -222,26 +250,29 @@ export function tapWebSocket(
     n.addEventListener(ws, 'message', (e: MessageEvent) => {
       if (e === injecting) return;
       try {
-        record(st, 'ws-receive', n.messageData(e));
+        record(st, 'ws-receive', n.messageData(e), !trusted(e));
       } catch {
         /* idem */
       }
     });
-    n.addEventListener(ws, 'error', () => {
-      safeEmit({ socketId: st.id, seq: st.seq++, t: now(), kind: 'ws-error' });
+    n.addEventListener(ws, 'error', (e: Event) => {
+      if (!trusted(e)) return;
+      safeEmit({ __proto__: SAFE_PROTO, socketId: st.id, seq: st.seq++, t: now(), kind: 'ws-error' } as CaptureRecord);
     });
     n.addEventListener(ws, 'close', (e: CloseEvent) => {
       try {
+        if (!trusted(e)) return;
         live.delete(st.id);
         safeEmit({
+          __proto__: SAFE_PROTO,
           socketId: st.id,
           seq: st.seq++,
           t: now(),
           kind: 'ws-close',
-          code: Number(n.closeCode(e)),
-          reason: String(n.closeReason(e)),
+          code: +n.closeCode(e),
+          reason: `${n.closeReason(e)}`,
           wasClean: n.closeWasClean(e) === true,
-        });
+        } as CaptureRecord);
       } catch {
         /* idem */
       }
@@ -329,14 +360,14 @@ export function tapWebSocket(
   };
 
   return {
-    inject(socketId: string, data: string): boolean {
+    inject(socketId: string, data: string): string | undefined {
       const found = find(socketId);
-      if (!found || typeof data !== 'string' || !n.MessageEvent) return false;
+      if (!found || typeof data !== 'string' || !n.MessageEvent) return NO_SOCKET;
       const { ws, st } = found;
-      if (wsReadyState(ws) !== OPEN) return false;
+      if (wsReadyState(ws) !== OPEN) return NOT_OPEN;
       let origin = '';
       try {
-        if (n.URL) origin = String(n.urlOrigin(new n.URL(String(wsUrl(ws)))));
+        if (n.URL) origin = `${n.urlOrigin(new n.URL(`${wsUrl(ws)}`))}`;
       } catch {
         /* leave empty */
       }
@@ -344,7 +375,8 @@ export function tapWebSocket(
       // find getters the page may have put on Object.prototype.
       const init = { __proto__: null, data, origin } as MessageEventInit;
       const event = new n.MessageEvent('message', init);
-      const r: FrameReceived = {
+      const r = {
+        __proto__: SAFE_PROTO,
         socketId: st.id,
         seq: st.seq++,
         t: now(),
@@ -352,7 +384,7 @@ export function tapWebSocket(
         data: text(data),
         size: data.length,
         injected: true,
-      };
+      } as FrameReceived;
       safeEmit(r, RECORD_OVERHEAD + (data.length > maxTextLength ? maxTextLength : data.length));
       const previous = injecting;
       injecting = event;
@@ -363,17 +395,17 @@ export function tapWebSocket(
       } finally {
         injecting = previous;
       }
-      return true;
+      return undefined;
     },
-    send(socketId: string, data: string): boolean {
+    send(socketId: string, data: string): string | undefined {
       const found = find(socketId);
-      if (!found || typeof data !== 'string') return false;
-      if (wsReadyState(found.ws) !== OPEN) return false;
+      if (!found || typeof data !== 'string') return NO_SOCKET;
+      if (wsReadyState(found.ws) !== OPEN) return NOT_OPEN;
       try {
         sendTapped(found.ws, found.st, data);
-        return true;
+        return undefined;
       } catch {
-        return false;
+        return 'the browser refused to send it';
       }
     },
     list(): string[] {

@@ -42,7 +42,19 @@ export interface HookReady {
   readonly version: number;
   readonly nonce: string;
 }
-export type PageToContent = FramesCaptured | HookReady;
+/**
+ * The hook's answer to an `injectIncoming`/`sendOnSocket` that carried a `commandId`: `ok`
+ * false with a short reason when nothing was delivered (unknown or closed socket, socket
+ * not open, the native refused the data). Travels hook → relay → background → panel
+ * unchanged in shape; the background only routes it to the panels of the tab it came from.
+ */
+export interface CommandCompleted {
+  readonly type: 'commandCompleted';
+  readonly commandId: number;
+  readonly ok: boolean;
+  readonly error?: string;
+}
+export type PageToContent = FramesCaptured | HookReady | CommandCompleted;
 
 // ---- relay → hook ----
 
@@ -51,8 +63,15 @@ export type ContentToPage =
   | { readonly type: 'recordingChanged'; readonly recording: boolean; readonly captureAll: boolean }
   | { readonly type: 'resendUnacknowledged'; readonly epoch: number }
   | { readonly type: 'settingsChanged'; readonly captureAll: boolean }
-  | { readonly type: 'injectIncoming'; readonly socketId: SocketId; readonly data: string }
-  | { readonly type: 'sendOnSocket'; readonly socketId: SocketId; readonly data: string };
+  | SocketCommand;
+
+/**
+ * A command on one of the page's sockets. With a `commandId` (a number the panel chooses)
+ * the hook answers with CommandCompleted; without one nothing is answered.
+ */
+export type SocketCommand =
+  | { readonly type: 'injectIncoming'; readonly socketId: SocketId; readonly data: string; readonly commandId?: number }
+  | { readonly type: 'sendOnSocket'; readonly socketId: SocketId; readonly data: string; readonly commandId?: number };
 
 // ---- relay → background (runtime port) ----
 
@@ -75,7 +94,7 @@ export interface BatchRejected {
   readonly type: 'batchRejected';
   readonly reason: string;
 }
-export type ContentToBackground = ContentHello | BatchForwarded | BatchRejected;
+export type ContentToBackground = ContentHello | BatchForwarded | BatchRejected | CommandCompleted;
 
 // ---- background → relay ----
 
@@ -84,8 +103,7 @@ export type BackgroundToContent =
   /** A write failed: send every unacknowledged batch again. */
   | { readonly type: 'resendRequested' }
   | { readonly type: 'recordingChanged'; readonly recording: boolean; readonly captureAll: boolean }
-  | { readonly type: 'injectIncoming'; readonly socketId: SocketId; readonly data: string }
-  | { readonly type: 'sendOnSocket'; readonly socketId: SocketId; readonly data: string };
+  | SocketCommand;
 
 // ---- background ↔ panel ----
 
@@ -134,7 +152,7 @@ export interface PageCredentialsListed {
   readonly type: 'pageCredentialsListed';
   readonly credentials: readonly PageCredential[];
 }
-export type BackgroundToPanel = LiveRecords | CaptureStatus | PageCredentialsListed;
+export type BackgroundToPanel = LiveRecords | CaptureStatus | PageCredentialsListed | CommandCompleted;
 
 /** An HTTP publish seen in DevTools' network log (covers requests the hook cannot see). */
 export interface ObservedHttpPublish {
@@ -144,6 +162,8 @@ export interface ObservedHttpPublish {
   readonly requestHeaders: Readonly<Record<string, string>>;
   readonly requestBody: string;
   readonly status: number;
+  /** Kept response headers (src/protocol/http-headers.ts), lower-cased keys. */
+  readonly responseHeaders?: Readonly<Record<string, string>>;
   readonly responseBody: string;
   readonly startedAt: number;
   readonly duration: number;

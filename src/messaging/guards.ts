@@ -7,6 +7,7 @@ import {
   MAX_BATCH_CHARS,
   type BackgroundToContent,
   type BackgroundToPanel,
+  type CommandCompleted,
   type ContentToBackground,
   type ContentToPage,
   type PageToContent,
@@ -42,9 +43,27 @@ export function isPageToContent(x: unknown): x is PageToContent {
       return int(x.batchId) && int(x.epoch) && int(x.dropped) && str(x.payload, MAX_BATCH_CHARS);
     case 'hookReady':
       return int(x.version) && str(x.nonce, MAX_SHORT);
+    case 'commandCompleted':
+      return isCommandCompleted(x);
     default:
       return false;
   }
+}
+
+/** The hook's answer to a socket command (see CommandCompleted). */
+export function isCommandCompleted(x: unknown): x is CommandCompleted {
+  return (
+    isObj(x) &&
+    x.type === 'commandCompleted' &&
+    int(x.commandId) &&
+    typeof x.ok === 'boolean' &&
+    (x.error === undefined || str(x.error, MAX_SHORT))
+  );
+}
+
+/** A socket command's optional id: absent, or a non-negative safe integer. */
+function commandId(x: unknown): boolean {
+  return x === undefined || int(x);
 }
 
 /** Commands and events both the relay and the hook accept from the hop before them. */
@@ -56,7 +75,7 @@ function isSharedCommand(x: Obj): boolean {
       return typeof x.recording === 'boolean' && typeof x.captureAll === 'boolean';
     case 'injectIncoming':
     case 'sendOnSocket':
-      return str(x.socketId, MAX_SHORT) && str(x.data, MAX_COMMAND_DATA);
+      return str(x.socketId, MAX_SHORT) && str(x.data, MAX_COMMAND_DATA) && commandId(x.commandId);
     default:
       return false;
   }
@@ -89,6 +108,8 @@ export function isContentToBackground(x: unknown): x is ContentToBackground {
       return int(x.batchId) && int(x.dropped) && str(x.payload, MAX_BATCH_CHARS);
     case 'batchRejected':
       return str(x.reason, MAX_SHORT);
+    case 'commandCompleted':
+      return isCommandCompleted(x);
     default:
       return false;
   }
@@ -111,7 +132,7 @@ export function isPanelToBackground(x: unknown): x is PanelToBackground {
       return true;
     case 'injectIncoming':
     case 'sendOnSocket':
-      return str(x.socketId, MAX_SHORT) && str(x.data, MAX_COMMAND_DATA);
+      return str(x.socketId, MAX_SHORT) && str(x.data, MAX_COMMAND_DATA) && commandId(x.commandId);
     default:
       return false;
   }
@@ -127,6 +148,7 @@ const nullable = (x: unknown, ok: (v: unknown) => boolean): boolean => x === nul
  * BackgroundToPanel without its check here fails the typecheck instead of being dropped.
  */
 const PANEL_BOUND: { readonly [K in BackgroundToPanel['type']]: (x: Obj) => boolean } = {
+  commandCompleted: (x) => isCommandCompleted(x),
   pageCredentialsListed: (x) =>
     Array.isArray(x.credentials) &&
     x.credentials.length <= 1_000 &&
@@ -169,6 +191,7 @@ function isObservedPublish(x: unknown): boolean {
     str(x.requestBody, MAX_TEXT) &&
     int(x.status) &&
     str(x.responseBody, MAX_TEXT) &&
+    (x.responseHeaders === undefined || isHeaders(x.responseHeaders)) &&
     num(x.startedAt) &&
     num(x.duration)
   );
@@ -209,11 +232,35 @@ export function isCaptureRecord(x: unknown): x is CaptureRecord {
       return str(x.protocol, MAX_URL) && str(x.extensions, MAX_URL);
     case 'ws-send':
     case 'ws-receive':
-      return isPayload(x.data) && int(x.size) && (x.injected === undefined || x.injected === true);
+      return (
+        isPayload(x.data) &&
+        int(x.size) &&
+        (x.injected === undefined || x.injected === true) &&
+        (x.synthetic === undefined || (x.synthetic === true && x.kind === 'ws-receive'))
+      );
     case 'ws-error':
       return true;
     case 'ws-close':
       return int(x.code) && str(x.reason, MAX_SHORT) && typeof x.wasClean === 'boolean';
+    case 'http-request':
+      return (
+        str(x.url, MAX_URL) &&
+        str(x.method, 32) &&
+        str(x.frameUrl, MAX_URL) &&
+        isHeaders(x.requestHeaders) &&
+        isPayload(x.requestBody) &&
+        (x.via === 'fetch' || x.via === 'xhr' || x.via === 'network')
+      );
+    case 'http-response':
+      return (
+        int(x.request) &&
+        str(x.url, MAX_URL) &&
+        int(x.status) &&
+        isHeaders(x.responseHeaders) &&
+        isPayload(x.responseBody) &&
+        num(x.duration) &&
+        (x.error === undefined || str(x.error, MAX_SHORT))
+      );
     case 'http':
       return (
         str(x.url, MAX_URL) &&
@@ -223,6 +270,7 @@ export function isCaptureRecord(x: unknown): x is CaptureRecord {
         isPayload(x.requestBody) &&
         int(x.status) &&
         isPayload(x.responseBody) &&
+        (x.responseHeaders === undefined || isHeaders(x.responseHeaders)) &&
         num(x.startedAt) &&
         num(x.duration) &&
         (x.error === undefined || str(x.error, MAX_SHORT)) &&

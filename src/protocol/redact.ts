@@ -34,9 +34,26 @@ export function hashTag(text: string): string {
   return ((h >>> 16) ^ (h & 0xffff)).toString(16).padStart(4, '0');
 }
 
+// What fingerprint() returns: up to 4 code points, `…`, up to 4 code points, ` #`, 4 hex
+// digits (or `… #tag` alone). `u` so that `.` is a code point, `s` so that it is any.
+const FINGERPRINT = /^(?:.{0,4}…(?:.{0,4})?|…) #[0-9a-f]{4}$/su;
+const MARKER = /^\[redacted #[0-9a-f]{4}\]$/;
+
+/**
+ * True for a value that is already a fingerprint or a redaction marker. Redaction keeps such
+ * values unchanged, so redacting twice (at rest, then again on export; or after an import)
+ * gives what redacting once gave and equal secrets stay recognisable everywhere. The cost:
+ * a real secret shaped like a fingerprint (it would have to contain `…` and end in ` #` and
+ * four hex digits) is kept; it could reveal at most those 8 characters.
+ */
+export function isRedacted(value: string): boolean {
+  return value.length <= 32 && (FINGERPRINT.test(value) || MARKER.test(value));
+}
+
 /**
  * `da2-…k3f9 #a1b2` for secrets of 20+ characters (at most 8 characters shown, a minority of
  * any real key or token), `… #a1b2` for shorter ones, which show nothing but the tag.
+ * Idempotent: a fingerprint is its own fingerprint (see isRedacted).
  */
 export function fingerprint(secret: string): string {
   let s: string;
@@ -45,6 +62,7 @@ export function fingerprint(secret: string): string {
   } catch {
     s = '';
   }
+  if (isRedacted(s)) return s;
   const tag = hashTag(s);
   if (s.length < REVEAL_MIN_LENGTH) return `… #${tag}`;
   const head = Array.from(s.slice(0, 8)).slice(0, 4).join('');
@@ -55,8 +73,13 @@ export function fingerprint(secret: string): string {
 const SIGV4 =
   /^AWS4-HMAC-SHA256\s+Credential=([^/,\s]+)((?:\/[^/,\s]*){4}),\s*SignedHeaders=([^,\s]*),\s*Signature=([^,\s]+)\s*$/;
 
+// A SigV4 value as redactAuthorization writes it: both secrets already fingerprints.
+const REDACTED_SIGV4 = /^AWS4-HMAC-SHA256 Credential=(.+?)(?:\/[^/,\s]*){4}, SignedHeaders=[^,\s]*, Signature=(.+)$/su;
+
 /** Redacts one authorization value, keeping what a reader needs to recognise its kind. */
 function redactAuthorization(value: string): string {
+  const done = REDACTED_SIGV4.exec(value);
+  if (done && isRedacted(done[1] ?? '') && isRedacted(done[2] ?? '')) return value;
   const sig = SIGV4.exec(value);
   if (sig) {
     const [, accessKey = '', scope = '', signed = '', signature = ''] = sig;
@@ -169,8 +192,68 @@ export function redactFrameText(text: string): string {
  */
 export function redactSubprotocol(protocol: string): string {
   if (typeof protocol !== 'string' || !protocol.startsWith(AUTH_SUBPROTOCOL_PREFIX)) return protocol;
+  if (isRedacted(protocol.slice(AUTH_SUBPROTOCOL_PREFIX.length))) return protocol;
   const decoded = decodeAuthSubprotocol(protocol);
   const json = decoded ? stringifySafe(redactAuthHeaders(decoded)) : undefined;
   if (json === undefined) return `${AUTH_SUBPROTOCOL_PREFIX}[redacted #${hashTag(protocol)}]`;
   return AUTH_SUBPROTOCOL_PREFIX + base64UrlEncodeText(json);
+}
+
+/** Query parameters that carry credentials besides the secret-looking names SECRET_KEY finds. */
+const URL_SECRET_PARAMS = new Set(['key', 'sig', 'code', 'jwt', 'header', 'x-amz-signature', 'x-amz-credential']);
+const USERINFO = /^([a-z][a-z0-9+.-]*:\/\/)([^/?#@]*)@/i;
+// `#`, `[` and spaces cannot stand in a userinfo, so its marker differs from the others.
+const USERINFO_MARKER = /^redacted-[0-9a-f]{4}$/;
+
+function decodeParam(s: string): string | undefined {
+  try {
+    return decodeURIComponent(s.replace(/\+/g, ' '));
+  } catch {
+    return undefined;
+  }
+}
+
+function redactParam(name: string, raw: string): string {
+  const value = decodeParam(raw);
+  if (value === undefined) return encodeURIComponent(`[redacted #${hashTag(raw)}]`);
+  if (value === '' || isRedacted(value)) return raw;
+  if (name === 'header') {
+    // GraphQL-style connection auth: `?header=<base64 of the auth JSON>` (reference 2.1).
+    const r = redactSubprotocol(AUTH_SUBPROTOCOL_PREFIX + value).slice(AUTH_SUBPROTOCOL_PREFIX.length);
+    return encodeURIComponent(r);
+  }
+  return encodeURIComponent(fingerprint(value));
+}
+
+/**
+ * A URL with its credentials redacted: the userinfo of `wss://user:password@host/…` becomes
+ * `redacted-<tag>`, and the value of every credential-looking query parameter (`x-api-key`,
+ * `header`, `token`, `X-Amz-Signature`, …) its fingerprint (for `header`, the redacted auth
+ * JSON). Worked on as text, not through `URL`: a URL without credentials is returned exactly
+ * as given (no normalisation), and a redacted URL is returned unchanged (idempotent).
+ */
+export function redactUrl(url: string): string {
+  if (typeof url !== 'string') return url;
+  try {
+    let out = url;
+    const user = USERINFO.exec(out);
+    if (user && !USERINFO_MARKER.test(user[2] ?? '')) {
+      out = `${user[1]}redacted-${hashTag(user[2] ?? '')}@${out.slice(user[0].length)}`;
+    }
+    const q = out.indexOf('?');
+    if (q < 0) return out;
+    const hash = out.indexOf('#', q);
+    const end = hash < 0 ? out.length : hash;
+    const params = out.slice(q + 1, end).split('&').map((pair) => {
+      const eq = pair.indexOf('=');
+      if (eq < 0) return pair;
+      // `api_key` and `api-key` alike.
+      const name = (decodeParam(pair.slice(0, eq)) ?? '').toLowerCase().replace(/_/g, '-');
+      if (!URL_SECRET_PARAMS.has(name) && !isSecretKey(name)) return pair;
+      return `${pair.slice(0, eq)}=${redactParam(name, pair.slice(eq + 1))}`;
+    });
+    return out.slice(0, q + 1) + params.join('&') + out.slice(end);
+  } catch {
+    return '[redacted URL]';
+  }
 }

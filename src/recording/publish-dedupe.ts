@@ -2,6 +2,8 @@
 // DevTools' network log (which also sees workers' requests). The hook's record is the one
 // kept; a network observation is recorded only when no hook record matches it.
 
+import type { CaptureRecord } from '../capture/records.ts';
+
 export interface PublishSighting {
   readonly url: string;
   readonly requestBody: string | { readonly text: string };
@@ -30,13 +32,20 @@ export function createPublishDeduper(now: () => number = Date.now) {
     }
   }
 
+  function sawFromPage(s: PublishSighting): void {
+    const k = key(s);
+    const times = fromPage.get(k) ?? [];
+    times.push(s.startedAt);
+    fromPage.set(k, times);
+    if (fromPage.size > 512) prune();
+  }
+
   return {
-    sawFromPage(s: PublishSighting): void {
-      const k = key(s);
-      const times = fromPage.get(k) ?? [];
-      times.push(s.startedAt);
-      fromPage.set(k, times);
-      if (fromPage.size > 512) prune();
+    sawFromPage,
+    /** Any record from the page: publishes (their request records) are remembered, the rest ignored. */
+    sawRecord(r: CaptureRecord): void {
+      if (r.kind === 'http-request') sawFromPage({ url: r.url, requestBody: r.requestBody, startedAt: r.t });
+      else if (r.kind === 'http') sawFromPage(r);
     },
     sawFromNetwork(_s: PublishSighting): void {
       prune();

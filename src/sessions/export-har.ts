@@ -1,7 +1,9 @@
 // HAR 1.2 export. WebSockets use Chrome DevTools' shape (`_resourceType: "websocket"`,
 // `_webSocketMessages: [{type, time (s), opcode, data}]`) so Chrome and HAR viewers read
-// them; HTTP publishes are ordinary entries. Streamed: each socket's messages are read from
-// the chunks that hold that socket (per the summaries), never the whole session at once.
+// them; HTTP publishes are ordinary entries, with their kept request and response headers.
+// Entries are in time order: sockets by creation merged with publishes by request time.
+// Streamed: each socket's messages are read from the chunks that hold that socket (per the
+// summaries), never the whole session at once.
 //
 // What HAR cannot hold (lost on a HAR round trip): session name is kept only as
 // log.comment; tags, pinned, keepSecrets; capture keys (socketId, seq) and positions;
@@ -22,7 +24,12 @@ export interface HarExportOptions {
 }
 
 type Header = { name: string; value: string };
-const iso = (t: number): string => new Date(t).toISOString();
+// A time outside the Date range (a hostile page can report any finite number) would make
+// toISOString throw and the whole export fail; such an entry gets the epoch instead.
+const iso = (t: number): string => {
+  const d = new Date(t);
+  return Number.isNaN(d.getTime()) ? new Date(0).toISOString() : d.toISOString();
+};
 const json = JSON.stringify;
 
 function queryString(url: string): Header[] {
@@ -101,7 +108,7 @@ function httpEntry(req: StoredFrame, res: StoredFrame | undefined, c: Connection
       statusText: '',
       httpVersion: 'HTTP/1.1',
       cookies: [],
-      headers: [],
+      headers: Object.entries(r.headers ?? {}).map(([name, value]) => ({ name, value })),
       content: { size: res?.size ?? 0, mimeType: 'application/json', text: res?.text ?? '' },
       redirectURL: '',
       headersSize: -1,
@@ -113,8 +120,64 @@ function httpEntry(req: StoredFrame, res: StoredFrame | undefined, c: Connection
   });
 }
 
-async function* har(db: SessionsDb, snap: ExportSnapshot, version: string): AsyncGenerator<string, void, undefined> {
+async function* socketEntry(db: SessionsDb, snap: ExportSnapshot, c: ConnectionRecord, start: (c: ConnectionRecord) => number, sep: string): AsyncGenerator<string, void, undefined> {
   const { session: s, redactor } = snap;
+  yield sep + socketEntryHead(c, start(c));
+  let firstMsg = true;
+  for await (const chunk of readChunks(db, s.id, s.chunkCount, (sum) => (sum.conns[c.connId] ?? 0) > 0)) {
+    let out = '';
+    for (const f of chunk.frames) {
+      if (f.conn !== c.connId || f.pos >= s.frameCount) continue;
+      const m = message(redactor.frame(f));
+      if (m === undefined) continue;
+      out += (firstMsg ? '' : ',') + m;
+      firstMsg = false;
+    }
+    if (out) yield out;
+  }
+  yield ']}';
+}
+
+/** Requests waiting for their response before the entries after them are written; beyond that, written without. */
+const MAX_OPEN_REQUESTS = 1024;
+
+/**
+ * HTTP publish entries in request order. A response names its request by seq (extra.request)
+ * or shares its seq (one record for both halves); frames of other requests may lie between.
+ */
+async function* httpEntries(db: SessionsDb, snap: ExportSnapshot): AsyncGenerator<{ t: number; text: string }, void, undefined> {
+  const { session: s, redactor } = snap;
+  const conns = new Map(snap.connections.map((c) => [c.connId, c]));
+  const queue: { req: StoredFrame; res?: StoredFrame }[] = [];
+  const open = new Map<string, { req: StoredFrame; res?: StoredFrame }>();
+  const entry = (q: { req: StoredFrame; res?: StoredFrame }) => ({ t: q.req.t, text: httpEntry(q.req, q.res, conns.get(q.req.conn)) });
+  const wanted = (sum: { dirs: Readonly<Record<string, number>> }): boolean => (sum.dirs['http-request'] ?? 0) + (sum.dirs['http-response'] ?? 0) > 0;
+  for await (const chunk of readChunks(db, s.id, s.chunkCount, wanted)) {
+    for (const raw of chunk.frames) {
+      if (raw.pos >= s.frameCount || (raw.dir !== 'http-request' && raw.dir !== 'http-response')) continue;
+      const f = redactor.frame(raw);
+      if (f.dir === 'http-request') {
+        const slot = { req: f };
+        queue.push(slot);
+        open.set(`${f.sock}\n${f.seq}`, slot);
+      } else {
+        const key = `${f.sock}\n${f.extra?.request ?? f.seq}`;
+        const slot = open.get(key);
+        if (slot && !slot.res) slot.res = f;
+        open.delete(key);
+      }
+      while (queue.length > 0 && (queue[0]?.res !== undefined || queue.length > MAX_OPEN_REQUESTS)) {
+        const q = queue.shift() as { req: StoredFrame; res?: StoredFrame };
+        open.delete(`${q.req.sock}\n${q.req.seq}`);
+        yield entry(q);
+      }
+    }
+  }
+  for (const q of queue) yield entry(q);
+}
+
+async function* har(db: SessionsDb, snap: ExportSnapshot, version: string): AsyncGenerator<string, void, undefined> {
+  const { session: s } = snap;
   const log = {
     version: '1.2',
     creator: { name: 'AppSync Events DevTools', version },
@@ -125,45 +188,17 @@ async function* har(db: SessionsDb, snap: ExportSnapshot, version: string): Asyn
   yield '{"log":' + json(log).slice(0, -1) + ',"entries":[';
   let first = true;
   const sep = (): string => (first ? ((first = false), '') : ',');
-  const sockets = snap.connections
-    .filter((c) => c.kind === 'websocket')
-    .sort((a, b) => (a.createdAt ?? 0) - (b.createdAt ?? 0));
-  for (const c of sockets) {
-    yield sep() + socketEntryHead(c, c.createdAt ?? c.openedAt ?? s.startedAt);
-    let firstMsg = true;
-    for await (const chunk of readChunks(db, s.id, s.chunkCount, (sum) => (sum.conns[c.connId] ?? 0) > 0)) {
-      let out = '';
-      for (const f of chunk.frames) {
-        if (f.conn !== c.connId || f.pos >= s.frameCount) continue;
-        const m = message(redactor.frame(f));
-        if (m === undefined) continue;
-        out += (firstMsg ? '' : ',') + m;
-        firstMsg = false;
-      }
-      if (out) yield out;
+  // Entries in time order: sockets by creation, merged with the publishes by request time.
+  const start = (c: ConnectionRecord): number => c.createdAt ?? c.openedAt ?? s.startedAt;
+  const sockets = snap.connections.filter((c) => c.kind === 'websocket').sort((a, b) => start(a) - start(b));
+  let next = 0;
+  for await (const entry of httpEntries(db, snap)) {
+    while (next < sockets.length && start(sockets[next] as ConnectionRecord) <= entry.t) {
+      yield* socketEntry(db, snap, sockets[next++] as ConnectionRecord, start, sep());
     }
-    yield ']}';
+    yield sep() + entry.text;
   }
-  // HTTP publishes: a request frame is followed by its response (same capture key).
-  const conns = new Map(snap.connections.map((c) => [c.connId, c]));
-  let open: StoredFrame | undefined;
-  const wanted = (sum: { dirs: Readonly<Record<string, number>> }): boolean => (sum.dirs['http-request'] ?? 0) + (sum.dirs['http-response'] ?? 0) > 0;
-  for await (const chunk of readChunks(db, s.id, s.chunkCount, wanted)) {
-    let out = '';
-    for (const raw of chunk.frames) {
-      if (raw.pos >= s.frameCount || (raw.dir !== 'http-request' && raw.dir !== 'http-response')) continue;
-      const f = redactor.frame(raw);
-      if (f.dir === 'http-request') {
-        if (open) out += sep() + httpEntry(open, undefined, conns.get(open.conn));
-        open = f;
-      } else if (open && open.sock === f.sock && open.seq === f.seq) {
-        out += sep() + httpEntry(open, f, conns.get(open.conn));
-        open = undefined;
-      }
-    }
-    if (out) yield out;
-  }
-  if (open) yield sep() + httpEntry(open, undefined, conns.get(open.conn));
+  while (next < sockets.length) yield* socketEntry(db, snap, sockets[next++] as ConnectionRecord, start, sep());
   yield ']}}';
 }
 

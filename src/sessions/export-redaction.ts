@@ -2,7 +2,7 @@
 // secrets. The injected redactor works on capture records, so each stored piece is turned
 // back into the record it came from, redacted, and read back.
 
-import type { CaptureRecord, SocketId } from '../capture/records.ts';
+import type { SocketId } from '../capture/records.ts';
 import type { ConnectionRecord, FrameExtra, Redact, StoredFrame } from './types.ts';
 
 export interface StoredRedactor {
@@ -27,8 +27,8 @@ export function storedRedactor(redact: Redact): StoredRedactor {
   return {
     connection(c) {
       if (c.kind === 'http') {
-        const r = redact(httpRecord({ url: c.url }, '', ''));
-        return r.kind === 'http' ? { ...c, url: r.url } : c;
+        const r = redact({ socketId: '' as SocketId, seq: 0, t: 0, kind: 'http-request', url: c.url, method: 'POST', frameUrl: c.frameUrl ?? '', requestHeaders: {}, requestBody: '', via: 'fetch' });
+        return r.kind === 'http-request' ? { ...c, url: r.url, ...(c.frameUrl !== undefined ? { frameUrl: r.frameUrl } : {}) } : c;
       }
       const r = redact({
         socketId: c.connId as SocketId,
@@ -40,7 +40,7 @@ export function storedRedactor(redact: Redact): StoredRedactor {
         frameUrl: c.frameUrl ?? '',
         appsync: c.appsync,
       });
-      return r.kind === 'ws-create' ? { ...c, url: r.url, protocolsOffered: [...r.protocols] } : c;
+      return r.kind === 'ws-create' ? { ...c, url: r.url, protocolsOffered: [...r.protocols], ...(c.frameUrl !== undefined ? { frameUrl: r.frameUrl } : {}) } : c;
     },
     frame(f) {
       if (f.text === undefined) return f;
@@ -51,35 +51,21 @@ export function storedRedactor(redact: Redact): StoredRedactor {
         return text === undefined || text === f.text ? f : { ...f, text };
       }
       if (f.dir === 'http-request') {
-        const r = redact({ ...base(f), ...httpRecord(f.extra ?? {}, f.text, '') });
-        if (r.kind !== 'http') return f;
-        const extra: FrameExtra = { ...f.extra, url: r.url, headers: { ...r.requestHeaders } };
+        const x = f.extra ?? {};
+        const r = redact({ ...base(f), kind: 'http-request', url: x.url ?? '', method: x.method ?? 'POST', frameUrl: '', requestHeaders: x.headers ?? {}, requestBody: f.text, via: x.via ?? 'fetch' });
+        if (r.kind !== 'http-request') return f;
+        const extra: FrameExtra = { ...f.extra, ...(x.url !== undefined ? { url: r.url } : {}), ...(x.headers !== undefined ? { headers: { ...r.requestHeaders } } : {}) };
         return { ...f, text: textOf(r.requestBody) ?? f.text, extra };
       }
       if (f.dir === 'http-response') {
-        const r = redact({ ...base(f), ...httpRecord(f.extra ?? {}, '', f.text) });
-        return r.kind === 'http' ? { ...f, text: textOf(r.responseBody) ?? f.text } : f;
+        const x = f.extra ?? {};
+        const r = redact({ ...base(f), kind: 'http-response', request: x.request ?? f.seq, url: '', status: x.status ?? 0, responseHeaders: x.headers ?? {}, responseBody: f.text, duration: x.duration ?? 0 });
+        if (r.kind !== 'http-response') return f;
+        const text = textOf(r.responseBody) ?? f.text;
+        if (x.headers === undefined) return text === f.text ? f : { ...f, text };
+        return { ...f, text, extra: { ...f.extra, headers: { ...r.responseHeaders } } };
       }
       return f;
     },
-  };
-}
-
-function httpRecord(extra: FrameExtra, requestBody: string, responseBody: string): CaptureRecord {
-  return {
-    socketId: '' as SocketId,
-    seq: 0,
-    t: 0,
-    kind: 'http',
-    url: extra.url ?? '',
-    method: extra.method ?? 'POST',
-    frameUrl: '',
-    requestHeaders: extra.headers ?? {},
-    requestBody,
-    status: extra.status ?? 0,
-    responseBody,
-    startedAt: 0,
-    duration: extra.duration ?? 0,
-    via: extra.via ?? 'fetch',
   };
 }

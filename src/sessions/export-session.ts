@@ -14,7 +14,7 @@ import { SessionNotFoundError } from './session-ops.ts';
 import { keepAll, storedRedactor, type StoredRedactor } from './export-redaction.ts';
 import { readChunks } from './queries.ts';
 import { textStream } from './stream-util.ts';
-import type { ConnectionRecord, Redact, SessionId, SessionRecord } from './types.ts';
+import type { ConnectionRecord, FrameExtra, Redact, SessionId, SessionRecord, StoredFrame } from './types.ts';
 import { sessionRange } from './schema.ts';
 
 export const EXPORT_FORMAT = 'appsync-events-devtools-session';
@@ -48,6 +48,32 @@ export async function exportSnapshot(db: SessionsDb, id: SessionId, redact: Reda
   return { session, connections: connections.map((c) => redactor.connection(c)), redactor };
 }
 
+// Field order of a connection line, the order an import builds them in (readConnection):
+// a recorded connection and its imported copy then export to the same bytes.
+const CONNECTION_FIELDS = [
+  'connId', 'kind', 'url', 'appsync', 'frameUrl', 'protocolsOffered', 'protocol', 'extensions', 'authMode', 'createdAt',
+  'openedAt', 'closedAt', 'closeCode', 'closeReason', 'errors', 'sent', 'received', 'bytesSent', 'bytesReceived', 'lost', 'subscriptions',
+] as const satisfies readonly (keyof ConnectionRecord)[];
+
+function canonicalConnection(c: ConnectionRecord): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const k of CONNECTION_FIELDS) if (c[k] !== undefined) out[k] = c[k];
+  return out;
+}
+
+// Same for a frame's extra (readExtra's order): the recorder writes each kind's fields in
+// its own order.
+const EXTRA_FIELDS = [
+  'length', 'code', 'reason', 'wasClean', 'method', 'url', 'headers', 'request', 'status', 'duration', 'error', 'via',
+] as const satisfies readonly (keyof FrameExtra)[];
+
+function canonicalFrame(f: StoredFrame): StoredFrame {
+  if (f.extra === undefined) return f;
+  const extra: Record<string, unknown> = {};
+  for (const k of EXTRA_FIELDS) if (f.extra[k] !== undefined) extra[k] = f.extra[k];
+  return { ...f, extra };
+}
+
 async function* lines(db: SessionsDb, snap: ExportSnapshot, now: number): AsyncGenerator<string, void, undefined> {
   const { session: s, connections, redactor } = snap;
   const header = {
@@ -71,14 +97,11 @@ async function* lines(db: SessionsDb, snap: ExportSnapshot, now: number): AsyncG
   };
   yield JSON.stringify(header) + '\n';
   let out = '';
-  for (const c of connections) {
-    const { sessionId: _omit, ...rest } = c;
-    out += JSON.stringify({ connection: rest }) + '\n';
-  }
+  for (const c of connections) out += JSON.stringify({ connection: canonicalConnection(c) }) + '\n';
   if (out) yield out;
   for await (const chunk of readChunks(db, s.id, s.chunkCount)) {
     out = '';
-    for (const f of chunk.frames) if (f.pos < s.frameCount) out += JSON.stringify({ frame: redactor.frame(f) }) + '\n';
+    for (const f of chunk.frames) if (f.pos < s.frameCount) out += JSON.stringify({ frame: canonicalFrame(redactor.frame(f)) }) + '\n';
     yield out;
   }
   yield JSON.stringify({ end: { frames: s.frameCount } }) + '\n';

@@ -1,7 +1,7 @@
 // Turns capture records into stored frames and keeps the connection records up to date
 // (counts, lifecycle, subscription id → channel map used to label `data` frames).
 
-import type { CaptureRecord, HttpPublish, Payload, TruncatedText } from '../capture/records.ts';
+import type { CaptureRecord, HttpPublish, HttpRequestSent, HttpResponseReceived, Payload, TruncatedText } from '../capture/records.ts';
 import { detectAuthMode, findAuthSubprotocol } from '../protocol/auth.ts';
 import type { FrameDraft } from './chunk-builder.ts';
 import {
@@ -15,6 +15,10 @@ import {
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 type MutableConnection = Mutable<ConnectionRecord> & { subscriptions: Record<string, string> };
+type Labels = { type?: string; id?: string; channel?: string };
+
+/** Requests whose response is still to come, per table; more are not remembered. */
+const MAX_OPEN_REQUESTS = 1024;
 
 /** The connection an HTTP publish belongs to: one per endpoint (query string dropped). */
 export function httpConnId(url: string): string {
@@ -39,6 +43,23 @@ export function utf8Length(s: string): number {
 export class ConnectionTable {
   private readonly byId = new Map<string, MutableConnection>();
   private readonly dirty = new Set<string>();
+  // The labels of HTTP requests awaiting their response, so that a response frame carries
+  // its request's channel and id. Memory only: after a restart a response may lack them.
+  private readonly openRequests = new Map<string, Labels>();
+
+  rememberRequest(key: string, labels: Labels): void {
+    if (this.openRequests.size >= MAX_OPEN_REQUESTS) {
+      const oldest = this.openRequests.keys().next().value;
+      if (oldest !== undefined) this.openRequests.delete(oldest);
+    }
+    this.openRequests.set(key, labels);
+  }
+
+  takeRequest(key: string): Labels | undefined {
+    const labels = this.openRequests.get(key);
+    this.openRequests.delete(key);
+    return labels;
+  }
 
   constructor(
     private readonly sessionId: SessionId,
@@ -145,6 +166,8 @@ export function buildFrames(
 ): FrameDraft[] {
   const key = { sock: stored.socketId as string, seq: stored.seq, flags: gap > 0 ? FrameFlag.afterGap : 0 };
   if (stored.kind === 'http') return httpFrames(stored, raw as HttpPublish, conns, classify, gap, key);
+  if (stored.kind === 'http-request') return [requestFrame(stored, raw as HttpRequestSent, conns, classify, gap, key)];
+  if (stored.kind === 'http-response') return [responseFrame(stored, conns, classify, gap, key)];
   const c = conns.touch(stored.socketId, 'websocket', stored.kind === 'ws-create' ? stored.url : '');
   c.lost += gap;
   const base = { ...key, t: stored.t, conn: c.connId, size: 0 };
@@ -228,70 +251,82 @@ export function buildFrames(
   }
 }
 
-function httpFrames(
-  rec: HttpPublish,
-  raw: HttpPublish,
+type Key = { sock: string; seq: number; flags: number };
+
+function requestFrame(
+  rec: HttpRequestSent | HttpPublish,
+  raw: HttpRequestSent | HttpPublish,
   conns: ConnectionTable,
   classify: Classify,
   gap: number,
-  key: { sock: string; seq: number; flags: number },
-): FrameDraft[] {
+  key: Key,
+  t: number = rec.t,
+): FrameDraft {
   const c = conns.touch(httpConnId(rec.url), 'http', rec.url);
   c.lost += gap;
   c.frameUrl ??= rec.frameUrl;
-  c.createdAt ??= rec.startedAt;
+  c.createdAt ??= t;
   c.authMode = publishAuthMode(raw.requestHeaders) ?? c.authMode;
   const req = payloadParts(rec.requestBody);
-  const res = payloadParts(rec.responseBody);
-  const reqSize = utf8Length(req.text ?? '');
-  const resSize = utf8Length(res.text ?? '');
+  const size = utf8Length(req.text ?? '');
   c.sent++;
-  c.bytesSent += reqSize;
-  if (rec.status !== 0) {
-    c.received++;
-    c.bytesReceived += resSize;
-  } else c.errors++;
-  const reqLabels = classified(classify, true, req.text);
-  const resLabels = classified(classify, true, res.text);
-  const failed = rec.status === 0 || rec.status >= 400 ? FrameFlag.failed : 0;
-  const reqExtra = withDefined({
-    method: rec.method,
-    url: rec.url,
-    headers: { ...rec.requestHeaders },
-    via: rec.via,
-    length: req.length,
-  });
-  const resExtra = withDefined({ status: rec.status, duration: rec.duration, error: rec.error, length: res.length });
-  const request: FrameDraft = {
+  c.bytesSent += size;
+  const extra = withDefined({ method: rec.method, url: rec.url, headers: { ...rec.requestHeaders }, via: rec.via, length: req.length });
+  const frame: FrameDraft = {
     ...key,
-    t: rec.startedAt,
+    t,
     conn: c.connId,
     dir: 'http-request',
-    size: reqSize,
+    size,
     flags: key.flags | req.flags,
     ...(req.text !== undefined ? { text: req.text } : {}),
-    ...(reqExtra ? { extra: reqExtra } : {}),
+    ...(extra ? { extra } : {}),
   };
-  const response: FrameDraft = {
+  const labels = classified(classify, true, req.text);
+  if (rec.kind === 'http-request') conns.rememberRequest(`${key.sock}\n${key.seq}`, labels);
+  return draft(frame, labels);
+}
+
+type ResponseParts = Pick<HttpResponseReceived, 'url' | 'status' | 'responseBody' | 'duration' | 'error' | 't'> & {
+  readonly responseHeaders?: Readonly<Record<string, string>>;
+  readonly request?: number;
+};
+
+function responseFrame(rec: ResponseParts, conns: ConnectionTable, classify: Classify, gap: number, key: Key, request?: Labels): FrameDraft {
+  const c = conns.touch(httpConnId(rec.url), 'http', rec.url);
+  c.lost += gap;
+  const res = payloadParts(rec.responseBody);
+  const size = utf8Length(res.text ?? '');
+  if (rec.status !== 0) {
+    c.received++;
+    c.bytesReceived += size;
+  } else c.errors++;
+  const failed = rec.status === 0 || rec.status >= 400 ? FrameFlag.failed : 0;
+  const headers = rec.responseHeaders && Object.keys(rec.responseHeaders).length > 0 ? { ...rec.responseHeaders } : undefined;
+  const extra = withDefined({ status: rec.status, duration: rec.duration, error: rec.error, length: res.length, headers, request: rec.request });
+  const frame: FrameDraft = {
     ...key,
-    t: rec.startedAt + rec.duration,
+    t: rec.t,
     conn: c.connId,
     dir: 'http-response',
-    size: resSize,
-    flags: (key.flags & ~FrameFlag.afterGap) | res.flags | failed,
+    size,
+    flags: key.flags | res.flags | failed,
     ...(res.text !== undefined ? { text: res.text } : {}),
-    ...(resExtra ? { extra: resExtra } : {}),
+    ...(extra ? { extra } : {}),
   };
   // The response answers the request: it carries the request's channel and id when the
   // response body itself names none, so a channel filter finds both halves.
-  return [
-    draft(request, reqLabels),
-    draft(response, {
-      type: resLabels.type,
-      id: resLabels.id ?? reqLabels.id,
-      channel: resLabels.channel ?? reqLabels.channel,
-    }),
-  ];
+  const own = classified(classify, true, res.text);
+  const pending = rec.request !== undefined ? conns.takeRequest(`${key.sock}\n${rec.request}`) : undefined;
+  const req = request ?? pending ?? NO_LABELS;
+  return draft(frame, { type: own.type, id: own.id ?? req.id, channel: own.channel ?? req.channel });
+}
+
+/** A whole publish in one record: its two frames, the request at its start time. */
+function httpFrames(rec: HttpPublish, raw: HttpPublish, conns: ConnectionTable, classify: Classify, gap: number, key: Key): FrameDraft[] {
+  const request = requestFrame(rec, raw, conns, classify, gap, key, rec.startedAt);
+  const response = responseFrame({ ...rec, t: rec.startedAt + rec.duration }, conns, classify, 0, { ...key, flags: key.flags & ~FrameFlag.afterGap }, request);
+  return [request, response];
 }
 
 // Read from the raw record: the mode is not a secret, the header values are. A socket that

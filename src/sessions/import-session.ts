@@ -9,6 +9,7 @@ import { ImportError } from './import-error.ts';
 import { importHar } from './import-har.ts';
 import { StagedSession } from './import-stage.ts';
 import { Fields, readConnection, readFrame } from './import-validate.ts';
+import { ImportWarnings, normaliseTime, type ImportWarning } from './import-warnings.ts';
 import type { SessionsDb } from './schema.ts';
 import { SESSION_SOURCES, type Classify, type ConnectionRecord, type Redact, type SessionRecord, type SessionSource } from './types.ts';
 
@@ -51,6 +52,10 @@ export interface ImportOptions {
 export interface ImportResult {
   readonly session: SessionRecord;
   readonly format: 'session' | 'har';
+  /** What was skipped or altered, with its place in the file (at most MAX_IMPORT_WARNINGS). */
+  readonly warnings: readonly ImportWarning[];
+  /** All warnings, including those past the list's limit. */
+  readonly warningCount: number;
 }
 
 export interface ImportContext {
@@ -59,6 +64,7 @@ export interface ImportContext {
   readonly limits: ImportLimits;
   readonly progress: (frames: number) => void;
   readonly checkAbort: () => void;
+  readonly warnings: ImportWarnings;
 }
 
 function parseLine(line: string, lineNo: number, isLast: boolean): unknown {
@@ -68,6 +74,41 @@ function parseLine(line: string, lineNo: number, isLast: boolean): unknown {
     if (isLast) throw new ImportError('truncated', `line ${lineNo}: the file is cut short (the last line is incomplete JSON).`);
     throw new ImportError('not-json', `line ${lineNo}: not valid JSON (${e instanceof Error ? e.message : String(e)}).`);
   }
+}
+
+/** How our format's header starts; whitespace allowed, so a pretty-printed header matches too. */
+const FORMAT_START = /^\s*\{\s*"format"\s*:/;
+
+/** The text of the first JSON object of `doc` (a pretty-printed header), or undefined if it never closes. */
+function firstObject(doc: string): string | undefined {
+  let depth = 0;
+  let inString = false;
+  const start = doc.indexOf('{');
+  for (let i = start; i < doc.length; i++) {
+    const c = doc[i];
+    if (inString) {
+      if (c === '\\') i++;
+      else if (c === '"') inString = false;
+    } else if (c === '"') inString = true;
+    else if (c === '{') depth++;
+    else if (c === '}' && --depth === 0) return doc.slice(start, i + 1);
+  }
+  return undefined;
+}
+
+/**
+ * A session file whose records were pretty-printed (the header spans lines). Its header is
+ * read, so that a version or format problem is named exactly as for the file itself; if
+ * the header is fine, the layout is what is wrong. Always throws.
+ */
+function prettyPrintedSession(doc: string, maxString: number): never {
+  const head = firstObject(doc);
+  if (head === undefined) throw new ImportError('truncated', 'line 1: the file is cut short (its header never ends).');
+  readHeader(parseLine(head, 1, false), maxString);
+  throw new ImportError(
+    'unknown-format',
+    'This session file was reformatted (pretty-printed): the format has one JSON record per line. Import the file as it was exported, or put each record back on one line.',
+  );
 }
 
 function readHeader(value: unknown, maxString: number): { init: Fields; frames: number; redacted: boolean } {
@@ -91,7 +132,9 @@ function readHeader(value: unknown, maxString: number): { init: Fields; frames: 
 
 async function importJsonLines(ctx: ImportContext, text: TextSource, firstLine: string): Promise<ImportResult> {
   const { limits } = ctx;
-  const header = readHeader(parseLine(firstLine, 1, false), limits.maxStringChars);
+  // Read ahead so that a file cut inside its only line is named as cut short.
+  let line = await text.readLine(limits.maxLineChars);
+  const header = readHeader(parseLine(firstLine, 1, line === undefined), limits.maxStringChars);
   const s = header.init;
   const init = {
     name: ctx.options.name ?? s.str('name'),
@@ -111,7 +154,7 @@ async function importJsonLines(ctx: ImportContext, text: TextSource, firstLine: 
     const connections: ConnectionRecord[] = [];
     const connIds = new Set<string>();
     let ended = false;
-    let line = await text.readLine(limits.maxLineChars);
+    let lastT = init.startedAt;
     while (line !== undefined) {
       const lineNo = text.lineNo;
       const next = text.readBufferedLine(limits.maxLineChars) ?? (await text.readLine(limits.maxLineChars));
@@ -123,7 +166,16 @@ async function importJsonLines(ctx: ImportContext, text: TextSource, firstLine: 
       const where = `line ${lineNo}: `;
       const rec = Fields.of(parseLine(line, lineNo, next === undefined), '', where, limits.maxStringChars);
       if (rec.has('frame')) {
-        const writing = staged.add(readFrame(rec.obj('frame'), staged.frames, connIds));
+        let frame = readFrame(rec.obj('frame'), staged.frames, connIds);
+        // Any time JSON can write is read, but one outside the Date range would make the
+        // session's own HAR export fail: replaced, with a warning.
+        const checked = normaliseTime(frame.t, 'ms', lastT);
+        if ('warning' in checked) {
+          ctx.warnings.add('time', { line: lineNo }, `frame ${frame.pos}: ${checked.warning}.`);
+          if (checked.ms !== frame.t) frame = { ...frame, t: checked.ms };
+        }
+        lastT = frame.t;
+        const writing = staged.add(frame);
         if (writing) await writing;
         if (staged.frames % 1000 === 0) {
           ctx.checkAbort();
@@ -151,7 +203,7 @@ async function importJsonLines(ctx: ImportContext, text: TextSource, firstLine: 
     }
     const session = await staged.commit(connections, endedAt !== undefined ? { endedAt } : {});
     ctx.progress(staged.frames);
-    return { session, format: 'session' };
+    return { session, format: 'session', warnings: ctx.warnings.list(), warningCount: ctx.warnings.count };
   } catch (e) {
     await staged.discard();
     throw e;
@@ -171,6 +223,7 @@ export async function importSession(db: SessionsDb, input: ImportInput, options:
     checkAbort: () => {
       if (options.signal?.aborted) throw new ImportError('aborted', 'The import was cancelled.', options.signal.reason);
     },
+    warnings: new ImportWarnings(),
   };
   ctx.checkAbort();
   const text = new TextSource(await maybeGunzip(counted));
@@ -180,7 +233,7 @@ export async function importSession(db: SessionsDb, input: ImportInput, options:
     if (first === undefined) throw new ImportError('empty', 'The file is empty.');
     // Our format's first line is a complete JSON object that starts by naming the format;
     // a HAR is one (usually pretty-printed) JSON document.
-    if (/^\s*\{\s*"format"\s*:/.test(first)) {
+    if (FORMAT_START.test(first)) {
       if (first.length > limits.maxLineChars) {
         throw new ImportError('too-large', `line 1: longer than the limit of ${limits.maxLineChars} characters.`);
       }
@@ -191,6 +244,7 @@ export async function importSession(db: SessionsDb, input: ImportInput, options:
     }
     const doc = first + '\n' + (await text.readRest(limits.maxHarChars - first.length));
     if (doc.trim() === '') throw new ImportError('empty', 'The file is empty.');
+    if (FORMAT_START.test(doc)) prettyPrintedSession(doc, limits.maxStringChars);
     return await importHar(ctx, doc);
   } finally {
     await text.cancel();

@@ -40,7 +40,7 @@ export class StagedSession {
   }
 
   static async begin(db: SessionsDb, init: NewSession, limits: ChunkLimits = DEFAULT_CHUNK_LIMITS): Promise<StagedSession> {
-    const record = sessionRecord({ ...init, source: init.source ?? 'imported' }, 'importing');
+    const record: SessionRecord = { ...sessionRecord({ ...init, source: init.source ?? 'imported' }, 'importing'), stagedAt: Date.now() };
     try {
       await db.add('sessions', record);
     } catch (e) {
@@ -85,9 +85,11 @@ export class StagedSession {
     this.ready = [];
     if (ready.length === 0) return;
     try {
-      const tx = this.db.transaction(['chunks', 'summaries'], 'readwrite');
+      const tx = this.db.transaction(['chunks', 'summaries', 'sessions'], 'readwrite');
       await Promise.all([
         ...ready.flatMap(([chunk, summary]) => [tx.objectStore('chunks').put(chunk), tx.objectStore('summaries').put(summary)]),
+        // Still running: see purgeStaleImports.
+        tx.objectStore('sessions').put({ ...this.record, stagedAt: Date.now() }),
         tx.done,
       ]);
     } catch (e) {
@@ -98,8 +100,9 @@ export class StagedSession {
   /** Writes the rest and makes the session visible, in one last transaction. */
   async commit(connections: readonly ConnectionRecord[], patch: Partial<SessionRecord> = {}): Promise<SessionRecord> {
     await this.flush(true);
+    const { stagedAt: _staged, ...staged } = this.record;
     const done: SessionRecord = {
-      ...this.record,
+      ...staged,
       ...patch,
       id: this.record.id,
       frameCount: this.frameCount,

@@ -37,6 +37,12 @@ export class Fields {
     return this.get(name) !== undefined;
   }
 
+  /** True when the field is an object (not a list): for lenient readers of odd files. */
+  isObject(name: string): boolean {
+    const v = this.get(name);
+    return typeof v === 'object' && v !== null && !Array.isArray(v);
+  }
+
   private checkSize(name: string, s: string): string {
     if (s.length > this.maxString) {
       throw new ImportError(
@@ -168,6 +174,7 @@ function readExtra(f: Fields): FrameExtra {
     method: f.optStr('method'),
     url: f.optStr('url'),
     headers: f.optStrMap('headers'),
+    request: f.optInt('request'),
     status: f.optInt('status'),
     duration: f.optNum('duration'),
     error: f.optStr('error'),

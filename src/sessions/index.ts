@@ -22,5 +22,7 @@ export type { HarExportOptions } from './export-har.ts';
 export { importSession, DEFAULT_IMPORT_LIMITS } from './import-session.ts';
 export type { ImportOptions, ImportResult, ImportProgress, ImportLimits } from './import-session.ts';
 export { ImportError } from './import-error.ts';
+export { describePlace, MAX_IMPORT_WARNINGS, normaliseTime } from './import-warnings.ts';
+export type { ImportWarning, ImportWarningCode, ImportPlace } from './import-warnings.ts';
 export type { ImportErrorCode } from './import-error.ts';
 export type { ImportInput } from './byte-streams.ts';

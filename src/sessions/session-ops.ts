@@ -164,9 +164,16 @@ export async function purgeDeleted(
   return gone.map((s) => s.id);
 }
 
-/** Removes staged imports left behind by a crash mid-import (run once at startup). */
-export async function purgeStaleImports(db: SessionsDb): Promise<SessionId[]> {
-  const stale = (await db.getAll('sessions')).filter((s) => s.state === 'importing');
+/** An import writes at least this often while it runs; a staged one quiet for longer was abandoned. */
+export const STALE_IMPORT_MS = 2 * 60_000;
+
+/**
+ * Removes staged imports left behind by a crash mid-import (the panel runs it when it
+ * opens). One that wrote within `olderThanMs` may be running in another panel and is kept.
+ */
+export async function purgeStaleImports(db: SessionsDb, options: { olderThanMs?: number; now?: number } = {}): Promise<SessionId[]> {
+  const limit = (options.now ?? Date.now()) - (options.olderThanMs ?? STALE_IMPORT_MS);
+  const stale = (await db.getAll('sessions')).filter((s) => s.state === 'importing' && (s.stagedAt ?? 0) <= limit);
   for (const s of stale) await purgeSession(db, s.id);
   return stale.map((s) => s.id);
 }

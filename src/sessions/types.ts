@@ -58,7 +58,13 @@ export interface FrameExtra {
   readonly wasClean?: boolean;
   readonly method?: string;
   readonly url?: string;
+  /** Kept headers: the request's on an `http-request` frame, the response's on an `http-response` one. */
   readonly headers?: Readonly<Record<string, string>>;
+  /**
+   * On an `http-response` frame: the seq of its request frame (same `sock`). Absent when
+   * both halves came from one record and share their seq (older sessions, HAR, network log).
+   */
+  readonly request?: number;
   readonly status?: number;
   readonly duration?: number;
   readonly error?: string;
@@ -170,6 +176,11 @@ export interface SessionRecord {
   readonly pinned: boolean;
   readonly keepSecrets: boolean;
   readonly state: SessionState;
+  /**
+   * While `importing`: when the import last wrote (refreshed with every batch of chunks), so
+   * a staged import left by a crash can be told from one still running in another panel.
+   */
+  readonly stagedAt?: number;
   /** Soft delete: set by deleteSession, cleared by undoDelete, purged later. */
   readonly deletedAt?: number;
 }

@@ -18,10 +18,12 @@ import {
   openSessionsDb,
   purgeDeleted,
   purgeSession,
+  purgeStaleImports,
   renameSession,
   setPinned,
   setStorageBudget,
   undoDelete,
+  type ImportWarning,
   type SessionId,
   type SessionRecord,
   type SessionsDb,
@@ -43,6 +45,13 @@ export interface ImportState {
   readonly bytesRead: number;
   readonly totalBytes?: number;
   readonly frames: number;
+}
+
+export interface ImportReport {
+  readonly fileName: string;
+  readonly warnings: readonly ImportWarning[];
+  /** All of them, when more than the list holds. */
+  readonly count: number;
 }
 
 export interface StorageUse {
@@ -105,6 +114,8 @@ export function createSessionsStore(db?: SessionsDb | Promise<SessionsDb>, optio
   /** The last success worth telling (an import, an eviction). */
   const notice = signal<string | null>(null);
   const exporting = signal<SessionId | null>(null);
+  /** What the last import skipped or changed, with places in the file; cleared by the next import. */
+  const importWarnings = signal<ImportReport | null>(null);
 
   const timers = new Map<SessionId, ReturnType<typeof setTimeout>>();
   let importAbort: AbortController | null = null;
@@ -169,6 +180,7 @@ export function createSessionsStore(db?: SessionsDb | Promise<SessionsDb>, optio
     error,
     notice,
     exporting,
+    importWarnings,
     refresh,
     /** The database, for the read-only frame table of an opened session. */
     db: getDb,
@@ -186,9 +198,14 @@ export function createSessionsStore(db?: SessionsDb | Promise<SessionsDb>, optio
       };
     },
 
-    /** Removes what an earlier panel deleted but could not purge before it closed. */
+    /**
+     * Removes what an earlier panel deleted but could not purge before it closed, and the
+     * staged part of an import a crash interrupted.
+     */
     async cleanUp(): Promise<void> {
-      await purgeDeleted(await getDb(), { olderThanMs: undoMs }).catch(() => undefined);
+      const d = await getDb();
+      await purgeDeleted(d, { olderThanMs: undoMs }).catch(() => undefined);
+      await purgeStaleImports(d).catch(() => undefined);
       await refresh();
     },
 
@@ -245,16 +262,21 @@ export function createSessionsStore(db?: SessionsDb | Promise<SessionsDb>, optio
       batch(() => {
         error.value = null;
         notice.value = null;
+        importWarnings.value = null;
         importing.value = { fileName, bytesRead: 0, totalBytes: file.size, frames: 0 };
       });
       try {
-        const { session } = await importSession(await getDb(), file, {
+        const { session, warnings, warningCount } = await importSession(await getDb(), file, {
           classify: classifyFrame,
           redact: redactRecord,
           signal: abort.signal,
           onProgress: (p) => (importing.value = { fileName, ...p }),
         });
-        notice.value = `Imported “${session.name}” (${session.frameCount.toLocaleString()} frames).`;
+        const skipped = warningCount > 0 ? `, with ${warningCount.toLocaleString()} warning${warningCount === 1 ? '' : 's'} (below)` : '';
+        batch(() => {
+          notice.value = `Imported “${session.name}” (${session.frameCount.toLocaleString()} frames)${skipped}.`;
+          importWarnings.value = warningCount > 0 ? { fileName, warnings, count: warningCount } : null;
+        });
         return session;
       } catch (e) {
         if (e instanceof ImportError && e.code === 'aborted') notice.value = 'Import cancelled; nothing was stored.';
@@ -290,6 +312,7 @@ export function createSessionsStore(db?: SessionsDb | Promise<SessionsDb>, optio
       batch(() => {
         error.value = null;
         notice.value = null;
+        importWarnings.value = null;
       });
     },
 

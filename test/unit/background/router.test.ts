@@ -49,6 +49,38 @@ describe('router', () => {
     expect(b.sent.filter((m) => (m as { type: string }).type === 'injectIncoming')).toHaveLength(0);
   });
 
+  test('socket commands carry their commandId; the answer reaches the panels, or the background answers', () => {
+    const s = setup();
+    const c = s.content(1, 'na');
+    const p = s.panel(1);
+    p.deliver({ type: 'sendOnSocket', socketId: 'na:1', data: 'x', commandId: 3 });
+    expect(c.sent.at(-1)).toEqual({ type: 'sendOnSocket', socketId: 'na:1', data: 'x', commandId: 3 });
+    c.deliver({ type: 'commandCompleted', commandId: 3, ok: true });
+    expect(p.sent.at(-1)).toEqual({ type: 'commandCompleted', commandId: 3, ok: true });
+    // No frame owns the socket: the panel still hears back.
+    p.deliver({ type: 'injectIncoming', socketId: 'gone:1', data: 'x', commandId: 4 });
+    expect(p.sent.at(-1)).toMatchObject({ type: 'commandCompleted', commandId: 4, ok: false });
+    // A malformed id is refused outright.
+    const before = c.sent.length;
+    p.deliver({ type: 'injectIncoming', socketId: 'na:1', data: 'x', commandId: 'x' });
+    expect(c.sent).toHaveLength(before);
+  });
+
+  test('provenance comes from the browser; a forged huge seq is refused and counted', async () => {
+    const s = setup();
+    const c = s.content(7, 'n1');
+    const p = s.panel(7);
+    const create = { kind: 'ws-create', socketId: 'n1:1', seq: 0, t: 0, url: 'wss://x.appsync-realtime-api.us-east-1.amazonaws.com/event/realtime', protocols: [], frameUrl: 'https://victim.example/', appsync: true };
+    c.deliver(batch(1, [create, rec('n1', 1), { ...rec('n1', 1), seq: 1e9 }, rec('n1', 2)]));
+    await s.flush();
+    const stored = s.stored.flatMap((b) => b.records);
+    expect(stored.map((r) => r.seq)).toEqual([0, 1, 2]);
+    expect(stored[0]).toMatchObject({ kind: 'ws-create', frameUrl: 'https://app/' });
+    s.fireTimers();
+    const status = p.sent.filter((m) => (m as { type: string }).type === 'captureStatus').at(-1) as { rejected: number };
+    expect(status.rejected).toBe(1);
+  });
+
   test('a failed write is not acknowledged, is reported, and the batches are asked for again', async () => {
     let fail = true;
     const s = setup({

@@ -11,7 +11,17 @@ const uncurry = Function.prototype.bind.bind(Function.prototype.call) as <T, A e
   fn: (this: T, ...a: A) => R,
 ) => (self: T, ...a: A) => R;
 const addListener = uncurry(EventTarget.prototype.addEventListener);
-const dispatch = uncurry(EventTarget.prototype.dispatchEvent);
+const nativeDispatch = uncurry(EventTarget.prototype.dispatchEvent);
+/** Events the fake "network" delivered: the tests' stand-in for `isTrusted`. */
+export const wireEvents = new WeakSet<Event>();
+const wireHas = uncurry(WeakSet.prototype.has);
+const wireAdd = uncurry(WeakSet.prototype.add);
+const dispatch = (target: EventTarget, e: Event) => {
+  wireAdd(wireEvents, e);
+  return nativeDispatch(target, e);
+};
+/** `isTrusted` for the fake: true only for events the fake server dispatched. */
+export const isWireEvent = (e: Event): boolean => wireHas(wireEvents, e);
 const apply = Reflect.apply;
 
 export class FakeCloseEvent extends Event {

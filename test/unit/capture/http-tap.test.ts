@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { CaptureRecord, HttpPublish } from '../../../src/capture/records.ts';
+import type { CaptureRecord, HttpRequestSent, HttpResponseReceived } from '../../../src/capture/records.ts';
 import { tapHttpPublishes, type HttpTapOptions } from '../../../src/capture/http-tap.ts';
 
 const PUBLISH = 'https://abc.appsync-api.us-east-1.amazonaws.com/event';
@@ -38,7 +38,7 @@ function makeFetch(answer: (req: Request) => Answer, calls: FetchCall[]) {
       }
       const a = answer(req);
       if (a === 'network-error') return Promise.reject(new TypeError('Failed to fetch'));
-      return Promise.resolve(new Response(a.body, { status: a.status, headers: { 'content-type': 'application/json' } }));
+      return Promise.resolve(new Response(a.body, { status: a.status, headers: { 'content-type': 'application/json', 'x-amzn-errortype': 'UnauthorizedException', 'set-cookie': 'dropped' } }));
   }
 }
 
@@ -76,6 +76,12 @@ class XMLHttpRequest extends EventTarget {
   }
   get status(): number {
     return this.#status;
+  }
+  get readyState(): number {
+    return this.#state;
+  }
+  getResponseHeader(name: string): string | null {
+    return this.#state === 4 && name.toLowerCase() === 'x-amzn-requestid' ? 'req-1' : null;
   }
   get responseType(): string {
     return this.#responseType;
@@ -135,6 +141,14 @@ function setup(answer: (req: Request) => Answer = () => ({ status: 200, body: '{
 }
 
 const settle = () => new Promise((r) => setTimeout(r, 0));
+const requests = (rs: CaptureRecord[]) => rs.filter((r): r is HttpRequestSent => r.kind === 'http-request');
+const responses = (rs: CaptureRecord[]) => rs.filter((r): r is HttpResponseReceived => r.kind === 'http-response');
+/** Request and response of each publish merged, for assertions on what was recorded. */
+const publishes = (rs: CaptureRecord[]) =>
+  requests(rs).map((q) => {
+    const { kind: _k, seq: _s, t: _t, socketId: _i, url: _u, ...res } = responses(rs).find((r) => r.request === q.seq) ?? ({} as HttpResponseReceived);
+    return { ...q, ...res };
+  });
 
 describe('tapHttpPublishes: fetch', () => {
   it('looks like the native fetch', () => {
@@ -157,23 +171,32 @@ describe('tapHttpPublishes: fetch', () => {
     expect(res.bodyUsed).toBe(false);
     expect(await res.json()).toEqual({ successful: [] });
     await settle();
-    expect(s.records).toHaveLength(1);
-    const r = s.records[0] as HttpPublish;
-    expect(r).toEqual({
+    expect(s.records).toHaveLength(2);
+    const [q, r] = s.records as [HttpRequestSent, HttpResponseReceived];
+    // The request at its start, before anything the publish caused; the response after.
+    expect(q).toEqual({
       socketId: 'p1:http',
       seq: 0,
-      t: r.t,
-      kind: 'http',
+      t: 105,
+      kind: 'http-request',
       url: PUBLISH,
       method: 'POST',
       frameUrl: 'https://app.example/dir/page.html',
       requestHeaders: { 'content-type': 'application/json', 'x-api-key': 'da2-key' },
       requestBody: { truncated: true, text: body.slice(0, 32), length: body.length },
-      status: 200,
-      responseBody: '{"successful":[]}',
-      startedAt: 105,
-      duration: r.t - 105,
       via: 'fetch',
+    });
+    expect(r).toEqual({
+      socketId: 'p1:http',
+      seq: 1,
+      t: r.t,
+      kind: 'http-response',
+      request: 0,
+      url: PUBLISH,
+      status: 200,
+      responseHeaders: { 'content-type': 'application/json', 'x-amzn-errortype': 'UnauthorizedException' },
+      responseBody: '{"successful":[]}',
+      duration: r.t - 105,
     });
     expect(r.duration).toBeGreaterThan(0);
   });
@@ -184,7 +207,7 @@ describe('tapHttpPublishes: fetch', () => {
     const res = await s.win.fetch(input);
     expect(await res.text()).toBe('ok');
     await settle();
-    expect(s.records[0]).toMatchObject({
+    expect(publishes(s.records)[0]).toMatchObject({
       method: 'POST',
       url: PUBLISH,
       requestBody: '{"a":1}',
@@ -204,8 +227,9 @@ describe('tapHttpPublishes: fetch', () => {
     await s.win.fetch(PUBLISH, { method: 'POST', body: new URLSearchParams('a=1') });
     await s.win.fetch(PUBLISH, { method: 'POST' });
     await settle();
-    expect(s.records.map((r) => (r as HttpPublish).requestBody)).toEqual(['[Blob]', '[URLSearchParams]', '']);
-    expect(s.records.map((r) => r.seq)).toEqual([0, 1, 2]);
+    expect(requests(s.records).map((r) => r.requestBody)).toEqual(['[Blob]', '[URLSearchParams]', '']);
+    expect(s.records.map((r) => r.seq)).toEqual([0, 1, 2, 3, 4, 5]);
+    expect(responses(s.records).map((r) => r.request).sort()).toEqual(requests(s.records).map((r) => r.seq));
   });
 
   it('records a network error with status 0 and rejects the app with the native’s error', async () => {
@@ -213,8 +237,8 @@ describe('tapHttpPublishes: fetch', () => {
     const p = s.win.fetch(PUBLISH, { method: 'POST', body: '{}' });
     await expect(p).rejects.toThrow(new TypeError('Failed to fetch'));
     await settle();
-    expect(s.records[0]).toMatchObject({
-      kind: 'http',
+    expect(publishes(s.records)[0]).toMatchObject({
+      kind: 'http-request',
       status: 0,
       error: 'TypeError: Failed to fetch',
       requestBody: '{}',
@@ -294,26 +318,36 @@ describe('tapHttpPublishes: XMLHttpRequest', () => {
     xhr.setRequestHeader('X-API-Key', 'k2');
     xhr.setRequestHeader('X-Trace', 'dropped');
     xhr.send('{"channel":"/a"}');
-    expect(s.records).toEqual([]);
+    // Recorded at send, before the response.
+    expect(s.records).toEqual([
+      {
+        socketId: 'p1:http',
+        seq: 0,
+        t: 105,
+        kind: 'http-request',
+        url: 'https://app.example/event',
+        method: 'POST',
+        frameUrl: 'https://app.example/dir/page.html',
+        requestHeaders: { 'content-type': 'application/json', 'x-api-key': 'k1, k2' },
+        requestBody: '{"channel":"/a"}',
+        via: 'xhr',
+      },
+    ]);
     xhr.respond(200, '{"successful":[1]}');
     expect(seen).toEqual(['{"successful":[1]}']);
-    expect(s.records).toHaveLength(1);
-    const r = s.records[0] as HttpPublish;
+    expect(s.records).toHaveLength(2);
+    const r = s.records[1] as HttpResponseReceived;
     expect(r).toEqual({
       socketId: 'p1:http',
-      seq: 0,
+      seq: 1,
       t: r.t,
-      kind: 'http',
+      kind: 'http-response',
+      request: 0,
       url: 'https://app.example/event',
-      method: 'POST',
-      frameUrl: 'https://app.example/dir/page.html',
-      requestHeaders: { 'content-type': 'application/json', 'x-api-key': 'k1, k2' },
-      requestBody: '{"channel":"/a"}',
       status: 200,
+      responseHeaders: { 'x-amzn-requestid': 'req-1' },
       responseBody: '{"successful":[1]}',
-      startedAt: r.startedAt,
-      duration: r.t - r.startedAt,
-      via: 'xhr',
+      duration: r.t - 105,
     });
     // The native got the same arguments (as strings).
     expect(xhr.opened).toEqual(['post', '/event']);
@@ -335,12 +369,9 @@ describe('tapHttpPublishes: XMLHttpRequest', () => {
     c.open('GET', OTHER);
     c.send();
     c.respond(200, 'x');
-    expect(s.records.map((r) => {
-      const h = r as HttpPublish;
-      return [h.seq, h.status, h.error, h.requestBody, h.responseBody];
-    })).toEqual([
+    expect(publishes(s.records).map((h) => [h.seq, h.status, h.error, h.requestBody, h.responseBody])).toEqual([
       [0, 0, 'error', '[Blob]', ''],
-      [1, 200, undefined, '', ''],
+      [2, 200, undefined, '', ''],
     ]);
     expect(b.opened).toEqual(['POST', PUBLISH, true]);
   });
@@ -355,7 +386,8 @@ describe('tapHttpPublishes: XMLHttpRequest', () => {
     expect(() => xhr.setRequestHeader('a', 'b')).toThrow('OPENED');
     expect(() => xhr.open('bad method', PUBLISH)).toThrow('not a valid HTTP method');
     xhr.respond(200, 'ok');
-    expect(s.records.map((r) => (r as HttpPublish).requestBody)).toEqual(['1']);
+    expect(requests(s.records).map((r) => r.requestBody)).toEqual(['1']);
+    expect(responses(s.records)).toHaveLength(1);
   });
 
   it('converts open() arguments once', () => {

@@ -31,7 +31,7 @@ function harness(connected = true) {
   return { io, sent, fire };
 }
 
-const seqs = (batches: Batch[]) => batches.flatMap((b) => b.records.map((r) => `${r.socketId}#${r.seq}`));
+const seqs = (batches: Batch[]) => batches.flatMap((b) => Array.from(b.records, (r) => r).map((r) => `${r.socketId}#${r.seq}`));
 
 describe('outbox', () => {
   test('holds records until recording starts, then releases them in order', () => {

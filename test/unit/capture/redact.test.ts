@@ -50,3 +50,28 @@ describe('redactRecord', () => {
     expect(JSON.stringify(out)).not.toContain(KEY);
   });
 });
+
+describe('redactRecord: URLs and idempotence', () => {
+  const KEY2 = 'da2-zyxwvutsrqponmlkjihgfedcba9876';
+  test('credentials in socket and publish URLs are redacted', () => {
+    const ws = redactRecord({ ...base, kind: 'ws-create', url: `wss://u:p4ss@h.test/event/realtime?x-api-key=${KEY2}`, protocols: [], frameUrl: `https://app.test/?token=${KEY2}`, appsync: true });
+    expect(JSON.stringify(ws)).not.toContain(KEY2);
+    expect(JSON.stringify(ws)).not.toContain('p4ss');
+    const http = redactRecord({ ...base, kind: 'http', url: `https://h.test/event?api_key=${KEY2}`, method: 'POST', frameUrl: '', requestHeaders: {}, requestBody: '', status: 200, responseBody: '', startedAt: 0, duration: 1, via: 'fetch' });
+    expect(JSON.stringify(http)).not.toContain(KEY2);
+  });
+
+  test('redacting a redacted record changes nothing', () => {
+    const records: CaptureRecord[] = [
+      { ...base, kind: 'ws-create', url: `wss://u:p@h.test/event/realtime?header=${encodeURIComponent(Buffer.from(JSON.stringify({ 'x-api-key': KEY2 })).toString('base64'))}`, protocols: [encodeAuthSubprotocol({ host: 'h', 'x-api-key': KEY2 }), 'header-!!'], frameUrl: '', appsync: true },
+      { ...base, kind: 'ws-send', data: JSON.stringify({ type: 'subscribe', id: 's', channel: '/a', authorization: { Authorization: `Bearer ${KEY2}` } }), size: 1 },
+      { ...base, kind: 'ws-send', data: { truncated: true, text: `{"type":"publish","authorization":{"x-api-key":"${KEY2}`, length: 900 }, size: 900 },
+      { ...base, kind: 'http', url: 'https://h.test/event', method: 'POST', frameUrl: '', requestHeaders: { 'x-api-key': KEY2, authorization: 'AWS4-HMAC-SHA256 Credential=AKIAEXAMPLE/20200401/us-east-1/appsync/aws4_request, SignedHeaders=host, Signature=abcdef0123456789' }, requestBody: '{}', status: 200, responseBody: '', startedAt: 0, duration: 1, via: 'fetch' },
+    ];
+    for (const r of records) {
+      const once = redactRecord(r);
+      expect(JSON.stringify(once)).not.toContain(KEY2);
+      expect(redactRecord(once)).toEqual(once);
+    }
+  });
+});

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CaptureRecord } from '../../../src/capture/records.ts';
 import { tapWebSocket, type SocketControl, type SocketTapOptions } from '../../../src/capture/socket-tap.ts';
-import { makeFakeWebSocket, makeWindow, type FakeWebSocketClass } from './fake-websocket.ts';
+import { makeFakeWebSocket, makeWindow, isWireEvent, type FakeWebSocketClass } from './fake-websocket.ts';
 
 const APPSYNC_URL = 'wss://abc.appsync-realtime-api.us-east-1.amazonaws.com/event/realtime';
 const OTHER_URL = 'wss://chat.example/socket';
@@ -37,6 +37,7 @@ function setup(overrides: Partial<SocketTapOptions> = {}): Setup {
       maxTextLength: 16,
       previewBytes: 4,
       now: () => clock++,
+      isTrusted: isWireEvent,
       ...overrides,
     },
   );
@@ -486,9 +487,9 @@ describe('tapWebSocket: control', () => {
     const seen: string[] = [];
     ws.onmessage = (e) => seen.push(`h:${e.data}:${e.origin}:${e instanceof MessageEvent}`);
     ws.addEventListener('message', (e) => seen.push(`l:${(e as MessageEvent).data}`));
-    expect(s.control.inject('n1:0', 'too early')).toBe(false);
+    expect(s.control.inject('n1:0', 'too early')).toBe('the socket is not open');
     server(s).open();
-    expect(s.control.inject('n1:0', '{"type":"data"}')).toBe(true);
+    expect(s.control.inject('n1:0', '{"type":"data"}')).toBeUndefined();
     expect(seen).toEqual([
       'h:{"type":"data"}:wss://abc.appsync-realtime-api.us-east-1.amazonaws.com:true',
       'l:{"type":"data"}',
@@ -500,18 +501,18 @@ describe('tapWebSocket: control', () => {
     server(s).message('real');
     expect(s.records.at(-1)).toMatchObject({ seq: 3, kind: 'ws-receive', data: 'real' });
     expect(s.records.at(-1)).not.toHaveProperty('injected');
-    expect(s.control.inject('n1:99', 'x')).toBe(false);
+    expect(s.control.inject('n1:99', 'x')).toMatch(/no such socket/);
   });
 
   it('sends through the control as the app would, recorded as ws-send', () => {
     const s = setup();
     new s.WS(APPSYNC_URL);
-    expect(s.control.send('n1:0', 'x')).toBe(false); // CONNECTING
+    expect(s.control.send('n1:0', 'x')).toBe('the socket is not open'); // CONNECTING
     server(s).open();
-    expect(s.control.send('n1:0', '{"type":"ka"}')).toBe(true);
+    expect(s.control.send('n1:0', '{"type":"ka"}')).toBeUndefined();
     expect(server(s).sent).toEqual(['{"type":"ka"}']);
     expect(s.records.at(-1)).toMatchObject({ socketId: 'n1:0', seq: 2, kind: 'ws-send', data: '{"type":"ka"}' });
-    expect(s.control.send('nope', 'x')).toBe(false);
+    expect(s.control.send('nope', 'x')).toMatch(/no such socket/);
   });
 
   it('lists live sockets and releases closed ones', () => {
@@ -523,8 +524,8 @@ describe('tapWebSocket: control', () => {
     server(s, 0).open();
     server(s, 0).close();
     expect(s.control.list()).toEqual(['n1:1']);
-    expect(s.control.inject('n1:0', 'x')).toBe(false);
-    expect(s.control.send('n1:0', 'x')).toBe(false);
+    expect(s.control.inject('n1:0', 'x')).toMatch(/no such socket/);
+    expect(s.control.send('n1:0', 'x')).toMatch(/no such socket/);
   });
 });
 
@@ -605,7 +606,7 @@ describe('tapWebSocket: a page that patches globals afterwards', () => {
       ws.send('x'.repeat(20));
       server(s).message('in');
       listed = s.control.list();
-      injected = s.control.inject('n1:0', 'inj');
+      injected = s.control.inject('n1:0', 'inj') === undefined;
       void s.WS.CONNECTING;
     } finally {
       // Restore before asserting: the test runner itself needs these globals.

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { isCaptureRecord, isContentToPage, isPageToContent, isPanelToBackground, parseCaptureBatch } from '../../../src/messaging/guards.ts';
+import { isCaptureRecord, isCommandCompleted, isContentToPage, isPageToContent, isPanelToBackground, parseCaptureBatch } from '../../../src/messaging/guards.ts';
 
 const good = { kind: 'ws-receive', socketId: 'abc:1', seq: 0, t: 1.5, data: '{"type":"ka"}', size: 13 };
 
@@ -21,6 +21,16 @@ describe('guards', () => {
     expect(isPanelToBackground({ type: 'clearSession' })).toBe(true);
     expect(isPanelToBackground({ type: 'setPreserveLog' })).toBe(false);
     expect(isPanelToBackground({ type: 'httpPublishObserved', publish: { url: 'https://h/event' } })).toBe(false);
+  });
+
+  test('command ids and command results', () => {
+    expect(isPanelToBackground({ type: 'sendOnSocket', socketId: 'a:1', data: 'x', commandId: 9 })).toBe(true);
+    expect(isPanelToBackground({ type: 'sendOnSocket', socketId: 'a:1', data: 'x', commandId: 1.5 })).toBe(false);
+    expect(isContentToPage({ type: 'injectIncoming', socketId: 'a:1', data: 'x', commandId: -2 })).toBe(false);
+    expect(isPageToContent({ type: 'commandCompleted', commandId: 9, ok: false, error: 'no' })).toBe(true);
+    expect(isPageToContent({ type: 'commandCompleted', commandId: 9, ok: 'yes' })).toBe(false);
+    expect(isCommandCompleted({ type: 'commandCompleted', commandId: 9, ok: true })).toBe(true);
+    expect(isCommandCompleted({ type: 'commandCompleted', commandId: 9, ok: true, error: 'x'.repeat(5000) })).toBe(false);
   });
 
   test('capture records: each kind, wrong types and bounds', () => {

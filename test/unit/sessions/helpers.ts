@@ -35,6 +35,7 @@ export const redact: Redact = (r) => {
     case 'ws-send':
     case 'ws-receive':
       return typeof r.data === 'string' ? { ...r, data: r.data.split(SECRET).join('[redacted]') } : r;
+    case 'http-request':
     case 'http':
       return {
         ...r,

@@ -5,7 +5,7 @@ import type { SessionId, SessionRecord } from '../../../../src/sessions/index.ts
 import { createSessionsStore, POLL_MS, type ExportKind, type SessionsStore } from '../../store/sessions-store.ts';
 import { ExportDialog } from './export-dialog.tsx';
 import { SessionRow } from './session-row.tsx';
-import { ImportProgress, Messages, UndoToasts } from './status-area.tsx';
+import { ImportProgress, ImportWarningList, Messages, UndoToasts } from './status-area.tsx';
 import { StorageBar } from './storage-bar.tsx';
 import './sessions.css';
 
@@ -113,6 +113,7 @@ export function SessionsView({ store: given, pollMs = POLL_MS, onOpen }: Props) 
       </div>
       <ImportProgress store={store} />
       <Messages store={store} />
+      <ImportWarningList store={store} />
       {sessions.length === 0 ? (
         store.loaded.value && (
           <div class="empty" data-testid="sessions-empty">

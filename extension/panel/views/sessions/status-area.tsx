@@ -1,4 +1,5 @@
 // Import progress, the outcome of the last action, and one "Undo" toast per deleted session.
+import { describePlace } from '../../../../src/sessions/index.ts';
 import type { SessionsStore } from '../../store/sessions-store.ts';
 import { formatBytes } from './format-session.ts';
 
@@ -29,6 +30,32 @@ export function Messages({ store }: { store: SessionsStore }) {
         ×
       </button>
     </div>
+  );
+}
+
+/** What the last import skipped or changed, each with its place in the file. Text only: file data is never HTML. */
+export function ImportWarningList({ store }: { store: SessionsStore }) {
+  const report = store.importWarnings.value;
+  if (!report) return null;
+  const more = report.count - report.warnings.length;
+  return (
+    <details class="import-warnings" open data-testid="import-warnings">
+      <summary>
+        {report.count.toLocaleString()} {report.count === 1 ? 'item' : 'items'} of “{report.fileName}” skipped or changed on import
+      </summary>
+      <ul>
+        {report.warnings.map((w, i) => {
+          const place = describePlace(w.place);
+          return (
+            <li key={i} data-code={w.code}>
+              {place ? <span class="place">{place}: </span> : null}
+              {w.message}
+            </li>
+          );
+        })}
+      </ul>
+      {more > 0 && <p class="hint">and {more.toLocaleString()} more of the same kinds.</p>}
+    </details>
   );
 }
 
