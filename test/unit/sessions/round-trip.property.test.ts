@@ -18,7 +18,9 @@ import { bytesOf, textOf } from './export-import-helpers.ts';
 import { freshDb } from './helpers.ts';
 
 const opts = { classify: classifyFrame, redact: redactRecord };
-const secret = fc.stringMatching(/^(da2-)?[A-Za-z0-9+/]{6,40}$/);
+// Secrets carry a marker no word of the export format has, so "not in the export" checks the
+// secret and not, say, a generated key that happens to read `length`.
+const secret = fc.tuple(fc.constantFrom('', 'da2-'), fc.stringMatching(/^[A-Za-z0-9+/]{6,40}$/)).map(([p, s]) => `${p}Qz7${s}`);
 const text = fc.oneof(fc.string({ maxLength: 30 }), fc.string({ unit: 'grapheme', maxLength: 30 }));
 const channel = fc.constantFrom('/default/a', '/default/*', 'default/b/c', '/x');
 
