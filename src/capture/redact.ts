@@ -23,13 +23,7 @@ export function redactRecord(record: CaptureRecord): CaptureRecord {
     case 'ws-receive':
       return { ...record, data: text(record.data) };
     case 'http-request':
-      return {
-        ...record,
-        url: redactUrl(record.url),
-        frameUrl: redactUrl(record.frameUrl),
-        requestHeaders: redactAuthHeaders(record.requestHeaders) as Record<string, string>,
-        requestBody: text(record.requestBody) as string | TruncatedText,
-      };
+      return { ...record, ...redactRequest(record) };
     case 'http-response':
       return {
         ...record,
@@ -40,14 +34,21 @@ export function redactRecord(record: CaptureRecord): CaptureRecord {
     case 'http':
       return {
         ...record,
-        url: redactUrl(record.url),
-        frameUrl: redactUrl(record.frameUrl),
-        requestHeaders: redactAuthHeaders(record.requestHeaders) as Record<string, string>,
-        requestBody: text(record.requestBody) as string | TruncatedText,
+        ...redactRequest(record),
         responseBody: text(record.responseBody) as string | TruncatedText,
         ...(record.responseHeaders ? { responseHeaders: redactAuthHeaders(record.responseHeaders) as Record<string, string> } : {}),
       };
     default:
       return record;
   }
+}
+
+/** The request half of an HTTP publish, as `http-request` and whole `http` records hold it. */
+function redactRequest(r: { url: string; frameUrl: string; requestHeaders: Readonly<Record<string, string>>; requestBody: string | TruncatedText }) {
+  return {
+    url: redactUrl(r.url),
+    frameUrl: redactUrl(r.frameUrl),
+    requestHeaders: redactAuthHeaders(r.requestHeaders) as Record<string, string>,
+    requestBody: text(r.requestBody) as string | TruncatedText,
+  };
 }

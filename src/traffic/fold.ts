@@ -72,29 +72,13 @@ function applyOne(s: State, f: StoredFrame): void {
       break;
     case 'send':
     case 'receive':
-      if (f.dir === 'send') {
-        c.sent++;
-        c.bytesOut += size;
-        s.bytesOut += size;
-      } else {
-        c.received++;
-        c.bytesIn += size;
-        s.bytesIn += size;
-      }
+      countBytes(s, c, f.dir === 'send', size);
       countType(s, f.type ?? (f.binary ? '(binary)' : '(unclassified)'));
       foldWs(s, c, f, t, out);
       break;
     case 'http-request':
     case 'http-response':
-      if (f.dir === 'http-request') {
-        c.sent++;
-        c.bytesOut += size;
-        s.bytesOut += size;
-      } else {
-        c.received++;
-        c.bytesIn += size;
-        s.bytesIn += size;
-      }
+      countBytes(s, c, f.dir === 'http-request', size);
       countType(s, f.type ?? f.dir);
       foldHttp(s, c, f, t, out);
       break;
@@ -107,6 +91,19 @@ function applyOne(s: State, f: StoredFrame): void {
   if (out.chIdx >= 0) s.channelCount[out.chIdx] = (s.channelCount[out.chIdx] ?? 0) + 1;
   else if (out.channel !== undefined) countChannel(s, out.channel);
   countSeries(s, t, out.event, out.error);
+}
+
+/** A message's bytes, on its connection and in the session's totals. */
+function countBytes(s: State, c: ConnS, outgoing: boolean, size: number): void {
+  if (outgoing) {
+    c.sent++;
+    c.bytesOut += size;
+    s.bytesOut += size;
+  } else {
+    c.received++;
+    c.bytesIn += size;
+    s.bytesIn += size;
+  }
 }
 
 function close(s: State, c: ConnS, f: StoredFrame, t: number): void {
