@@ -25,6 +25,9 @@ export interface PublishFailure {
   readonly index?: number;
   readonly identifier?: string;
   readonly code?: string;
+  /** The service's error class (e.g. `PayloadTooLargeException`), when it names one: it
+   * says more than the numeric code. */
+  readonly errorType?: string;
   readonly message?: string;
 }
 
@@ -99,12 +102,14 @@ export function normalizeFailed(value: unknown): { entries: PublishFailure[]; va
     const message = typeof e['message'] === 'string' ? e['message'] : typeof e['errorMessage'] === 'string' ? e['errorMessage'] : undefined;
     const index = isIndex(e['index']) ? e['index'] : undefined;
     const identifier = typeof e['identifier'] === 'string' ? e['identifier'] : undefined;
+    const errorType = typeof e['errorType'] === 'string' ? e['errorType'] : undefined;
     // Every source sends the event's position; without it the failure names no event.
     if (index === undefined || (e['identifier'] !== undefined && identifier === undefined)) valid = false;
     entries.push({
       ...(index !== undefined ? { index } : {}),
       ...(identifier !== undefined ? { identifier } : {}),
       ...(code !== undefined ? { code } : {}),
+      ...(errorType !== undefined ? { errorType } : {}),
       ...(message !== undefined ? { message } : {}),
     });
   }

@@ -82,6 +82,9 @@ describe('decodeFrame on the reference frames', () => {
     ]);
     expect(decodeFrame(frames.publishSuccessAndroidFailed).failed).toEqual([{ code: '400', message: 'bad', identifier: 'x', index: 1 }]);
     expect(decodeFrame(frames.publishSuccessSwiftFailed).failed).toEqual([{ code: '400', message: 'bad', identifier: 'x', index: 2 }]);
+    // The emulator (and the service's HTTP answers) also name the error class.
+    const typed = JSON.stringify({ type: 'publish_success', id: 'p', successful: [], failed: [{ identifier: 'i', index: 0, code: 413, errorType: 'PayloadTooLargeException', message: 'too big' }] });
+    expect(decodeFrame(typed).failed).toEqual([{ identifier: 'i', index: 0, code: '413', errorType: 'PayloadTooLargeException', message: 'too big' }]);
     const missing = decodeFrame(`{"id":"${PUB_ID}","type":"publish_success","successful":[]}`);
     expect(missing.problem?.code).toBe('missing-results');
   });
