@@ -133,8 +133,11 @@ function SubscriptionItem({ s, connToken, filterText, onFilterText }: { s: Subsc
         <span class="sub-channel">{s.channel ?? '(no channel)'}</span>
         <span class={`badge state state-${s.state}`}>{state}</span>
         <span class="sub-count" title="Data events received">{s.events.toLocaleString()} ev</span>
-        <span class="sub-rate muted">{formatRate(s.rate)}</span>
-        <span class="sub-id muted">{s.id}</span>
+        <span class="sub-meta muted">
+          id {s.id}
+          {s.rate > 0 ? ` · ${formatRate(s.rate)}` : ''}
+          {s.broadcastErrors > 0 ? ` · ${s.broadcastErrors} broadcast errors` : ''}
+        </span>
       </button>
       {s.error && <span class="error sub-error">{s.error}</span>}
     </li>
