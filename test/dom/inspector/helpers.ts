@@ -59,7 +59,7 @@ export async function seedConversation(db: SessionsDb, opts: { name?: string; ex
 }
 
 /** A session from WebSocket messages on one socket (`>` sent, `<` received), after connect and open. */
-export async function seedMessages(db: SessionsDb, messages: ReadonlyArray<readonly ['>' | '<', unknown]>, name = 'messages'): Promise<SessionRecord> {
+export async function seedMessages(db: SessionsDb, messages: ReadonlyArray<readonly ['>' | '<', unknown]>, name = 'messages', close?: { code: number; reason: string; wasClean: boolean }): Promise<SessionRecord> {
   const session = await createSession(db, { name, startedAt: T0, pageUrl: 'https://app.example.com/', pageTitle: 'App', source: 'live', keepSecrets: false });
   const writer = await createRecorder(db, { sessionId: session.id, classify: classifyFrame, redact: redactRecord });
   const socketId = 'p1:1' as SocketId;
@@ -73,6 +73,7 @@ export async function seedMessages(db: SessionsDb, messages: ReadonlyArray<reado
     const data = JSON.stringify(m);
     records.push({ ...base(), kind: dir === '>' ? 'ws-send' : 'ws-receive', data, size: data.length });
   }
+  if (close) records.push({ ...base(), kind: 'ws-close', ...close });
   await writer.append(records);
   return writer.finish(T0 + 60_000);
 }

@@ -85,14 +85,18 @@ describe('connections sidebar', () => {
 
   test('a closed connection shows its code, and a console connection is marked', async () => {
     const db = await freshDb();
-    const s = await seedMessages(db, [['>', { type: 'connection_init' }], ['<', { type: 'connection_ack', connectionTimeoutMs: 300000 }]]);
+    const s = await seedMessages(db, [['>', { type: 'connection_init' }], ['<', { type: 'connection_ack', connectionTimeoutMs: 300000 }]], 'closed', { code: 4400, reason: 'bad request', wasClean: false });
     await db.put('sessions', { ...s, source: 'console' });
     sessions = createSessionsStore(db);
     inspector = createInspectorStore(sessions.db);
     inspector.show({ kind: 'stored', id: s.id });
     render(<InspectorView store={inspector} sessions={sessions} live={null} />);
-    const item = await screen.findByTestId('connection-item');
+    await waitFor(() => expect(screen.getByTestId('connection-item').dataset.state).toBe('closed'));
+    const item = screen.getByTestId('connection-item');
     expect(within(item).getByTestId('connection-origin').textContent).toBe('console');
+    expect(item.querySelector('.state-detail')?.textContent).toBe('4400 · bad request · not clean');
+    expect(item.querySelector('.state-detail')?.classList.contains('error')).toBe(true);
+    expect(item.textContent).toMatch(/lasted/);
   });
 
   test('empty states say what to do next', async () => {

@@ -98,7 +98,7 @@ function ConnectionList({ conns, subs, now, filterText, onFilterText }: ListProp
             <div class="conn-facts">
               <span class="muted" title={c.url}>{t.host}</span>
               <span>{c.origin === 'page' ? 'page' : c.origin} · {t.auth}</span>
-              {t.stateDetail && <span class="error">{t.stateDetail}</span>}
+              {t.stateDetail && <span class={`state-detail ${t.problem ? 'error' : 'muted'}`}>{t.stateDetail}</span>}
               {t.healthText && (
                 <span class={`ka ka-${t.health}`} title={t.healthTitle}>
                   {t.healthText}

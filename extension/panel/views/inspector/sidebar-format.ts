@@ -22,6 +22,8 @@ export interface ConnectionText {
   readonly state: string;
   /** Close code and reason, or the last connection_error. */
   readonly stateDetail: string;
+  /** An unclean close or a connection_error: the detail is shown as an error. */
+  readonly problem: boolean;
   readonly age: string;
   readonly auth: string;
   readonly health: KeepAliveHealth;
@@ -68,6 +70,7 @@ export function connectionText(c: ConnectionView, now: number, operationModes: r
     token: label,
     state: c.kind === 'http' ? `${c.publishes} publish${c.publishes === 1 ? '' : 'es'}` : c.state,
     stateDetail: detail.join(' · '),
+    problem: (c.state === 'closed' && c.wasClean === false) || connErr !== undefined,
     age: span === '' ? '' : c.state === 'closed' ? `lasted ${span}` : `age ${span}`,
     auth: c.auth?.mode ?? (operationModes.length ? `${operationModes.slice(0, 3).join(', ')} (per operation)` : 'auth unknown'),
     health: c.kind === 'websocket' ? ka.health : 'unknown',
