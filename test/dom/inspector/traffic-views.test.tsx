@@ -197,7 +197,11 @@ describe('detail pane chain', () => {
     expect(labels.filter((l) => l === 'data')).toHaveLength(5);
     expect(labels).toContain('last');
     expect(chain.textContent).toContain('12 data frames');
-    fireEvent.click(within(chain).getByRole('button', { name: 'show all' }));
+    // A data frame past the first few is marked as the current one in its subscription's chain.
+    const later = rows().filter((r) => r.querySelector('.type')?.textContent === 'data')[7]!;
+    fireEvent.mouseDown(later);
+    await waitFor(() => expect(document.querySelector('[data-testid="correlation-chain"] .chain-link.current')?.textContent).toBe(`this data #${later.dataset.pos}`));
+    fireEvent.click(within(screen.getByTestId('correlation-chain')).getByRole('button', { name: 'show all' }));
     await waitFor(() => expect(filterText()).toBe('conn:1 id:sub-1'));
   });
 

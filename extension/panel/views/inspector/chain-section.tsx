@@ -91,6 +91,7 @@ export function ChainSection({ model, pos, now, onFollow, onShowSubscription }: 
               <Link key={p} pos={p} current={pos} label="data" onFollow={onFollow} />
             ))}
             {(c.data?.count ?? 0) > first.length && c.data?.last !== undefined && <Link pos={c.data.last} current={pos} label="last" onFollow={onFollow} />}
+            {(c.role === 'data' || c.role === 'broadcast-error') && !first.includes(pos) && pos !== c.data?.last && <Link pos={pos} current={pos} label={`this ${ROLE[c.role]}`} onFollow={onFollow} />}
             {(c.data?.count ?? 0) > 0 && (
               <button type="button" class="link" onClick={() => onShowSubscription(sub.conn, sub.id)}>
                 show all
