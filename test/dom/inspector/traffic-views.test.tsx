@@ -63,6 +63,12 @@ describe('connections sidebar', () => {
     expect(sub.dataset.state).toBe('active');
     expect(sub.textContent).toContain('5 ev');
     expect(sub.textContent).toContain('sub-1');
+    // Collapsible: hidden to a thin strip and shown again.
+    fireEvent.click(within(sidebar).getByRole('button', { name: 'Hide the sidebar' }));
+    await waitFor(() => expect(screen.getByTestId('connections-sidebar').classList.contains('collapsed')).toBe(true));
+    expect(screen.queryAllByTestId('connection-item')).toHaveLength(0);
+    fireEvent.click(within(screen.getByTestId('connections-sidebar')).getByRole('button', { name: /Show connections/ }));
+    expect(await screen.findAllByTestId('connection-item')).toHaveLength(2);
   });
 
   test('clicking a connection filters to it, clicking a subscription to its frames, again clears', async () => {

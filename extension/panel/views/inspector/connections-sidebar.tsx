@@ -31,7 +31,7 @@ export function ConnectionsSidebar({ model, version, now, filterText, onFilterTe
   if (collapsed) {
     return (
       <aside class="isidebar collapsed" data-testid="connections-sidebar" aria-label="Connections">
-        <button type="button" class="sidebar-toggle" aria-expanded="false" title="Show connections and channels" onClick={() => setCollapsed(false)}>
+        <button type="button" class="sidebar-toggle" aria-expanded="false" title="Show connections and channels" aria-label="Show connections and channels" onClick={() => setCollapsed(false)}>
           ›
         </button>
       </aside>
