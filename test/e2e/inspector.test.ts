@@ -140,7 +140,14 @@ for (const name of ['chromium', 'firefox'] as BrowserName[]) {
       assert.equal(ackChannel, channel, 'the ack shows its publish\'s channel');
       await clickRow(panel, 'publish');
       const ackPos = await waitFor(
-        () => panel.evaluate(() => document.querySelector<HTMLElement>('[data-testid="correlation-chain"] button[data-testid="chain-link"]')?.dataset['pos'] ?? null),
+        () =>
+          panel.evaluate(() => {
+            // The pane may still show the previous selection's chain for a moment.
+            const chain = document.querySelector('[data-testid="correlation-chain"]');
+            if (!chain?.querySelector('.chain-link.current')?.textContent?.startsWith('publish ')) return null;
+            const ack = [...chain.querySelectorAll<HTMLElement>('button[data-testid="chain-link"]')].find((b) => b.textContent?.startsWith('publish_success'));
+            return ack?.dataset['pos'] ?? null;
+          }),
         { what: 'the chain link to the ack' },
       );
       const results = await panel.$$eval('[data-testid="publish-result"]', (es) => es.map((e) => e.getAttribute('data-ok')));
