@@ -130,6 +130,28 @@ for (const name of ['chromium', 'firefox'] as BrowserName[]) {
       await panel.click(`[data-testid="connection-item"][data-conn="${conn.conn}"] [data-testid="subscription-item"] button`);
       await waitFor(async () => (await rowTypes(panel)).includes('POST /event'), { what: 'every row after the second click' });
 
+      // The channel tree: the subscription's channel under its namespace; a click filters to it.
+      await panel.evaluate(() => [...document.querySelectorAll<HTMLElement>('.sidebar-tabs [role="tab"]')].find((b) => b.textContent === 'Channels')?.click());
+      await panel.waitForSelector('[data-testid="channel-tree"] [data-testid="channel-node"][data-path="/default"]');
+      const leaf = await waitFor(
+        () =>
+          panel.evaluate((ch: string) => {
+            const node = document.querySelector<HTMLElement>(`[data-testid="channel-node"][data-path="${ch}"]`);
+            return node ? (node.querySelector('.node-count')?.textContent ?? null) : null;
+          }, channel),
+        { what: 'the channel in the tree' },
+      );
+      assert.ok(Number(leaf) >= 5, `count ${leaf}`);
+      await panel.click(`[data-testid="channel-node"][data-path="${channel}"] .node-name`);
+      await waitFor(async () => (await panel.$eval('input[aria-label="Filter frames"]', (e) => (e as HTMLInputElement).value)) === `channel:${channel}`, { what: 'channel: filter from the tree' });
+      await waitFor(async () => {
+        const ts = await rowTypes(panel);
+        return ts.includes('data') && !ts.includes('connection_init');
+      }, { what: 'only the channel\'s rows' });
+      await panel.click(`[data-testid="channel-node"][data-path="${channel}"] .node-name`);
+      await waitFor(async () => (await rowTypes(panel)).includes('connection_init'), { what: 'every row after the second tree click' });
+      await panel.evaluate(() => [...document.querySelectorAll<HTMLElement>('.sidebar-tabs [role="tab"]')].find((b) => b.textContent?.startsWith('Connections'))?.click());
+
       // A WebSocket publish: its row links to the ack in the chain, and the link selects it.
       await page.evaluate((ch: string) => {
         const w = window as unknown as { __appsync: { publish(ws: unknown, id: string, c: string, e: unknown[]): void }; __socket: unknown };
