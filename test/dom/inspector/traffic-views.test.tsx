@@ -89,6 +89,19 @@ describe('connections sidebar', () => {
     await waitFor(() => expect(filterText()).toBe(''));
   });
 
+  test('a subscription whose id has a space filters by its channel', async () => {
+    await show((db) => seedMessages(db, [
+      ['>', { type: 'subscribe', id: 'a b', channel: '/default/spaced', authorization: AUTH }],
+      ['<', { type: 'subscribe_success', id: 'a b' }],
+      ['<', { type: 'data', id: 'a b', event: '"x"' }],
+    ]));
+    const sub = await screen.findByTestId('subscription-item');
+    fireEvent.click(within(sub).getByRole('button'));
+    await waitFor(() => expect(filterText()).toBe('channel:/default/spaced'));
+    fireEvent.click(within(screen.getByTestId('subscription-item')).getByRole('button'));
+    await waitFor(() => expect(filterText()).toBe(''));
+  });
+
   test('a closed connection shows its code, and a console connection is marked', async () => {
     const db = await freshDb();
     const s = await seedMessages(db, [['>', { type: 'connection_init' }], ['<', { type: 'connection_ack', connectionTimeoutMs: 300000 }]], 'closed', { code: 4400, reason: 'bad request', wasClean: false });

@@ -122,11 +122,13 @@ function ConnectionList({ conns, subs, now, filterText, onFilterText }: ListProp
 }
 
 function SubscriptionItem({ s, connToken, filterText, onFilterText }: { s: SubscriptionView; connToken: string; filterText: string; onFilterText: (text: string) => void }) {
-  const token = `id:${s.id}`;
-  const active = hasTokens(filterText, 'id', [token]);
+  // Filter tokens end at a space: an id with one (page data) is filtered by its channel instead.
+  const byId = !/\s/.test(s.id);
+  const token = byId ? `id:${s.id}` : `channel:${s.channel ?? ''}`;
+  const active = byId ? hasTokens(filterText, 'id', [token]) : hasTokens(filterText, 'channel', [token]);
   const state = subscriptionState(s);
   // Ids are per connection: the subscription's own connection goes with its id.
-  const click = () => onFilterText(toggleSubscription(filterText, connToken, token));
+  const click = () => onFilterText(byId ? toggleSubscription(filterText, connToken, token) : toggleTokens(filterText, 'channel', [token]));
   return (
     <li class={`sub-item state-${s.state}${active ? ' active' : ''}`} data-testid="subscription-item" data-channel={s.channel ?? ''} data-state={state}>
       <button type="button" aria-pressed={active} title={s.error ?? (active ? 'Show every frame' : `Show only this subscription's frames (id ${s.id})`)} onClick={click}>
