@@ -1,7 +1,8 @@
 // The inspector in the built extension, in both browsers: live traffic from a fixture page
 // appears (read from the session being recorded), the filter bar and type chips narrow the
-// table, a selected frame shows its detail, a correlation link jumps to the related frame,
-// and a stored session opens in the same view. Chromium writes the light and dark
+// table, the connections sidebar shows the socket and its subscription and filters by them,
+// a selected frame shows its detail, a correlation link jumps to the related frame, and a
+// stored session opens in the same view. Chromium writes the light and dark
 // screenshots in docs/ that the README shows.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -98,10 +99,88 @@ for (const name of ['chromium', 'firefox'] as BrowserName[]) {
       await panel.keyboard.press('ArrowDown');
       await waitFor(() => panel.evaluate(() => document.querySelector('.frow.selected .type')?.textContent === 'subscribe_success'), { what: 'ArrowDown selects the next row' });
 
+      // The connections sidebar: the page's socket, open, with its subscription.
+      const conn = await waitFor(
+        () =>
+          panel.evaluate((ch: string) => {
+            const item = [...document.querySelectorAll<HTMLElement>('[data-testid="connection-item"]')].find((i) => i.dataset.conn !== 'http');
+            const sub = item?.querySelector<HTMLElement>('[data-testid="subscription-item"]');
+            if (!item || !sub || sub.dataset.channel !== ch || sub.dataset.state !== 'active') return null;
+            return { conn: item.dataset.conn!, state: item.dataset.state!, health: item.dataset.health!, text: item.textContent ?? '' };
+          }, channel),
+        { what: 'the connection and its subscription in the sidebar' },
+      );
+      assert.equal(conn.state, 'open');
+      assert.ok(['ok', 'unknown'].includes(conn.health), conn.health);
+      assert.ok(conn.text.includes('API_KEY'), conn.text);
+      assert.ok(!conn.text.includes(server.apiKey), 'the API key is not shown in the sidebar');
+      // Clicking the connection filters to it; clicking again clears.
+      const connButton = `[data-testid="connection-item"][data-conn="${conn.conn}"] .conn-head`;
+      await panel.click(connButton);
+      await waitFor(async () => (await panel.$eval('input[aria-label="Filter frames"]', (e) => (e as HTMLInputElement).value)) === `conn:${conn.conn}`, { what: 'conn: filter' });
+      await waitFor(async () => {
+        const ts = await rowTypes(panel);
+        return ts.includes('subscribe') && !ts.includes('POST /event');
+      }, { what: 'only the socket\'s rows' });
+      await panel.click(connButton);
+      await waitFor(async () => (await rowTypes(panel)).includes('POST /event'), { what: 'every row again' });
+      // Clicking the subscription shows its frames only.
+      await panel.click(`[data-testid="connection-item"][data-conn="${conn.conn}"] [data-testid="subscription-item"] button`);
+      await waitFor(async () => JSON.stringify(await rowTypes(panel)) === JSON.stringify(['subscribe', 'subscribe_success', 'data', 'data', 'data']), { what: 'the subscription\'s frames' });
+      await panel.click(`[data-testid="connection-item"][data-conn="${conn.conn}"] [data-testid="subscription-item"] button`);
+      await waitFor(async () => (await rowTypes(panel)).includes('POST /event'), { what: 'every row after the second click' });
+
+      // The channel tree: the subscription's channel under its namespace; a click filters to it.
+      await panel.evaluate(() => [...document.querySelectorAll<HTMLElement>('.sidebar-tabs [role="tab"]')].find((b) => b.textContent === 'Channels')?.click());
+      await panel.waitForSelector('[data-testid="channel-tree"] [data-testid="channel-node"][data-path="/default"]');
+      const leaf = await waitFor(
+        () =>
+          panel.evaluate((ch: string) => {
+            const node = document.querySelector<HTMLElement>(`[data-testid="channel-node"][data-path="${ch}"]`);
+            return node ? (node.querySelector('.node-count')?.textContent ?? null) : null;
+          }, channel),
+        { what: 'the channel in the tree' },
+      );
+      assert.ok(Number(leaf) >= 5, `count ${leaf}`);
+      await panel.click(`[data-testid="channel-node"][data-path="${channel}"] .node-name`);
+      await waitFor(async () => (await panel.$eval('input[aria-label="Filter frames"]', (e) => (e as HTMLInputElement).value)) === `channel:${channel}`, { what: 'channel: filter from the tree' });
+      await waitFor(async () => {
+        const ts = await rowTypes(panel);
+        return ts.includes('data') && !ts.includes('connection_init');
+      }, { what: 'only the channel\'s rows' });
+      await panel.click(`[data-testid="channel-node"][data-path="${channel}"] .node-name`);
+      await waitFor(async () => (await rowTypes(panel)).includes('connection_init'), { what: 'every row after the second tree click' });
+      await panel.evaluate(() => [...document.querySelectorAll<HTMLElement>('.sidebar-tabs [role="tab"]')].find((b) => b.textContent?.startsWith('Connections'))?.click());
+
+      // A WebSocket publish: its row links to the ack in the chain, and the link selects it.
+      await page.evaluate((ch: string) => {
+        const w = window as unknown as { __appsync: { publish(ws: unknown, id: string, c: string, e: unknown[]): void }; __socket: unknown };
+        w.__appsync.publish(w.__socket, 'pub-e2e', ch, [{ n: 9 }, { n: 10 }]);
+      }, channel);
+      await waitFor(async () => (await rowTypes(panel)).includes('publish_success'), { what: 'the publish ack' });
+      const ackChannel = await panel.$$eval('.frow:not(.head)', (rs) => rs.find((r) => r.querySelector('.type')?.textContent === 'publish_success')?.querySelector('.chan')?.textContent);
+      assert.equal(ackChannel, channel, 'the ack shows its publish\'s channel');
+      await clickRow(panel, 'publish');
+      const ackPos = await waitFor(
+        () =>
+          panel.evaluate(() => {
+            // The pane may still show the previous selection's chain for a moment.
+            const chain = document.querySelector('[data-testid="correlation-chain"]');
+            if (!chain?.querySelector('.chain-link.current')?.textContent?.startsWith('publish ')) return null;
+            const ack = [...chain.querySelectorAll<HTMLElement>('button[data-testid="chain-link"]')].find((b) => b.textContent?.startsWith('publish_success'));
+            return ack?.dataset['pos'] ?? null;
+          }),
+        { what: 'the chain link to the ack' },
+      );
+      const results = await panel.$$eval('[data-testid="publish-result"]', (es) => es.map((e) => e.getAttribute('data-ok')));
+      assert.deepEqual(results, ['true', 'true']);
+      await panel.click(`[data-testid="correlation-chain"] button[data-pos="${ackPos}"]`);
+      await waitFor(() => panel.evaluate((p: string) => document.querySelector('.frow.selected')?.getAttribute('data-pos') === p && document.querySelector('.frow.selected .type')?.textContent === 'publish_success', ackPos), { what: 'the ack selected from the chain' });
+
       if (name === 'chromium') {
         mkdirSync(DOCS, { recursive: true });
-        await clickRow(panel, 'data');
-        await waitFor(() => panel.$('[data-testid="detail-pane"] .jtree'), { what: 'decoded tree' });
+        await clickRow(panel, 'subscribe');
+        await waitFor(() => panel.$('[data-testid="detail-pane"] [data-testid="correlation-chain"]'), { what: 'the chain of the subscribe' });
         await panel.screenshot({ path: resolve(DOCS, 'inspector-light.png') });
         await panel.emulateMediaFeatures([{ name: 'prefers-color-scheme', value: 'dark' }]);
         await panel.evaluate(() => (document.documentElement.dataset['theme'] = 'dark'));

@@ -57,3 +57,23 @@ export async function seedConversation(db: SessionsDb, opts: { name?: string; ex
   await writer.append(records);
   return writer.finish(T0 + 60_000);
 }
+
+/** A session from WebSocket messages on one socket (`>` sent, `<` received), after connect and open. */
+export async function seedMessages(db: SessionsDb, messages: ReadonlyArray<readonly ['>' | '<', unknown]>, name = 'messages', close?: { code: number; reason: string; wasClean: boolean }): Promise<SessionRecord> {
+  const session = await createSession(db, { name, startedAt: T0, pageUrl: 'https://app.example.com/', pageTitle: 'App', source: 'live', keepSecrets: false });
+  const writer = await createRecorder(db, { sessionId: session.id, classify: classifyFrame, redact: redactRecord });
+  const socketId = 'p1:1' as SocketId;
+  let seq = 0;
+  const base = () => ({ socketId, seq, t: T0 + 10 * seq++ });
+  const records: CaptureRecord[] = [
+    { ...base(), kind: 'ws-create', url: 'wss://example.appsync-realtime-api.us-east-1.amazonaws.com/event/realtime', protocols: ['aws-appsync-event-ws'], frameUrl: 'https://app.example.com/', appsync: true },
+    { ...base(), kind: 'ws-open', protocol: 'aws-appsync-event-ws', extensions: '' },
+  ];
+  for (const [dir, m] of messages) {
+    const data = JSON.stringify(m);
+    records.push({ ...base(), kind: dir === '>' ? 'ws-send' : 'ws-receive', data, size: data.length });
+  }
+  if (close) records.push({ ...base(), kind: 'ws-close', ...close });
+  await writer.append(records);
+  return writer.finish(T0 + 60_000);
+}

@@ -38,7 +38,7 @@ async function openStored(extraData = 0) {
 describe('inspector view', () => {
   test('shows a stored session with column headers, ka hidden by default, errors highlighted', async () => {
     const { s } = await openStored();
-    expect([...document.querySelectorAll('.frow.head [role="columnheader"]')].map((e) => e.textContent)).toEqual(['Time (rel.)', '', 'Conn', 'Type', 'Channel', 'Id', 'Size', 'Summary']);
+    expect([...document.querySelectorAll('.frow.head [role="columnheader"]')].map((e) => e.textContent)).toEqual(['', 'Time (rel.)', '', 'Conn', 'Type', 'Channel', 'Id', 'Size', 'Summary']);
     expect(count()).toBe(String(s.frameCount));
     expect(types()).not.toContain('ka');
     expect(types().slice(0, 4)).toEqual(['connecting', 'open', 'connection_init', 'connection_ack']);

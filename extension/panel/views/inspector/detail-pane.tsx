@@ -3,36 +3,32 @@
 // data rendered as text.
 import { useMemo, useState } from 'preact/hooks';
 import type { StoredFrame } from '../../../../src/sessions/index.ts';
-import type { LintFinding } from '../../../../src/protocol/lint.ts';
+import type { ComponentChildren } from 'preact';
+import type { Finding } from '../../../../src/traffic/index.ts';
 import { frameDetail } from './detail-model.ts';
 import { JsonTree } from './json-tree.tsx';
 import { copyChoices, copyText, type CopyKind } from './copy-as.ts';
 import { copyToClipboard } from './clipboard.ts';
-
-export interface CorrelationLink {
-  readonly label: string;
-  readonly pos: number;
-  /** The link is the selected frame itself. */
-  readonly current?: boolean;
-}
+import { FindingsList, mergeFindings } from './chain-section.tsx';
 
 type Tab = 'decoded' | 'raw' | 'binary' | 'auth';
 
 interface Props {
   readonly frame: StoredFrame;
   readonly keepSecrets: boolean;
-  readonly links: readonly CorrelationLink[];
-  /** Findings that need the connection's history (from the traffic model). */
-  readonly historyFindings: readonly LintFinding[];
+  /** The correlation chain (chain-section.tsx), when the traffic model knows one. */
+  readonly chain?: ComponentChildren;
+  /** The frame's findings from the traffic model (history rules included). */
+  readonly historyFindings: readonly Finding[];
   readonly onFollow: (pos: number) => void;
   readonly onClose: () => void;
 }
 
-export function DetailPane({ frame, keepSecrets, links, historyFindings, onFollow, onClose }: Props) {
+export function DetailPane({ frame, keepSecrets, chain, historyFindings, onFollow, onClose }: Props) {
   const detail = useMemo(() => frameDetail(frame), [frame]);
   const [tab, setTab] = useState<Tab>('decoded');
   const [copied, setCopied] = useState<string | null>(null);
-  const findings = [...detail.findings, ...historyFindings];
+  const findings = mergeFindings(detail.findings, historyFindings);
   const tabs: ReadonlyArray<readonly [Tab, string]> = [
     ['decoded', 'Decoded'],
     ['raw', 'Raw'],
@@ -58,33 +54,8 @@ export function DetailPane({ frame, keepSecrets, links, historyFindings, onFollo
           ×
         </button>
       </div>
-      {links.length > 0 && (
-        <nav class="chain" aria-label="Correlation">
-          <h3>Correlation</h3>
-          <ol>
-            {links.map((l) => (
-              <li key={`${l.pos}-${l.label}`}>
-                {l.current ? (
-                  <span class="current" aria-current="true">{l.label}</span>
-                ) : (
-                  <button type="button" class="link" onClick={() => onFollow(l.pos)}>
-                    {l.label}
-                  </button>
-                )}
-              </li>
-            ))}
-          </ol>
-        </nav>
-      )}
-      {findings.length > 0 && (
-        <ul class="findings" aria-label="Findings">
-          {findings.map((f, i) => (
-            <li key={i} class={f.severity}>
-              <b>{f.severity}</b> {f.message}
-            </li>
-          ))}
-        </ul>
-      )}
+      {chain}
+      <FindingsList findings={findings} onFollow={onFollow} />
       <div class="detail-tabs" role="tablist" aria-label="Views of the frame">
         {tabs.map(([t, label]) => (
           <button type="button" role="tab" key={t} aria-selected={tab === t} class={tab === t ? 'selected' : ''} onClick={() => setTab(t)}>

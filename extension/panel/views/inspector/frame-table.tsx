@@ -5,6 +5,7 @@ import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { StoredFrame } from '../../../../src/sessions/index.ts';
 import { describeRow, type TimeMode } from './row-format.ts';
 import { scrollToReveal, tableWindow } from './table-window.ts';
+import { Mark } from '../../../../src/traffic/index.ts';
 
 export const ROW_HEIGHT = 20;
 /**
@@ -27,8 +28,10 @@ export interface FrameTableProps {
   readonly timeMode: TimeMode;
   readonly origin: number;
   readonly channelOf?: (f: StoredFrame) => string | undefined;
-  /** Positions with lint findings from the traffic model. */
-  readonly flagged?: (f: StoredFrame) => boolean;
+  /** The traffic model's row mark bits (Mark) for a position. */
+  readonly markOf?: (pos: number) => number;
+  /** trafficVersion: marks and resolved channels change without new rows. */
+  readonly trafficVersion?: number;
   readonly onSelect: (row: number, pos: number) => void;
   readonly onOpen: () => void;
   readonly onClose: () => void;
@@ -38,6 +41,7 @@ export interface FrameTableProps {
 }
 
 const COLUMNS: ReadonlyArray<readonly [string, string]> = [
+  ['mark', ''],
   ['time', 'Time'],
   ['dir', ''],
   ['conn', 'Conn'],
@@ -47,6 +51,15 @@ const COLUMNS: ReadonlyArray<readonly [string, string]> = [
   ['size', 'Size'],
   ['summary', 'Summary'],
 ];
+
+/** The row's look from the model's mark: the worst of error frame/finding, warning, info. */
+export function rowMark(bits: number, errorFrame: boolean): { kind?: 'error' | 'warning' | 'info'; cls: string; icon: string; label: string } {
+  if (errorFrame || (bits & Mark.errorFrame) !== 0) return { kind: 'error', cls: ' error mark-error', icon: '✕', label: (bits & (Mark.error | Mark.warning)) !== 0 ? 'Error frame, with findings' : 'Error frame' };
+  if ((bits & Mark.error) !== 0) return { kind: 'error', cls: ' mark-error', icon: '✕', label: 'Breaks a protocol rule: see the findings' };
+  if ((bits & Mark.warning) !== 0) return { kind: 'warning', cls: ' mark-warning', icon: '⚠', label: 'Warning: see the findings' };
+  if ((bits & Mark.info) !== 0) return { kind: 'info', cls: ' mark-info', icon: 'ℹ', label: 'Note: see the findings' };
+  return { cls: '', icon: '', label: '' };
+}
 
 export function FrameTable(p: FrameTableProps) {
   const ref = useRef<HTMLDivElement>(null);
@@ -85,6 +98,20 @@ export function FrameTable(p: FrameTableProps) {
       setScrollTop(el.scrollTop);
     }
   });
+
+  // A selection made elsewhere (a chain link, a finding) scrolls its row into view.
+  const revealed = useRef(p.selectedRow);
+  useLayoutEffect(() => {
+    if (p.selectedRow === revealed.current) return;
+    revealed.current = p.selectedRow;
+    const el = ref.current;
+    if (!el || p.selectedRow < 0) return;
+    const next = scrollToReveal(p.selectedRow, el.scrollTop, el.clientHeight || viewport, ROW_HEIGHT, p.count);
+    if (next !== null) {
+      el.scrollTop = next;
+      setScrollTop(el.scrollTop);
+    }
+  }, [p.selectedRow]);
 
   const w = tableWindow(scrollTop, viewport, ROW_HEIGHT, p.count);
 
@@ -127,7 +154,8 @@ export function FrameTable(p: FrameTableProps) {
     }
     const t = describeRow(f, p.timeMode, p.origin, p.channelOf);
     const selected = f.pos === p.selectedPos;
-    const cls = `frow dir-${f.dir}${t.error ? ' error' : ''}${p.flagged?.(f) ? ' flagged' : ''}${selected ? ' selected' : ''}`;
+    const mark = rowMark(p.markOf?.(f.pos) ?? 0, t.error);
+    const cls = `frow dir-${f.dir}${mark.cls}${selected ? ' selected' : ''}`;
     rows.push(
       <div
         class={cls}
@@ -136,9 +164,11 @@ export function FrameTable(p: FrameTableProps) {
         aria-selected={selected}
         key={i % SLOTS}
         data-pos={f.pos}
+        data-mark={mark.kind}
         onMouseDown={() => p.onSelect(i, f.pos)}
         onDblClick={() => p.onOpen()}
       >
+        <span class="mark" role="gridcell" title={mark.label || undefined} aria-label={mark.label || undefined}>{mark.icon}</span>
         <span class="time" role="gridcell">{t.time}</span>
         <span class="dir" role="gridcell" title={t.dirTitle} aria-label={t.dirTitle}>{t.dir}</span>
         <span class="conn" role="gridcell" title={f.conn}>{t.conn}</span>
@@ -162,7 +192,7 @@ export function FrameTable(p: FrameTableProps) {
               </button>
             </span>
           ) : (
-            <span class={cls} role="columnheader" key={cls} aria-label={cls === 'dir' ? 'Direction' : undefined}>
+            <span class={cls} role="columnheader" key={cls} aria-label={cls === 'dir' ? 'Direction' : cls === 'mark' ? 'Errors and findings' : undefined}>
               {label}
             </span>
           ),

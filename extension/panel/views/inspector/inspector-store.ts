@@ -2,12 +2,15 @@
 // tab, or any stored one), the table's rows over it, the filter, the selection and the
 // session's per-channel/type counts. Everything is read from IndexedDB; the live session
 // is re-read when the background says records were stored (at most a few times a second).
+// One traffic model per shown session (traffic-feed.ts) is fed from the same reads.
 import { batch, signal } from '@preact/signals';
 import { getSession, listSessions, readFramePage, sessionCounts, type ConnectionRecord, type SessionCounts, type SessionId, type SessionRecord, type SessionsDb, type StoredFrame } from '../../../../src/sessions/index.ts';
 import { readFramesAt } from '../../../../src/sessions/frame-positions.ts';
 import { createFrameSource, type FrameSource } from './frame-source.ts';
 import { EMPTY_FILTER, parseFilter, type FilterInput } from './filter-query.ts';
 import type { TimeMode } from './row-format.ts';
+import { createTrafficFeed, type TrafficFeed } from './traffic-feed.ts';
+import type { TrafficModel } from '../../../../src/traffic/index.ts';
 
 export type Target = { readonly kind: 'live' } | { readonly kind: 'stored'; readonly id: SessionId };
 
@@ -36,6 +39,9 @@ export function createInspectorStore(getDb: () => Promise<SessionsDb>, options: 
   const origin = signal(0);
   /** Bumped when the shown session grew: views that derive from the whole session re-read. */
   const grown = signal(0);
+  /** Bumped when the traffic model changed (frames applied, connections learned, another session). */
+  const trafficVersion = signal(0);
+  let feed: TrafficFeed | null = null;
   let liveSessionId: SessionId | null = null;
   let timer: ReturnType<typeof setTimeout> | null = null;
   let reading = false;
@@ -53,6 +59,7 @@ export function createInspectorStore(getDb: () => Promise<SessionsDb>, options: 
     const [conns, c] = await Promise.all([db.getAll('connections', range), sessionCounts(db, id)]);
     if (disposed || session.value?.id !== id) return;
     const learnedConnections = conns.length !== connections.value.length;
+    feed?.setConnections(conns);
     batch(() => {
       connections.value = conns;
       counts.value = c;
@@ -66,8 +73,16 @@ export function createInspectorStore(getDb: () => Promise<SessionsDb>, options: 
     if (session.value?.id === s.id) origin.value = Math.min(s.startedAt, first?.t ?? s.startedAt);
   }
 
+  function closeFeed(): void {
+    if (!feed) return;
+    feed.dispose();
+    feed = null;
+    trafficVersion.value++;
+  }
+
   async function open(id: SessionId | null): Promise<void> {
     source.value?.dispose();
+    closeFeed();
     batch(() => {
       source.value = null;
       session.value = null;
@@ -87,6 +102,21 @@ export function createInspectorStore(getDb: () => Promise<SessionsDb>, options: 
         return;
       }
       const src = createFrameSource(getDb, s.id, s.frameCount);
+      closeFeed();
+      const f = createTrafficFeed(
+        getDb,
+        s.id,
+        s.source,
+        () => {
+          if (feed === f) trafficVersion.value++;
+        },
+        (message) => {
+          if (feed === f) error.value = message;
+        },
+      );
+      feed = f;
+      trafficVersion.value++;
+      void f.feedTo(s.frameCount);
       batch(() => {
         session.value = s;
         source.value = src;
@@ -116,6 +146,7 @@ export function createInspectorStore(getDb: () => Promise<SessionsDb>, options: 
         session.value = next;
         if (s.frameCount === 0) await readOrigin(db, next);
         source.value?.grew(next.frameCount);
+        void feed?.feedTo(next.frameCount);
         grown.value++;
         await readExtras(db, s.id);
       }
@@ -144,6 +175,23 @@ export function createInspectorStore(getDb: () => Promise<SessionsDb>, options: 
     error,
     grown,
     origin,
+    trafficVersion,
+
+    /** The traffic model of the shown session (null: none shown); read with trafficVersion. */
+    get traffic(): TrafficModel | null {
+      return feed?.model ?? null;
+    },
+
+    /** Settles when the traffic model has every frame asked for so far. */
+    trafficIdle(): Promise<void> {
+      return feed?.idle() ?? Promise.resolve();
+    },
+
+    /** The time keep-alive health and ages are judged at: now while recording, else the last frame's. */
+    trafficNow(): number | undefined {
+      // Whole seconds: the model caches its views per `now`.
+      return session.value?.state === 'recording' ? Math.floor(Date.now() / 1000) * 1000 : undefined;
+    },
 
     /** Shows the live session (following the tab) or a stored one. */
     show(next: Target): void {
@@ -205,6 +253,7 @@ export function createInspectorStore(getDb: () => Promise<SessionsDb>, options: 
       disposed = true;
       if (timer !== null) clearTimeout(timer);
       source.value?.dispose();
+      feed?.dispose();
     },
   };
 }

@@ -9,7 +9,14 @@ import type { InspectorStore } from './inspector-store.ts';
 import { Toolbar } from './toolbar.tsx';
 import { FrameTable } from './frame-table.tsx';
 import { DetailPane } from './detail-pane.tsx';
+import { ConnectionsSidebar } from './connections-sidebar.tsx';
+import { ChainSection } from './chain-section.tsx';
+import { connectionLabel } from './filter-query.ts';
+import { toggleSubscription } from './filter-tokens.ts';
 import './inspector.css';
+
+/** How often a recording session's sidebar re-judges keep-alive health. */
+const HEALTH_TICK_MS = 2000;
 
 const ACCEPT = '.jsonl,.ndjson,.gz,.har,.json,application/json,application/gzip';
 
@@ -64,6 +71,14 @@ export function InspectorView({ store, sessions, live, Settings }: Props) {
       store.liveGrew();
     });
   }, [live, store]);
+  // While recording, keep-alive health and ages move on without new frames.
+  const recordingNow = store.session.value?.state === 'recording';
+  const [, setTick] = useState(0);
+  useEffect(() => {
+    if (!recordingNow) return;
+    const id = setInterval(() => setTick((n) => n + 1), HEALTH_TICK_MS);
+    return () => clearInterval(id);
+  }, [recordingNow]);
   // The picker's list; read after the first rows, which matter more at startup.
   useEffect(() => {
     const id = setTimeout(() => void sessions.refresh(), 300);
@@ -81,6 +96,9 @@ export function InspectorView({ store, sessions, live, Settings }: Props) {
   const count = source?.count.value ?? 0;
   const scan = source?.scan.value ?? null;
   const isLive = target.kind === 'live';
+  const trafficVersion = store.trafficVersion.value;
+  const traffic = store.traffic;
+  const now = store.trafficNow();
 
   const select = (pos: number): void => {
     void store.select(pos);
@@ -95,6 +113,12 @@ export function InspectorView({ store, sessions, live, Settings }: Props) {
     if (!file) return;
     const imported = await sessions.importFile(file, file.name);
     if (imported) store.show({ kind: 'stored', id: imported.id });
+  };
+
+  const setFilterText = (text: string): void => store.setFilter({ text });
+  const showSubscription = (conn: number, id: string): void => {
+    const c = traffic?.connection(conn);
+    if (c) setFilterText(toggleSubscription('', `conn:${connectionLabel(c.connId)}`, `id:${id}`));
   };
 
   const origin = store.origin.value;
@@ -156,6 +180,7 @@ export function InspectorView({ store, sessions, live, Settings }: Props) {
         </div>
       )}
       <div class="ibody">
+        <ConnectionsSidebar model={traffic} version={trafficVersion} now={now} filterText={store.filter.value.text} onFilterText={setFilterText} />
         <div class="imain" ref={table}>
           {!session || !source || session.frameCount === 0 ? (
             <EmptyState live={isLive} hasTab={live !== null} recording={status?.recording ?? false} />
@@ -178,6 +203,9 @@ export function InspectorView({ store, sessions, live, Settings }: Props) {
               onClose={() => setDetailOpen(false)}
               onToggleTime={() => store.setTimeMode(store.timeMode.value === 'relative' ? 'absolute' : 'relative')}
               follow={isLive}
+              channelOf={traffic ? (f) => traffic.channelFor(f) : undefined}
+              markOf={traffic ? (pos) => traffic.markAt(pos) : undefined}
+              trafficVersion={trafficVersion}
               key={session.id}
             />
           )}
@@ -187,8 +215,8 @@ export function InspectorView({ store, sessions, live, Settings }: Props) {
               <DetailPane
                 frame={selected}
                 keepSecrets={session.keepSecrets}
-                links={[]}
-                historyFindings={[]}
+                chain={traffic && <ChainSection model={traffic} pos={selected.pos} now={now} onFollow={follow} onShowSubscription={showSubscription} />}
+                historyFindings={traffic?.findingsAt(selected.pos) ?? []}
                 onFollow={follow}
                 onClose={() => {
                   setDetailOpen(false);

@@ -1,0 +1,96 @@
+// Feeds one TrafficModel per shown session from IndexedDB, in position order: a stored
+// session is read once, a page at a time with a yield between pages (so the panel never
+// blocks for long while a large session opens), and a live one applies only the frames
+// after the model's `nextPos` each time the session grows.
+import { readFramePage, type ConnectionRecord, type SessionId, type SessionsDb } from '../../../../src/sessions/index.ts';
+import { createTrafficModel, originOfSource, type TrafficModel } from '../../../../src/traffic/index.ts';
+
+/** Frames per read: one read and fold of this many stays well under 50 ms. */
+export const FEED_PAGE = 2000;
+/** Views are told about progress at most this often while a large session is read. */
+const NOTIFY_MS = 200;
+
+const yieldToUi = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
+
+export interface TrafficFeed {
+  readonly model: TrafficModel;
+  /** Reads and applies frames up to `frameCount` (coalesced: one read loop at a time). */
+  feedTo(frameCount: number): Promise<void>;
+  setConnections(records: readonly ConnectionRecord[]): void;
+  /** Settles when every requested frame is applied (tests, benchmarks). */
+  idle(): Promise<void>;
+  dispose(): void;
+}
+
+export function createTrafficFeed(
+  getDb: () => Promise<SessionsDb>,
+  sessionId: SessionId,
+  source: string | undefined,
+  onChange: () => void,
+  onError: (message: string) => void,
+): TrafficFeed {
+  const model = createTrafficModel({ origin: originOfSource(source) });
+  let wanted = 0;
+  let running: Promise<void> | null = null;
+  let disposed = false;
+  let lastNotify = 0;
+
+  const notify = (force: boolean): void => {
+    const now = Date.now();
+    if (!force && now - lastNotify < NOTIFY_MS) return;
+    lastNotify = now;
+    onChange();
+  };
+
+  async function loop(): Promise<void> {
+    const db = await getDb();
+    let first = true;
+    while (!disposed && model.nextPos < wanted) {
+      if (!first) await yieldToUi();
+      first = false;
+      const from = model.nextPos;
+      const frames = await readFramePage(db, sessionId, { offset: from, limit: Math.min(FEED_PAGE, wanted - from) });
+      if (disposed) return;
+      // A session shorter than its record says (a write still in flight): try again on the next growth.
+      if (frames.length === 0) break;
+      model.apply(frames);
+      notify(false);
+    }
+    if (!disposed) notify(true);
+  }
+
+  function kick(): Promise<void> {
+    if (running) return running;
+    running = loop()
+      .catch((e: unknown) => {
+        if (!disposed) onError(`Could not read the session for its connections and correlations: ${e instanceof Error ? e.message : String(e)}`);
+      })
+      .finally(() => {
+        running = null;
+        // Grown while the last page was being read.
+        if (!disposed && model.nextPos < wanted) void kick();
+      });
+    return running;
+  }
+
+  return {
+    model,
+    feedTo(frameCount) {
+      if (frameCount > wanted) wanted = frameCount;
+      return kick();
+    },
+    setConnections(records) {
+      const before = model.version;
+      model.setConnections(
+        records.map((r) => ({ connId: r.connId, kind: r.kind, url: r.url, appsync: r.appsync, protocolsOffered: r.protocolsOffered, ...(r.authMode !== undefined ? { authMode: r.authMode } : {}) })),
+      );
+      if (model.version !== before) notify(true);
+    },
+    async idle() {
+      while (running) await running;
+    },
+    dispose() {
+      disposed = true;
+    },
+  };
+}
