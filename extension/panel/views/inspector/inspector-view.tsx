@@ -9,9 +9,15 @@ import type { InspectorStore } from './inspector-store.ts';
 import { Toolbar } from './toolbar.tsx';
 import { FrameTable } from './frame-table.tsx';
 import { DetailPane } from './detail-pane.tsx';
+import { StatsPane } from './stats-pane.tsx';
+import type { TrafficModel } from '../../../../src/traffic/index.ts';
+import type { ReadonlySignal } from '@preact/signals';
 import './inspector.css';
 
 const ACCEPT = '.jsonl,.ndjson,.gz,.har,.json,application/json,application/gzip';
+
+/** The store's traffic model, when the store feeds one (null while no session is open). */
+type TrafficFields = { readonly traffic?: ReadonlySignal<TrafficModel | null>; readonly trafficVersion?: ReadonlySignal<number> };
 
 interface Props {
   readonly store: InspectorStore;
@@ -53,6 +59,7 @@ export function InspectorView({ store, sessions, live, Settings }: Props) {
   const [detailOpen, setDetailOpen] = useState(false);
   const [settingsOpen, setSettingsOpen] = useState(false);
   const [exportOpen, setExportOpen] = useState(false);
+  const [statsOpen, setStatsOpen] = useState(false);
   const fileInput = useRef<HTMLInputElement>(null);
   const table = useRef<HTMLDivElement>(null);
 
@@ -81,6 +88,9 @@ export function InspectorView({ store, sessions, live, Settings }: Props) {
   const count = source?.count.value ?? 0;
   const scan = source?.scan.value ?? null;
   const isLive = target.kind === 'live';
+  const trafficFields = store as InspectorStore & TrafficFields;
+  const traffic = trafficFields.traffic?.value ?? null;
+  const trafficVersion = trafficFields.trafficVersion?.value ?? 0;
 
   const select = (pos: number): void => {
     void store.select(pos);
@@ -118,6 +128,12 @@ export function InspectorView({ store, sessions, live, Settings }: Props) {
         total={session?.frameCount ?? 0}
         filtered={source?.filtered ?? false}
         onClear={() => live?.clear()}
+        onRecord={(on) => {
+          const tabId = live?.state.value.status?.tabId;
+          if (tabId !== undefined) live?.command({ type: 'setRecording', tabId, on });
+        }}
+        statsOpen={statsOpen}
+        onStats={() => setStatsOpen((o) => !o)}
         onPreserveLog={(preserve) => live?.command({ type: 'setPreserveLog', preserve })}
         onPick={(t) => store.show(t)}
         onPickerFocus={() => void sessions.refresh()}
@@ -198,6 +214,16 @@ export function InspectorView({ store, sessions, live, Settings }: Props) {
             </>
           )}
         </div>
+        {statsOpen &&
+          (traffic ? (
+            <StatsPane model={traffic} version={trafficVersion} onClose={() => setStatsOpen(false)} />
+          ) : (
+            <aside class="stats-pane" data-testid="stats-pane" aria-label="Stats">
+              <p class="empty" data-testid="stats-empty">
+                {session ? 'Reading the session for its stats…' : 'No session is shown. Open a page that uses AppSync Events, or pick a stored session above.'}
+              </p>
+            </aside>
+          ))}
       </div>
       {settingsOpen && Settings && <Settings onClose={() => setSettingsOpen(false)} />}
       {exportOpen && session && (
