@@ -43,6 +43,12 @@ const FIRST_WINDOW = 4;
 // Chunks are deserialised on the reading thread: 16 chunks (~2 MB of frames) keep each
 // window's task well under 50 ms in Chromium; 64 took 130–230 ms.
 const MAX_WINDOW = 16;
+/**
+ * While the first matches the table shows are still wanted, the next window is sized from
+ * the matches per chunk seen so far (up to this many chunks, read one request each), so a
+ * sparse filter (1 % of frames) fills its first page in two round trips instead of four.
+ */
+const FIRST_BURST = 48;
 
 /** Whether a query selects every frame (the table can then read pages by position). */
 export function selectsEverything(q: PositionQuery): boolean {
@@ -79,13 +85,15 @@ export async function* scanPositions(
   let window = FIRST_WINDOW;
   let scannedTo = startPos;
   let framesLeft = options.firstFrames ?? 0;
+  let found = 0;
   // As in scanFrames: request the chunks together with their summaries while most chunks
   // of a window are wanted (one round trip instead of two).
   let speculate = true;
   while (next < count) {
     if (options.signal?.aborted) return;
     const hi = Math.min(count - 1, next + window - 1);
-    const read = await readViews(db, sessionId, next, hi, include.usesSummaries ? (s) => include.chunkMayMatch(s) : undefined, speculate);
+    const separate = window > MAX_WINDOW;
+    const read = await readViews(db, sessionId, next, hi, include.usesSummaries ? (s) => include.chunkMayMatch(s) : undefined, speculate && !separate, separate);
     speculate = read.wanted * 2 > read.summaries;
     const views = read.views;
     const positions: number[] = [];
@@ -109,7 +117,10 @@ export async function* scanPositions(
       scannedTo = Math.max(scannedTo, view.firstPos + view.count);
     }
     next = hi + 1;
-    window = Math.min(MAX_WINDOW, window * 2);
+    found += positions.length;
+    const looked = next - first;
+    if (framesLeft > 0 && found > 0) window = Math.max(FIRST_WINDOW, Math.min(FIRST_BURST, Math.ceil((framesLeft * 1.25 * looked) / found)));
+    else window = Math.min(MAX_WINDOW, window * 2);
     if (options.signal?.aborted) return;
     yield { positions, scannedTo, chunksScanned: next - first, chunksTotal: total, ...(frames.length > 0 ? { frames } : {}) };
   }
