@@ -95,7 +95,7 @@ export function StatsPane({ model, version, onClose }: Props) {
               <dd data-testid="stats-findings-info">{s.findings.info.toLocaleString()}</dd>
             </div>
             <div>
-              <dt>peak events/s</dt>
+              <dt>peak data events/s</dt>
               <dd data-testid="stats-peak">{Math.round(s.peakEventsPerS).toLocaleString()}</dd>
             </div>
           </dl>
