@@ -4,7 +4,7 @@
 import browser from 'webextension-polyfill';
 import { createRouter } from './router.ts';
 import { createSessionRecorder } from './session-recorder.ts';
-import { preserveLogStore, watchSettings } from './settings.ts';
+import { preserveLogStore, recordingPausedStore, watchSettings } from './settings.ts';
 
 let router: ReturnType<typeof createRouter> | null = null;
 const settings = watchSettings(() => router?.onSettingsChanged());
@@ -13,6 +13,7 @@ router = createRouter({
   panelUrl: browser.runtime.getURL('extension/panel/panel.html'),
   settings: settings.current,
   preserveLog: preserveLogStore,
+  recordingPaused: recordingPausedStore,
   setTimer: (fn, ms) => void setTimeout(fn, ms),
 });
 browser.runtime.onConnect.addListener((port) => router?.onConnect(port));

@@ -13,7 +13,8 @@ export function onNetworkPublish(hub: TabHub, state: TabState, observed: Observe
   state.dedupe.sawFromNetwork(observed);
   hub.deps.setTimer(() => {
     if (!state.dedupe.takeIfUnmatched(observed)) return;
-    if (!hub.recording(state)) return;
+    // While stopped, store() counts it as not stored.
+    if (!hub.capturing(state)) return;
     const record: HttpPublish = { kind: 'http', ...hub.networkKey(), t: observed.startedAt, ...observed, via: 'network' };
     hub.store(state, [record]);
   }, HOOK_GRACE_MS);

@@ -28,7 +28,16 @@ function onPanelMessage(hub: TabHub, state: TabState, message: PanelToBackground
       void hub.deps.preserveLog.set(state.tabId, message.preserve);
       hub.toPanels(state, hub.status(state));
       return;
+    case 'setRecording':
+      // The port's tab is the one the browser reports; a command naming another is refused.
+      if (message.tabId !== state.tabId) return;
+      state.paused = !message.on;
+      state.pausedSet = true;
+      void hub.deps.recordingPaused?.set(state.tabId, state.paused);
+      hub.toPanels(state, hub.status(state));
+      return;
     case 'clearSession':
+      state.discarded = 0;
       state.stored = 0;
       state.dropped = 0;
       state.rejected = 0;

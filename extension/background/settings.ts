@@ -26,3 +26,15 @@ export const preserveLogStore = {
     await browser.storage.session.set({ [`preserveLog:${tabId}`]: on });
   },
 };
+
+/** Record/Stop per tab: true while the user stopped recording it. */
+export const recordingPausedStore = {
+  async get(tabId: number): Promise<boolean> {
+    const key = `recordingPaused:${tabId}`;
+    return (await browser.storage.session.get(key))[key] === true;
+  },
+  async set(tabId: number, paused: boolean): Promise<void> {
+    if (paused) await browser.storage.session.set({ [`recordingPaused:${tabId}`]: true });
+    else await browser.storage.session.remove(`recordingPaused:${tabId}`);
+  },
+};

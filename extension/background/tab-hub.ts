@@ -20,6 +20,8 @@ export interface RouterDeps {
   readonly panelUrl: string;
   readonly settings: () => CaptureSettings;
   readonly preserveLog: { get(tabId: number): Promise<boolean>; set(tabId: number, on: boolean): Promise<void> };
+  /** Record/Stop per tab, kept like Preserve log (a restarted worker stays stopped). */
+  readonly recordingPaused?: { get(tabId: number): Promise<boolean>; set(tabId: number, on: boolean): Promise<void> };
   readonly setTimer: (fn: () => void, ms: number) => void;
 }
 
@@ -40,6 +42,11 @@ export interface TabState {
   preserveLog: boolean;
   /** The panel chose Preserve log in this worker's lifetime; the stored value is older. */
   preserveLogSet: boolean;
+  /** The user stopped recording (Record/Stop): batches are acknowledged, not stored. */
+  paused: boolean;
+  pausedSet: boolean;
+  /** Records not stored because of `paused`, since the current session started. */
+  discarded: number;
   topLoad: number;
   topUrl: string | null;
   sessionId: string | null;
@@ -71,8 +78,14 @@ export function createTabHub(deps: RouterDeps) {
   const credentials = createPageCredentials();
   const networkKey = () => ({ socketId: netStream, seq: netSeq++ });
 
-  function recording(state: TabState): boolean {
+  /** Whether the pages of the tab send their records (stopped or not: see `recording`). */
+  function capturing(state: TabState): boolean {
     return shouldRecord(state.panels.size > 0, state.topUrl, deps.settings());
+  }
+
+  /** Whether records of the tab are stored now. */
+  function recording(state: TabState): boolean {
+    return !state.paused && capturing(state);
   }
 
   function status(state: TabState): CaptureStatus {
@@ -87,6 +100,8 @@ export function createTabHub(deps: RouterDeps) {
       rejected: state.rejected,
       problem: state.problem,
       notice: state.notice,
+      paused: state.paused,
+      discarded: state.discarded,
     };
   }
 
@@ -99,7 +114,9 @@ export function createTabHub(deps: RouterDeps) {
   }
 
   function recordingMessage(state: TabState): BackgroundToContent {
-    return { type: 'recordingChanged', recording: recording(state), captureAll: deps.settings().captureAll };
+    // While stopped the pages keep sending and the batches are acknowledged unstored: a hook
+    // told to stop would hold them and send them all on resume, storing the pause after all.
+    return { type: 'recordingChanged', recording: capturing(state), captureAll: deps.settings().captureAll };
   }
 
   function announceRecording(state: TabState): void {
@@ -129,6 +146,14 @@ export function createTabHub(deps: RouterDeps) {
     // before (so they share a transaction) measured no gain at saturation, where the hook's
     // batches already hold up to 1,000 records, and it would need ordered retries.
     enqueue(state, async () => {
+      // Decided when the batch's turn comes, so batches queued before a Stop are stored and
+      // those after it are not, in arrival order.
+      if (records.length > 0 && state.paused) {
+        state.discarded += records.length;
+        after?.();
+        toPanels(state, status(state));
+        return;
+      }
       if (records.length > 0) {
         const result = await deps.recorder.append(state.tabId, records);
         state.sessionId = result.sessionId;
@@ -154,6 +179,9 @@ export function createTabHub(deps: RouterDeps) {
       panels: new Set(),
       preserveLog: false,
       preserveLogSet: false,
+      paused: false,
+      pausedSet: false,
+      discarded: 0,
       topLoad: 0,
       topUrl: null,
       sessionId: null,
@@ -176,9 +204,14 @@ export function createTabHub(deps: RouterDeps) {
     enqueue(state, async () => {
       const stored = await deps.preserveLog.get(tabId);
       if (!state.preserveLogSet) state.preserveLog = stored;
+      const paused = (await deps.recordingPaused?.get(tabId)) ?? false;
+      if (!state.pausedSet && paused !== state.paused) {
+        state.paused = paused;
+        announceRecording(state);
+      }
     });
     return state;
   }
 
-  return { deps, tabs, tab, credentials, networkKey, recording, status, toPanels, toFrames, recordingMessage, announceRecording, enqueue, store };
+  return { deps, tabs, tab, credentials, networkKey, capturing, recording, status, toPanels, toFrames, recordingMessage, announceRecording, enqueue, store };
 }

@@ -1,29 +1,21 @@
-// The panel's theme follows DevTools: `devtools.panels.themeName` ('dark' or 'default')
-// where the browser has it, with its change event where there is one; otherwise panel.css
-// falls back to prefers-color-scheme. `?theme=dark|light` forces one (screenshots, tests).
+// The panel's theme follows DevTools (theme-choice.ts decides); this wires the browser's
+// devtools.panels and the document. Without a DevTools theme, panel.css follows
+// prefers-color-scheme, which the browser re-applies by itself when the OS scheme changes.
 import browser from 'webextension-polyfill';
+import { followTheme, type ThemePanels } from './theme-choice.ts';
 
-type Panels = { themeName?: string; onThemeChanged?: { addListener(fn: (name: string) => void): void } };
-
-export function themeFromName(name: string | undefined): 'dark' | 'light' | null {
-  if (name === 'dark') return 'dark';
-  if (name === 'default' || name === 'light') return 'light';
-  return null;
-}
+export { themeFromName } from './theme-choice.ts';
 
 export function applyTheme(): void {
-  const forced = themeFromName(new URLSearchParams(location.search).get('theme') ?? undefined);
-  const set = (t: 'dark' | 'light' | null) => {
-    if (t) document.documentElement.dataset['theme'] = t;
-    else delete document.documentElement.dataset['theme'];
-  };
-  if (forced) return set(forced);
-  let panels: Panels | undefined;
+  let panels: ThemePanels | undefined;
   try {
-    panels = (browser.devtools as unknown as { panels?: Panels } | undefined)?.panels;
+    panels = (browser.devtools as unknown as { panels?: ThemePanels } | undefined)?.panels;
   } catch {
+    // The panel page opened as a plain extension page (no DevTools): no devtools namespace.
     panels = undefined;
   }
-  set(themeFromName(panels?.themeName));
-  panels?.onThemeChanged?.addListener((name) => set(themeFromName(name)));
+  followTheme(location.search, panels, (t) => {
+    if (t) document.documentElement.dataset['theme'] = t;
+    else delete document.documentElement.dataset['theme'];
+  });
 }

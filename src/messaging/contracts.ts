@@ -132,6 +132,13 @@ export interface CaptureStatus {
   readonly problem: string | null;
   /** Something the user should know that is not a failure (e.g. old sessions evicted). */
   readonly notice: string | null;
+  /**
+   * The user stopped recording this tab (Record/Stop): batches are acknowledged and not
+   * stored. `recording` is then false. Absent from a background older than the button.
+   */
+  readonly paused?: boolean;
+  /** Records the page sent while recording was stopped, not stored (for the current session). */
+  readonly discarded?: number;
 }
 /**
  * The last un-redacted auth seen on one of the tab's connections, held in the background's
@@ -173,6 +180,11 @@ export type PanelToBackground =
   | { readonly type: 'setPreserveLog'; readonly preserve: boolean }
   | { readonly type: 'httpPublishObserved'; readonly publish: ObservedHttpPublish }
   | { readonly type: 'clearSession' }
+  /**
+   * Record/Stop. `tabId` names the tab the panel believes it inspects; the background acts
+   * on its port's tab only and ignores a command naming another one.
+   */
+  | { readonly type: 'setRecording'; readonly tabId: number; readonly on: boolean }
   | { readonly type: 'injectIncoming'; readonly socketId: SocketId; readonly data: string }
   | { readonly type: 'sendOnSocket'; readonly socketId: SocketId; readonly data: string }
   /** Answered with pageCredentialsListed for the panel's tab. */

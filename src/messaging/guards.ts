@@ -127,6 +127,8 @@ export function isPanelToBackground(x: unknown): x is PanelToBackground {
       return isObservedPublish(x.publish);
     case 'setPreserveLog':
       return typeof x.preserve === 'boolean';
+    case 'setRecording':
+      return int(x.tabId) && typeof x.on === 'boolean';
     case 'clearSession':
     case 'listPageCredentials':
       return true;
@@ -168,7 +170,9 @@ const PANEL_BOUND: { readonly [K in BackgroundToPanel['type']]: (x: Obj) => bool
     int(x.dropped) &&
     int(x.rejected) &&
     nullable(x.problem, (v) => str(v, MAX_URL)) &&
-    nullable(x.notice, (v) => str(v, MAX_URL)),
+    nullable(x.notice, (v) => str(v, MAX_URL)) &&
+    (x.paused === undefined || typeof x.paused === 'boolean') &&
+    (x.discarded === undefined || int(x.discarded)),
 };
 
 /**

@@ -5,11 +5,11 @@
 // Exclusion is what the frame filter cannot say: "every type but ka", "frames that do not
 // contain this text". A frame is listed when it matches `include` and none of `exclude`.
 
-import { compileFilter, type FrameFilter } from './frame-filter.ts';
+import { compileFilter, type CompiledFilter, type FrameFilter } from './frame-filter.ts';
 import { readViews } from './queries.ts';
-import { viewOf } from './packed-chunk.ts';
+import { viewOf, type ChunkView, type PackedChunk } from './packed-chunk.ts';
 import type { SessionsDb } from './schema.ts';
-import type { MatchChannel, SessionId, StoredFrame } from './types.ts';
+import type { ChunkSummary, Counts, MatchChannel, SessionId, StoredFrame } from './types.ts';
 
 export interface PositionQuery {
   readonly include?: FrameFilter;
@@ -43,12 +43,94 @@ const FIRST_WINDOW = 4;
 // Chunks are deserialised on the reading thread: 16 chunks (~2 MB of frames) keep each
 // window's task well under 50 ms in Chromium; 64 took 130–230 ms.
 const MAX_WINDOW = 16;
+/**
+ * While the first matches the table shows are still wanted, the next window is sized from
+ * the matches per chunk seen so far (up to this many chunks, read one request each), so a
+ * sparse filter (1 % of frames) fills its first page in two round trips instead of four.
+ */
+const FIRST_BURST = 48;
 
 /** Whether a query selects every frame (the table can then read pages by position). */
 export function selectsEverything(q: PositionQuery): boolean {
   const inc = q.include ?? {};
   const constrains = Object.entries(inc).some(([k, v]) => v !== undefined && k !== 'caseSensitive' && !(Array.isArray(v) && v.length === 0) && v !== '');
   return !constrains && (q.exclude ?? []).length === 0;
+}
+
+/**
+ * Whether a summary alone proves that `include` matches every frame of its chunk: only for
+ * criteria a summary counts exactly (types, directions, connections, ids; no text, time or
+ * channel pattern). Null: it cannot tell for any chunk.
+ */
+function includesAllFrom(include: FrameFilter): ((s: ChunkSummary) => boolean) | null {
+  if (include.text || include.regex !== undefined || include.fromTime !== undefined || include.toTime !== undefined || (include.channels?.length ?? 0) > 0) return null;
+  const lists: [keyof ChunkSummary, readonly string[]][] = [];
+  if (include.types?.length) lists.push(['types', include.types]);
+  if (include.directions?.length) lists.push(['dirs', include.directions]);
+  if (include.connections?.length) lists.push(['conns', include.connections]);
+  if (include.ids?.length) lists.push(['ids', include.ids]);
+  return (s) =>
+    lists.every(([key, values]) => {
+      const counts = s[key] as Counts;
+      let n = 0;
+      for (const v of new Set(values)) n += counts[v] ?? 0;
+      return n === s.count;
+    });
+}
+
+type Planned = { readonly kind: 'all'; readonly firstPos: number; readonly count: number } | { readonly kind: 'view'; readonly view: ChunkView };
+
+/**
+ * Chunks lo…hi planned from their summaries: skipped when include cannot match, listed whole
+ * without being read when the summary proves every frame matches and no exclusion can
+ * (the common case of `ka` hidden in a session whose chunks hold no keep-alive), read
+ * otherwise. Summaries and chunks in one transaction.
+ */
+async function readPlanned(
+  db: SessionsDb,
+  sessionId: SessionId,
+  lo: number,
+  hi: number,
+  plan: (s: ChunkSummary) => 'skip' | 'all' | 'read',
+  speculate: boolean,
+): Promise<{ planned: Planned[]; read: number; summaries: number; scannedTo: number }> {
+  const range = IDBKeyRange.bound([sessionId, lo], [sessionId, hi]);
+  const tx = db.transaction(['summaries', 'chunks']);
+  const chunkStore = tx.objectStore('chunks');
+  const all = speculate ? chunkStore.getAll(range) : undefined;
+  const summaries = await tx.objectStore('summaries').getAll(range);
+  const decided = summaries.map((s) => [s, plan(s)] as const);
+  const toRead = decided.filter(([, d]) => d === 'read').map(([s]) => s.chunkNo);
+  let chunks: Map<number, PackedChunk>;
+  if (all || toRead.length * 2 > summaries.length) {
+    const wanted = new Set(toRead);
+    chunks = new Map((await (all ?? chunkStore.getAll(range))).filter((c) => wanted.has(c.chunkNo)).map((c) => [c.chunkNo, c as PackedChunk]));
+  } else {
+    const got = await Promise.all(toRead.map((no) => chunkStore.get([sessionId, no])));
+    chunks = new Map(got.filter((c) => c !== undefined).map((c) => [c.chunkNo, c as PackedChunk]));
+  }
+  const planned: Planned[] = [];
+  let scannedTo = 0;
+  for (const [s, d] of decided) {
+    scannedTo = Math.max(scannedTo, s.firstPos + s.count);
+    if (d === 'all') planned.push({ kind: 'all', firstPos: s.firstPos, count: s.count });
+    else if (d === 'read') {
+      const c = chunks.get(s.chunkNo);
+      if (c) planned.push({ kind: 'view', view: viewOf(c) });
+    }
+  }
+  return { planned, read: toRead.length, summaries: summaries.length, scannedTo };
+}
+
+/** A planner when summaries can decide chunks without reading them, else null. */
+function plannerFor(query: PositionQuery, include: CompiledFilter, exclude: readonly CompiledFilter[]): ((s: ChunkSummary, needFrames: boolean) => 'skip' | 'all' | 'read') | null {
+  const includesAll = includesAllFrom(query.include ?? {});
+  if (!includesAll || !exclude.every((e) => e.usesSummaries)) return null;
+  return (s, needFrames) => {
+    if (!include.chunkMayMatch(s)) return 'skip';
+    if (!needFrames && includesAll(s) && !exclude.some((e) => e.chunkMayMatch(s))) return 'all';
+    return 'read';
+  };
 }
 
 async function firstChunkAt(db: SessionsDb, sessionId: SessionId, pos: number): Promise<number> {
@@ -79,17 +161,52 @@ export async function* scanPositions(
   let window = FIRST_WINDOW;
   let scannedTo = startPos;
   let framesLeft = options.firstFrames ?? 0;
+  let found = 0;
   // As in scanFrames: request the chunks together with their summaries while most chunks
   // of a window are wanted (one round trip instead of two).
   let speculate = true;
+  const planner = plannerFor(query, include, exclude);
   while (next < count) {
     if (options.signal?.aborted) return;
     const hi = Math.min(count - 1, next + window - 1);
-    const read = await readViews(db, sessionId, next, hi, include.usesSummaries ? (s) => include.chunkMayMatch(s) : undefined, speculate);
-    speculate = read.wanted * 2 > read.summaries;
-    const views = read.views;
+    const separate = window > MAX_WINDOW;
+    let views: ChunkView[];
     const positions: number[] = [];
     const frames: StoredFrame[] = [];
+    if (planner && !separate) {
+      const needFrames = framesLeft > 0;
+      const planned = await readPlanned(db, sessionId, next, hi, (s) => planner(s, needFrames), speculate);
+      speculate = planned.read * 2 > planned.summaries;
+      views = [];
+      for (const p of planned.planned) {
+        if (p.kind === 'view') {
+          views.push(p.view);
+          continue;
+        }
+        // Flush the views before this chunk so positions stay ascending.
+        scanViews(views, positions, frames);
+        views = [];
+        for (let pos = Math.max(p.firstPos, startPos); pos < p.firstPos + p.count; pos++) positions.push(pos);
+      }
+      scanViews(views, positions, frames);
+      views = [];
+      scannedTo = Math.max(scannedTo, planned.scannedTo);
+    } else {
+      const read = await readViews(db, sessionId, next, hi, include.usesSummaries ? (s) => include.chunkMayMatch(s) : undefined, speculate && !separate, separate);
+      speculate = read.wanted * 2 > read.summaries;
+      views = read.views;
+    }
+    scanViews(views, positions, frames);
+    next = hi + 1;
+    found += positions.length;
+    const looked = next - first;
+    if (framesLeft > 0 && found > 0) window = Math.max(FIRST_WINDOW, Math.min(FIRST_BURST, Math.ceil((framesLeft * 1.25 * looked) / found)));
+    else window = Math.min(MAX_WINDOW, window * 2);
+    if (options.signal?.aborted) return;
+    yield { positions, scannedTo, chunksScanned: next - first, chunksTotal: total, ...(frames.length > 0 ? { frames } : {}) };
+  }
+
+  function scanViews(views: readonly ChunkView[], positions: number[], frames: StoredFrame[]): void {
     for (const view of views) {
       const hit = include.matchChunk(view);
       for (const ex of exclude) {
@@ -108,10 +225,6 @@ export async function* scanPositions(
       }
       scannedTo = Math.max(scannedTo, view.firstPos + view.count);
     }
-    next = hi + 1;
-    window = Math.min(MAX_WINDOW, window * 2);
-    if (options.signal?.aborted) return;
-    yield { positions, scannedTo, chunksScanned: next - first, chunksTotal: total, ...(frames.length > 0 ? { frames } : {}) };
   }
 }
 

@@ -66,6 +66,7 @@ export async function readViews(
   hi: number,
   wanted?: (s: ChunkSummary) => boolean,
   speculate = false,
+  separate = false,
 ): Promise<{ views: ChunkView[]; summaries: number; wanted: number }> {
   const range = IDBKeyRange.bound([sessionId, lo], [sessionId, hi]);
   const tx = db.transaction(['summaries', 'chunks']);
@@ -73,7 +74,15 @@ export async function readViews(
   let chunks: (PackedChunk | undefined)[];
   let total = 0;
   let kept = 0;
-  if (!wanted) chunks = await chunkStore.getAll(range);
+  if (separate) {
+    // One request per chunk: each result is deserialised in its own task, so a wide window
+    // is not one long task (a getAll of 64 chunks took 130-230 ms in Chromium).
+    const summaries = wanted ? await tx.objectStore('summaries').getAll(range) : undefined;
+    const keep = summaries && wanted ? summaries.filter(wanted).map((s) => s.chunkNo) : Array.from({ length: hi - lo + 1 }, (_, i) => lo + i);
+    total = summaries?.length ?? 0;
+    kept = summaries ? keep.length : 0;
+    chunks = await Promise.all(keep.map((no) => chunkStore.get([sessionId, no])));
+  } else if (!wanted) chunks = await chunkStore.getAll(range);
   else {
     const all = speculate ? chunkStore.getAll(range) : undefined;
     const summaries = await tx.objectStore('summaries').getAll(range);

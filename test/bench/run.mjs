@@ -6,11 +6,13 @@
 //   node test/bench/run.mjs [--only NAME[,NAME]] [--skip NAME[,NAME]] [--runs 5]
 //        [--frames 200000] [--warm 5000] [--cpu-runs 3] [--firefox-runs 3] [--no-firefox]
 //        [--duration 30] [--rate 10000] [--micro-frames 200000] [--micro-reps 7]
-//        [--sessions-frames 100000] [--sessions-reads 3] [--inspector-frames 1000000] [--no-build]
+//        [--sessions-frames 100000] [--sessions-reads 3] [--inspector-frames 1000000]
+//        [--traffic-frames 1000000] [--no-build]
 //
 // Benchmarks: capture-hook-micro, capture-throughput, capture-cpu, capture-delivery,
 // emulator (test/bench/emulator-bench.ts), sessions (test/bench/sessions-*, if present),
-// inspector-render (the panel over a stored session of --inspector-frames frames).
+// inspector-render (the panel over a stored session of --inspector-frames frames),
+// traffic-fold (the traffic model's fold rate and memory under node).
 // Progress goes to stderr, figures to stdout. Everything stays on 127.0.0.1; every browser
 // is killed when the process exits.
 
@@ -38,18 +40,19 @@ const DEFAULTS = {
   sessionsFrames: 100_000,
   sessionsReads: 3,
   inspectorFrames: 1_000_000,
+  trafficFrames: 1_000_000,
   build: true,
   only: null,
   skip: [],
 };
 
-const ORDER = ['capture-hook-micro', 'capture-throughput', 'capture-cpu', 'capture-delivery', 'emulator', 'sessions', 'inspector-render'];
+const ORDER = ['capture-hook-micro', 'capture-throughput', 'capture-cpu', 'capture-delivery', 'emulator', 'sessions', 'inspector-render', 'traffic-fold'];
 
 function usage() {
   return readFileSync(new URL(import.meta.url), 'utf8')
     .split('\n')
     .filter((l) => l.startsWith('//'))
-    .slice(0, 14)
+    .slice(0, 16)
     .map((l) => l.slice(3))
     .join('\n');
 }
@@ -74,6 +77,7 @@ function parseArgs(argv) {
     '--sessions-frames': 'sessionsFrames',
     '--sessions-reads': 'sessionsReads',
     '--inspector-frames': 'inspectorFrames',
+    '--traffic-frames': 'trafficFrames',
   };
   for (let i = 0; i < argv.length; i++) {
     let a = argv[i];

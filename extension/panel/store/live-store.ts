@@ -11,15 +11,31 @@ export interface LiveState {
   readonly sessionId: string | null;
   /** Bumped for every batch of stored records: new frames exist in `sessionId`. */
   readonly tick: number;
+  /**
+   * This panel asked for Clear and the background has not confirmed it yet: messages about
+   * batches written before the clear still name the old session and must not bring it back.
+   */
+  readonly clearing?: boolean;
 }
 
 export const EMPTY_LIVE: LiveState = { status: null, sessionId: null, tick: 0 };
 
+/** The state right after this panel asked for Clear: no session shown until new records. */
+export function clearRequested(state: LiveState): LiveState {
+  return { ...state, sessionId: null, clearing: true, tick: state.tick + 1 };
+}
+
 export function applyMessage(state: LiveState, message: BackgroundToPanel): LiveState {
   switch (message.type) {
     case 'captureStatus':
+      // A status without a session (a worker that restarted and has not written yet) keeps
+      // the session known; after this panel's Clear, the background's null confirms it.
+      if (state.clearing) {
+        return message.sessionId === null ? { status: message, sessionId: null, tick: state.tick + 1 } : { ...state, status: message, tick: state.tick + 1 };
+      }
       return { status: message, sessionId: message.sessionId ?? state.sessionId, tick: state.tick + 1 };
     case 'recordsCaptured':
+      if (state.clearing) return state;
       return { ...state, sessionId: message.sessionId, tick: state.tick + 1 };
     default:
       return state;
@@ -37,7 +53,10 @@ export function createLiveStore() {
     setConnected: (on: boolean) => (connected.value = on),
     setCommands: (fn: (m: PanelToBackground) => void) => (send = fn),
     command: (m: PanelToBackground) => send(m),
-    clear: () => send({ type: 'clearSession' }),
+    clear: () => {
+      send({ type: 'clearSession' });
+      state.value = clearRequested(state.value);
+    },
   };
 }
 

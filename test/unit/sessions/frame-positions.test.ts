@@ -65,3 +65,42 @@ describe('readFramesAt', () => {
     expect(await readFramesAt(db, id, [])).toEqual([]);
   });
 });
+
+describe('scanPositions from summaries alone', () => {
+  it('lists a chunk whose summary proves every frame matches without reading it, and keeps the order', async () => {
+    const db2 = await freshDb();
+    const sid = (await createSession(db2)).id;
+    const rec = await createRecorder(db2, { sessionId: sid, classify, redact, chunkLimits: { maxFrames: 10, maxBytes: 1 << 20 } });
+    const a = new SocketScript('p:b', 1000);
+    await rec.append([a.create(), a.open(), a.send({ type: 'subscribe', id: 's1', channel: '/chat/*' })]);
+    // Keep-alives only every 45 frames: most chunks of 10 hold none.
+    for (let i = 0; i < 200; i += 20) {
+      const batch: CaptureRecord[] = [];
+      for (let j = i; j < i + 20; j++) batch.push(j % 45 === 0 ? a.receive({ type: 'ka' }) : a.receive({ type: 'data', id: 's1', event: `"m ${j}"` }));
+      await rec.append(batch);
+    }
+    const frames = await readFramePage(db2, sid, { offset: 0, limit: 10_000 });
+    const expected = frames.filter((f) => f.type !== 'ka').map((f) => f.pos);
+    const scan = async (q: PositionQuery, opts: { firstFrames?: number; startPos?: number } = {}) => {
+      const out: number[] = [];
+      for await (const b of scanPositions(db2, sid, q, opts)) out.push(...b.positions);
+      return out;
+    };
+    expect(await scan({ exclude: [{ types: ['ka'] }] })).toEqual(expected);
+    expect(await scan({ exclude: [{ types: ['ka'] }] }, { firstFrames: 15 })).toEqual(expected);
+    expect(await scan({ exclude: [{ types: ['ka'] }] }, { startPos: 57 })).toEqual(expected.filter((p) => p >= 57));
+    expect(await scan({ include: { types: ['data'] }, exclude: [{ types: ['ka'] }] })).toEqual(frames.filter((f) => f.type === 'data').map((f) => f.pos));
+
+    // Proof that such a chunk is not read: without its record, its positions are still
+    // listed from the summary (a text filter, which must read, no longer finds them).
+    const summaries = await db2.getAll('summaries', IDBKeyRange.bound([sid, -Infinity], [sid, Infinity]));
+    const late = summaries.filter((s) => s.chunkNo > 8 && (s.types['ka'] ?? 0) === 0 && (s.types['data'] ?? 0) === s.count);
+    expect(late.length).toBeGreaterThan(0);
+    const gone = late[0]!;
+    await db2.delete('chunks', [sid, gone.chunkNo]);
+    const listed = await scan({ exclude: [{ types: ['ka'] }] });
+    expect(listed).toEqual(expected);
+    const byText = await scan({ include: { text: '"m' }, exclude: [{ types: ['ka'] }] });
+    expect(byText.some((p) => p >= gone.firstPos && p < gone.firstPos + gone.count)).toBe(false);
+  });
+});

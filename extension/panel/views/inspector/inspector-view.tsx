@@ -13,6 +13,7 @@ import { ConnectionsSidebar } from './connections-sidebar.tsx';
 import { ChainSection } from './chain-section.tsx';
 import { connectionLabel } from './filter-query.ts';
 import { toggleSubscription } from './filter-tokens.ts';
+import { StatsPane } from './stats-pane.tsx';
 import './inspector.css';
 
 /** How often a recording session's sidebar re-judges keep-alive health. */
@@ -60,6 +61,7 @@ export function InspectorView({ store, sessions, live, Settings }: Props) {
   const [detailOpen, setDetailOpen] = useState(false);
   const [settingsOpen, setSettingsOpen] = useState(false);
   const [exportOpen, setExportOpen] = useState(false);
+  const [statsOpen, setStatsOpen] = useState(false);
   const fileInput = useRef<HTMLInputElement>(null);
   const table = useRef<HTMLDivElement>(null);
 
@@ -142,6 +144,12 @@ export function InspectorView({ store, sessions, live, Settings }: Props) {
         total={session?.frameCount ?? 0}
         filtered={source?.filtered ?? false}
         onClear={() => live?.clear()}
+        onRecord={(on) => {
+          const tabId = live?.state.value.status?.tabId;
+          if (tabId !== undefined) live?.command({ type: 'setRecording', tabId, on });
+        }}
+        statsOpen={statsOpen}
+        onStats={() => setStatsOpen((o) => !o)}
         onPreserveLog={(preserve) => live?.command({ type: 'setPreserveLog', preserve })}
         onPick={(t) => store.show(t)}
         onPickerFocus={() => void sessions.refresh()}
@@ -226,6 +234,16 @@ export function InspectorView({ store, sessions, live, Settings }: Props) {
             </>
           )}
         </div>
+        {statsOpen &&
+          (traffic ? (
+            <StatsPane model={traffic} version={trafficVersion} onClose={() => setStatsOpen(false)} />
+          ) : (
+            <aside class="stats-pane" data-testid="stats-pane" aria-label="Stats">
+              <p class="empty" data-testid="stats-empty">
+                {session ? 'Reading the session for its stats…' : 'No session is shown. Open a page that uses AppSync Events, or pick a stored session above.'}
+              </p>
+            </aside>
+          ))}
       </div>
       {settingsOpen && Settings && <Settings onClose={() => setSettingsOpen(false)} />}
       {exportOpen && session && (

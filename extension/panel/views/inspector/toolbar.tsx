@@ -20,6 +20,9 @@ interface Props {
   readonly total: number;
   readonly filtered: boolean;
   readonly onClear: () => void;
+  readonly onRecord: (on: boolean) => void;
+  readonly onStats: () => void;
+  readonly statsOpen: boolean;
   readonly onPreserveLog: (on: boolean) => void;
   readonly onPick: (t: Target) => void;
   readonly onPickerFocus: () => void;
@@ -36,6 +39,7 @@ const TYPING_MS = 250;
 export function Toolbar(p: Props) {
   const [text, setText] = useState(p.filter.text);
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const input = useRef<HTMLInputElement>(null);
   useEffect(() => setText(p.filter.text), [p.filter.text]);
   useEffect(() => () => {
     if (timer.current) clearTimeout(timer.current);
@@ -53,13 +57,26 @@ export function Toolbar(p: Props) {
   };
   const scan = p.scan;
   const recording = p.status?.recording ?? false;
+  const paused = p.status?.paused ?? false;
+  const discarded = p.status?.discarded ?? 0;
   const pickerValue = p.target.kind === 'live' ? 'live' : p.target.id;
   return (
     <div class="itoolbar">
       <div class="toolbar" role="toolbar" aria-label="Inspector">
         {p.live && (
           <>
-            <span class={`rec ${recording ? 'on' : ''}`} role="img" aria-label={recording ? 'Recording' : 'Not recording'} title={recording ? 'Recording this tab (while this panel is open)' : 'Not recording'} />
+            <button
+              type="button"
+              class="record-toggle"
+              data-testid="record-toggle"
+              aria-pressed={!paused}
+              disabled={!p.status}
+              onClick={() => p.onRecord(paused)}
+              title={paused ? 'Recording is stopped: the page\'s traffic is not stored. Click to record again, into the same session.' : 'Recording this tab while this panel is open. Click to stop storing its traffic.'}
+            >
+              <span class={`rec ${recording ? 'on' : ''}`} aria-hidden="true" />
+              {paused ? 'Record' : 'Stop'}
+            </button>
             <button type="button" onClick={p.onClear} title="Start a new session for this tab; the current one stays stored">
               Clear
             </button>
@@ -93,10 +110,13 @@ export function Toolbar(p: Props) {
           role="search"
           onSubmit={(e) => {
             e.preventDefault();
-            submit(text);
+            // The field itself: Enter pressed right after a key would otherwise submit the
+            // text of the render before that key.
+            submit(input.current?.value ?? text);
           }}
         >
           <input
+            ref={input}
             type="search"
             aria-label="Filter frames"
             placeholder="Filter: text, channel:/ns/*, type:data, dir:send, conn:1, id:…"
@@ -123,6 +143,9 @@ export function Toolbar(p: Props) {
           </label>
         </form>
         <span class="spacer" />
+        <button type="button" data-testid="stats-toggle" aria-pressed={p.statsOpen} onClick={p.onStats} title="Events per second, counts per channel and type, bytes, errors and findings">
+          Stats
+        </button>
         <button type="button" onClick={p.onImport}>
           Import…
         </button>
@@ -163,6 +186,12 @@ export function Toolbar(p: Props) {
         ))}
         {p.status && p.status.dropped > 0 && <span class="warn">{p.status.dropped} dropped by the page's capture buffer</span>}
         {p.status && p.status.rejected > 0 && <span class="warn">{p.status.rejected} malformed from the page, ignored</span>}
+        {p.live && paused && (
+          <span class="warn" data-testid="recording-stopped">
+            Recording stopped{discarded > 0 ? `: ${discarded.toLocaleString()} records not stored` : ''}
+          </span>
+        )}
+        {p.live && !paused && discarded > 0 && <span class="info">{discarded.toLocaleString()} records not stored while recording was stopped</span>}
         {p.live && p.status?.problem && <span class="error">{p.status.problem}</span>}
         {p.live && p.status?.notice && <span class="info">{p.status.notice}</span>}
         {p.live && !p.connected && <span class="warn">reconnecting…</span>}
