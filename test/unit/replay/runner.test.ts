@@ -81,8 +81,8 @@ describe('control', () => {
     release!();
     await clock.runAll();
     const s = await run.done;
-    expect(s).toMatchObject({ state: 'stopped', sent: 2, acknowledged: 2, lastPos: 1, total: 4 });
-    expect(s.endReason).toBe('stopped by the user (after position 1)');
+    expect(s).toMatchObject({ state: 'stopped', sent: 2, acknowledged: 2, handled: 2, lastPos: 1, total: 4 });
+    expect(s.endReason).toBe('stopped by the user after 2 of 4 messages (after position 1)');
     expect(target.log).toHaveLength(2);
     expect(progress.at(-1)?.state).toBe('stopped');
   });

@@ -11,7 +11,7 @@ import { RunPanel } from './run-panel.tsx';
 import './replay.css';
 
 const TARGETS: readonly { value: TargetKind; text: string; hint: string }[] = [
-  { value: 'endpoint', text: 'Publish to an endpoint', hint: 'HTTP publish to an AppSync Events API (or the local emulator).' },
+  { value: 'endpoint', text: 'Publish to an endpoint', hint: 'Publish with an endpoint profile (any auth mode), over HTTP or a WebSocket, to an AppSync Events API or the local emulator.' },
   { value: 'inject', text: 'Inject into the page', hint: 'Delivered to the page’s live subscriptions as incoming data; no network.' },
   { value: 'socket', text: 'Send on the page’s socket', hint: 'The page’s own socket publishes the events.' },
 ];
@@ -86,12 +86,31 @@ export function ReplayView({ store }: { store: ReplayStore }) {
               ))}
               {f.target === 'endpoint' && (
                 <>
-                  <label>
-                    HTTP endpoint <input type="url" data-testid="replay-endpoint" placeholder="https://…appsync-api….amazonaws.com/event" value={f.endpointUrl} onInput={(e) => store.update({ endpointUrl: e.currentTarget.value })} />
-                  </label>
-                  <label>
-                    API key <input type="password" data-testid="replay-api-key" autocomplete="off" value={f.apiKey} onInput={(e) => store.update({ apiKey: e.currentTarget.value })} />
-                  </label>
+                  {store.profiles.value.length === 0 ? (
+                    <p class="hint" data-testid="replay-no-profiles">
+                      No endpoint profile yet. Add one in the Console (endpoint and auth: API key, Cognito, OIDC, Lambda or IAM); replay publishes with it.
+                    </p>
+                  ) : (
+                    <label>
+                      Profile{' '}
+                      <select data-testid="replay-profile" value={f.profileId} onChange={(e) => store.update({ profileId: e.currentTarget.value })}>
+                        {store.profiles.value.map((p) => (
+                          <option value={p.id}>
+                            {p.name || p.httpUrl || p.realtimeUrl} · {p.auth.mode}
+                          </option>
+                        ))}
+                      </select>
+                    </label>
+                  )}
+                  {store.profilesProblem.value && <p class="error">{store.profilesProblem.value}</p>}
+                  <span class="radio-group" role="radiogroup" aria-label="Publish over">
+                    <label title="One POST /event per publish">
+                      <input type="radio" name="transport" value="http" checked={f.transport === 'http'} onChange={() => store.update({ transport: 'http' })} /> over HTTP
+                    </label>
+                    <label title="One WebSocket for the whole replay; each publish waits for its publish_success">
+                      <input type="radio" name="transport" value="ws" checked={f.transport === 'ws'} onChange={() => store.update({ transport: 'ws' })} /> over a WebSocket
+                    </label>
+                  </span>
                 </>
               )}
               {f.target === 'inject' && (
