@@ -72,8 +72,8 @@ export function ReplayView({ store }: { store: ReplayStore }) {
                 Only channels <input type="text" data-testid="replay-channels" placeholder="/default/orders/*, /default/chat" value={f.channels} onInput={(e) => store.update({ channels: e.currentTarget.value })} />
               </label>
               {f.positions.length > 0 && (
-                <p class="hint">
-                  Only the {f.positions.length} selected frames. <button type="button" class="link" onClick={() => store.update({ positions: [] })}>Replay the whole session</button>
+                <p class="hint" data-testid="replay-positions">
+                  Only the {f.positions.length.toLocaleString()} frame{f.positions.length === 1 ? '' : 's'} picked in the inspector. <button type="button" class="link" onClick={() => store.update({ positions: [] })}>Replay the whole session</button>
                 </p>
               )}
             </fieldset>
