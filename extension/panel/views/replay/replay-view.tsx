@@ -155,7 +155,7 @@ export function ReplayView({ store }: { store: ReplayStore }) {
                 </label>
               )}
               <label title="Up to five events per publish, within 240 KB per event">
-                <input type="checkbox" checked={f.merge} onChange={(e) => store.update({ merge: e.currentTarget.checked })} /> Batch consecutive events (up to 5 per publish)
+                <input type="checkbox" data-testid="replay-merge" checked={f.merge} onChange={(e) => store.update({ merge: e.currentTarget.checked })} /> Batch consecutive events (up to 5 per publish)
               </label>
             </fieldset>
             <fieldset>

@@ -21,7 +21,8 @@ export function RunPanel({ store, onCompare }: { store: ReplayStore; onCompare: 
   if (!run) return null;
   const p = run.progress;
   const s = run.summary;
-  const pct = percent(p.items, p.total);
+  // Messages dealt with, not read: the runner reads one ahead of its send.
+  const pct = percent(p.handled, p.total);
   const live = p.state === 'running' || p.state === 'paused' || p.state === 'stopping';
   // The run has ended but its result session is still being written.
   const state = s ? s.state : live ? p.state : 'saving';
@@ -29,23 +30,23 @@ export function RunPanel({ store, onCompare }: { store: ReplayStore; onCompare: 
     <section class="replay-run" aria-label="Replay progress" data-testid="replay-run" data-state={state}>
       <div class="replay-run-head">
         <strong data-testid="replay-state">{STATE_LABEL[state] ?? state}</strong>
-        <progress aria-label="Replay progress" max={p.total || 1} value={p.total ? p.items : undefined} />
-        <span class="hint">
-          {p.items.toLocaleString()}
+        <progress aria-label="Replay progress" max={p.total || 1} value={p.total ? Math.min(p.handled, p.total) : undefined} />
+        <span class="hint" data-testid="replay-done">
+          {p.handled.toLocaleString()}
           {p.total !== undefined ? ` of ${p.total.toLocaleString()}` : ''} messages{pct !== undefined ? ` (${pct}%)` : ''}
         </span>
         {p.state === 'running' && (
-          <button type="button" onClick={() => store.pause()}>
+          <button type="button" data-testid="replay-pause" onClick={() => store.pause()}>
             Pause
           </button>
         )}
         {p.state === 'paused' && (
-          <button type="button" onClick={() => store.resume()}>
+          <button type="button" data-testid="replay-resume" onClick={() => store.resume()}>
             Resume
           </button>
         )}
         {(p.state === 'running' || p.state === 'paused') && (
-          <button type="button" class="danger" onClick={() => store.stop()}>
+          <button type="button" class="danger" data-testid="replay-stop" onClick={() => store.stop()}>
             Stop
           </button>
         )}
