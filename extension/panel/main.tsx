@@ -11,6 +11,7 @@ import { SettingsDialog } from './components/settings-dialog.tsx';
 import { createPageCommands } from './views/replay/page-commands.ts';
 import { createReplayStore } from './views/replay/replay-store.ts';
 import { loadConsoleData } from './views/console/console-storage.ts';
+import { hasAccess, originPatterns } from './views/console/host-access.ts';
 
 applyTheme();
 const tabId = inspectedTabId();
@@ -35,6 +36,10 @@ const replay = createReplayStore({
   commands: commands?.commands ?? null,
   liveSessionId: () => live?.state.value.status?.sessionId ?? null,
   loadProfiles: () => loadConsoleData().then((d) => d.profiles),
+  hostAccess: async (p) => {
+    const origins = originPatterns(p.httpUrl, p.realtimeUrl);
+    return (await hasAccess(origins)) ? undefined : `The extension may not reach ${origins.join(', ')}: grant access in the Console (or the browser's site access settings), then start again.`;
+  },
   browser: navigator.userAgent.includes('Firefox') ? 'Firefox' : 'Chromium',
 });
 onLiveRecords = (m) => {

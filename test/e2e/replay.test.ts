@@ -51,6 +51,7 @@ const runState = (panel: Page) => panel.$eval('[data-testid="replay-run"]', (e) 
 async function startReplay(panel: Page, o: { session: string; what: string; target: string; timing: string; rate?: string; remap?: string; apiKey?: string; merge?: boolean }): Promise<void> {
   await panel.evaluate(() => document.querySelector<HTMLButtonElement>('.replay .seg button')?.click());
   await waitFor(() => panel.$('[data-testid="replay-start"]'), { what: 'the replay form' });
+  await waitFor(() => panel.$('[data-testid="replay-start"]'), { what: 'the replay form' });
   await panel.select('[data-testid="replay-session"]', o.session);
   await panel.click(`input[name="what"][value="${o.what}"]`);
   await panel.click(`input[name="target"][value="${o.target}"]`);
@@ -152,7 +153,8 @@ for (const name of ['chromium', 'firefox'] as BrowserName[]) {
       assert.deepEqual(await ofSub(app, 'sub-default'), expected);
       const cmp = await compareIdentical(panel);
       assert.deepEqual(cmp, { matched: 3, missing: 0, extra: 0, reordered: 0 });
-      const stored = await reader<StoredResult>(probe, 'session', first);
+      const stored = await reader<StoredResult>(probe, 'session', `${first}\n${API_KEY}`);
+      assert.ok(!stored.secretsSeen, 'the result session keeps no API key');
       assert.equal(stored.source, 'replay');
       assert.equal(stored.derivedFrom, original!.id);
       assert.ok(stored.tags.includes('replay:completed'), stored.tags.join());
@@ -209,6 +211,18 @@ for (const name of ['chromium', 'firefox'] as BrowserName[]) {
       assert.equal(stopped.state, 'complete');
       assert.equal(stopped.publishedEvents, sent);
       if (name === 'chromium') await panel.screenshot({ path: resolve(DOCS, 'replay-light.png') });
+
+      // The same profile over one WebSocket: each publish waits for its publish_success.
+      const seen = (await ofSub(app, 'sub-default')).length;
+      await panel.click('input[name="transport"][value="ws"]');
+      await startReplay(panel, { session: original!.id, what: 'published', target: 'endpoint', timing: 'fast' });
+      const overWs = await finished(panel);
+      assert.equal(await count(panel, 'acknowledged'), 3, await panel.$eval('[data-testid="replay-run"]', (e) => e.textContent ?? ''));
+      await waitFor(async () => (await ofSub(app, 'sub-default')).length === seen + 3, { what: 'the app received the WebSocket publishes' });
+      assert.deepEqual((await ofSub(app, 'sub-default')).slice(seen), expected);
+      const viaWs = await reader<StoredResult>(probe, 'session', `${overWs}\n${API_KEY}`);
+      assert.equal(viaWs.publishedEvents, 3);
+      assert.ok(!viaWs.secretsSeen, 'the result session keeps no API key');
     });
   });
 }

@@ -62,6 +62,28 @@ describe('Replay view', () => {
     await waitFor(() => expect(screen.getByTestId('replay-problems').textContent).toMatch(/both sides or on neither/));
   });
 
+  test("a profile's problems and withheld host access stop the start, in words", async () => {
+    const db = await freshDb();
+    await seedCapture(db, 1);
+    const noKey: Profile = { ...PROFILE, id: 'p0', name: 'no key', auth: { mode: 'API_KEY', apiKey: '' } };
+    const asked: string[] = [];
+    const store = createReplayStore({
+      db: async () => db,
+      loadProfiles: async () => [noKey, PROFILE],
+      hostAccess: async (p) => (asked.push(p.httpUrl), 'The extension may not reach http://127.0.0.1/*'),
+    });
+    render(<ReplayView store={store} />);
+    await waitFor(() => expect((screen.getByTestId('replay-profile') as HTMLSelectElement).value).toBe('p0'));
+    fireEvent.click(screen.getByTestId('replay-start'));
+    await waitFor(() => expect(screen.getByTestId('replay-problems').textContent).toMatch(/Endpoint profile: API key mode needs the API key/));
+    expect(asked).toEqual([]);
+    fireEvent.change(screen.getByTestId('replay-profile'), { target: { value: 'p1' } });
+    fireEvent.click(screen.getByTestId('replay-start'));
+    await waitFor(() => expect(screen.getByTestId('replay-problems').textContent).toMatch(/may not reach/));
+    expect(asked).toEqual(['http://127.0.0.1:9/event']);
+    expect(store.run.value).toBeNull();
+  });
+
   test('replays to an endpoint, stores the result session, and compares it with the original', async () => {
     const db = await freshDb();
     const original = await seedCapture(db, 7);

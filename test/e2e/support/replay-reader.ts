@@ -11,22 +11,28 @@ export interface StoredResult {
   readonly pageUrl: string;
   /** Events of the publishes the session holds (HTTP requests and WebSocket publish frames). */
   readonly publishedEvents: number;
+  /** The stored frames mention `secret` (the test's API key). */
+  readonly secretsSeen: boolean;
 }
 
-async function session(id: string): Promise<StoredResult | null> {
+async function session(arg: string): Promise<StoredResult | null> {
+  const [id, secret] = arg.split('\n') as [string, string | undefined];
   const db = await openSessionsDb();
   try {
     const s = await getSession(db, id as SessionId);
     if (!s) return null;
     let publishedEvents = 0;
-    for await (const batch of scanFrames(db, s.id, { directions: ['http-request', 'send'] }, { batchSize: 500 })) {
+    let secretsSeen = false;
+    for await (const batch of scanFrames(db, s.id, {}, { batchSize: 500 })) {
       for (const f of batch.frames) {
+        if (secret && JSON.stringify(f).includes(secret)) secretsSeen = true;
+        if (f.dir !== 'http-request' && f.dir !== 'send') continue;
         if (f.dir === 'send' && f.type !== 'publish') continue;
         const events = (JSON.parse(f.text ?? '{}') as { events?: unknown[] }).events;
         publishedEvents += Array.isArray(events) ? events.length : 0;
       }
     }
-    return { id: s.id, source: s.source, state: s.state, ...(s.derivedFrom ? { derivedFrom: s.derivedFrom } : {}), tags: s.tags, pageUrl: s.pageUrl, publishedEvents };
+    return { id: s.id, source: s.source, state: s.state, ...(s.derivedFrom ? { derivedFrom: s.derivedFrom } : {}), tags: s.tags, pageUrl: s.pageUrl, publishedEvents, secretsSeen };
   } finally {
     db.close();
   }

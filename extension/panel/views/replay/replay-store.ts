@@ -5,7 +5,7 @@
 import { signal } from '@preact/signals';
 import { redactRecord } from '../../../../src/capture/redact.ts';
 import { classifyFrame } from '../../../../src/protocol/decode.ts';
-import { resolveProfile, type FetchLike, type Profile, type WebSocketFactory, type WebSocketLike } from '../../../../src/pubsub/index.ts';
+import { resolveProfile, type FetchLike, type Profile, type ResolvedProfile, type WebSocketFactory, type WebSocketLike } from '../../../../src/pubsub/index.ts';
 import {
   AckWatch,
   ackOf,
@@ -54,6 +54,8 @@ export interface ReplayStoreOptions {
   readonly WebSocket?: WebSocketFactory;
   /** The console's endpoint profiles (console-storage.ts `loadConsoleData`), secrets merged in. */
   readonly loadProfiles?: () => Promise<readonly Profile[]>;
+  /** Why the extension may not reach the profile's hosts (a custom domain the user withheld), if so. */
+  readonly hostAccess?: (profile: ResolvedProfile) => Promise<string | undefined>;
   readonly browser?: string;
   readonly download?: (blob: Blob, fileName: string) => void;
 }
@@ -169,6 +171,10 @@ export function createReplayStore(options: ReplayStoreOptions = {}) {
     });
     const original = await getSession(d, f.sessionId as SessionId);
     const found = [...checked.problems, ...(f.sessionId !== '' && !original ? ['That session no longer exists.'] : [])];
+    if (f.target === 'endpoint' && found.length === 0 && resolution?.ok && options.hostAccess) {
+      const denied = await options.hostAccess(resolution.profile);
+      if (denied) found.push(denied);
+    }
     if (f.target === 'inject' && found.length === 0 && subscriptions.value.length === 0) {
       found.push('The page has no live subscription to inject into: let it subscribe first.');
     }
