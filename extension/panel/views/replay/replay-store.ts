@@ -187,13 +187,14 @@ export function createReplayStore(options: ReplayStoreOptions = {}) {
       problems.value = [e instanceof Error ? e.message : String(e)];
       return false;
     }
-    const total = f.positions.length > 0 ? f.positions.length : estimateItems(await sessionCounts(d, original.id), f.what);
+    // The session's counts know nothing of a channel filter: then the total is learnt as the run goes.
+    const total = f.positions.length > 0 ? f.positions.length : checked.channels.length > 0 ? undefined : estimateItems(await sessionCounts(d, original.id), f.what);
     const result = await createResultSession(d, { original, classify: classifyFrame, redact: redactRecord, ...(options.browser ? { browser: options.browser } : {}) });
-    const base: RunState = { originalId: original.id, resultSessionId: result.sessionId, resultName: `Replay of ${original.name}`, progress: { state: 'running', items: 0, handled: 0, sent: 0, acknowledged: 0, delivered: 0, unconfirmed: 0, failed: 0, retries: 0, total } };
+    const base: RunState = { originalId: original.id, resultSessionId: result.sessionId, resultName: `Replay of ${original.name}`, progress: { state: 'running', items: 0, handled: 0, sent: 0, acknowledged: 0, delivered: 0, unconfirmed: 0, failed: 0, retries: 0, ...(total !== undefined ? { total } : {}) } };
     run.value = base;
     active = startReplay({
       items: selectItems(d, original.id, { what: f.what, ...(checked.channels.length ? { channels: checked.channels } : {}), ...(f.positions.length ? { positions: f.positions } : {}) }),
-      total,
+      ...(total !== undefined ? { total } : {}),
       target,
       rules: checked.rules,
       timing: checked.timing,
