@@ -12,6 +12,7 @@ import { createPageCommands } from './views/replay/page-commands.ts';
 import { createReplayStore } from './views/replay/replay-store.ts';
 import { loadConsoleData } from './views/console/console-storage.ts';
 import { hasAccess, originPatterns } from './views/console/host-access.ts';
+import { listPageCredentials } from './views/console/page-endpoint.ts';
 
 applyTheme();
 const tabId = inspectedTabId();
@@ -36,6 +37,7 @@ const replay = createReplayStore({
   commands: commands?.commands ?? null,
   liveSessionId: () => live?.state.value.status?.sessionId ?? null,
   loadProfiles: () => loadConsoleData().then((d) => d.profiles),
+  ...(tabId !== null ? { pageCredentials: () => listPageCredentials(tabId) } : {}),
   hostAccess: async (p) => {
     const origins = originPatterns(p.httpUrl, p.realtimeUrl);
     return (await hasAccess(origins)) ? undefined : `The extension may not reach ${origins.join(', ')}: grant access in the Console (or the browser's site access settings), then start again.`;

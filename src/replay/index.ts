@@ -11,6 +11,7 @@ export { startReplay, type ReplayOptions, type ReplayRun } from './runner.ts';
 export {
   injectTarget,
   socketTarget,
+  reusableAuthorization,
   SOCKET_ACK_TIMEOUT_MS,
   endpointTarget,
   subscriptionsFor,

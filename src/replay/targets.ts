@@ -91,6 +91,21 @@ function publishId(): string {
   return `replay-${publishIds++}-${random}`;
 }
 
+/**
+ * The `authorization` of a publish on the page's socket, from the page's own credential for
+ * that socket (its last auth headers, held by the background in memory only). API keys and
+ * tokens are reusable as they are; an IAM signature covers one body and one time, so it is
+ * not (undefined: the caller says so).
+ */
+export function reusableAuthorization(headers: Readonly<Record<string, string>>): Record<string, string> | undefined {
+  const host: Record<string, string> = headers['host'] !== undefined ? { host: headers['host'] } : {};
+  const auth = headers['authorization'];
+  if (auth?.startsWith('AWS4-')) return undefined;
+  if (headers['x-api-key']) return { ...host, 'x-api-key': headers['x-api-key'] };
+  if (auth) return { ...host, authorization: auth };
+  return undefined;
+}
+
 /** How the socket target learns the service's answer to a publish it made the page send. */
 export interface SocketAcks {
   wait(socketId: string, id: string, timeoutMs: number): Promise<PageAck | undefined>;

@@ -182,8 +182,9 @@ for (const name of ['chromium', 'firefox'] as BrowserName[]) {
       assert.equal(await app.$eval('#count', (e) => e.textContent), '9 events');
       assert.equal(await app.$$eval('#events li[data-sub="sub-default"]', (es) => es.length), 6);
 
-      // On the page's own socket: counted from the page's publish_success for each id.
-      await startReplay(panel, { session: original!.id, what: 'published', target: 'socket', timing: 'fast', apiKey: API_KEY });
+      // On the page's own socket, with the page's own credential (no key typed): counted from
+      // the page's publish_success for each id.
+      await startReplay(panel, { session: original!.id, what: 'published', target: 'socket', timing: 'fast' });
       await finished(panel);
       assert.equal(await count(panel, 'acknowledged'), 3);
       assert.equal(await count(panel, 'unconfirmed'), 0);

@@ -74,6 +74,8 @@ describe('Replay view', () => {
     });
     render(<ReplayView store={store} />);
     await waitFor(() => expect((screen.getByTestId('replay-profile') as HTMLSelectElement).value).toBe('p0'));
+    // Before any run, the run area says what to do.
+    expect(screen.getByTestId('replay-idle').textContent).toMatch(/then Start replay/);
     fireEvent.click(screen.getByTestId('replay-start'));
     await waitFor(() => expect(screen.getByTestId('replay-problems').textContent).toMatch(/Endpoint profile: API key mode needs the API key/));
     expect(asked).toEqual([]);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AckWatch, ackOf, answerOf, endpointTarget, injectTarget, isThrottle, socketTarget, subscriptionsFor, type CommandAnswer, type LiveSubscription, type PageCommands, type PublishAnswer } from '../../../src/replay/index.ts';
+import { AckWatch, ackOf, answerOf, reusableAuthorization, endpointTarget, injectTarget, isThrottle, socketTarget, subscriptionsFor, type CommandAnswer, type LiveSubscription, type PageCommands, type PublishAnswer } from '../../../src/replay/index.ts';
 
 function commands(answer: (kind: string, socketId: string, data: string) => CommandAnswer = () => ({ ok: true })) {
   const log: [string, string, string][] = [];
@@ -176,5 +176,15 @@ describe('endpoint target', () => {
     expect(isThrottle({ errors: [{ errorType: 'BadRequestException' }] })).toBe(false);
     const down = await endpointTarget(client(new Error('Failed to fetch'))).send(send('/d/a', ['1']), signal);
     expect(down).toEqual({ status: 'failed', error: 'Failed to fetch' });
+  });
+});
+
+describe("the page's own credential on its socket", () => {
+  it('reuses API keys and tokens with their host, never an IAM signature', () => {
+    expect(reusableAuthorization({ host: 'h', 'x-api-key': 'da2-k', 'x-amz-date': '20250101T000000Z' })).toEqual({ host: 'h', 'x-api-key': 'da2-k' });
+    expect(reusableAuthorization({ host: 'h', authorization: 'eyJ.jwt.sig' })).toEqual({ host: 'h', authorization: 'eyJ.jwt.sig' });
+    expect(reusableAuthorization({ authorization: 'lambda-token' })).toEqual({ authorization: 'lambda-token' });
+    expect(reusableAuthorization({ host: 'h', authorization: 'AWS4-HMAC-SHA256 Credential=…', 'x-amz-date': 'd' })).toBeUndefined();
+    expect(reusableAuthorization({ host: 'h' })).toBeUndefined();
   });
 });

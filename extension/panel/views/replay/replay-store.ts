@@ -16,6 +16,7 @@ import {
   liveSubscriptions,
   selectItems,
   profilePublishClient,
+  reusableAuthorization,
   socketTarget,
   startReplay,
   type LiveSubscription,
@@ -26,6 +27,7 @@ import {
   type ReplayTarget,
 } from '../../../../src/replay/index.ts';
 import { getSession, listSessions, openSessionsDb, scanFrames, sessionCounts, type SessionId, type SessionRecord, type SessionsDb } from '../../../../src/sessions/index.ts';
+import type { PageCredential } from '../../../../src/messaging/contracts.ts';
 import { downloadBlob } from '../../store/sessions-store.ts';
 import { createCompareStore } from './compare-store.ts';
 import { checkForm, DEFAULT_FORM, type ReplayForm } from './replay-form.ts';
@@ -41,6 +43,8 @@ export interface RunState {
   readonly resultSessionId?: SessionId;
   readonly resultName?: string;
   readonly originalId: SessionId;
+  /** Where the run sends: which counts mean something. */
+  readonly target?: ReplayForm['target'];
   /** A write of the result session failed (the run went on). */
   readonly writeError?: string;
 }
@@ -54,6 +58,8 @@ export interface ReplayStoreOptions {
   readonly WebSocket?: WebSocketFactory;
   /** The console's endpoint profiles (console-storage.ts `loadConsoleData`), secrets merged in. */
   readonly loadProfiles?: () => Promise<readonly Profile[]>;
+  /** The page's live credentials (the background's memory), for publishes on its socket. */
+  readonly pageCredentials?: () => Promise<readonly PageCredential[]>;
   /** Why the extension may not reach the profile's hosts (a custom domain the user withheld), if so. */
   readonly hostAccess?: (profile: ResolvedProfile) => Promise<string | undefined>;
   readonly browser?: string;
@@ -138,7 +144,17 @@ export function createReplayStore(options: ReplayStoreOptions = {}) {
 
   const pickedProfile = (f: ReplayForm) => profiles.value.find((p) => p.id === f.profileId);
 
-  function targetFor(f: ReplayForm): ReplayTarget {
+  /** What each publish on the page's socket carries: the typed key, else the page's own credential. */
+  async function socketAuthorization(f: ReplayForm): Promise<{ auth?: Record<string, string>; problem?: string }> {
+    if (f.apiKey.trim()) return { auth: { 'x-api-key': f.apiKey.trim() } };
+    const list = await options.pageCredentials?.().catch(() => []);
+    const mine = list?.find((c) => c.connection === f.socketId);
+    if (!mine) return {};
+    const auth = reusableAuthorization(mine.headers);
+    return auth ? { auth } : { problem: 'The page’s socket signs with IAM, which cannot be reused for other publishes: type an API key the API accepts, or replay to an endpoint profile.' };
+  }
+
+  function targetFor(f: ReplayForm, socketAuth?: Record<string, string>): ReplayTarget {
     if (f.target === 'endpoint') {
       const picked = pickedProfile(f);
       const resolved = picked ? resolveProfile(picked) : undefined;
@@ -152,7 +168,7 @@ export function createReplayStore(options: ReplayStoreOptions = {}) {
     if (f.target === 'inject') return injectTarget(commands, subscriptions.value);
     const socket = sockets.value.find((s) => s.socketId === f.socketId) ?? { socketId: f.socketId, url: '' };
     // Operations on the page's socket carry their own authorization (reference 3.1).
-    return socketTarget(commands, socket, f.apiKey ? { 'x-api-key': f.apiKey.trim() } : undefined, Date.now, acks);
+    return socketTarget(commands, socket, socketAuth, Date.now, acks);
   }
 
   /** Starts a replay of the form's selection; returns false (with problems shown) when it cannot. */
@@ -178,11 +194,17 @@ export function createReplayStore(options: ReplayStoreOptions = {}) {
     if (f.target === 'inject' && found.length === 0 && subscriptions.value.length === 0) {
       found.push('The page has no live subscription to inject into: let it subscribe first.');
     }
+    let socketAuth: Record<string, string> | undefined;
+    if (f.target === 'socket' && found.length === 0) {
+      const r = await socketAuthorization(f);
+      if (r.problem) found.push(r.problem);
+      socketAuth = r.auth;
+    }
     problems.value = found;
     if (found.length > 0 || !original) return false;
     let target: ReplayTarget;
     try {
-      target = targetFor(f);
+      target = targetFor(f, socketAuth);
     } catch (e) {
       problems.value = [e instanceof Error ? e.message : String(e)];
       return false;
@@ -190,7 +212,7 @@ export function createReplayStore(options: ReplayStoreOptions = {}) {
     // The session's counts know nothing of a channel filter: then the total is learnt as the run goes.
     const total = f.positions.length > 0 ? f.positions.length : checked.channels.length > 0 ? undefined : estimateItems(await sessionCounts(d, original.id), f.what);
     const result = await createResultSession(d, { original, classify: classifyFrame, redact: redactRecord, ...(options.browser ? { browser: options.browser } : {}) });
-    const base: RunState = { originalId: original.id, resultSessionId: result.sessionId, resultName: `Replay of ${original.name}`, progress: { state: 'running', items: 0, handled: 0, sent: 0, acknowledged: 0, delivered: 0, unconfirmed: 0, failed: 0, retries: 0, ...(total !== undefined ? { total } : {}) } };
+    const base: RunState = { originalId: original.id, target: f.target, resultSessionId: result.sessionId, resultName: `Replay of ${original.name}`, progress: { state: 'running', items: 0, handled: 0, sent: 0, acknowledged: 0, delivered: 0, unconfirmed: 0, failed: 0, retries: 0, ...(total !== undefined ? { total } : {}) } };
     run.value = base;
     active = startReplay({
       items: selectItems(d, original.id, { what: f.what, ...(checked.channels.length ? { channels: checked.channels } : {}), ...(f.positions.length ? { positions: f.positions } : {}) }),

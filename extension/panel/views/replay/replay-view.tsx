@@ -132,7 +132,7 @@ export function ReplayView({ store }: { store: ReplayStore }) {
                     </select>
                   </label>
                   <label>
-                    API key for each publish <input type="password" autocomplete="off" value={f.apiKey} onInput={(e) => store.update({ apiKey: e.currentTarget.value })} />
+                    API key for each publish <input type="password" autocomplete="off" placeholder="empty: the page’s own credential" value={f.apiKey} onInput={(e) => store.update({ apiKey: e.currentTarget.value })} />
                   </label>
                 </>
               )}

@@ -18,7 +18,14 @@ const STATE_LABEL: Record<string, string> = {
 
 export function RunPanel({ store, onCompare }: { store: ReplayStore; onCompare: () => void }) {
   const run = store.run.value;
-  if (!run) return null;
+  if (!run) {
+    return (
+      <p class="hint replay-idle" data-testid="replay-idle">
+        Pick a session, what to replay and a target above, then Start replay. Progress, Pause and Stop, and a summary (sent, acknowledged, failed and why) appear here; the
+        result is stored as a session of its own that you can compare with the original.
+      </p>
+    );
+  }
   const p = run.progress;
   const s = run.summary;
   // Messages dealt with, not read: the runner reads one ahead of its send.
@@ -57,12 +64,16 @@ export function RunPanel({ store, onCompare }: { store: ReplayStore; onCompare: 
         )}
       </div>
       <dl class="replay-counts" data-testid="replay-counts">
-        <div><dt>Sent</dt><dd data-count="sent">{p.sent}</dd></div>
-        <div><dt>Acknowledged</dt><dd data-count="acknowledged">{p.acknowledged}</dd></div>
-        <div><dt>Delivered to the page</dt><dd data-count="delivered">{p.delivered}</dd></div>
-        <div><dt>Unconfirmed</dt><dd data-count="unconfirmed" class={p.unconfirmed ? 'warn' : ''}>{p.unconfirmed}</dd></div>
-        <div><dt>Failed</dt><dd data-count="failed" class={p.failed ? 'error' : ''}>{p.failed}</dd></div>
-        {p.retries > 0 && <div><dt>Retries after throttling</dt><dd data-count="retries">{p.retries}</dd></div>}
+        <div title="Events handed to the target"><dt>Sent</dt><dd data-count="sent">{p.sent}</dd></div>
+        {(run.target !== 'inject' || p.acknowledged > 0) && (
+          <div title="The service answered publish_success (or HTTP 200) for them"><dt>Acknowledged</dt><dd data-count="acknowledged">{p.acknowledged}</dd></div>
+        )}
+        {(run.target === 'inject' || p.delivered > 0) && (
+          <div title="The page's hook handed them to the app's listeners"><dt>Delivered to the page</dt><dd data-count="delivered">{p.delivered}</dd></div>
+        )}
+        <div title="Sent, but no answer came in time: they may or may not have arrived"><dt>Unconfirmed</dt><dd data-count="unconfirmed" class={p.unconfirmed ? 'warn' : ''}>{p.unconfirmed}</dd></div>
+        <div title="Refused, or not sendable (the reasons are listed below)"><dt>Failed</dt><dd data-count="failed" class={p.failed ? 'error' : ''}>{p.failed}</dd></div>
+        {p.retries > 0 && <div title="Sends repeated after the service throttled them"><dt>Retries after throttling</dt><dd data-count="retries">{p.retries}</dd></div>}
       </dl>
       {s && (
         <div class="replay-summary" data-testid="replay-summary">
