@@ -35,7 +35,7 @@ const appEvents = (page: Page): Promise<AppEvent[]> => page.evaluate(() => (wind
 const ofSub = async (page: Page, sub: string) => (await appEvents(page)).filter((e) => e.sub === sub).map((e) => e.event);
 
 let readerCode: Promise<string> | null = null;
-async function reader<T>(page: Page, method: 'session' | 'find', arg: string): Promise<T> {
+async function reader<T>(page: Page, method: 'session' | 'find' | 'frames', arg: string): Promise<T> {
   if (!(await page.evaluate(() => '__replayReader' in globalThis))) await page.evaluate(await (readerCode ??= bundleForPage(resolve(import.meta.dirname, 'support/replay-reader.ts'))));
   return page.evaluate(
     (m: string, a: string) => (globalThis as unknown as { __replayReader: Record<string, (x: string) => Promise<unknown>> }).__replayReader[m]!(a),
@@ -151,6 +151,9 @@ for (const name of ['chromium', 'firefox'] as BrowserName[]) {
       assert.equal(await count(panel, 'failed'), 0);
       await waitFor(async () => (await ofSub(app, 'sub-default')).length === 3, { what: 'the app received the replayed orders' });
       assert.deepEqual(await ofSub(app, 'sub-default'), expected);
+      // "As fast as allowed" batches consecutive events on one channel: one publish of three.
+      const requests = (await reader<string[]>(probe, 'frames', first)).filter((f) => f.includes(' http-request '));
+      assert.equal(requests.length, 1, requests.join());
       const cmp = await compareIdentical(panel);
       assert.deepEqual(cmp, { matched: 3, missing: 0, extra: 0, reordered: 0 });
       const stored = await reader<StoredResult>(probe, 'session', `${first}\n${API_KEY}`);

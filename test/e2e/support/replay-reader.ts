@@ -51,4 +51,18 @@ async function find(part: string): Promise<Array<{ id: string; frameCount: numbe
   }
 }
 
-(globalThis as unknown as { __replayReader: unknown }).__replayReader = { session, find };
+/** Position, direction and connection of each frame of a session. */
+async function frames(id: string): Promise<string[]> {
+  const db = await openSessionsDb();
+  try {
+    const out: string[] = [];
+    const s = await getSession(db, id as SessionId);
+    out.push(`frameCount ${s?.frameCount}`);
+    for await (const batch of scanFrames(db, id as SessionId, {}, { batchSize: 500 })) for (const f of batch.frames) out.push(`${f.pos} ${f.dir} ${f.conn}`);
+    return out;
+  } finally {
+    db.close();
+  }
+}
+
+(globalThis as unknown as { __replayReader: unknown }).__replayReader = { session, find, frames };
