@@ -227,6 +227,28 @@ for (const name of ['chromium', 'firefox'] as BrowserName[]) {
       const viaWs = await reader<StoredResult>(probe, 'session', `${overWs}\n${API_KEY}`);
       assert.equal(viaWs.publishedEvents, 3);
       assert.ok(!viaWs.secretsSeen, 'the result session keeps no API key');
+
+      // "Replay this" from the inspector: one data frame of the live session, injected again.
+      await panel.click('#tab-inspector');
+      const before = (await ofSub(app, 'sub-default')).length;
+      await waitFor(
+        () =>
+          panel.evaluate(() => {
+            const row = [...document.querySelectorAll<HTMLElement>('.frow:not(.head)')].find((r) => r.querySelector('.type')?.textContent === 'data');
+            row?.dispatchEvent(new MouseEvent('mousedown', { bubbles: true }));
+            return row !== undefined;
+          }),
+        { what: 'a data row in the inspector' },
+      );
+      await waitFor(() => panel.$('[data-testid="replay-this"]'), { what: 'the Replay this button' });
+      await panel.click('[data-testid="replay-this"]');
+      await waitFor(() => panel.$('[data-testid="replay-positions"]'), { what: 'the frame handed to the Replay view' });
+      assert.match(await panel.$eval('[data-testid="replay-positions"]', (e) => e.textContent ?? ''), /^Only the 1 frame picked in the inspector/);
+      await panel.click('input[name="what"][value="received"]');
+      await panel.click('input[name="target"][value="inject"]');
+      await panel.click('[data-testid="replay-start"]');
+      await waitFor(async () => (await runState(panel)) === 'completed' && (await count(panel, 'delivered')) === 1, { what: 'the picked frame injected' });
+      await waitFor(async () => (await ofSub(app, 'sub-default')).length === before + 1, { what: 'the app received the picked frame' });
     });
   });
 }
