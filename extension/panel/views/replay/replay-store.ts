@@ -215,7 +215,7 @@ export function createReplayStore(options: ReplayStoreOptions = {}) {
     const base: RunState = { originalId: original.id, target: f.target, resultSessionId: result.sessionId, resultName: `Replay of ${original.name}`, progress: { state: 'running', items: 0, handled: 0, sent: 0, acknowledged: 0, delivered: 0, unconfirmed: 0, failed: 0, retries: 0, ...(total !== undefined ? { total } : {}) } };
     run.value = base;
     active = startReplay({
-      items: selectItems(d, original.id, { what: f.what, ...(checked.channels.length ? { channels: checked.channels } : {}), ...(f.positions.length ? { positions: f.positions } : {}) }),
+      items: selectItems(d, original.id, { what: f.what, endPos: original.frameCount - 1, ...(checked.channels.length ? { channels: checked.channels } : {}), ...(f.positions.length ? { positions: f.positions } : {}) }),
       ...(total !== undefined ? { total } : {}),
       target,
       rules: checked.rules,
