@@ -215,7 +215,7 @@ export function startReplay(options: ReplayOptions): ReplayRun {
       await plan.return(undefined).catch(() => undefined);
       await Promise.resolve(target.close?.()).catch(() => undefined);
     }
-    if (endReason !== undefined && lastPos !== undefined) endReason += ` (after position ${lastPos})`;
+    if (endReason !== undefined && lastPos !== undefined) endReason += `, up to frame #${lastPos}`;
     report();
     return { ...progress(), startedAt, endedAt: clock.now(), reasons: { ...reasons }, ...(endReason !== undefined ? { endReason } : {}) };
   }
