@@ -46,7 +46,7 @@ describe('replay to the emulator', () => {
     sub.close();
   });
 
-  it('publishes over one WebSocket with the profile, each send acknowledged by publish_success', async () => {
+  it('publishes over one WebSocket with the profile, each send acknowledged by publish_success, through throttling', async () => {
     const emu = await emulator({ namespaces: ['default', 'staging'] });
     const sub = await connect(emu);
     await subscribe(sub, 's', '/staging/*', apiKeyAuth(emu));
@@ -62,15 +62,18 @@ describe('replay to the emulator', () => {
       },
     });
     const exchanged: { sent: readonly string[]; received: readonly string[] }[] = [];
+    // publish_error LimitExceededError on the socket: backed off and sent again.
+    emu.faults.rejectPublishes(2, { errorType: 'LimitExceededError', message: 'Rate limit exceeded' });
     const run = startReplay({
       items: iterate(items),
       target: endpointTarget(client),
       timing: { mode: 'fast' },
       merge: true,
+      random: () => 0,
       onExchange: (_s, o) => o.wire && exchanged.push(o.wire),
     });
     const summary = await run.done;
-    expect(summary).toMatchObject({ state: 'completed', sent: 7, acknowledged: 7, failed: 0, handled: 7 });
+    expect(summary).toMatchObject({ state: 'completed', sent: 7, acknowledged: 7, failed: 0, handled: 7, retries: 2 });
     // One socket for the run, closed at its end.
     expect(sockets).toHaveLength(1);
     await new Promise<void>((r) => (sockets[0]!.readyState === WebSocket.CLOSED ? r() : sockets[0]!.once('close', () => r())));
@@ -79,8 +82,9 @@ describe('replay to the emulator', () => {
     for (const w of exchanged) {
       expect(w.sent[0]).toMatch(/"type":"publish"/);
       expect(w.sent[0]).not.toContain(KEY);
-      expect(w.received[0]).toMatch(/"type":"publish_success"/);
     }
+    // Every attempt is recorded: two refusals, then seven answers.
+    expect(exchanged.map((w) => (/"type":"(\w+)"/.exec(w.received[0] ?? '') ?? [])[1])).toEqual(['publish_error', 'publish_error', ...Array(7).fill('publish_success')]);
     const got: string[] = [];
     for (let i = 0; i < 7; i++) got.push(String((await sub.nextOf('data', 's', 5000))['event']));
     expect(got).toEqual(items.map((x) => x.events[0]));
