@@ -48,7 +48,18 @@ export function App({ live, sessions, inspector, Settings, replay = createReplay
         ))}
       </nav>
       <div class="view-host" role="tabpanel" id={`view-${view}`} aria-labelledby={`tab-${view}`}>
-        {view === 'inspector' && <InspectorView store={inspector} sessions={sessions} live={live} {...(Settings ? { Settings } : {})} />}
+        {view === 'inspector' && (
+          <InspectorView
+            store={inspector}
+            sessions={sessions}
+            live={live}
+            {...(Settings ? { Settings } : {})}
+            onReplay={(sessionId, positions) => {
+              replay.preset(sessionId, positions);
+              setView('replay');
+            }}
+          />
+        )}
         {view === 'sessions' && (
           <SessionsView
             store={sessions}

@@ -10,14 +10,19 @@ import { applyTheme } from './theme.ts';
 import { SettingsDialog } from './components/settings-dialog.tsx';
 import { createPageCommands } from './views/replay/page-commands.ts';
 import { createReplayStore } from './views/replay/replay-store.ts';
+import { loadConsoleData } from './views/console/console-storage.ts';
+import { hasAccess, originPatterns } from './views/console/host-access.ts';
+import { listPageCredentials } from './views/console/page-endpoint.ts';
 
 applyTheme();
 const tabId = inspectedTabId();
 let live: LiveStore | null = null;
 let commands: ReturnType<typeof createPageCommands> | null = null;
+// Set below; the live feed's records carry the answers to replay's publishes on the page's socket.
+let onLiveRecords: ((m: unknown) => void) | null = null;
 if (tabId !== null) {
   const store = createLiveStore();
-  const link = connectToBackground(tabId, (m) => (commands?.onMessage(m), store.apply(m)), store.setConnected);
+  const link = connectToBackground(tabId, (m) => (commands?.onMessage(m), onLiveRecords?.(m), store.apply(m)), store.setConnected);
   store.setCommands(link.send);
   commands = createPageCommands(link.send);
   watchNetworkPublishes((publish) => link.send({ type: 'httpPublishObserved', publish }));
@@ -28,5 +33,19 @@ const inspector = createInspectorStore(sessions.db);
 // Without a tab there is no live session to follow: start on the newest stored one.
 if (tabId === null) void inspector.showNewest();
 const root = document.getElementById('app');
-const replay = createReplayStore({ commands: commands?.commands ?? null, liveSessionId: () => live?.state.value.status?.sessionId ?? null, browser: navigator.userAgent.includes('Firefox') ? 'Firefox' : 'Chromium' });
+const replay = createReplayStore({
+  commands: commands?.commands ?? null,
+  liveSessionId: () => live?.state.value.status?.sessionId ?? null,
+  loadProfiles: () => loadConsoleData().then((d) => d.profiles),
+  ...(tabId !== null ? { pageCredentials: () => listPageCredentials(tabId) } : {}),
+  hostAccess: async (p) => {
+    const origins = originPatterns(p.httpUrl, p.realtimeUrl);
+    return (await hasAccess(origins)) ? undefined : `The extension may not reach ${origins.join(', ')}: grant access in the Console (or the browser's site access settings), then start again.`;
+  },
+  browser: navigator.userAgent.includes('Firefox') ? 'Firefox' : 'Chromium',
+});
+onLiveRecords = (m) => {
+  const msg = m as { type?: unknown; records?: unknown };
+  if (msg.type === 'recordsCaptured' && Array.isArray(msg.records)) replay.observe(msg.records);
+};
 if (root) render(<App live={live} sessions={sessions} inspector={inspector} Settings={SettingsDialog} replay={replay} />, root);

@@ -11,6 +11,8 @@ export { startReplay, type ReplayOptions, type ReplayRun } from './runner.ts';
 export {
   injectTarget,
   socketTarget,
+  reusableAuthorization,
+  SOCKET_ACK_TIMEOUT_MS,
   endpointTarget,
   subscriptionsFor,
   isThrottle,
@@ -18,6 +20,7 @@ export {
   type CommandAnswer,
   type PublishClient,
   type PublishAnswer,
+  type SocketAcks,
 } from './targets.ts';
 export { liveSubscriptions, SubscriptionTracker, type LiveSubscription } from './live-subscriptions.ts';
 export { ResultRecords } from './result-records.ts';
@@ -25,4 +28,5 @@ export { createResultSession, type ResultSession, type ResultSessionOptions } fr
 export { canonicalEvent, eventKey, hash53, parseIgnoreFields, type IgnoreFields } from './canonical.ts';
 export { compareItems, compareEvents, rowAt, SideBuilder, type CompareOptions, type CompareResult, type CompareCounts, type Row, type RowStatus, type SideEvents } from './compare.ts';
 export { buildReport, REPORT_FORMAT, REPORT_VERSION, type CompareReport, type Difference, type Describe, type SideInfo } from './report.ts';
-export { httpPublishClient, readHttpAnswer, type HttpClientOptions, type FetchLike } from './http-client.ts';
+export { profilePublishClient, answerOf, type ProfileClientOptions } from './profile-client.ts';
+export { AckWatch, ackOf, type AckLookup, type PageAck } from './ack-watch.ts';

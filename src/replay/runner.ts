@@ -59,6 +59,9 @@ export function startReplay(options: ReplayOptions): ReplayRun {
   let failed = 0;
   let retries = 0;
   let lastPos: number | undefined;
+  // Items dealt with (sent, failed or skipped), counted by position: positions only grow.
+  let handled = 0;
+  let handledPos: number | undefined;
   let seq = 0;
   const reasons: Record<string, number> = Object.create(null) as Record<string, number>;
   // Aborted by pause and stop to cut a sleep short.
@@ -69,6 +72,7 @@ export function startReplay(options: ReplayOptions): ReplayRun {
   const progress = (): ReplayProgress => ({
     state,
     items,
+    handled,
     sent,
     acknowledged,
     delivered,
@@ -79,6 +83,13 @@ export function startReplay(options: ReplayOptions): ReplayRun {
     ...(lastPos !== undefined ? { lastPos } : {}),
   });
   const report = () => options.onProgress?.(progress());
+  const dealtWith = (refs: readonly { readonly pos: number }[]) => {
+    for (const r of refs) {
+      if (r.pos === handledPos) continue;
+      handledPos = r.pos;
+      handled++;
+    }
+  };
   const reason = (why: string, n: number) => {
     reasons[why] = (reasons[why] ?? 0) + n;
   };
@@ -172,6 +183,7 @@ export function startReplay(options: ReplayOptions): ReplayRun {
         if (planned.kind === 'skip') {
           failed += planned.refs.length;
           reason(planned.reason, planned.refs.length);
+          dealtWith(planned.refs);
           lastPos = planned.lastPos;
           report();
           continue;
@@ -184,6 +196,7 @@ export function startReplay(options: ReplayOptions): ReplayRun {
         if (stopRequested) break;
         const outcome = await sendWithRetries(planned);
         const wholeFailed = count(planned, outcome);
+        dealtWith(planned.refs);
         lastPos = planned.lastPos;
         consecutive = wholeFailed ? consecutive + 1 : 0;
         report();
@@ -194,7 +207,7 @@ export function startReplay(options: ReplayOptions): ReplayRun {
         }
       }
       if (state !== 'failed') state = stopRequested ? 'stopped' : 'completed';
-      if (stopRequested) endReason = 'stopped by the user';
+      if (stopRequested) endReason = `stopped by the user after ${handled} of ${options.total ?? items} messages`;
     } catch (e) {
       state = 'failed';
       endReason = `reading the session failed: ${message(e)}`;
@@ -202,7 +215,7 @@ export function startReplay(options: ReplayOptions): ReplayRun {
       await plan.return(undefined).catch(() => undefined);
       await Promise.resolve(target.close?.()).catch(() => undefined);
     }
-    if (endReason !== undefined && lastPos !== undefined) endReason += ` (after position ${lastPos})`;
+    if (endReason !== undefined && lastPos !== undefined) endReason += `, up to frame #${lastPos}`;
     report();
     return { ...progress(), startedAt, endedAt: clock.now(), reasons: { ...reasons }, ...(endReason !== undefined ? { endReason } : {}) };
   }

@@ -15,6 +15,12 @@ export interface SelectOptions {
   readonly channels?: readonly string[];
   /** Only the frames at these positions (a selection made in the inspector). */
   readonly positions?: readonly number[];
+  /**
+   * The last position read. A session still being recorded grows while it is replayed (and
+   * an injection into the same page records what it injects): without a bound the replay
+   * would read its own output.
+   */
+  readonly endPos?: number;
   readonly signal?: AbortSignal;
   readonly batchSize?: number;
 }
@@ -67,15 +73,16 @@ export function itemOfFrame(frame: StoredFrame, what: ReplayWhat): ReplayItem | 
 export async function* selectItems(db: SessionsDb, sessionId: SessionId, options: SelectOptions): AsyncGenerator<ReplayItem, void, undefined> {
   const wanted = options.positions ? new Set(options.positions) : undefined;
   let startPos: number | undefined;
-  let endPos = Infinity;
+  let endPos = options.endPos ?? Infinity;
   if (wanted) {
     if (wanted.size === 0) return;
     startPos = Infinity;
-    endPos = -Infinity;
+    let last = -Infinity;
     for (const p of wanted) {
       startPos = Math.min(startPos, p);
-      endPos = Math.max(endPos, p);
+      last = Math.max(last, p);
     }
+    endPos = Math.min(endPos, last);
   }
   const scan = scanFrames(
     db,

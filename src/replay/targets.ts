@@ -5,6 +5,7 @@
 
 import { channelMatches, normalizeChannel, parseChannel } from '../protocol/channel.ts';
 import { MAX_EVENT_BYTES, MAX_EVENTS_PER_PUBLISH, MAX_PUBLISH_REQUEST_BYTES, MAX_PUBLISHES_PER_SECOND_PER_CONNECTION } from '../protocol/limits.ts';
+import type { PageAck } from './ack-watch.ts';
 import type { LiveSubscription } from './live-subscriptions.ts';
 import type { EventFailure, InjectedFrame, ReplaySend, ReplayTarget, SendOutcome } from './types.ts';
 
@@ -91,15 +92,41 @@ function publishId(): string {
 }
 
 /**
- * Publishing on the page's own socket: the page's hook sends a `publish` frame on it. The
- * page sees the service's `publish_success`; the replay counts the send as delivered once
- * the hook confirms it went out.
+ * The `authorization` of a publish on the page's socket, from the page's own credential for
+ * that socket (its last auth headers, held by the background in memory only). API keys and
+ * tokens are reusable as they are; an IAM signature covers one body and one time, so it is
+ * not (undefined: the caller says so).
+ */
+export function reusableAuthorization(headers: Readonly<Record<string, string>>): Record<string, string> | undefined {
+  const host: Record<string, string> = headers['host'] !== undefined ? { host: headers['host'] } : {};
+  const auth = headers['authorization'];
+  if (auth?.startsWith('AWS4-')) return undefined;
+  if (headers['x-api-key']) return { ...host, 'x-api-key': headers['x-api-key'] };
+  if (auth) return { ...host, authorization: auth };
+  return undefined;
+}
+
+/** How the socket target learns the service's answer to a publish it made the page send. */
+export interface SocketAcks {
+  wait(socketId: string, id: string, timeoutMs: number): Promise<PageAck | undefined>;
+}
+
+/** How long the socket target waits for the page's socket to receive the answer. */
+export const SOCKET_ACK_TIMEOUT_MS = 10_000;
+
+/**
+ * Publishing on the page's own socket: the page's hook sends a `publish` frame on it, and
+ * the service's `publish_success` / `publish_error` for that id, received by the page's
+ * socket and recorded in its live session, is the send's verdict. Without an answer in
+ * time the send is "unconfirmed" (it went out; nobody saw it land), never success.
  */
 export function socketTarget(
   commands: PageCommands,
   socket: { readonly socketId: string; readonly url?: string },
   authorization?: Readonly<Record<string, string>>,
   now: () => number = Date.now,
+  acks?: SocketAcks,
+  ackTimeoutMs = SOCKET_ACK_TIMEOUT_MS,
 ): ReplayTarget {
   return {
     kind: 'socket',
@@ -107,21 +134,40 @@ export function socketTarget(
     channelProblem: publishChannelProblem,
     async send(send: ReplaySend): Promise<SendOutcome> {
       const startedAt = now();
+      const id = publishId();
       const frame = JSON.stringify({
         type: 'publish',
-        id: publishId(),
+        id,
         channel: send.channel,
         events: send.events,
         ...(authorization ? { authorization } : {}),
       });
-      const { status, error } = outcomeOf([await commands.sendOnSocket(socket.socketId, frame)]);
-      return {
-        status,
-        ...(error !== undefined ? { error } : {}),
-        wire: { kind: 'ws', ...(socket.url !== undefined ? { url: socket.url } : {}), sent: [frame], received: [], startedAt, duration: now() - startedAt },
-      };
+      // The result session keeps the frame without its authorization (it may be a secret).
+      const recorded = JSON.stringify({ type: 'publish', id, channel: send.channel, events: send.events });
+      const handed = outcomeOf([await commands.sendOnSocket(socket.socketId, frame)]);
+      const wire = (received: string[]) => ({ kind: 'ws' as const, ...(socket.url !== undefined ? { url: socket.url } : {}), sent: [recorded], received, startedAt, duration: now() - startedAt });
+      if (handed.status !== 'delivered' || !acks) {
+        return { status: handed.status, ...(handed.error !== undefined ? { error: handed.error } : {}), wire: wire([]) };
+      }
+      const ack = await acks.wait(socket.socketId, id, ackTimeoutMs);
+      if (!ack) return { status: 'unconfirmed', error: `the page's socket sent it; no publish_success within ${ackTimeoutMs / 1000} s`, wire: wire([]) };
+      if (ack.type !== 'publish_success') {
+        const first = ack.errors[0];
+        const error = first ? [first.errorType, first.message].filter(Boolean).join(': ') : ack.type;
+        const throttled = ack.errors.some((e) => THROTTLE.test(e.errorType ?? '') || THROTTLE.test(e.message ?? ''));
+        return { status: 'failed', error, wire: wire([ack.frame]), ...(throttled ? { throttled: true } : {}) };
+      }
+      const failedEvents = failuresOf(ack.failed);
+      return { status: 'acknowledged', ...(failedEvents.length > 0 ? { failedEvents } : {}), wire: wire([ack.frame]) };
     },
   };
+}
+
+function failuresOf(failed: readonly { readonly index: number; readonly code?: string | number; readonly message?: string }[]): EventFailure[] {
+  return failed.map((f) => ({
+    index: f.index,
+    reason: [f.code, f.message].filter((x) => x !== undefined && x !== '').join(': ') || 'rejected by the service',
+  }));
 }
 
 // ---- endpoint ----
@@ -180,10 +226,7 @@ export function endpointTarget(client: PublishClient, now: () => number = Date.n
         const error = first ? [first.errorType, first.message].filter(Boolean).join(': ') : `HTTP ${answer.status}`;
         return { status: 'failed', error, wire, ...(isThrottle(answer) ? { throttled: true } : {}) };
       }
-      const failedEvents: EventFailure[] = (answer.failed ?? []).map((f) => ({
-        index: f.index,
-        reason: [f.code, f.message].filter((x) => x !== undefined && x !== '').join(': ') || 'rejected by the service',
-      }));
+      const failedEvents = failuresOf(answer.failed ?? []);
       return { status: 'acknowledged', ...(failedEvents.length > 0 ? { failedEvents } : {}), wire };
     },
     close: () => client.close?.(),

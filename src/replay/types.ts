@@ -115,8 +115,10 @@ export interface ReplayTarget {
 export type ReplayState = 'idle' | 'running' | 'paused' | 'stopping' | 'completed' | 'stopped' | 'failed';
 
 export interface ReplayCounts {
-  /** Items read from the selection. */
+  /** Items read from the selection (one may be read ahead of its send). */
   readonly items: number;
+  /** Items dealt with: sent (whatever the answer), or failed before sending. */
+  readonly handled: number;
   /** Events handed to the target. */
   readonly sent: number;
   readonly acknowledged: number;

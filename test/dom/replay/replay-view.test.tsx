@@ -5,7 +5,7 @@ import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/pr
 import { classifyFrame } from '../../../src/protocol/decode.ts';
 import { redactRecord } from '../../../src/capture/redact.ts';
 import { createRecorder, createSession, listSessions, type SessionsDb } from '../../../src/sessions/index.ts';
-import type { FetchLike } from '../../../src/replay/index.ts';
+import type { FetchLike, Profile } from '../../../src/pubsub/index.ts';
 import { createReplayStore } from '../../../extension/panel/views/replay/replay-store.ts';
 import { createPageCommands } from '../../../extension/panel/views/replay/page-commands.ts';
 import { ReplayView } from '../../../extension/panel/views/replay/replay-view.tsx';
@@ -25,13 +25,17 @@ async function seedCapture(db: SessionsDb, n: number) {
 
 function fakeEndpoint() {
   const bodies: string[] = [];
+  const headers: Record<string, string>[] = [];
   const fetch: FetchLike = async (_url, init) => {
     bodies.push(init.body);
+    headers.push(init.headers);
     const events = (JSON.parse(init.body) as { events: string[] }).events;
-    return { status: 200, text: async () => JSON.stringify({ successful: events.map((_, index) => ({ index, identifier: String(index) })), failed: [] }) };
+    return { status: 200, headers: { get: () => null }, text: async () => JSON.stringify({ successful: events.map((_, index) => ({ index, identifier: String(index) })), failed: [] }) };
   };
-  return { fetch, bodies };
+  return { fetch, bodies, headers };
 }
+
+const PROFILE: Profile = { id: 'p1', name: 'local', httpUrl: 'http://127.0.0.1:9/event', realtimeUrl: '', auth: { mode: 'API_KEY', apiKey: 'da2-key' }, remember: false };
 
 const input = (testId: string) => screen.getByTestId(testId) as HTMLInputElement;
 
@@ -48,7 +52,8 @@ describe('Replay view', () => {
     render(<ReplayView store={createReplayStore({ db: async () => db })} />);
     await waitFor(() => screen.getByTestId('replay-start'));
     fireEvent.click(screen.getByTestId('replay-start'));
-    await waitFor(() => expect(screen.getByTestId('replay-problems').textContent).toMatch(/HTTP endpoint URL/));
+    await waitFor(() => expect(screen.getByTestId('replay-problems').textContent).toMatch(/no endpoint profile yet/));
+    expect(screen.getByTestId('replay-no-profiles').textContent).toMatch(/Add one in the Console/);
     fireEvent.click(screen.getByLabelText(/Inject into the page/));
     fireEvent.click(screen.getByTestId('replay-start'));
     await waitFor(() => expect(screen.getByTestId('replay-problems').textContent).toMatch(/no live session/));
@@ -57,16 +62,39 @@ describe('Replay view', () => {
     await waitFor(() => expect(screen.getByTestId('replay-problems').textContent).toMatch(/both sides or on neither/));
   });
 
+  test("a profile's problems and withheld host access stop the start, in words", async () => {
+    const db = await freshDb();
+    await seedCapture(db, 1);
+    const noKey: Profile = { ...PROFILE, id: 'p0', name: 'no key', auth: { mode: 'API_KEY', apiKey: '' } };
+    const asked: string[] = [];
+    const store = createReplayStore({
+      db: async () => db,
+      loadProfiles: async () => [noKey, PROFILE],
+      hostAccess: async (p) => (asked.push(p.httpUrl), 'The extension may not reach http://127.0.0.1/*'),
+    });
+    render(<ReplayView store={store} />);
+    await waitFor(() => expect((screen.getByTestId('replay-profile') as HTMLSelectElement).value).toBe('p0'));
+    // Before any run, the run area says what to do.
+    expect(screen.getByTestId('replay-idle').textContent).toMatch(/then Start replay/);
+    fireEvent.click(screen.getByTestId('replay-start'));
+    await waitFor(() => expect(screen.getByTestId('replay-problems').textContent).toMatch(/Endpoint profile: API key mode needs the API key/));
+    expect(asked).toEqual([]);
+    fireEvent.change(screen.getByTestId('replay-profile'), { target: { value: 'p1' } });
+    fireEvent.click(screen.getByTestId('replay-start'));
+    await waitFor(() => expect(screen.getByTestId('replay-problems').textContent).toMatch(/may not reach/));
+    expect(asked).toEqual(['http://127.0.0.1:9/event']);
+    expect(store.run.value).toBeNull();
+  });
+
   test('replays to an endpoint, stores the result session, and compares it with the original', async () => {
     const db = await freshDb();
     const original = await seedCapture(db, 7);
     const endpoint = fakeEndpoint();
     const downloads: { blob: Blob; name: string }[] = [];
-    const store = createReplayStore({ db: async () => db, fetch: endpoint.fetch, download: (blob, name) => downloads.push({ blob, name }) });
+    const store = createReplayStore({ db: async () => db, fetch: endpoint.fetch, loadProfiles: async () => [PROFILE], download: (blob, name) => downloads.push({ blob, name }) });
     render(<ReplayView store={store} />);
     await waitFor(() => expect((screen.getByTestId('replay-session') as HTMLSelectElement).value).toBe(original.id));
-    fireEvent.input(input('replay-endpoint'), { target: { value: 'http://127.0.0.1:9/event' } });
-    fireEvent.input(input('replay-api-key'), { target: { value: 'da2-key' } });
+    await waitFor(() => expect((screen.getByTestId('replay-profile') as HTMLSelectElement).value).toBe('p1'));
     fireEvent.click(screen.getByLabelText('As fast as allowed'));
     fireEvent.input(input('replay-remap'), { target: { value: '/default/orders → /default/replayed' } });
     fireEvent.click(screen.getByTestId('replay-start'));
@@ -75,6 +103,7 @@ describe('Replay view', () => {
     expect(count('sent')).toBe('7');
     expect(count('acknowledged')).toBe('7');
     expect(count('failed')).toBe('0');
+    expect(endpoint.headers.every((h) => h['x-api-key'] === 'da2-key')).toBe(true);
     // Batched: five, then two, on the remapped channel.
     expect(endpoint.bodies.map((b) => JSON.parse(b) as { channel: string; events: string[] }).map((b) => [b.channel, b.events.length])).toEqual([
       ['/default/replayed', 5],

@@ -158,5 +158,6 @@ describe('compare properties', () => {
     const r = compareEvents(b.build(), c.build());
     expect(r.counts).toMatchObject({ missing: 200, extra: 200, reordered: 0, matched: n - 200 });
     expect(Date.now() - started).toBeLessThan(20_000);
-  });
+    // The test's own bound is the assertion above; vitest's 5 s default is not a measure of it on a busy machine.
+  }, 30_000);
 });

@@ -48,7 +48,7 @@ describe('result session', () => {
     const cmp = await compareItems(selectItems(db, session.id, { what: 'received' }), selectItems(db, stored.id, { what: 'published' }), { ignoreChannel: true });
     expect(cmp.identical).toBe(true);
     expect(cmp.counts.matched).toBe(12);
-  });
+  }, 30_000);
 
   it('injection is recorded as injected data frames on the subscriptions they were made for, secrets redacted', async () => {
     const { db, session } = await storedSession(original());

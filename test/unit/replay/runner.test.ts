@@ -81,8 +81,8 @@ describe('control', () => {
     release!();
     await clock.runAll();
     const s = await run.done;
-    expect(s).toMatchObject({ state: 'stopped', sent: 2, acknowledged: 2, lastPos: 1, total: 4 });
-    expect(s.endReason).toBe('stopped by the user (after position 1)');
+    expect(s).toMatchObject({ state: 'stopped', sent: 2, acknowledged: 2, handled: 2, lastPos: 1, total: 4 });
+    expect(s.endReason).toBe('stopped by the user after 2 of 4 messages, up to frame #1');
     expect(target.log).toHaveLength(2);
     expect(progress.at(-1)?.state).toBe('stopped');
   });
@@ -138,7 +138,7 @@ describe('outcomes and throttling', () => {
     const s = await run.done;
     expect(s.state).toBe('failed');
     expect(s.sent).toBe(3);
-    expect(s.endReason).toBe('3 sends in a row failed; the last: socket closed (after position 2)');
+    expect(s.endReason).toBe('3 sends in a row failed; the last: socket closed, up to frame #2');
 
     async function* broken() {
       yield item(0, 0, '/d/a', ['x']);
@@ -148,7 +148,7 @@ describe('outcomes and throttling', () => {
     await clock.runAll();
     const s2 = await run2.done;
     expect(s2.state).toBe('failed');
-    expect(s2.endReason).toBe('reading the session failed: database closed (after position 0)');
+    expect(s2.endReason).toBe('reading the session failed: database closed, up to frame #0');
     expect(s2.sent).toBe(1);
   });
 

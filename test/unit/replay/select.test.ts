@@ -23,6 +23,15 @@ function script() {
 }
 
 describe('selectItems', () => {
+  it('reads no further than endPos, so a growing session does not replay its own output', async () => {
+    const { db, session } = await storedSession(script());
+    const bounded = await collect(selectItems(db, session.id, { what: 'received', endPos: 5 }));
+    expect(bounded.map((i) => i.events)).toEqual([['{"n":1}']]);
+    // A selection of positions is bounded by both.
+    expect(await collect(selectItems(db, session.id, { what: 'received', positions: [5, 8], endPos: 6 }))).toHaveLength(1);
+    expect(await collect(selectItems(db, session.id, { what: 'received', endPos: session.frameCount - 1 }))).toHaveLength(3);
+  });
+
   it('streams received data events with their subscription channel', async () => {
     const { db, session } = await storedSession(script());
     const items = await collect(selectItems(db, session.id, { what: 'received' }));

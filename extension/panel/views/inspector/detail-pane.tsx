@@ -22,9 +22,13 @@ interface Props {
   readonly historyFindings: readonly Finding[];
   readonly onFollow: (pos: number) => void;
   readonly onClose: () => void;
+  /** Hands frames to the Replay view: this one, or (with `matches`) every frame the filter matches. */
+  readonly onReplay?: (scope: 'frame' | 'matches') => void;
+  /** Frames the current filter matches; undefined when the table is not filtered. */
+  readonly matches?: number;
 }
 
-export function DetailPane({ frame, keepSecrets, chain, historyFindings, onFollow, onClose }: Props) {
+export function DetailPane({ frame, keepSecrets, chain, historyFindings, onFollow, onClose, onReplay, matches }: Props) {
   const detail = useMemo(() => frameDetail(frame), [frame]);
   const [tab, setTab] = useState<Tab>('decoded');
   const [copied, setCopied] = useState<string | null>(null);
@@ -72,6 +76,18 @@ export function DetailPane({ frame, keepSecrets, chain, historyFindings, onFollo
           ))}
         </span>
         {copied && <span class="info" role="status">{copied}</span>}
+        {onReplay && (
+          <span class="replay-this" role="group" aria-label="Replay">
+            <button type="button" data-testid="replay-this" title="Open the Replay view with this frame selected" onClick={() => onReplay('frame')}>
+              Replay this
+            </button>
+            {matches !== undefined && matches > 0 && (
+              <button type="button" data-testid="replay-matches" title="Open the Replay view with every frame the filter matches" onClick={() => onReplay('matches')}>
+                Replay {matches.toLocaleString()} matches
+              </button>
+            )}
+          </span>
+        )}
       </div>
       <div class="detail-body" role="tabpanel">
         {tab === 'decoded' &&

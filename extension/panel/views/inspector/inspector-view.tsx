@@ -28,6 +28,8 @@ interface Props {
   readonly live: LiveStore | null;
   /** The capture settings dialog (it needs extension storage, so the entry injects it). */
   readonly Settings?: ComponentType<{ onClose: () => void }>;
+  /** "Replay this": frames of the shown session handed to the Replay view. */
+  readonly onReplay?: (sessionId: string, positions: readonly number[]) => void;
 }
 
 function EmptyState({ live, hasTab, recording }: { live: boolean; hasTab: boolean; recording: boolean }) {
@@ -57,7 +59,7 @@ function EmptyState({ live, hasTab, recording }: { live: boolean; hasTab: boolea
   );
 }
 
-export function InspectorView({ store, sessions, live, Settings }: Props) {
+export function InspectorView({ store, sessions, live, Settings, onReplay }: Props) {
   const [detailOpen, setDetailOpen] = useState(false);
   const [settingsOpen, setSettingsOpen] = useState(false);
   const [exportOpen, setExportOpen] = useState(false);
@@ -226,6 +228,15 @@ export function InspectorView({ store, sessions, live, Settings }: Props) {
                 chain={traffic && <ChainSection model={traffic} pos={selected.pos} now={now} onFollow={follow} onShowSubscription={showSubscription} />}
                 historyFindings={traffic?.findingsAt(selected.pos) ?? []}
                 onFollow={follow}
+                {...(onReplay
+                  ? {
+                      onReplay: (scope: 'frame' | 'matches') => {
+                        const positions = scope === 'frame' || !source?.filtered ? [selected.pos] : Array.from({ length: source.count.value }, (_, row) => source.posAt(row)).filter((p) => p >= 0);
+                        onReplay(session.id, positions);
+                      },
+                      ...(source?.filtered ? { matches: source.count.value } : {}),
+                    }
+                  : {})}
                 onClose={() => {
                   setDetailOpen(false);
                   table.current?.querySelector<HTMLElement>('.fbody')?.focus();

@@ -13,7 +13,11 @@ export interface ReplayForm {
   /** Frame positions picked in the inspector ("Replay this"); empty for the whole session. */
   readonly positions: readonly number[];
   readonly target: TargetKind;
-  readonly endpointUrl: string;
+  /** The endpoint profile (the console's profiles) to publish to. */
+  readonly profileId: string;
+  /** How the endpoint target publishes: `POST /event` or one WebSocket for the run. */
+  readonly transport: 'http' | 'ws';
+  /** API key put in each publish on the page's socket (socket target), if it needs one. */
   readonly apiKey: string;
   /** The page socket to publish on (socket target). */
   readonly socketId: string;
@@ -30,7 +34,8 @@ export const DEFAULT_FORM: ReplayForm = {
   channels: '',
   positions: [],
   target: 'endpoint',
-  endpointUrl: '',
+  profileId: '',
+  transport: 'http',
   apiKey: '',
   socketId: '',
   timing: 'original',
@@ -60,7 +65,14 @@ export function timingOf(form: ReplayForm): Timing {
   }
 }
 
-export function checkForm(form: ReplayForm, context: { readonly liveSession: boolean }): CheckedForm {
+export interface FormContext {
+  readonly liveSession: boolean;
+  /** The picked profile's problems (resolveProfile), when one is picked. */
+  readonly profileProblems?: readonly string[];
+  readonly profileCount?: number;
+}
+
+export function checkForm(form: ReplayForm, context: FormContext): CheckedForm {
   const problems: string[] = [];
   if (form.sessionId === '') problems.push('Pick a session to replay.');
   const timing = timingOf(form);
@@ -69,13 +81,13 @@ export function checkForm(form: ReplayForm, context: { readonly liveSession: boo
   const remap = compileRemap(parseRemapText(form.remap));
   if (!remap.ok) problems.push(...remap.problems.map((p) => `Remap ${p}.`));
   if (form.target === 'endpoint') {
-    let url: URL | undefined;
-    try {
-      url = new URL(form.endpointUrl.trim());
-    } catch {
-      problems.push('Endpoint: enter the HTTP endpoint URL, e.g. https://…/event.');
-    }
-    if (url && url.protocol !== 'https:' && url.protocol !== 'http:') problems.push('Endpoint: the URL must be http(s)://…/event.');
+    if (form.profileId === '') {
+      problems.push(
+        (context.profileCount ?? 0) === 0
+          ? 'Endpoint: there is no endpoint profile yet. Add one in the Console (endpoint and auth), then pick it here.'
+          : 'Endpoint: pick an endpoint profile.',
+      );
+    } else problems.push(...(context.profileProblems ?? []).map((p) => `Endpoint profile: ${p}`));
   } else if (!context.liveSession) {
     problems.push('The page has no live session: open the page with DevTools recording, then try again.');
   }

@@ -5,17 +5,20 @@
 import { signal } from '@preact/signals';
 import { redactRecord } from '../../../../src/capture/redact.ts';
 import { classifyFrame } from '../../../../src/protocol/decode.ts';
+import { resolveProfile, type FetchLike, type Profile, type ResolvedProfile, type WebSocketFactory, type WebSocketLike } from '../../../../src/pubsub/index.ts';
 import {
+  AckWatch,
+  ackOf,
   createResultSession,
   endpointTarget,
   estimateItems,
-  httpPublishClient,
   injectTarget,
   liveSubscriptions,
   selectItems,
+  profilePublishClient,
+  reusableAuthorization,
   socketTarget,
   startReplay,
-  type FetchLike,
   type LiveSubscription,
   type PageCommands,
   type ReplayProgress,
@@ -23,7 +26,8 @@ import {
   type ReplaySummary,
   type ReplayTarget,
 } from '../../../../src/replay/index.ts';
-import { getSession, listSessions, openSessionsDb, sessionCounts, type SessionId, type SessionRecord, type SessionsDb } from '../../../../src/sessions/index.ts';
+import { getSession, listSessions, openSessionsDb, scanFrames, sessionCounts, type SessionId, type SessionRecord, type SessionsDb } from '../../../../src/sessions/index.ts';
+import type { PageCredential } from '../../../../src/messaging/contracts.ts';
 import { downloadBlob } from '../../store/sessions-store.ts';
 import { createCompareStore } from './compare-store.ts';
 import { checkForm, DEFAULT_FORM, type ReplayForm } from './replay-form.ts';
@@ -39,6 +43,8 @@ export interface RunState {
   readonly resultSessionId?: SessionId;
   readonly resultName?: string;
   readonly originalId: SessionId;
+  /** Where the run sends: which counts mean something. */
+  readonly target?: ReplayForm['target'];
   /** A write of the result session failed (the run went on). */
   readonly writeError?: string;
 }
@@ -49,6 +55,13 @@ export interface ReplayStoreOptions {
   /** The live session of the inspected page, when it records. */
   readonly liveSessionId?: () => string | null;
   readonly fetch?: FetchLike;
+  readonly WebSocket?: WebSocketFactory;
+  /** The console's endpoint profiles (console-storage.ts `loadConsoleData`), secrets merged in. */
+  readonly loadProfiles?: () => Promise<readonly Profile[]>;
+  /** The page's live credentials (the background's memory), for publishes on its socket. */
+  readonly pageCredentials?: () => Promise<readonly PageCredential[]>;
+  /** Why the extension may not reach the profile's hosts (a custom domain the user withheld), if so. */
+  readonly hostAccess?: (profile: ResolvedProfile) => Promise<string | undefined>;
   readonly browser?: string;
   readonly download?: (blob: Blob, fileName: string) => void;
 }
@@ -62,10 +75,40 @@ export function createReplayStore(options: ReplayStoreOptions = {}) {
   const run = signal<RunState | null>(null);
   const sockets = signal<PageSocket[]>([]);
   const subscriptions = signal<LiveSubscription[]>([]);
+  const profiles = signal<readonly Profile[]>([]);
+  /** Why the profiles could not be read, if they could not. */
+  const profilesProblem = signal<string | null>(null);
   let active: ReplayRun | null = null;
   const compare = createCompareStore(db, options.download ?? downloadBlob);
 
   const liveId = () => options.liveSessionId?.() ?? null;
+
+  /** An answer the live feed skipped (it thins out floods) is still in the live session. */
+  async function lookupAck(socketId: string, id: string) {
+    const sid = liveId();
+    if (!sid) return undefined;
+    const scan = scanFrames(await db(), sid as SessionId, { directions: ['receive'], types: ['publish_success', 'publish_error', 'error'] }, { batchSize: 500 });
+    for await (const batch of scan) {
+      for (const f of batch.frames) {
+        if (f.conn !== socketId || f.id !== id || f.text === undefined) continue;
+        const found = ackOf(f.text);
+        if (found) return found.ack;
+      }
+    }
+    return undefined;
+  }
+  const acks = new AckWatch(lookupAck);
+
+  async function refreshProfiles(): Promise<void> {
+    if (!options.loadProfiles) return;
+    try {
+      profiles.value = [...(await options.loadProfiles())];
+      profilesProblem.value = null;
+    } catch (e) {
+      profilesProblem.value = `The endpoint profiles could not be read: ${e instanceof Error ? e.message : String(e)}`;
+    }
+    if (!profiles.value.some((p) => p.id === form.value.profileId)) form.value = { ...form.value, profileId: profiles.value[0]?.id ?? '' };
+  }
 
   async function refresh(): Promise<void> {
     const d = await db();
@@ -76,7 +119,7 @@ export function createReplayStore(options: ReplayStoreOptions = {}) {
       const pick = list.find((s) => s.source !== 'replay') ?? list[0];
       form.value = { ...form.value, sessionId: pick?.id ?? '' };
     }
-    await refreshPage(d);
+    await Promise.all([refreshPage(d), refreshProfiles()]);
   }
 
   /** The inspected page's sockets and subscriptions, from its live session. */
@@ -99,17 +142,33 @@ export function createReplayStore(options: ReplayStoreOptions = {}) {
     problems.value = [];
   }
 
-  function targetFor(f: ReplayForm): ReplayTarget {
+  const pickedProfile = (f: ReplayForm) => profiles.value.find((p) => p.id === f.profileId);
+
+  /** What each publish on the page's socket carries: the typed key, else the page's own credential. */
+  async function socketAuthorization(f: ReplayForm): Promise<{ auth?: Record<string, string>; problem?: string }> {
+    if (f.apiKey.trim()) return { auth: { 'x-api-key': f.apiKey.trim() } };
+    const list = await options.pageCredentials?.().catch(() => []);
+    const mine = list?.find((c) => c.connection === f.socketId);
+    if (!mine) return {};
+    const auth = reusableAuthorization(mine.headers);
+    return auth ? { auth } : { problem: 'The page’s socket signs with IAM, which cannot be reused for other publishes: type an API key the API accepts, or replay to an endpoint profile.' };
+  }
+
+  function targetFor(f: ReplayForm, socketAuth?: Record<string, string>): ReplayTarget {
     if (f.target === 'endpoint') {
+      const picked = pickedProfile(f);
+      const resolved = picked ? resolveProfile(picked) : undefined;
+      if (!resolved?.ok) throw new Error('Pick a usable endpoint profile.');
+      const WebSocketImpl: WebSocketFactory = options.WebSocket ?? ((url, protocols) => new WebSocket(url, protocols) as unknown as WebSocketLike);
       const fetcher: FetchLike = options.fetch ?? ((u, i) => fetch(u, i));
-      return endpointTarget(httpPublishClient({ url: f.endpointUrl.trim(), ...(f.apiKey ? { apiKey: f.apiKey.trim() } : {}), fetch: fetcher }));
+      return endpointTarget(profilePublishClient({ profile: resolved.profile, transport: f.transport, fetch: fetcher, WebSocket: WebSocketImpl }));
     }
     const commands = options.commands;
     if (!commands) throw new Error('The panel is not connected to a page.');
     if (f.target === 'inject') return injectTarget(commands, subscriptions.value);
     const socket = sockets.value.find((s) => s.socketId === f.socketId) ?? { socketId: f.socketId, url: '' };
     // Operations on the page's socket carry their own authorization (reference 3.1).
-    return socketTarget(commands, socket, f.apiKey ? { 'x-api-key': f.apiKey.trim() } : undefined);
+    return socketTarget(commands, socket, socketAuth, Date.now, acks);
   }
 
   /** Starts a replay of the form's selection; returns false (with problems shown) when it cannot. */
@@ -118,28 +177,46 @@ export function createReplayStore(options: ReplayStoreOptions = {}) {
     const f = form.value;
     const d = await db();
     if (f.target !== 'endpoint') await refreshPage(d);
-    const checked = checkForm(f, { liveSession: liveId() !== null });
+    if (f.target === 'endpoint') await refreshProfiles();
+    const picked = pickedProfile(f);
+    const resolution = picked ? resolveProfile(picked) : undefined;
+    const checked = checkForm(f, {
+      liveSession: liveId() !== null,
+      profileCount: profiles.value.length,
+      ...(resolution && !resolution.ok ? { profileProblems: resolution.problems } : {}),
+    });
     const original = await getSession(d, f.sessionId as SessionId);
     const found = [...checked.problems, ...(f.sessionId !== '' && !original ? ['That session no longer exists.'] : [])];
+    if (f.target === 'endpoint' && found.length === 0 && resolution?.ok && options.hostAccess) {
+      const denied = await options.hostAccess(resolution.profile);
+      if (denied) found.push(denied);
+    }
     if (f.target === 'inject' && found.length === 0 && subscriptions.value.length === 0) {
       found.push('The page has no live subscription to inject into: let it subscribe first.');
+    }
+    let socketAuth: Record<string, string> | undefined;
+    if (f.target === 'socket' && found.length === 0) {
+      const r = await socketAuthorization(f);
+      if (r.problem) found.push(r.problem);
+      socketAuth = r.auth;
     }
     problems.value = found;
     if (found.length > 0 || !original) return false;
     let target: ReplayTarget;
     try {
-      target = targetFor(f);
+      target = targetFor(f, socketAuth);
     } catch (e) {
       problems.value = [e instanceof Error ? e.message : String(e)];
       return false;
     }
-    const total = f.positions.length > 0 ? f.positions.length : estimateItems(await sessionCounts(d, original.id), f.what);
+    // The session's counts know nothing of a channel filter: then the total is learnt as the run goes.
+    const total = f.positions.length > 0 ? f.positions.length : checked.channels.length > 0 ? undefined : estimateItems(await sessionCounts(d, original.id), f.what);
     const result = await createResultSession(d, { original, classify: classifyFrame, redact: redactRecord, ...(options.browser ? { browser: options.browser } : {}) });
-    const base: RunState = { originalId: original.id, resultSessionId: result.sessionId, resultName: `Replay of ${original.name}`, progress: { state: 'running', items: 0, sent: 0, acknowledged: 0, delivered: 0, unconfirmed: 0, failed: 0, retries: 0, total } };
+    const base: RunState = { originalId: original.id, target: f.target, resultSessionId: result.sessionId, resultName: `Replay of ${original.name}`, progress: { state: 'running', items: 0, handled: 0, sent: 0, acknowledged: 0, delivered: 0, unconfirmed: 0, failed: 0, retries: 0, ...(total !== undefined ? { total } : {}) } };
     run.value = base;
     active = startReplay({
-      items: selectItems(d, original.id, { what: f.what, ...(checked.channels.length ? { channels: checked.channels } : {}), ...(f.positions.length ? { positions: f.positions } : {}) }),
-      total,
+      items: selectItems(d, original.id, { what: f.what, endPos: original.frameCount - 1, ...(checked.channels.length ? { channels: checked.channels } : {}), ...(f.positions.length ? { positions: f.positions } : {}) }),
+      ...(total !== undefined ? { total } : {}),
       target,
       rules: checked.rules,
       timing: checked.timing,
@@ -166,6 +243,10 @@ export function createReplayStore(options: ReplayStoreOptions = {}) {
     run,
     sockets,
     subscriptions,
+    profiles,
+    profilesProblem,
+    /** Records of the live session as the background delivers them: the socket target's answers. */
+    observe: (records: Parameters<AckWatch['observe']>[0]) => acks.observe(records),
     refresh,
     refreshPage,
     update,

@@ -11,7 +11,7 @@ import { RunPanel } from './run-panel.tsx';
 import './replay.css';
 
 const TARGETS: readonly { value: TargetKind; text: string; hint: string }[] = [
-  { value: 'endpoint', text: 'Publish to an endpoint', hint: 'HTTP publish to an AppSync Events API (or the local emulator).' },
+  { value: 'endpoint', text: 'Publish to an endpoint', hint: 'Publish with an endpoint profile (any auth mode), over HTTP or a WebSocket, to an AppSync Events API or the local emulator.' },
   { value: 'inject', text: 'Inject into the page', hint: 'Delivered to the page’s live subscriptions as incoming data; no network.' },
   { value: 'socket', text: 'Send on the page’s socket', hint: 'The page’s own socket publishes the events.' },
 ];
@@ -72,8 +72,8 @@ export function ReplayView({ store }: { store: ReplayStore }) {
                 Only channels <input type="text" data-testid="replay-channels" placeholder="/default/orders/*, /default/chat" value={f.channels} onInput={(e) => store.update({ channels: e.currentTarget.value })} />
               </label>
               {f.positions.length > 0 && (
-                <p class="hint">
-                  Only the {f.positions.length} selected frames. <button type="button" class="link" onClick={() => store.update({ positions: [] })}>Replay the whole session</button>
+                <p class="hint" data-testid="replay-positions">
+                  Only the {f.positions.length.toLocaleString()} frame{f.positions.length === 1 ? '' : 's'} picked in the inspector. <button type="button" class="link" onClick={() => store.update({ positions: [] })}>Replay the whole session</button>
                 </p>
               )}
             </fieldset>
@@ -86,12 +86,31 @@ export function ReplayView({ store }: { store: ReplayStore }) {
               ))}
               {f.target === 'endpoint' && (
                 <>
-                  <label>
-                    HTTP endpoint <input type="url" data-testid="replay-endpoint" placeholder="https://…appsync-api….amazonaws.com/event" value={f.endpointUrl} onInput={(e) => store.update({ endpointUrl: e.currentTarget.value })} />
-                  </label>
-                  <label>
-                    API key <input type="password" data-testid="replay-api-key" autocomplete="off" value={f.apiKey} onInput={(e) => store.update({ apiKey: e.currentTarget.value })} />
-                  </label>
+                  {store.profiles.value.length === 0 ? (
+                    <p class="hint" data-testid="replay-no-profiles">
+                      No endpoint profile yet. Add one in the Console (endpoint and auth: API key, Cognito, OIDC, Lambda or IAM); replay publishes with it.
+                    </p>
+                  ) : (
+                    <label>
+                      Profile{' '}
+                      <select data-testid="replay-profile" value={f.profileId} onChange={(e) => store.update({ profileId: e.currentTarget.value })}>
+                        {store.profiles.value.map((p) => (
+                          <option value={p.id}>
+                            {p.name || p.httpUrl || p.realtimeUrl} · {p.auth.mode}
+                          </option>
+                        ))}
+                      </select>
+                    </label>
+                  )}
+                  {store.profilesProblem.value && <p class="error">{store.profilesProblem.value}</p>}
+                  <span class="radio-group" role="radiogroup" aria-label="Publish over">
+                    <label title="One POST /event per publish">
+                      <input type="radio" name="transport" value="http" checked={f.transport === 'http'} onChange={() => store.update({ transport: 'http' })} /> over HTTP
+                    </label>
+                    <label title="One WebSocket for the whole replay; each publish waits for its publish_success">
+                      <input type="radio" name="transport" value="ws" checked={f.transport === 'ws'} onChange={() => store.update({ transport: 'ws' })} /> over a WebSocket
+                    </label>
+                  </span>
                 </>
               )}
               {f.target === 'inject' && (
@@ -113,7 +132,7 @@ export function ReplayView({ store }: { store: ReplayStore }) {
                     </select>
                   </label>
                   <label>
-                    API key for each publish <input type="password" autocomplete="off" value={f.apiKey} onInput={(e) => store.update({ apiKey: e.currentTarget.value })} />
+                    API key for each publish <input type="password" autocomplete="off" placeholder="empty: the page’s own credential" value={f.apiKey} onInput={(e) => store.update({ apiKey: e.currentTarget.value })} />
                   </label>
                 </>
               )}
@@ -136,7 +155,7 @@ export function ReplayView({ store }: { store: ReplayStore }) {
                 </label>
               )}
               <label title="Up to five events per publish, within 240 KB per event">
-                <input type="checkbox" checked={f.merge} onChange={(e) => store.update({ merge: e.currentTarget.checked })} /> Batch consecutive events (up to 5 per publish)
+                <input type="checkbox" data-testid="replay-merge" checked={f.merge} onChange={(e) => store.update({ merge: e.currentTarget.checked })} /> Batch consecutive events (up to 5 per publish)
               </label>
             </fieldset>
             <fieldset>
