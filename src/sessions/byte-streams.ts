@@ -168,6 +168,34 @@ export class TextSource {
     }
   }
 
+  /** The next piece of decoded text (what is buffered, else the next chunk), or undefined at the end. */
+  async readChunk(): Promise<string | undefined> {
+    if (this.carry !== '' || this.at < this.buf.length) {
+      const rest = this.carry + this.buf.slice(this.at);
+      this.carry = '';
+      this.buf = '';
+      this.at = 0;
+      return rest;
+    }
+    for (;;) {
+      const more = await this.fill();
+      if (this.buf.length > 0) {
+        const piece = this.buf;
+        this.buf = '';
+        return piece;
+      }
+      if (!more) return undefined;
+    }
+  }
+
+  /** Puts text back in front of what is unread (a peeked head). */
+  unread(text: string): void {
+    // Into `buf`, which lines are searched in (`carry` is known to hold no line end).
+    this.buf = text + this.carry + this.buf.slice(this.at);
+    this.carry = '';
+    this.at = 0;
+  }
+
   /** Everything not read yet, as one string. */
   async readRest(maxChars: number): Promise<string> {
     const tooLarge = (): ImportError => new ImportError('too-large', `The file is larger than the limit of ${maxChars} characters.`);
