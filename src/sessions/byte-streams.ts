@@ -217,3 +217,31 @@ export class TextSource {
     await this.reader.cancel().catch(() => undefined);
   }
 }
+
+/** Bytes gathered before they are handed to the browser as one Blob part. */
+const BLOB_PART_BYTES = 4 * 1024 * 1024;
+
+/**
+ * Collects a byte stream into a Blob built from parts of a few MB: each part moves into the
+ * browser's blob storage as it is made, so a file of any size is never one string or one
+ * buffer in the JS heap.
+ */
+export async function streamToBlob(stream: ReadableStream<Uint8Array>, type: string): Promise<Blob> {
+  const parts: Blob[] = [];
+  let pending: Uint8Array[] = [];
+  let pendingBytes = 0;
+  const reader = stream.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (value) {
+      pending.push(value);
+      pendingBytes += value.byteLength;
+    }
+    if (pendingBytes >= BLOB_PART_BYTES || (done && pendingBytes > 0)) {
+      parts.push(new Blob(pending as BlobPart[]));
+      pending = [];
+      pendingBytes = 0;
+    }
+    if (done) return new Blob(parts, { type });
+  }
+}
