@@ -304,6 +304,12 @@ for (const name of ['chromium', 'firefox'] as BrowserName[]) {
       assert.match(items[0]!.text, /^entry 1: entry skipped: log\.entries\[1\]\.request must be an object/);
       assert.match((await view.$eval('[data-testid="import-warnings"] summary', (e) => e.textContent)) ?? '', new RegExp(`1 item of “${harName}” skipped`));
       assert.match((await view.$eval('[data-testid="sessions-notice"]', (e) => e.textContent)) ?? '', /with 1 warning/);
+      // Parsed off the UI thread: the panel runs its import worker (the driver lists a
+      // page's workers in Chromium only).
+      if (name === 'chromium') {
+        const urls = view.workers().map((w) => w.url());
+        assert.ok(urls.some((u) => /\/assets\/sessions-worker-[\w-]+\.js$/.test(u)), `workers: ${urls.join(', ')}`);
+      }
     });
 
     test('opens a session in the inspector and filters its frames by text', async (t) => {
