@@ -168,6 +168,34 @@ export class TextSource {
     }
   }
 
+  /** The next piece of decoded text (what is buffered, else the next chunk), or undefined at the end. */
+  async readChunk(): Promise<string | undefined> {
+    if (this.carry !== '' || this.at < this.buf.length) {
+      const rest = this.carry + this.buf.slice(this.at);
+      this.carry = '';
+      this.buf = '';
+      this.at = 0;
+      return rest;
+    }
+    for (;;) {
+      const more = await this.fill();
+      if (this.buf.length > 0) {
+        const piece = this.buf;
+        this.buf = '';
+        return piece;
+      }
+      if (!more) return undefined;
+    }
+  }
+
+  /** Puts text back in front of what is unread (a peeked head). */
+  unread(text: string): void {
+    // Into `buf`, which lines are searched in (`carry` is known to hold no line end).
+    this.buf = text + this.carry + this.buf.slice(this.at);
+    this.carry = '';
+    this.at = 0;
+  }
+
   /** Everything not read yet, as one string. */
   async readRest(maxChars: number): Promise<string> {
     const tooLarge = (): ImportError => new ImportError('too-large', `The file is larger than the limit of ${maxChars} characters.`);
@@ -187,5 +215,33 @@ export class TextSource {
 
   async cancel(): Promise<void> {
     await this.reader.cancel().catch(() => undefined);
+  }
+}
+
+/** Bytes gathered before they are handed to the browser as one Blob part. */
+const BLOB_PART_BYTES = 4 * 1024 * 1024;
+
+/**
+ * Collects a byte stream into a Blob built from parts of a few MB: each part moves into the
+ * browser's blob storage as it is made, so a file of any size is never one string or one
+ * buffer in the JS heap.
+ */
+export async function streamToBlob(stream: ReadableStream<Uint8Array>, type: string): Promise<Blob> {
+  const parts: Blob[] = [];
+  let pending: Uint8Array[] = [];
+  let pendingBytes = 0;
+  const reader = stream.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (value) {
+      pending.push(value);
+      pendingBytes += value.byteLength;
+    }
+    if (pendingBytes >= BLOB_PART_BYTES || (done && pendingBytes > 0)) {
+      parts.push(new Blob(pending as BlobPart[]));
+      pending = [];
+      pendingBytes = 0;
+    }
+    if (done) return new Blob(parts, { type });
   }
 }

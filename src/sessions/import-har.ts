@@ -1,288 +1,278 @@
-// HAR import: WebSocket entries that carry `_webSocketMessages` (Chrome DevTools and tools
-// that copy its shape) and AppSync HTTP publishes (POST …/event). Sockets that look like
-// AppSync Events (path ending /event/realtime, or the aws-appsync-event-ws subprotocol
-// offered) are classified; other sockets are kept as generic ones.
-//
-// Entries are turned into capture records, ordered by time and stored through the same
-// frame builder as live traffic, so an imported HAR reads like a recording.
+// HAR import, streamed: the document is read by HarStream one entry member and one message
+// at a time (see har-stream.ts), each turned into capture records (har-records.ts), put in
+// time order and stored through the same frame builder as live traffic, so an imported HAR
+// reads like a recording. Memory stays bounded whatever the file's size.
 //
 // Lenient by design: HAR files come from many tools (and Chrome itself writes messages of
 // type "error"). An entry or message that cannot be read is skipped, an odd shape that can
 // be read is kept, a bad time is normalised; each with a warning naming its entry and
 // message index. The file is rejected only when no entry is usable.
+//
+// Time order: sockets of a HAR overlap in time but each is one entry, so records are merged
+// in a window of ORDER_WINDOW records, sorted by time. Within the window (every file of up
+// to that many messages) the order is exact; a record that arrives after later ones were
+// stored is stored where it arrives, and counted in an `out-of-order` warning.
+//
+// An entry whose messages come before its `request` or `startedDateTime` (no known tool
+// writes them so) has its messages held until those are read.
 
-import type { CaptureRecord, SocketId } from '../capture/records.ts';
+import type { CaptureRecord } from '../capture/records.ts';
+import type { TextSource } from './byte-streams.ts';
 import { buildFrames, ConnectionTable } from './frame-builder.ts';
+import { isPublish, KNOWN_HAR_VERSIONS, messageTime, publishRecord, socketMessage, socketStart, type Place, type SocketReader } from './har-records.ts';
+import { HarStream } from './har-stream.ts';
 import { ImportError } from './import-error.ts';
 import type { ImportContext, ImportResult } from './import-session.ts';
 import { StagedSession } from './import-stage.ts';
 import { Fields } from './import-validate.ts';
-import { normaliseTime, type ImportWarnings } from './import-warnings.ts';
-import { isKeptRequestHeader, isKeptResponseHeader, keptHeaders } from '../protocol/http-headers.ts';
+import type { NewSession } from './session-ops.ts';
 
-const PREVIEW_BYTES = 48;
+/** Records held to be put in time order (about 5 MB of typical messages): every record held lives long enough to be promoted to the old heap, so a larger window raised the import's peak memory (65,536 records: +284 MB renderer RSS for 100k messages). */
+export const ORDER_WINDOW = 8_192;
+/** Characters of payload held in the window at most, whatever the record count. */
+const ORDER_WINDOW_CHARS = 8 * 1024 * 1024;
 
-const KNOWN_HAR_VERSIONS = ['1.1', '1.2'];
+const timeOf = (r: CaptureRecord): number => (r.kind === 'http' ? r.startedAt : r.t);
+const byTime = (a: CaptureRecord, b: CaptureRecord): number => timeOf(a) - timeOf(b);
 
-/**
- * True when a JSON.parse error is the document ending early: V8 and SpiderMonkey say so in
- * words for some cuts, and otherwise report the error at the very end of the text.
- */
-export function isCutShort(doc: string, message: string): boolean {
-  if (/end of (JSON )?input|end of data|Unterminated/i.test(message)) return true;
-  const at = /position (\d+)/.exec(message);
-  const end = doc.trimEnd().length;
-  if (at) return Number(at[1]) >= end - 1;
-  const trimmed = doc.trim();
-  return trimmed.startsWith('{') && !trimmed.endsWith('}');
+function charsOf(r: CaptureRecord): number {
+  if (r.kind === 'ws-send' || r.kind === 'ws-receive') return r.size;
+  if (r.kind === 'http') return r.requestBody.length + r.responseBody.length;
+  return 0;
 }
 
-function parseDoc(doc: string): unknown {
-  try {
-    return JSON.parse(doc) as unknown;
-  } catch (e) {
-    const msg = e instanceof Error ? e.message : String(e);
-    if (isCutShort(doc, msg)) {
-      throw new ImportError('truncated', 'The file is cut short: its JSON ends before the document does.', e);
-    }
-    throw new ImportError('not-json', `The file is not JSON (${msg}).`, e);
-  }
-}
-
-/** Where a record comes from, for warnings. */
-interface Place {
-  readonly warnings: ImportWarnings;
-  readonly entry: number;
-}
-
-function header(headers: readonly { name: string; value: string }[], name: string): string | undefined {
-  return headers.find((h) => h.name.toLowerCase() === name)?.value;
-}
-
-/** HAR headers are a list of {name, value}; an object of name → value is read too (with a warning). */
-function readHeaders(f: Fields, at: Place, what: string): { name: string; value: string }[] {
-  if (f.isObject('headers')) {
-    const map = f.strMap('headers');
-    at.warnings.add('kept-as', { entry: at.entry }, `${what}.headers is an object, not a list of {name, value}; read as name → value.`);
-    return Object.keys(map).map((name) => ({ name, value: map[name] as string }));
-  }
-  return (f.optList('headers') ?? []).map((_, i) => {
-    const h = f.item('headers', i);
-    return { name: h.str('name'), value: h.str('value') };
-  });
-}
-
-function time(f: Fields, name: string, at: Place, fallback: number | undefined): number {
-  const t = Date.parse(f.str(name));
-  if (Number.isNaN(t)) {
-    if (fallback === undefined) f.fail(name, 'must be an ISO 8601 date');
-    at.warnings.add('time', { entry: at.entry }, `${name} is not an ISO 8601 date; the time of its first message was used.`);
-    return fallback;
-  }
-  const checked = normaliseTime(t, 'ms', fallback ?? 0);
-  if ('warning' in checked) at.warnings.add('time', { entry: at.entry }, `${name}: ${checked.warning}.`);
-  return checked.ms;
-}
-
-function binaryOf(base64: string): { binary: true; size: number; preview: string } {
-  const pad = base64.endsWith('==') ? 2 : base64.endsWith('=') ? 1 : 0;
-  return { binary: true, size: Math.max(0, Math.floor((base64.length * 3) / 4) - pad), preview: base64.slice(0, (PREVIEW_BYTES / 3) * 4) };
-}
-
-function decodeContent(content: Fields): string {
-  const text = content.optStr('text') ?? '';
-  if (content.optStr('encoding') !== 'base64') return text;
-  try {
-    return new TextDecoder().decode(Uint8Array.from(atob(text), (c) => c.charCodeAt(0)));
-  } catch {
-    content.fail('text', 'is not valid base64 although encoding is "base64"');
-  }
-}
-
-function isAppSyncSocket(url: string, protocols: readonly string[]): boolean {
-  const path = url.split(/[?#]/)[0] ?? '';
-  return path.replace(/\/+$/, '').endsWith('/event/realtime') || protocols.includes('aws-appsync-event-ws');
-}
-
-function isPublish(method: string, url: string): boolean {
-  const path = (url.split(/[?#]/)[0] ?? '').replace(/\/+$/, '');
-  return method.toUpperCase() === 'POST' && path.endsWith('/event');
-}
-
-/** The first message time that reads as a time: a fallback for an entry without a valid start. */
-function firstMessageTime(entry: Fields): number | undefined {
-  for (const m of entry.optList('_webSocketMessages') ?? []) {
-    const t = (m as { time?: unknown } | null)?.time;
-    if (typeof t === 'number' && !('warning' in normaliseTime(t, 's', 0))) return normaliseTime(t, 's', 0).ms;
-  }
-  return undefined;
-}
-
-function socketRecords(entry: Fields, at: Place, records: CaptureRecord[]): void {
-  const socketId = `har:${at.entry}` as SocketId;
-  const request = entry.obj('request');
-  const url = request.str('url');
-  const offered = (header(readHeaders(request, at, 'request'), 'sec-websocket-protocol') ?? '')
-    .split(',')
-    .map((p) => p.trim())
-    .filter(Boolean);
-  const created = time(entry, 'startedDateTime', at, firstMessageTime(entry));
-  let seq = 0;
-  let last = created;
-  const base = (t: number): { socketId: SocketId; seq: number; t: number } => ({ socketId, seq: seq++, t });
-  records.push({ ...base(created), kind: 'ws-create', url, protocols: offered, frameUrl: '', appsync: isAppSyncSocket(url, offered) });
-  const response = entry.optObj('response');
-  if (response && response.optInt('status') === 101) {
-    const selected = header(readHeaders(response, at, 'response'), 'sec-websocket-protocol') ?? '';
-    records.push({ ...base(created), kind: 'ws-open', protocol: selected.trim(), extensions: '' });
-  }
-  (entry.optList('_webSocketMessages') ?? []).forEach((_, j) => {
-    const where = { entry: at.entry, message: j };
-    try {
-      const m = entry.item('_webSocketMessages', j);
-      const type = m.str('type');
-      if (type !== 'send' && type !== 'receive' && type !== 'error') m.fail('type', 'must be one of send, receive, error');
-      const checked = normaliseTime(m.num('time'), 's', last);
-      if ('warning' in checked) at.warnings.add('time', where, `${checked.warning}.`);
-      const t = checked.ms;
-      last = t;
-      if (type === 'error') {
-        // Chrome's record of a protocol error (opcode -1): kept as a socket error event.
-        const data = m.optStr('data') ?? '';
-        at.warnings.add('kept-as', where, `an "error" message was kept as a socket error${data ? `: ${data.slice(0, 200)}` : ''}.`);
-        records.push({ ...base(t), kind: 'ws-error' });
-        return;
-      }
-      const opcode = m.int('opcode', -1);
-      const data = m.str('data');
-      if (opcode === 8 || opcode === 9 || opcode === 10) return; // close, ping, pong: nothing we store
-      if (opcode !== 1 && opcode !== 2) m.fail('opcode', 'must be 1 (text) or 2 (binary)');
-      const payload = opcode === 1 ? data : binaryOf(data);
-      const size = opcode === 1 ? new TextEncoder().encode(data).byteLength : binaryOf(data).size;
-      records.push({ ...base(t), kind: type === 'send' ? 'ws-send' : 'ws-receive', data: payload, size });
-    } catch (e) {
-      if (!(e instanceof ImportError) || e.code !== 'invalid-field') throw e;
-      at.warnings.add('skipped', where, `message skipped: ${e.message}.`);
-    }
-  });
-}
-
-function publishRecord(entry: Fields, at: Place): CaptureRecord {
-  const request = entry.obj('request');
-  const response = entry.obj('response');
-  const requestHeaders = keptHeaders(readHeaders(request, at, 'request'), isKeptRequestHeader);
-  const responseHeaders = keptHeaders(readHeaders(response, at, 'response'), isKeptResponseHeader);
-  const startedAt = time(entry, 'startedDateTime', at, undefined);
-  const duration = Math.max(0, entry.num('time'));
-  const status = response.int('status');
-  const content = response.optObj('content');
-  const errorText = entry.optStr('_error');
+/** Session fields from the `log` members read so far (pages, browser, comment). */
+function sessionInit(ctx: ImportContext, log: Record<string, unknown>, startedAt: number): NewSession {
+  const L = Fields.of(log, 'log', '', ctx.limits.maxStringChars);
+  const firstPage = (L.optList('pages') ?? []).length > 0 ? L.item('pages', 0) : undefined;
+  const pageTitle = firstPage?.optStr('title') ?? '';
   return {
-    socketId: `har:${at.entry}` as SocketId,
-    seq: 0,
-    t: startedAt + duration,
-    kind: 'http',
-    url: request.str('url'),
-    method: request.str('method'),
-    frameUrl: '',
-    requestHeaders,
-    requestBody: request.optObj('postData')?.optStr('text') ?? '',
-    status,
-    responseBody: content ? decodeContent(content) : '',
-    ...(Object.keys(responseHeaders).length > 0 ? { responseHeaders } : {}),
+    // Our HAR export keeps the session name as log.comment.
+    name: ctx.options.name ?? L.optStr('comment') ?? (pageTitle ? `HAR: ${pageTitle}` : 'Imported HAR'),
+    pageUrl: /^https?:/.test(pageTitle) ? pageTitle : '',
+    pageTitle,
+    browser: L.optObj('browser')?.optStr('name') ?? L.optObj('creator')?.optStr('name') ?? '',
     startedAt,
-    duration,
-    ...(errorText !== undefined ? { error: errorText } : {}),
-    via: 'network',
+    keepSecrets: ctx.options.keepSecrets ?? false,
   };
 }
 
-export async function importHar(ctx: ImportContext, doc: string): Promise<ImportResult> {
-  const { limits, options } = ctx;
-  const root = parseDoc(doc);
-  if (typeof root !== 'object' || root === null || Array.isArray(root) || !('log' in root)) {
-    throw new ImportError('unknown-format', 'This is neither an AppSync Events DevTools session nor a HAR file (no "log" object).');
+/** Puts records in time order within the window and stores them; the session is staged on first use. */
+class OrderedStore {
+  private held: CaptureRecord[] = [];
+  private heldChars = 0;
+  private storedUpTo = Number.NEGATIVE_INFINITY;
+  late = 0;
+  staged: StagedSession | undefined;
+  private conns: ConnectionTable | undefined;
+  startedAt = Number.POSITIVE_INFINITY;
+  endedAt = Number.NEGATIVE_INFINITY;
+
+  constructor(
+    private readonly ctx: ImportContext,
+    private readonly init: () => NewSession,
+  ) {}
+
+  async add(r: CaptureRecord): Promise<void> {
+    if (timeOf(r) < this.storedUpTo) this.late++;
+    this.held.push(r);
+    this.heldChars += charsOf(r);
+    if (this.held.length >= (this.ctx.limits.orderWindow ?? ORDER_WINDOW) || this.heldChars > ORDER_WINDOW_CHARS) await this.flush(false);
   }
-  const log = Fields.of((root as { log: unknown }).log, 'log', '', limits.maxStringChars);
-  const { warnings } = ctx;
-  const version = log.has('version') ? log.optStr('version') : undefined;
-  if (version === undefined || !KNOWN_HAR_VERSIONS.includes(version)) {
-    warnings.add('unknown-version', {}, `HAR version ${version === undefined ? '(none)' : JSON.stringify(version.slice(0, 20))} is not one this importer knows (1.1, 1.2); read as HAR 1.2.`);
+
+  /** Stores the earlier half of the window (all of it at the end). */
+  async flush(all: boolean): Promise<void> {
+    if (this.held.length === 0) return;
+    // Stable: each socket keeps its own order.
+    this.held.sort(byTime);
+    const n = all ? this.held.length : this.held.length >> 1;
+    const out = this.held.slice(0, n);
+    this.held = this.held.slice(n);
+    this.heldChars = this.held.reduce((sum, r) => sum + charsOf(r), 0);
+    const { options } = this.ctx;
+    if (!this.staged) {
+      this.staged = await StagedSession.begin(this.ctx.db, this.init(), options.chunkLimits);
+      this.conns = new ConnectionTable(this.staged.id);
+    }
+    const staged = this.staged;
+    for (const raw of out) {
+      const t = timeOf(raw);
+      if (t > this.storedUpTo) this.storedUpTo = t;
+      if (t < this.startedAt) this.startedAt = t;
+      const stored = options.keepSecrets ? raw : options.redact(raw);
+      for (const draft of buildFrames(stored, raw, this.conns as ConnectionTable, options.classify, 0)) {
+        const writing = staged.add(draft);
+        if (writing) await writing;
+        if (draft.t > this.endedAt) this.endedAt = draft.t;
+        if (staged.frames % 1000 === 0) {
+          this.ctx.checkAbort();
+          this.ctx.progress(staged.frames);
+        }
+      }
+    }
   }
-  const entries = log.list('entries');
-  const records: CaptureRecord[] = [];
+
+  connections() {
+    return this.conns?.all() ?? [];
+  }
+}
+
+interface EntryState {
+  readonly at: Place;
+  readonly fields: Record<string, unknown>;
+  messages: boolean;
+  socket?: SocketReader;
+  /** Skipped or read in full. */
+  done: boolean;
+  /** Messages read before the entry could start (see the header). */
+  pending: unknown[];
+  pendingFrom: number;
+}
+
+export async function importHar(ctx: ImportContext, text: TextSource): Promise<ImportResult> {
+  const { limits, warnings } = ctx;
+  const max = limits.maxStringChars;
+  const parser = new HarStream({ maxValueChars: limits.maxLineChars, maxDocChars: limits.maxHarChars });
+  const log = Object.create(null) as Record<string, unknown>;
+  const store: OrderedStore = new OrderedStore(ctx, (): NewSession => sessionInit(ctx, log, store.startedAt === Number.POSITIVE_INFINITY ? Date.now() : store.startedAt));
+  let records: CaptureRecord[] = [];
+  const emit = (r: CaptureRecord): void => void records.push(r);
   let sockets = 0;
   let publishes = 0;
   let skipped = 0;
-  entries.forEach((_, i) => {
-    const at: Place = { warnings, entry: i };
-    const before = records.length;
+  let sawVersion = false;
+  let sawEntries = false;
+  let entry: EntryState | undefined;
+
+  const skip = (index: number, e: unknown): void => {
+    if (!(e instanceof ImportError) || e.code !== 'invalid-field') throw e;
+    skipped++;
+    warnings.add('skipped', { entry: index }, `entry skipped: ${e.message}.`);
+  };
+  const fieldsOf = (st: EntryState): Fields => Fields.of(st.fields, `log.entries[${st.at.entry}]`, '', max);
+  const firstTime = (values: readonly unknown[]): number | undefined => {
+    for (const v of values) {
+      const t = messageTime(v);
+      if (t !== undefined) return t;
+    }
+    return undefined;
+  };
+  const startSocket = (st: EntryState, fallback: number | undefined): void => {
     try {
-      const entry = log.item('entries', i);
-      const isSocket = entry.has('_webSocketMessages') || entry.optStr('_resourceType') === 'websocket';
-      const request = entry.obj('request');
-      if (isSocket) {
-        socketRecords(entry, at, records);
-        sockets++;
-      } else if (isPublish(request.str('method'), request.str('url'))) {
-        records.push(publishRecord(entry, at));
+      st.socket = socketStart(fieldsOf(st), st.at, fallback, emit);
+      sockets++;
+      st.pending.forEach((m, k) => socketMessage(m, st.pendingFrom + k, st.socket as SocketReader, st.at, max, emit));
+    } catch (e) {
+      skip(st.at.entry, e);
+      st.done = true;
+    }
+    st.pending = [];
+  };
+  const onMessage = (st: EntryState, j: number, value: unknown): void => {
+    if (st.done) return;
+    if (st.socket) return socketMessage(value, j, st.socket, st.at, max, emit);
+    if (st.pending.length === 0) st.pendingFrom = j;
+    st.pending.push(value);
+    if (!('request' in st.fields) || !('startedDateTime' in st.fields)) return;
+    const s = st.fields.startedDateTime;
+    const dated = typeof s === 'string' && !Number.isNaN(Date.parse(s));
+    const fallback = dated ? undefined : firstTime(st.pending);
+    // Without a start of its own, the entry starts at its first message with a usable time.
+    if (dated || fallback !== undefined) startSocket(st, fallback);
+  };
+  const onEntryEnd = (st: EntryState): void => {
+    if (st.done) return;
+    st.done = true;
+    if (st.messages || st.fields._resourceType === 'websocket') {
+      if (!st.socket) startSocket(st, firstTime(st.pending));
+      return;
+    }
+    try {
+      const e = fieldsOf(st);
+      const request = e.obj('request');
+      if (isPublish(request.str('method'), request.str('url'))) {
+        emit(publishRecord(e, st.at));
         publishes++;
       }
     } catch (e) {
-      if (!(e instanceof ImportError) || e.code !== 'invalid-field') throw e;
-      records.length = before;
-      skipped++;
-      warnings.add('skipped', { entry: i }, `entry skipped: ${e.message}.`);
+      skip(st.at.entry, e);
     }
-  });
-  if (sockets === 0 && publishes === 0) {
-    if (skipped > 0) {
-      const first = warnings.list().find((w) => w.code === 'skipped');
-      throw new ImportError('invalid-field', `No entry of the HAR file could be read (${skipped} skipped; the first: ${first?.message ?? 'unknown'})`);
-    }
-    throw new ImportError('no-sockets', 'The HAR file has no WebSocket connections (entries with _webSocketMessages) and no AppSync publishes (POST …/event): nothing to import.');
-  }
-  ctx.checkAbort();
-  // Time order across sockets; the sort is stable, so each socket keeps its own order.
-  const at = (r: CaptureRecord): number => (r.kind === 'http' ? r.startedAt : r.t);
-  records.sort((a, b) => at(a) - at(b));
-  const firstPage = (log.optList('pages') ?? []).length > 0 ? log.item('pages', 0) : undefined;
-  const pageTitle = firstPage?.optStr('title') ?? '';
-  const browser = log.optObj('browser')?.optStr('name') ?? log.optObj('creator')?.optStr('name') ?? '';
-  const startedAt = records.length > 0 ? at(records[0] as CaptureRecord) : Date.now();
-  const staged = await StagedSession.begin(
-    ctx.db,
-    {
-      // Our HAR export keeps the session name as log.comment.
-      name: options.name ?? log.optStr('comment') ?? (pageTitle ? `HAR: ${pageTitle}` : 'Imported HAR'),
-      pageUrl: /^https?:/.test(pageTitle) ? pageTitle : '',
-      pageTitle,
-      browser,
-      startedAt,
-      keepSecrets: options.keepSecrets ?? false,
-    },
-    options.chunkLimits,
-  );
+  };
+  const checkVersion = (version: unknown): void => {
+    sawVersion = true;
+    if (typeof version === 'string' && KNOWN_HAR_VERSIONS.includes(version)) return;
+    const shown = typeof version === 'string' ? JSON.stringify(version.slice(0, 20)) : '(none)';
+    warnings.add('unknown-version', {}, `HAR version ${shown} is not one this importer knows (1.1, 1.2); read as HAR 1.2.`);
+  };
+
   try {
-    const conns = new ConnectionTable(staged.id);
-    let endedAt = startedAt;
-    for (const raw of records) {
-      const stored = options.keepSecrets ? raw : options.redact(raw);
-      for (const draft of buildFrames(stored, raw, conns, options.classify, 0)) {
-        const writing = staged.add(draft);
-        if (writing) await writing;
-        if (draft.t > endedAt) endedAt = draft.t;
+    for (;;) {
+      const piece = await text.readChunk();
+      const events = piece === undefined ? parser.end() : parser.push(piece);
+      for (const ev of events) {
+        switch (ev.kind) {
+          case 'log':
+            if (ev.key === 'entries') throw new ImportError('invalid-field', 'log.entries must be a list');
+            // Null prototype: a "__proto__" member is an ordinary key here.
+            log[ev.key] = ev.value;
+            if (ev.key === 'version') checkVersion(ev.value);
+            break;
+          case 'bad-log':
+            throw new ImportError('invalid-field', 'log must be an object');
+          case 'entries':
+            sawEntries = true;
+            break;
+          case 'entry':
+            entry = { at: { warnings, entry: ev.entry }, fields: Object.create(null) as Record<string, unknown>, messages: false, done: false, pending: [], pendingFrom: 0 };
+            break;
+          case 'odd-entry':
+            skip(ev.entry, new ImportError('invalid-field', `log.entries[${ev.entry}] must be an object`));
+            break;
+          case 'field':
+            if (entry) entry.fields[ev.key] = ev.value;
+            break;
+          case 'messages':
+            if (entry) entry.messages = true;
+            break;
+          case 'message':
+            if (entry) onMessage(entry, ev.message, ev.value);
+            break;
+          case 'entry-end':
+            if (entry) onEntryEnd(entry);
+            entry = undefined;
+            break;
+          case 'end':
+            if (!ev.log) throw new ImportError('unknown-format', 'This is neither an AppSync Events DevTools session nor a HAR file (no "log" object).');
+            break;
+        }
       }
-      if (staged.frames % 1000 === 0) {
-        ctx.checkAbort();
-        ctx.progress(staged.frames);
-      }
+      const ready = records;
+      records = [];
+      for (const r of ready) await store.add(r);
+      if (piece === undefined) break;
+      ctx.checkAbort();
     }
-    const session = await staged.commit(conns.all(), { endedAt });
+    if (!sawEntries) throw new ImportError('invalid-field', 'log.entries is missing (a list is required)');
+    if (!sawVersion) checkVersion(undefined);
+    if (sockets === 0 && publishes === 0) {
+      if (skipped > 0) {
+        const first = warnings.list().find((w) => w.code === 'skipped');
+        throw new ImportError('invalid-field', `No entry of the HAR file could be read (${skipped} skipped; the first: ${first?.message ?? 'unknown'})`);
+      }
+      throw new ImportError('no-sockets', 'The HAR file has no WebSocket connections (entries with _webSocketMessages) and no AppSync publishes (POST …/event): nothing to import.');
+    }
+    await store.flush(true);
+    if (store.late > 0) {
+      warnings.add('out-of-order', {}, `${store.late.toLocaleString('en')} records were stored after later ones: the file's sockets overlap by more than the ${(limits.orderWindow ?? ORDER_WINDOW).toLocaleString('en')} messages an import holds to put them in time order.`);
+    }
+    const staged = store.staged;
+    if (!staged) throw new ImportError('no-sockets', 'The HAR file has no messages or publishes to import.');
+    const init = sessionInit(ctx, log, store.startedAt);
+    const session = await staged.commit(store.connections(), { ...init, endedAt: Math.max(store.endedAt, store.startedAt) });
     ctx.progress(staged.frames);
-    return { session, format: 'har', warnings: ctx.warnings.list(), warningCount: ctx.warnings.count };
+    return { session, format: 'har', warnings: warnings.list(), warningCount: warnings.count };
   } catch (e) {
-    await staged.discard();
+    await store.staged?.discard();
     throw e;
   }
 }

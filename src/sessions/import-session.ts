@@ -18,14 +18,16 @@ export interface ImportLimits {
   readonly maxLineChars: number;
   /** Longest single string value (payload, header, …). */
   readonly maxStringChars: number;
-  /** Largest HAR document, in characters (a HAR is parsed whole). */
+  /** Largest HAR document, in characters (read as a stream: no limit by default). */
   readonly maxHarChars: number;
+  /** Records a HAR import holds to put overlapping sockets in time order (default ORDER_WINDOW). */
+  readonly orderWindow?: number;
 }
 
 export const DEFAULT_IMPORT_LIMITS: ImportLimits = {
   maxLineChars: 32 * 1024 * 1024,
   maxStringChars: 16 * 1024 * 1024,
-  maxHarChars: 256 * 1024 * 1024,
+  maxHarChars: Number.POSITIVE_INFINITY,
 };
 
 export interface ImportProgress {
@@ -130,6 +132,29 @@ function readHeader(value: unknown, maxString: number): { init: Fields; frames: 
   return { init: h.obj('session'), frames: counts.int('frames'), redacted: h.bool('redacted') };
 }
 
+/** Enough of the file's start to tell the formats apart; left unread. Undefined when empty. */
+async function peekHead(text: TextSource): Promise<string | undefined> {
+  let head = '';
+  while (head.length < 4096) {
+    const piece = await text.readChunk();
+    if (piece === undefined) break;
+    head += piece;
+  }
+  text.unread(head);
+  return head.trim() === '' && head.length < 4096 ? undefined : head;
+}
+
+/** The header spans lines: reads it (up to the line limit) to name the problem. Always throws. */
+async function prettyPrintedHeader(text: TextSource, first: string, limits: ImportLimits): Promise<never> {
+  let doc = first + '\n';
+  while (firstObject(doc) === undefined && doc.length <= limits.maxLineChars) {
+    const piece = await text.readChunk();
+    if (piece === undefined) break;
+    doc += piece;
+  }
+  prettyPrintedSession(doc, limits.maxStringChars);
+}
+
 async function importJsonLines(ctx: ImportContext, text: TextSource, firstLine: string): Promise<ImportResult> {
   const { limits } = ctx;
   // Read ahead so that a file cut inside its only line is named as cut short.
@@ -228,24 +253,16 @@ export async function importSession(db: SessionsDb, input: ImportInput, options:
   ctx.checkAbort();
   const text = new TextSource(await maybeGunzip(counted));
   try {
-    // A minified HAR is one long line, so the first line may be as long as a whole HAR.
-    const first = await text.readLine(Math.max(limits.maxLineChars, limits.maxHarChars));
-    if (first === undefined) throw new ImportError('empty', 'The file is empty.');
+    const head = await peekHead(text);
+    if (head === undefined) throw new ImportError('empty', 'The file is empty.');
     // Our format's first line is a complete JSON object that starts by naming the format;
-    // a HAR is one (usually pretty-printed) JSON document.
-    if (FORMAT_START.test(first)) {
-      if (first.length > limits.maxLineChars) {
-        throw new ImportError('too-large', `line 1: longer than the limit of ${limits.maxLineChars} characters.`);
-      }
+    // a HAR is one (usually pretty-printed) JSON document, read as a stream.
+    if (FORMAT_START.test(head)) {
+      const first = (await text.readLine(limits.maxLineChars)) as string;
+      if (!FORMAT_START.test(first)) await prettyPrintedHeader(text, first, limits);
       return await importJsonLines(ctx, text, first);
     }
-    if (first.length > limits.maxHarChars) {
-      throw new ImportError('too-large', `The file is larger than the limit of ${limits.maxHarChars} characters.`);
-    }
-    const doc = first + '\n' + (await text.readRest(limits.maxHarChars - first.length));
-    if (doc.trim() === '') throw new ImportError('empty', 'The file is empty.');
-    if (FORMAT_START.test(doc)) prettyPrintedSession(doc, limits.maxStringChars);
-    return await importHar(ctx, doc);
+    return await importHar(ctx, text);
   } finally {
     await text.cancel();
   }

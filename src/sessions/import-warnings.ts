@@ -10,7 +10,9 @@ export type ImportWarningCode =
   /** A time out of range or in the wrong unit, normalised or replaced. */
   | 'time'
   /** A HAR version this importer does not know; read as HAR 1.2. */
-  | 'unknown-version';
+  | 'unknown-version'
+  /** Records stored out of time order (a HAR whose sockets overlap beyond the import's window). */
+  | 'out-of-order';
 
 /** Where in the file: HAR entry and message indexes (0-based, as in the file), or a line. */
 export interface ImportPlace {

@@ -269,6 +269,9 @@ async function sessionsInChromium(ctx, file) {
       await page.goto(`${ctx.server.origin}/pages/blank.html`);
       await page.addScriptTag({ url: '/sessions-bench.js' });
       const rssStart = await rendererRssMB(eb.pid, 'VmRSS');
+      // Sampled RSS with wall-clock times, to split a phase's peak between its jobs.
+      const samples = [];
+      const sampler = setInterval(() => void rendererRssMB(eb.pid, 'VmRSS').then((mb) => samples.push([Date.now(), mb])), 200);
       const result = ctx.server.next('result', run, 900_000);
       // Not awaited here: a phase can outlast the protocol timeout; it posts its result.
       await page.evaluate(
@@ -283,11 +286,11 @@ async function sessionsInChromium(ctx, file) {
         arg,
         run,
       );
-      const res = await withTimeout(result, 920_000, `sessions ${what}`);
+      const res = await withTimeout(result, 920_000, `sessions ${what}`).finally(() => clearInterval(sampler));
       if (res.error) throw new Error(res.error);
       const foreign = probe.finish(treeBefore, treeSnapshot(eb.pid));
       log(`  foreign load during ${what}: ${fmt(foreign, 2)} cores`);
-      return { ...res.result, rendererRssStartMB: rssStart, rendererPeakRssMB: await rendererRssMB(eb.pid), foreign };
+      return { ...res.result, rendererRssStartMB: rssStart, rendererPeakRssMB: await rendererRssMB(eb.pid), foreign, rssSamples: samples };
     } finally {
       await eb.close();
     }
@@ -296,6 +299,7 @@ async function sessionsInChromium(ctx, file) {
   let write;
   const readRuns = [];
   let xi;
+  let jobs;
   try {
     log('  sessions phase: append (browser 1)');
     write = await inBrowser('write', 'benchWrite', [{ frames, dbName: 'sessions-bench' }]);
@@ -306,6 +310,8 @@ async function sessionsInChromium(ctx, file) {
     }
     log(`  sessions phase: export + import (browser ${2 + reads})`);
     xi = await inBrowser('export', 'benchExportImport', [target]);
+    log(`  sessions phase: export + import in a worker, as the panel runs them (browser ${3 + reads})`);
+    jobs = await inBrowser('jobs', 'benchWorkerJobs', [target, `${ctx.server.origin}/sessions-bench.js`]);
   } catch (error) {
     return { text: `### sessions (${file})\n\nFAILED: ${String(error.message).slice(0, 1500)}`, summary: [[`Sessions benchmark (${file})`, 'failed', String(error.message).split('\n')[0]]] };
   }
@@ -335,6 +341,22 @@ async function sessionsInChromium(ctx, file) {
     ['  JS heap before / peak export / peak import', `${fmt(xi.heapBeforeMB, 1)} / ${fmt(xi.heapPeakExportMB, 1)} / ${fmt(xi.heapPeakImportMB, 1)} MB`],
     ['  renderer RSS before (page loaded) / peak (VmHWM)', `${fmtInt(xi.rendererRssStartMB)} / ${fmtInt(xi.rendererPeakRssMB)} MB`],
   ];
+  if (jobs?.exportSession) {
+    // Peak of the sampled renderer RSS (page + worker) within a job's wall-clock span.
+    const peak = (j) => {
+      const mbs = jobs.rssSamples.filter(([t]) => t >= j.from - 100 && t <= j.to + 100).map(([, mb]) => mb);
+      return mbs.length > 0 ? Math.max(...mbs) : NaN;
+    };
+    const job = (label, j) => [label, `${fmt(j.ms / 1000, 2)} s, ${fmtInt(j.bytes / 2 ** 20)} MB file${j.frames !== undefined ? `, ${fmtInt(j.frames)} frames` : ''}; renderer RSS peak ${fmtInt(peak(j))} MB`];
+    rows.push(
+      ['in a worker (as the panel): renderer RSS before', `${fmtInt(jobs.rendererRssStartMB)} MB; peak over all four jobs (VmHWM) ${fmtInt(jobs.rendererPeakRssMB)} MB`],
+      job('  export, our format (gzip), to a Blob of parts', jobs.exportSession),
+      job('  import of that file', jobs.importSession),
+      job('  export as HAR, to a Blob of parts', jobs.exportHar),
+      job('  import of that HAR (streamed reader)', jobs.importHar),
+      ['  main thread meanwhile: longest heartbeat gap / longest long task', `${fmt(jobs.mainMaxGapMs, 1)} / ${fmt(jobs.mainLongestTaskMs, 1)} ms (${fmtInt(jobs.heartbeats)} heartbeats)`],
+    );
+  }
   return {
     text: [
       `### sessions (${file}): Chromium page, real IndexedDB, ${fmtInt(frames)} frames of ~512 B`,
@@ -347,6 +369,9 @@ async function sessionsInChromium(ctx, file) {
       ['Sessions: append through the recorder (real IndexedDB)', `${fmtInt(write.appendFramesPerSec)} frames/s`, `${fmtInt(write.frames)} frames, batches of 1,000, Chromium page`],
       ['Sessions: open after restart + totals + first 100 rows', `${fmt(med('openFirstPageTotalsMs'), 1)} ms`, `channel first 100 ${fmt(med('channelFirst100Ms'), 1)} ms; type first 100 ${fmt(med('typeFirst100Ms'), 1)} ms; full-text ${fmt(med('fullTextMs'), 0)} ms`],
       ['Sessions: export + import (streamed)', `${fmt(xi.exportMs / 1000, 1)} s + ${fmt(xi.importMs / 1000, 1)} s`, `JS heap peak ${fmt(Math.max(xi.heapPeakExportMB, xi.heapPeakImportMB), 0)} MB; renderer peak RSS ${fmtInt(xi.rendererPeakRssMB)} MB`],
+      ...(jobs?.exportSession
+        ? [['Sessions: export/import in the worker (ours + HAR)', `renderer peak RSS ${fmtInt(jobs.rendererPeakRssMB)} MB`, `main thread longest block ${fmt(Math.max(jobs.mainMaxGapMs, jobs.mainLongestTaskMs), 1)} ms`]]
+        : []),
     ],
   };
 }

@@ -14,6 +14,8 @@ import { createSession, getSession } from '../../src/sessions/session-ops.ts';
 import { findFrames, readFramePage, scanFrames, sessionCounts } from '../../src/sessions/queries.ts';
 import { exportSession } from '../../src/sessions/export-session.ts';
 import { importSession } from '../../src/sessions/import-session.ts';
+import { exportHar } from '../../src/sessions/export-har.ts';
+import { streamToBlob } from '../../src/sessions/byte-streams.ts';
 import type { ChunkLimits } from '../../src/sessions/chunk-builder.ts';
 import type { Classify, Redact, SessionId } from '../../src/sessions/types.ts';
 
@@ -334,5 +336,114 @@ export async function runSessionsBench(idbFactory: IDBFactory, opts: SessionsBen
     importMs: x.importMs,
     importFramesPerSec: x.importFramesPerSec,
     frames: x.importedFrames === w.frames ? w.frames : NaN,
+  };
+}
+
+// ---------------------------------------------------------------------------------------
+// Export and import as the panel runs them: in a worker, while the page's main thread is
+// watched for blocks. The same bundle is the worker script (see the end of this file).
+
+export interface JobFigures {
+  readonly ms: number;
+  readonly bytes: number;
+  readonly frames?: number;
+  /** Wall-clock start and end (performance.timeOrigin based), to split sampled RSS by phase. */
+  readonly from: number;
+  readonly to: number;
+}
+
+export interface WorkerJobsResult {
+  readonly exportSession: JobFigures;
+  readonly importSession: JobFigures;
+  readonly exportHar: JobFigures;
+  readonly importHar: JobFigures;
+  /** Longest gap between main-thread heartbeats (timers every 5 ms), minus the interval. */
+  readonly mainMaxGapMs: number;
+  /** Longest long task the main thread reported (Chromium's PerformanceObserver), 0 if none. */
+  readonly mainLongestTaskMs: number;
+  readonly heartbeats: number;
+}
+
+const wall = (): number => performance.timeOrigin + performance.now();
+
+/** Runs inside the worker: the four jobs, one after another, on a fresh connection. */
+async function workerJobs(idb: IDBFactory, target: { dbName: string; sessionId: SessionId }): Promise<Omit<WorkerJobsResult, 'mainMaxGapMs' | 'mainLongestTaskMs' | 'heartbeats'>> {
+  const db = await openSessionsDb({ factory: idb, name: target.dbName });
+  const job = async (fn: () => Promise<{ bytes: number; frames?: number; blob?: Blob }>): Promise<JobFigures & { blob?: Blob }> => {
+    const from = wall();
+    const r = await fn();
+    const to = wall();
+    return { ms: to - from, from, to, bytes: r.bytes, ...(r.frames !== undefined ? { frames: r.frames } : {}), ...(r.blob ? { blob: r.blob } : {}) };
+  };
+  const gz = typeof globalThis.CompressionStream === 'function';
+  const xs = await job(async () => {
+    const blob = await streamToBlob(await exportSession(db, target.sessionId, { redact, gzip: gz }), 'application/gzip');
+    return { bytes: blob.size, blob };
+  });
+  const is = await job(async () => {
+    const r = await importSession(db, xs.blob as Blob, { classify, redact });
+    return { bytes: (xs.blob as Blob).size, frames: r.session.frameCount };
+  });
+  const xh = await job(async () => {
+    const blob = await streamToBlob(await exportHar(db, target.sessionId, { redact }), 'application/json');
+    return { bytes: blob.size, blob };
+  });
+  const ih = await job(async () => {
+    const r = await importSession(db, xh.blob as Blob, { classify, redact });
+    return { bytes: (xh.blob as Blob).size, frames: r.session.frameCount };
+  });
+  db.close();
+  const strip = ({ blob: _b, ...f }: JobFigures & { blob?: Blob }): JobFigures => f;
+  return { exportSession: strip(xs), importSession: strip(is), exportHar: strip(xh), importHar: strip(ih) };
+}
+
+/**
+ * From the page: starts `scriptUrl` (this bundle) as a worker, runs the jobs there and
+ * watches the main thread meanwhile.
+ */
+export async function benchWorkerJobs(_idb: IDBFactory, target: { dbName: string; sessionId: SessionId }, scriptUrl: string): Promise<WorkerJobsResult> {
+  let maxGap = 0;
+  let beats = 0;
+  let longest = 0;
+  let last = performance.now();
+  const beat = setInterval(() => {
+    const t = performance.now();
+    maxGap = Math.max(maxGap, t - last - 5);
+    last = t;
+    beats++;
+  }, 5);
+  let observer: PerformanceObserver | undefined;
+  try {
+    observer = new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) longest = Math.max(longest, e.duration);
+    });
+    observer.observe({ type: 'longtask', buffered: false });
+  } catch {
+    observer = undefined; // no long task API (Firefox): the heartbeat alone
+  }
+  const worker = new Worker(scriptUrl);
+  try {
+    const figures = await new Promise<Awaited<ReturnType<typeof workerJobs>>>((resolve, reject) => {
+      worker.onmessage = (ev: MessageEvent<{ result?: Awaited<ReturnType<typeof workerJobs>>; error?: string }>) =>
+        ev.data.error !== undefined ? reject(new Error(ev.data.error)) : resolve(ev.data.result as Awaited<ReturnType<typeof workerJobs>>);
+      worker.onerror = (e) => reject(new Error(`worker: ${e.message}`));
+      worker.postMessage({ target });
+    });
+    return { ...figures, mainMaxGapMs: maxGap, mainLongestTaskMs: longest, heartbeats: beats };
+  } finally {
+    clearInterval(beat);
+    observer?.disconnect();
+    worker.terminate();
+  }
+}
+
+// Inside a worker started by benchWorkerJobs: run the jobs when asked.
+const scope = globalThis as unknown as { WorkerGlobalScope?: unknown; postMessage?: (m: unknown) => void; onmessage?: unknown; indexedDB?: IDBFactory };
+if (typeof scope.WorkerGlobalScope !== 'undefined' && scope.indexedDB) {
+  scope.onmessage = (ev: MessageEvent<{ target: { dbName: string; sessionId: SessionId } }>) => {
+    workerJobs(scope.indexedDB as IDBFactory, ev.data.target).then(
+      (result) => scope.postMessage?.({ result }),
+      (e: unknown) => scope.postMessage?.({ error: String((e instanceof Error && e.stack) || e) }),
+    );
   };
 }

@@ -267,6 +267,51 @@ for (const name of ['chromium', 'firefox'] as BrowserName[]) {
       assert.ok((await listed(view)).some((r) => r.id === row.id), 'the original stays');
     });
 
+    test('a HAR with one bad entry: the rest is imported, the warnings list names the entry', async (t) => {
+      const view = await openSessionsTab(eb);
+      t.after(() => view.close().catch(() => {}));
+      const t0 = Date.parse('2026-01-01T00:00:01.000Z') / 1000;
+      const socket = (url: string, n: number) => ({
+        startedDateTime: new Date(t0 * 1000).toISOString(),
+        time: 5000,
+        request: { method: 'GET', url, headers: [{ name: 'Sec-WebSocket-Protocol', value: 'aws-appsync-event-ws' }] },
+        response: { status: 101, headers: [{ name: 'Sec-WebSocket-Protocol', value: 'aws-appsync-event-ws' }] },
+        _resourceType: 'websocket',
+        _webSocketMessages: Array.from({ length: n }, (_, i) => ({ type: 'receive', time: t0 + i / 1000, opcode: 1, data: '{"type":"ka"}' })),
+      });
+      const harName = `bad-entry-${name}.har`;
+      const text = JSON.stringify({
+        log: {
+          version: '1.2',
+          creator: { name: 'WebInspector', version: '537.36' },
+          comment: `HAR with a bad entry ${name}`,
+          // Entry 1 has no request: skipped, with a warning naming entry 1.
+          entries: [socket('wss://a.test/event/realtime', 2000), { startedDateTime: new Date(t0 * 1000).toISOString(), _resourceType: 'websocket', _webSocketMessages: [] }, socket('wss://b.test/event/realtime', 3)],
+        },
+      });
+      const path = join(work, harName);
+      writeFileSync(path, text);
+      await importFile(t, view, path, text, harName);
+      const row = await waitFor(async () => (await listed(view)).find((r) => r.name === `HAR with a bad entry ${name}`), { what: 'HAR with a bad entry imported' });
+      // Two sockets: connecting + open + messages each.
+      assert.equal(row.frames, 2 + 2000 + 2 + 3);
+      const items = await waitFor(async () => {
+        const li = await view.$$eval('[data-testid="import-warnings"] li', (es) => es.map((e) => ({ code: e.getAttribute('data-code'), text: e.textContent ?? '' })));
+        return li.length > 0 ? li : null;
+      }, { what: 'import warnings list' });
+      assert.equal(items.length, 1, JSON.stringify(items));
+      assert.equal(items[0]!.code, 'skipped');
+      assert.match(items[0]!.text, /^entry 1: entry skipped: log\.entries\[1\]\.request must be an object/);
+      assert.match((await view.$eval('[data-testid="import-warnings"] summary', (e) => e.textContent)) ?? '', new RegExp(`1 item of “${harName}” skipped`));
+      assert.match((await view.$eval('[data-testid="sessions-notice"]', (e) => e.textContent)) ?? '', /with 1 warning/);
+      // Parsed off the UI thread: the panel runs its import worker (the driver lists a
+      // page's workers in Chromium only).
+      if (name === 'chromium') {
+        const urls = view.workers().map((w) => w.url());
+        assert.ok(urls.some((u) => /\/assets\/sessions-worker-[\w-]+\.js$/.test(u)), `workers: ${urls.join(', ')}`);
+      }
+    });
+
     test('opens a session in the inspector and filters its frames by text', async (t) => {
       const live = await record(eb, 'capture-socket.html', `/default/frames-${name}`);
       const view = await openSessionsTab(eb);

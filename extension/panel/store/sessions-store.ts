@@ -3,16 +3,11 @@
 // on its own (fake) database. The panel writes only user actions (rename, pin, delete,
 // import); live recordings are written by the background, which is why the list is polled.
 import { batch, signal } from '@preact/signals';
-import { redactRecord } from '../../../src/capture/redact.ts';
-import { classifyFrame } from '../../../src/protocol/decode.ts';
 import {
   deleteSession,
   enforceRetention,
   estimateStorage,
-  exportHar,
-  exportSession,
   getStorageBudget,
-  importSession,
   ImportError,
   listSessions,
   openSessionsDb,
@@ -29,11 +24,12 @@ import {
   type SessionsDb,
   type StorageLike,
 } from '../../../src/sessions/index.ts';
+import { defaultJobs, inThreadJobs, type ExportKind, type SessionsJobs } from './sessions-jobs.ts';
+
+export type { ExportKind } from './sessions-jobs.ts';
 
 export const UNDO_MS = 8000;
 export const POLL_MS = 2000;
-
-export type ExportKind = 'session' | 'session-gzip' | 'har';
 
 export interface PendingDelete {
   readonly id: SessionId;
@@ -68,6 +64,11 @@ export interface SessionsStoreOptions {
   readonly undoMs?: number;
   /** Hands a finished export to the user; the default clicks an `<a download>`. */
   readonly download?: (blob: Blob, fileName: string) => void;
+  /**
+   * Where imports and exports run. Default: a module worker for the panel's own database,
+   * in this thread for an injected one (tests).
+   */
+  readonly jobs?: SessionsJobs;
 }
 
 /** Saves a Blob through a temporary object URL, which works in extension pages of both browsers. */
@@ -103,6 +104,7 @@ export function createSessionsStore(db?: SessionsDb | Promise<SessionsDb>, optio
   const getDb = (): Promise<SessionsDb> => (dbPromise ??= openSessionsDb({ onVersionChange: () => (dbPromise = undefined) }));
   const undoMs = options.undoMs ?? UNDO_MS;
   const download = options.download ?? downloadBlob;
+  const jobs = options.jobs ?? (db ? inThreadJobs(getDb) : defaultJobs(getDb));
 
   const sessions = signal<readonly SessionRecord[]>([]);
   const loaded = signal(false);
@@ -233,16 +235,9 @@ export function createSessionsStore(db?: SessionsDb | Promise<SessionsDb>, optio
     async exportAs(session: SessionRecord, kind: ExportKind): Promise<boolean> {
       exporting.value = session.id;
       try {
-        const done = await act('Could not export the session', async (d) => {
-          const gzip = kind === 'session-gzip';
-          const stream =
-            kind === 'har'
-              ? await exportHar(d, session.id, { redact: redactRecord })
-              : await exportSession(d, session.id, { redact: redactRecord, gzip });
-          // Buffered as a Blob: an <a download> needs one URL for the whole file.
-          const type = kind === 'har' ? 'application/json' : gzip ? 'application/gzip' : 'application/x-ndjson';
-          const blob = new Blob([await new Response(stream).arrayBuffer()], { type });
-          download(blob, exportFileName(session.name, kind));
+        const done = await act('Could not export the session', async () => {
+          // Built in the worker from parts as the export streams: never one string here.
+          download(await jobs.exportFile(session.id, kind), exportFileName(session.name, kind));
           return true;
         });
         return done === true;
@@ -266,9 +261,7 @@ export function createSessionsStore(db?: SessionsDb | Promise<SessionsDb>, optio
         importing.value = { fileName, bytesRead: 0, totalBytes: file.size, frames: 0 };
       });
       try {
-        const { session, warnings, warningCount } = await importSession(await getDb(), file, {
-          classify: classifyFrame,
-          redact: redactRecord,
+        const { session, warnings, warningCount } = await jobs.importFile(file, {
           signal: abort.signal,
           onProgress: (p) => (importing.value = { fileName, ...p }),
         });
@@ -320,6 +313,7 @@ export function createSessionsStore(db?: SessionsDb | Promise<SessionsDb>, optio
     dispose(): void {
       disposed = true;
       importAbort?.abort();
+      jobs.dispose();
       for (const p of pendingDeletes.value) void purgeNow(p.id);
     },
   };

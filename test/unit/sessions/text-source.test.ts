@@ -40,3 +40,37 @@ describe('TextSource', () => {
     await expect(rest.readRest(5)).rejects.toThrow(/larger than the limit of 5/);
   });
 });
+
+describe('TextSource.readChunk and unread (format detection, streamed HAR)', () => {
+  for (const size of [1, 3, 1 << 16]) {
+    it(`gives back every character once, and lines after a peeked head (${size} bytes)`, async () => {
+      const text = 'head ✓ line\nsecond 😀\nthird';
+      const src = new TextSource(pieces(text, size));
+      let head = '';
+      while (head.length < 8) head += (await src.readChunk()) ?? '';
+      src.unread(head);
+      // A peeked head spanning the first line end is read by line as if never taken.
+      expect(await allLines(src)).toEqual(['head ✓ line', 'second 😀', 'third']);
+      const whole = new TextSource(pieces(text, size));
+      let all = '';
+      for (let c = await whole.readChunk(); c !== undefined; c = await whole.readChunk()) all += c;
+      expect(all).toBe(text);
+    });
+  }
+});
+
+describe('streamToBlob', () => {
+  it('assembles a stream of any length into one Blob of the given type, byte for byte', async () => {
+    const { streamToBlob } = await import('../../../src/sessions/byte-streams.ts');
+    // 9 MB in pieces of 64 KB: more than two 4 MB parts.
+    const piece = new Uint8Array(64 * 1024).map((_, i) => i % 251);
+    let left = 144;
+    const stream = new ReadableStream<Uint8Array>({ pull: (c) => (left-- > 0 ? c.enqueue(piece) : c.close()) });
+    const blob = await streamToBlob(stream, 'application/gzip');
+    expect(blob.type).toBe('application/gzip');
+    expect(blob.size).toBe(144 * piece.byteLength);
+    const tail = new Uint8Array(await blob.slice(blob.size - 10).arrayBuffer());
+    expect([...tail]).toEqual([...piece.slice(piece.length - 10)]);
+    expect((await streamToBlob(new ReadableStream({ start: (c) => c.close() }), 'x/y')).size).toBe(0);
+  });
+});
