@@ -40,8 +40,8 @@ import {
   replaceValue,
   uncurryThis,
   windowNatives,
-  wrapNative,
 } from './native.ts';
+import { wrapNative, fromPage, hideOwnFrames } from './disguise.ts';
 import { RECORD_OVERHEAD, type Emit } from './socket-tap.ts';
 
 export interface HttpTapOptions {
@@ -438,8 +438,15 @@ export function tapHttpPublishes(win: typeof globalThis, emit: Emit, opts: HttpT
       const url = args[1];
       // Convert once, in the native's order, and hand the strings on: the page's
       // toString (a URL object's, say) runs exactly as often as without the hook.
-      const m = `${method as string}`;
-      const u = `${url as string}`;
+      let m: string;
+      let u: string;
+      try {
+        m = `${method as string}`;
+        u = `${url as string}`;
+      } catch (e) {
+        // An object's own toString threw: the page's stack, left as it is.
+        throw typeof method === 'object' || typeof url === 'object' ? fromPage(e) : e;
+      }
       const converted: unknown[] = [m, u];
       for (let i = 2; i < args.length; i++) defineData(converted, i, args[i]);
       ReflectApply(nativeOpen, xhr, converted);

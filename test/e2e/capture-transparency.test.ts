@@ -67,6 +67,33 @@ for (const name of ['chromium', 'firefox'] as BrowserName[]) {
     });
     after(() => Promise.all([withExt?.close(), bare?.close()]));
 
+    // Errors thrown through the taps and Function.prototype.toString from every realm the
+    // page can reach (top, an iframe in the HTML, about:blank, srcdoc and same-origin
+    // iframes added by script, each read the moment it becomes reachable and once loaded).
+    test('errors and toString look the same in every realm with and without the extension', async () => {
+      const run = async (eb: ExtensionBrowser) => {
+        const page = await eb.browser.newPage();
+        try {
+          await page.goto(server.pageUrl('capture-realms.html'));
+          await waitFor(() => page.evaluate(() => typeof (window as unknown as { __probeRealms?: unknown }).__probeRealms === 'function'), {
+            what: 'realm probe loaded',
+          });
+          return await page.evaluate(
+            (u: string) => (window as unknown as { __probeRealms(u: string): Promise<unknown> }).__probeRealms(u),
+            echoUrl,
+          );
+        } finally {
+          await page.close().catch(() => {});
+        }
+      };
+      const [hooked, plain] = await Promise.all([run(withExt), run(bare)]);
+      if (process.env.PROBE_DUMP) (await import('node:fs')).writeFileSync(`${process.env.PROBE_DUMP}-${name}.json`, JSON.stringify({ hooked, plain }, null, 1));
+      const text = JSON.stringify(hooked);
+      assert.ok(!/(chrome|moz)-extension:/.test(text), `no extension URL anywhere: ${text.match(/.{0,200}(chrome|moz)-extension:.{0,100}/)?.[0]}`);
+      assert.ok(JSON.stringify(plain).includes('[native code]'), 'the baseline printed natives');
+      assert.deepEqual(hooked, plain);
+    });
+
     for (const variant of VARIANTS) {
       test(`the WebSocket API looks the same with and without the extension (${variant.what})`, async () => {
         const [hooked, plain] = await Promise.all([probe(withExt, variant.protocols), probe(bare, variant.protocols)]);
