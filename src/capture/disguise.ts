@@ -102,10 +102,19 @@ export function linkRealms(win: typeof globalThis, n: WindowNatives): void {
   }
 }
 
-function installToString(FunctionProto: object): void {
+/**
+ * Replace `Function.prototype.toString` of a realm (given by its `Function.prototype`) with
+ * one that prints every registered wrapper as its native. Idempotent across hooks: a
+ * realm whose toString is already a registered replacement is left alone.
+ */
+export function installToString(FunctionProto: object): void {
   if (patchedToString.has(FunctionProto)) return;
   const original = ReflectGetOwnPropertyDescriptor(FunctionProto, 'toString');
   if (!original || typeof original.value !== 'function') return;
+  if (registry.get(original.value as object) !== undefined) {
+    patchedToString.set(FunctionProto, true);
+    return;
+  }
   const nativeToString = original.value as AnyFn;
   settleLazyKeys(nativeToString);
   // A Proxy of the native (see wrapNative): name, length, own keys and engine messages
@@ -192,18 +201,19 @@ export function disguisedProxy<T extends Callable>(win: typeof globalThis, targe
  * [[Construct]] (so `new` fails with the engine's message), and engine-generated texts
  * such as a DataCloneError's ("function send() { [native code] } could not be cloned"),
  * which would otherwise show the wrapper's source. `impl` receives the receiver and the
- * argument list the engine built. Errors it throws leave without the hook's frames.
+ * argument list the engine built, and the trap (for hideOwnFrames on errors it does not
+ * throw, such as a rejection). Errors it throws leave without the hook's frames.
  */
 export function wrapNative<F extends AnyFn>(
   win: typeof globalThis,
   native: F,
-  impl: (self: unknown, args: unknown[]) => unknown,
+  impl: (self: unknown, args: unknown[], trap: AnyFn) => unknown,
 ): F {
   const handler = {
     __proto__: null,
     apply(_target: F, self: unknown, args: unknown[]): unknown {
       try {
-        return impl(self, args);
+        return impl(self, args, trap);
       } catch (e) {
         throw hideOwnFrames(e, trap);
       }
