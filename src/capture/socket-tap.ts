@@ -15,7 +15,8 @@
 //   - Observation is one native listener per event type, added inside the constructor,
 //     before any app code can hold the socket: the app's listeners and handler keep their
 //     own relative order and see the same events.
-//   - `Function.prototype.toString` reports the natives' own strings (see native.ts).
+//   - `Function.prototype.toString` reports the natives' own strings, and errors leave
+//     without the hook's frames (see disguise.ts).
 //
 // Hot path (each received frame): one closure call, one saved-getter read, one object
 // literal and `emit`. No parsing, no payload concatenation, no per-frame allocation
