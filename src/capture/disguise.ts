@@ -237,7 +237,7 @@ export function fromPage(e: unknown): unknown {
  * `Error.captureStackTrace(err, fn)` replaces err's stack with the current one minus `fn`
  * and every frame above it. V8 (v8.dev/docs/stack-trace-api) keeps `stack` the same own
  * accessor that engine-made errors (DOMException included) already have, so nothing else
- * changes. SpiderMonkey implements it since Firefox 133 (bug 1886820) as an own data
+ * changes. SpiderMonkey has it too (measured in Firefox ESR 153) but as an own data
  * property, which engine-made errors lack (their `stack` is a getter on the prototype):
  * the text matches but `Object.getOwnPropertyNames(err)` then also lists "stack"; there is
  * no way to rewrite the internal stack. SpiderMonkey's own `fileName`/`lineNumber`/
