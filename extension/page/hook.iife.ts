@@ -10,11 +10,17 @@ import { tapWebSocket } from '../../src/capture/socket-tap.ts';
 import { tapHttpPublishes } from '../../src/capture/http-tap.ts';
 import { isAppSyncEventsSocket, isHttpPublish } from '../../src/protocol/endpoints.ts';
 import { HOOK_LIMITS } from '../../src/capture/limits.ts';
+import { linkRealms } from '../../src/capture/disguise.ts';
+import { guardFrameAccess } from '../../src/capture/realm-guard.ts';
 import { MathRandom, NumberToString, StringSlice, clockOf, windowNatives } from '../../src/capture/native.ts';
 
 (() => {
   const win = window;
   const n = windowNatives(win);
+  // Before any wrapper exists: wrappers register in the registry shared with same-origin
+  // parent realms, so every realm's toString prints every realm's wrappers as natives.
+  linkRealms(win, n);
+  guardFrameAccess(win);
   const now = clockOf(win);
   const doc = win.document;
   const CustomEventCtor = n.CustomEvent;

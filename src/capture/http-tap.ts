@@ -28,6 +28,7 @@ import {
   PromiseCtor,
   PromiseThen,
   ReflectApply,
+  ReflectConstruct,
   ReflectGetOwnPropertyDescriptor,
   SafeWeakMap,
   StringSlice,
@@ -38,10 +39,11 @@ import {
   getterOf,
   methodOf,
   replaceValue,
+  ownValue,
   uncurryThis,
   windowNatives,
-  wrapNative,
 } from './native.ts';
+import { wrapNative, fromPage, hideOwnFrames } from './disguise.ts';
 import { RECORD_OVERHEAD, type Emit } from './socket-tap.ts';
 
 export interface HttpTapOptions {
@@ -85,6 +87,16 @@ interface XhrState {
   failure: string | undefined;
   listening: boolean;
 }
+
+type AnyFunction = (...args: never[]) => unknown;
+const FETCH_PREFIXES: readonly string[] = [
+  "Failed to construct 'Request': ",
+  "Failed to execute 'fetch' on 'Window': ",
+  'Request constructor: ',
+  'Window.fetch: ',
+  "'atob' called on ",
+  "'fetch' called on ",
+];
 
 /**
  * Install the fetch and XMLHttpRequest taps on `win`. Request bodies are kept when they are
@@ -218,16 +230,55 @@ export function tapHttpPublishes(win: typeof globalThis, emit: Emit, opts: HttpT
       }
     };
 
-    const wrapper = wrapNative(win, nativeFetch, (self, args): Promise<Response> => {
-      if (args.length === 0) return ReflectApply(nativeFetch, self, args) as Promise<Response>;
+    // The same error says who refused it: "Failed to construct 'Request': …" (Blink) or
+    // "Request constructor: …" (Gecko) where fetch says "Failed to execute 'fetch' on
+    // 'Window': …" / "Window.fetch: …". Renamed before the stack is captured (whose first
+    // line V8 builds from the message). Any other text: false, and the native rejects.
+    const asFetchError = (e: unknown): boolean => {
+      if (typeof e !== 'object' || e === null) return false;
+      const message = ownValue(e, 'message');
+      if (typeof message !== 'string') return false;
+      if (message === 'Illegal invocation') {
+        replaceValue(e, 'message', `${FETCH_PREFIXES[1]!}${message}`);
+        return true;
+      }
+      for (let i = 0; i < FETCH_PREFIXES.length; i += 2) {
+        const from = FETCH_PREFIXES[i]!;
+        if (StringSlice(message, 0, from.length) === from) {
+          replaceValue(e, 'message', FETCH_PREFIXES[i + 1]! + StringSlice(message, from.length));
+          return true;
+        }
+      }
+      return false;
+    };
+    const nativeAtob = (win as { atob?: AnyFunction }).atob;
+    const PromiseRejectFn = PromiseCtor.reject;
+    const PromiseReject = (e: unknown): Promise<never> => ReflectApply(PromiseRejectFn, PromiseCtor, [e]) as Promise<never>;
+    const wrapper = wrapNative(win, nativeFetch, (self, args, trap): Promise<Response> => {
+      if (self !== undefined && self !== null && self !== win && nativeAtob) {
+        // A receiver fetch refuses: the same brand check of another Window operation gives
+        // the engine's error synchronously ("Illegal invocation" in Blink; Gecko names the
+        // operation), which a native fetch would create out of reach inside its promise.
+        try {
+          ReflectApply(nativeAtob, self, ['']);
+        } catch (e) {
+          if (asFetchError(e)) return PromiseReject(hideOwnFrames(e, trap)) as Promise<Response>;
+        }
+        return ReflectApply(nativeFetch, self, args) as Promise<Response>;
+      }
       const input = args[0] as RequestInfo | URL;
       const init = args[1] as RequestInit | undefined;
       let req: Request;
       try {
-        req = new RequestCtor(input, init);
-      } catch {
-        // Let the native reject with its own message ("Failed to execute 'fetch'…").
-        return ReflectApply(nativeFetch, self, args) as Promise<Response>;
+        // No argument: the Request constructor refuses it as fetch does.
+        req = args.length === 0 ? (ReflectConstruct(RequestCtor, []) as Request) : new RequestCtor(input, init);
+      } catch (e) {
+        // fetch rejects with the error its own `new Request(input, init)` throws (Fetch
+        // standard, fetch() step 2), so this is that error, created by the same engine
+        // code, with the hook's frames cut as for a throw (a native fetch called from
+        // here would create it with them, out of reach inside the promise).
+        if (!asFetchError(e)) return ReflectApply(nativeFetch, self, args) as Promise<Response>;
+        return PromiseReject(hideOwnFrames(e, trap)) as Promise<Response>;
       }
       let method = '';
       let url = '';
@@ -438,8 +489,15 @@ export function tapHttpPublishes(win: typeof globalThis, emit: Emit, opts: HttpT
       const url = args[1];
       // Convert once, in the native's order, and hand the strings on: the page's
       // toString (a URL object's, say) runs exactly as often as without the hook.
-      const m = `${method as string}`;
-      const u = `${url as string}`;
+      let m: string;
+      let u: string;
+      try {
+        m = `${method as string}`;
+        u = `${url as string}`;
+      } catch (e) {
+        // An object's own toString threw: the page's stack, left as it is.
+        throw typeof method === 'object' || typeof url === 'object' ? fromPage(e) : e;
+      }
       const converted: unknown[] = [m, u];
       for (let i = 2; i < args.length; i++) defineData(converted, i, args[i]);
       ReflectApply(nativeOpen, xhr, converted);

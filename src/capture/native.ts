@@ -14,9 +14,9 @@
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- natives are typed loosely on purpose */
 
-type AnyFn = (...args: any[]) => any;
+export type AnyFn = (...args: any[]) => any;
 /** Anything callable or constructible. */
-type Callable = AnyFn | (abstract new (...args: any[]) => any);
+export type Callable = AnyFn | (abstract new (...args: any[]) => any);
 
 const FunctionPrototype = Function.prototype;
 const nativeCall = FunctionPrototype.call;
@@ -218,106 +218,6 @@ export function methodOf<F extends AnyFn>(proto: object | undefined, name: strin
 }
 
 // ---------------------------------------------------------------------------------------
-// Function.prototype.toString: wrappers report the source string of what they replace.
-//
-// Strings are taken from the native they stand for (`FunctionToString(original)`), not
-// written out, because engines format them differently (Firefox puts `[native code]` on
-// its own indented line). One replacement per realm; later wrappers only register.
-
-const disguised = new SafeWeakMap<object, string>();
-// A Proxy forwards length/name to its target already; redefining them would write through.
-const proxies = new SafeWeakMap<object, true>();
-const patchedToString = new SafeWeakMap<object, true>();
-
-function installToString(FunctionProto: object): void {
-  if (patchedToString.has(FunctionProto)) return;
-  const original = ReflectGetOwnPropertyDescriptor(FunctionProto, 'toString');
-  if (!original || typeof original.value !== 'function') return;
-  const nativeToString = original.value as AnyFn;
-  settleLazyKeys(nativeToString);
-  // A Proxy of the native (see wrapNative): name, length, own keys and engine messages
-  // stay the native's. Unknown receivers (including non-functions, which throw) go to the
-  // native untouched, so results and error messages are the engine's own.
-  const replacement = new ProxyCtor(nativeToString, {
-    __proto__: null,
-    apply(target: AnyFn, self: unknown, args: unknown[]): unknown {
-      const s = typeof self === 'function' ? disguised.get(self) : undefined;
-      return s !== undefined ? s : ReflectApply(target, self, args);
-    },
-  } as ProxyHandler<AnyFn>);
-  proxies.set(replacement, true);
-  disguised.set(replacement, FunctionToString(nativeToString));
-  replaceValue(FunctionProto, 'toString', replacement);
-  patchedToString.set(FunctionProto, true);
-}
-
-/**
- * SpiderMonkey creates a native function's `length` and `name` properties lazily, and
- * `Reflect.ownKeys` lists them in the order they were first materialised. Measured in
- * Firefox ESR 153 with test/fixtures/pages/probe-websocket.js: without the hook,
- * `Function.prototype.toString` lists ["length", "name"]; with it wrapped in a Proxy and
- * nothing else done, ["name", "length"]. Listing the keys once at install materialises them
- * in the engine's own order, which made the two runs equal. (Doing the same to `send`
- * made *it* differ, so only the toString target is settled.)
- */
-function settleLazyKeys(fn: object): void {
-  ReflectOwnKeys(fn);
-}
-
-function matchShape(wrapper: Callable, original: Callable): void {
-  for (const key of ['length', 'name'] as const) {
-    const d = ReflectGetOwnPropertyDescriptor(original, key);
-    if (d) ReflectDefineProperty(wrapper, key, { __proto__: null, ...d } as PropertyDescriptor);
-  }
-}
-
-/**
- * Make `wrapper` pass for `original`: same `length` and `name` (same attributes), and
- * `Function.prototype.toString` returns the original's string. `win` names the realm whose
- * `Function.prototype.toString` is patched (the page's).
- */
-export function disguise(win: typeof globalThis, wrapper: Callable, original: Callable): void {
-  installToString(((win as any).Function as FunctionConstructor | undefined)?.prototype ?? FunctionPrototype);
-  if (typeof wrapper !== typeof original) return;
-  if (!isProxyLike(wrapper)) matchShape(wrapper, original);
-  disguised.set(wrapper, FunctionToString(original));
-}
-
-function isProxyLike(fn: object): boolean {
-  return proxies.has(fn);
-}
-/** A Proxy of a function that the toString patch treats as its target. */
-export function disguisedProxy<T extends Callable>(win: typeof globalThis, target: T, handler: ProxyHandler<T>): T {
-  const p = new ProxyCtor(target, handler);
-  proxies.set(p, true);
-  disguise(win, p, target);
-  return p;
-}
-
-/**
- * Wrap a native function (method, getter or global function) as a Proxy whose only trap is
- * `apply`. Compared with a JS function standing in for it, the engine itself answers for
- * the wrapper everywhere we cannot patch: `length`, `name`, own keys, no `prototype`, no
- * [[Construct]] (so `new` fails with the engine's message), and engine-generated texts
- * such as a DataCloneError's ("function send() { [native code] } could not be cloned"),
- * which would otherwise show the wrapper's source. `impl` receives the receiver and the
- * argument list the engine built.
- */
-export function wrapNative<F extends AnyFn>(
-  win: typeof globalThis,
-  native: F,
-  impl: (self: unknown, args: unknown[]) => unknown,
-): F {
-  const handler = {
-    __proto__: null,
-    apply(_target: F, self: unknown, args: unknown[]): unknown {
-      return impl(self, args);
-    },
-  } as ProxyHandler<F>;
-  return disguisedProxy(win, native, handler);
-}
-
-// ---------------------------------------------------------------------------------------
 // Binary payloads.
 
 const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
@@ -379,6 +279,7 @@ export interface WindowNatives {
   readonly portPost: (port: MessagePort, message: unknown) => void;
   readonly portStart: (port: MessagePort) => void;
   readonly CustomEvent: typeof CustomEvent | undefined;
+  readonly customDetail: (e: Event) => unknown;
   readonly setTimeout: (fn: () => void, ms: number) => unknown;
   readonly clearTimeout: (handle: unknown) => void;
   readonly dispatchEvent: (target: EventTarget, event: Event) => boolean;
@@ -438,6 +339,7 @@ export function windowNatives(win: typeof globalThis): WindowNatives {
     portPost: portPost ? uncurryThis(portPost as (this: MessagePort, m: unknown) => void) : (p, m) => p.postMessage(m),
     portStart: portStart ? uncurryThis(portStart) : (p) => p.start(),
     CustomEvent: w.CustomEvent as typeof CustomEvent | undefined,
+    customDetail: getterOf((w.CustomEvent as typeof CustomEvent | undefined)?.prototype, 'detail'),
     // Called with the window as receiver, as the page's own calls are.
     setTimeout: (fn, ms) => ReflectApply(setT, w, [fn, ms]),
     clearTimeout: (h) => ReflectApply(clearT, w, [h]),

@@ -15,7 +15,8 @@
 //   - Observation is one native listener per event type, added inside the constructor,
 //     before any app code can hold the socket: the app's listeners and handler keep their
 //     own relative order and see the same events.
-//   - `Function.prototype.toString` reports the natives' own strings (see native.ts).
+//   - `Function.prototype.toString` reports the natives' own strings, and errors leave
+//     without the hook's frames (see disguise.ts).
 //
 // Hot path (each received frame): one closure call, one saved-getter read, one object
 // literal and `emit`. No parsing, no payload concatenation, no per-frame allocation
@@ -40,7 +41,6 @@ import {
   StringSlice,
   bufferBytes,
   defineData,
-  disguisedProxy,
   getterOf,
   methodOf,
   previewOf,
@@ -48,9 +48,9 @@ import {
   ObjectSetPrototypeOf,
   uncurryThis,
   weakRef,
-  wrapNative,
   windowNatives,
 } from './native.ts';
+import { disguisedProxy, wrapNative, fromPage, hideOwnFrames } from './disguise.ts';
 
 export interface SocketTapOptions {
   /** Prefix of socket ids for this page load and frame. */
@@ -308,8 +308,14 @@ export function tapWebSocket(
   const handler = {
     __proto__: null,
     construct(target: typeof WebSocket, args: [string, unknown?], newTarget: object): object {
-      // Errors (bad URL, bad protocol, missing argument) are the native's, unchanged.
-      const ws = ReflectConstruct(target, args, newTarget as typeof WebSocket) as WebSocket;
+      // Errors (bad URL, bad protocol, missing argument) are the native's, with the
+      // hook's frames cut from their stack (see hideOwnFrames).
+      let ws: WebSocket;
+      try {
+        ws = ReflectConstruct(target, args, newTarget as typeof WebSocket) as WebSocket;
+      } catch (e) {
+        throw hideOwnFrames(e, constructTrap);
+      }
       try {
         attach(ws, args[1]);
       } catch {
@@ -318,6 +324,7 @@ export function tapWebSocket(
       return ws;
     },
   } as ProxyHandler<typeof WebSocket>;
+  const constructTrap = handler.construct!;
   const Wrapped = disguisedProxy(win, NativeWS, handler);
 
   const sendTapped = (ws: WebSocket, st: SocketState, data: unknown): void => {
@@ -328,7 +335,14 @@ export function tapWebSocket(
     }
     // Anything else the native stringifies (USVString). Converting here once and passing
     // the string keeps the page's toString called exactly once, as without the hook.
-    const s = `${data as string}`;
+    let s: string;
+    try {
+      s = `${data as string}`;
+    } catch (e) {
+      // An object's own toString threw: its stack is the page's, down to its caller.
+      // (A symbol's TypeError is the engine's and loses the hook's frames as usual.)
+      throw typeof data === 'object' || typeof data === 'function' ? fromPage(e) : e;
+    }
     sendNative(ws, s);
     record(st, 'ws-send', s);
   };

@@ -1,0 +1,278 @@
+// Wrappers that pass for the natives they replace: through `Function.prototype.toString` of
+// every same-origin realm of the page, and in the stacks of the errors they let through.
+//
+// Why a registry shared between realms: a wrapper is a Proxy of the native, and both V8
+// and SpiderMonkey print any callable Proxy as `function () { [native code] }` (V8:
+// builtins-function.cc, FunctionPrototypeToString, "all callable objects are valid
+// receivers"; SpiderMonkey: BaseProxyHandler::fun_toString), not as its target. So the
+// page's `Function.prototype.toString` of each realm is replaced (by the hook running in
+// that realm at document_start, which both browsers do synchronously for a new
+// about:blank/srcdoc iframe), and every realm's replacement must know every realm's
+// wrappers: a page can print the top window's `fetch` with an iframe's `toString` and the
+// other way round. Same-origin hooks therefore share one map (see linkRealms).
+
+import {
+  type AnyFn,
+  type Callable,
+  ObjectCreate,
+  ProxyCtor,
+  ReflectApply,
+  ReflectDefineProperty,
+  ReflectGetOwnPropertyDescriptor,
+  ReflectOwnKeys,
+  SafeWeakMap,
+  FunctionToString,
+  StringSlice,
+  defineData,
+  ownValue,
+  uncurryThis,
+  type WindowNatives,
+} from './native.ts';
+
+/* eslint-disable @typescript-eslint/no-explicit-any -- natives are typed loosely on purpose */
+
+const StringLastIndexOf = uncurryThis(String.prototype.lastIndexOf);
+const StringIndexOf = uncurryThis(String.prototype.indexOf);
+const NumberParse = Number;
+const ErrorCaptureStackTrace = (Error as { captureStackTrace?: (o: object, fn?: AnyFn) => void }).captureStackTrace;
+
+/** What the toString replacements print for a wrapper (shared between same-origin realms). */
+interface Registry {
+  get(fn: object): string | undefined;
+  set(fn: object, source: string): void;
+}
+const localMap = new SafeWeakMap<object, string>();
+let registry: Registry = {
+  __proto__: null,
+  get: (fn) => localMap.get(fn),
+  set: (fn, s) => void localMap.set(fn, s),
+} as Registry;
+// A Proxy forwards length/name to its target already; redefining them would write through.
+const proxies = new SafeWeakMap<object, true>();
+const patchedToString = new SafeWeakMap<object, true>();
+// Errors thrown by page code that a wrapper called (a `toString` of an argument): their
+// stacks are the page's own business and are not touched.
+const pageErrors = new SafeWeakMap<object, true>();
+
+// The name is fixed in the bundle; only a page that has read the extension's code could
+// dispatch it, and what it would get is the map of wrappers to their native strings.
+const LINK_EVENT = 'appsync-devtools-realm-link-6f1c9e';
+
+/**
+ * Share the wrapper registry with the hook of a same-origin parent (or opener) realm, and
+ * offer it to child realms. Must run before any wrapper is registered. The answer arrives
+ * synchronously: the ancestor's window listener was registered at its own document_start,
+ * so it runs before any page listener and stops the event there.
+ */
+export function linkRealms(win: typeof globalThis, n: WindowNatives): void {
+  const w = win as any;
+  const detailOf = n.customDetail;
+  n.addEventListener(
+    win,
+    LINK_EVENT,
+    (e: Event) => {
+      n.stopImmediatePropagation(e);
+      const holder = detailOf(e);
+      if (typeof holder === 'object' && holder !== null) defineData(holder, 'registry', registry);
+    },
+    true,
+  );
+  let parent: unknown;
+  let opener: unknown;
+  try {
+    parent = w.parent; // install-time
+    opener = w.opener; // install-time
+  } catch {
+    return;
+  }
+  for (const other of [parent !== win ? parent : undefined, opener] as const) { // install-time
+    if (other === undefined || other === null || !n.CustomEvent) continue;
+    const holder = ObjectCreate(null) as object;
+    try {
+      // Cross-origin windows refuse dispatchEvent (SecurityError): nothing is shared with them.
+      n.dispatchEvent(other as EventTarget, new n.CustomEvent(LINK_EVENT, { __proto__: null, detail: holder } as CustomEventInit));
+    } catch {
+      continue;
+    }
+    const theirs = ownValue(holder, 'registry') as Registry | undefined;
+    if (typeof theirs === 'object' && theirs !== null) {
+      registry = theirs;
+      return;
+    }
+  }
+}
+
+/**
+ * Replace `Function.prototype.toString` of a realm (given by its `Function.prototype`) with
+ * one that prints every registered wrapper as its native. Idempotent across hooks: a
+ * realm whose toString is already a registered replacement is left alone.
+ */
+export function installToString(FunctionProto: object): void {
+  if (patchedToString.has(FunctionProto)) return;
+  const original = ReflectGetOwnPropertyDescriptor(FunctionProto, 'toString');
+  if (!original || typeof original.value !== 'function') return;
+  if (registry.get(original.value as object) !== undefined) {
+    patchedToString.set(FunctionProto, true);
+    return;
+  }
+  const nativeToString = original.value as AnyFn;
+  settleLazyKeys(nativeToString);
+  // A Proxy of the native (see wrapNative): name, length, own keys and engine messages
+  // stay the native's. Unknown receivers (including non-functions, which throw) go to the
+  // native untouched, so results and error messages are the engine's own.
+  const handler = {
+    __proto__: null,
+    apply(target: AnyFn, self: unknown, args: unknown[]): unknown {
+      const s = typeof self === 'function' ? registry.get(self) : undefined;
+      if (s !== undefined) return s;
+      try {
+        return ReflectApply(target, self, args);
+      } catch (e) {
+        throw hideOwnFrames(e, trap);
+      }
+    },
+  } as ProxyHandler<AnyFn>;
+  const trap = handler.apply!;
+  const replacement = new ProxyCtor(nativeToString, handler);
+  proxies.set(replacement, true);
+  registry.set(replacement, FunctionToString(nativeToString));
+  replaceValueKeepingAttributes(FunctionProto, 'toString', replacement);
+  patchedToString.set(FunctionProto, true);
+}
+
+function replaceValueKeepingAttributes(obj: object, key: PropertyKey, value: unknown): void {
+  const desc = ReflectGetOwnPropertyDescriptor(obj, key);
+  if (!desc || !('value' in desc)) return;
+  ReflectDefineProperty(obj, key, {
+    __proto__: null,
+    value,
+    writable: desc.writable,
+    enumerable: desc.enumerable,
+    configurable: desc.configurable,
+  } as PropertyDescriptor);
+}
+
+/**
+ * SpiderMonkey creates a native function's `length` and `name` properties lazily, and
+ * `Reflect.ownKeys` lists them in the order they were first materialised. Measured in
+ * Firefox ESR 153 with test/fixtures/pages/probe-websocket.js: without the hook,
+ * `Function.prototype.toString` lists ["length", "name"]; with it wrapped in a Proxy and
+ * nothing else done, ["name", "length"]. Listing the keys once at install materialises them
+ * in the engine's own order, which made the two runs equal. (Doing the same to `send`
+ * made *it* differ, so only the toString target is settled.)
+ */
+function settleLazyKeys(fn: object): void {
+  ReflectOwnKeys(fn);
+}
+
+function matchShape(wrapper: Callable, original: Callable): void {
+  const keys = ['length', 'name'] as const;
+  for (let i = 0; i < 2; i++) {
+    const key = keys[i]!;
+    const d = ReflectGetOwnPropertyDescriptor(original, key);
+    if (d) ReflectDefineProperty(wrapper, key, { __proto__: null, ...d } as PropertyDescriptor);
+  }
+}
+
+/**
+ * Make `wrapper` pass for `original`: same `length` and `name` (same attributes), and
+ * `Function.prototype.toString` returns the original's string. `win` names the realm whose
+ * `Function.prototype.toString` is patched (the page's).
+ */
+export function disguise(win: typeof globalThis, wrapper: Callable, original: Callable): void {
+  installToString(((win as any).Function as FunctionConstructor | undefined)?.prototype ?? Function.prototype);
+  if (typeof wrapper !== typeof original) return;
+  if (!proxies.has(wrapper)) matchShape(wrapper, original);
+  registry.set(wrapper, FunctionToString(original));
+}
+
+/** A Proxy of a function that the toString patch treats as its target. */
+export function disguisedProxy<T extends Callable>(win: typeof globalThis, target: T, handler: ProxyHandler<T>): T {
+  const p = new ProxyCtor(target, handler);
+  proxies.set(p, true);
+  disguise(win, p, target);
+  return p;
+}
+
+/**
+ * Wrap a native function (method, getter or global function) as a Proxy whose only trap is
+ * `apply`. Compared with a JS function standing in for it, the engine itself answers for
+ * the wrapper everywhere we cannot patch: `length`, `name`, own keys, no `prototype`, no
+ * [[Construct]] (so `new` fails with the engine's message), and engine-generated texts
+ * such as a DataCloneError's ("function send() { [native code] } could not be cloned"),
+ * which would otherwise show the wrapper's source. `impl` receives the receiver and the
+ * argument list the engine built, and the trap (for hideOwnFrames on errors it does not
+ * throw, such as a rejection). Errors it throws leave without the hook's frames.
+ */
+export function wrapNative<F extends AnyFn>(
+  win: typeof globalThis,
+  native: F,
+  impl: (self: unknown, args: unknown[], trap: AnyFn) => unknown,
+): F {
+  const handler = {
+    __proto__: null,
+    apply(_target: F, self: unknown, args: unknown[]): unknown {
+      try {
+        return impl(self, args, trap);
+      } catch (e) {
+        throw hideOwnFrames(e, trap);
+      }
+    },
+  } as ProxyHandler<F>;
+  const trap = handler.apply!;
+  return disguisedProxy(win, native, handler);
+}
+
+/** Mark an error thrown by page code the hook called, so hideOwnFrames leaves it alone. */
+export function fromPage(e: unknown): unknown {
+  if ((typeof e === 'object' && e !== null) || typeof e === 'function') pageErrors.set(e, true);
+  return e;
+}
+
+/**
+ * Remove the hook's frames from an error a native threw while called from `trap` (a Proxy
+ * trap, the first of the hook's frames on the stack), and return it for rethrowing. The
+ * error object itself is kept (same identity, prototype, message).
+ *
+ * `Error.captureStackTrace(err, fn)` replaces err's stack with the current one minus `fn`
+ * and every frame above it. V8 (v8.dev/docs/stack-trace-api) keeps `stack` the same own
+ * accessor that engine-made errors (DOMException included) already have, so nothing else
+ * changes. SpiderMonkey has it too (measured in Firefox ESR 153) but as an own data
+ * property, which engine-made errors lack (their `stack` is a getter on the prototype):
+ * the text matches but `Object.getOwnPropertyNames(err)` then also lists "stack"; there is
+ * no way to rewrite the internal stack. SpiderMonkey's own `fileName`/`lineNumber`/
+ * `columnNumber` still name the hook's frame (which Firefox shows as "<anonymous code>"),
+ * so they are taken from the first remaining frame.
+ */
+export function hideOwnFrames(e: unknown, trap: AnyFn): unknown {
+  if (!ErrorCaptureStackTrace || typeof e !== 'object' || e === null || pageErrors.has(e)) return e;
+  try {
+    ErrorCaptureStackTrace(e, trap);
+    if (ReflectGetOwnPropertyDescriptor(e, 'fileName')) fixLocation(e);
+  } catch {
+    /* a frozen or exotic error keeps its stack */
+  }
+  return e;
+}
+
+// First frame of a SpiderMonkey stack: `name@url:line:column`.
+function fixLocation(e: object): void {
+  const stack = ownValue(e, 'stack');
+  if (typeof stack !== 'string') return;
+  const nl = StringIndexOf(stack, '\n');
+  const first = nl < 0 ? stack : StringSlice(stack, 0, nl);
+  const at = StringIndexOf(first, '@');
+  const colSep = StringLastIndexOf(first, ':');
+  const lineSep = colSep > 0 ? StringLastIndexOf(first, ':', colSep - 1) : -1;
+  if (at < 0 || lineSep <= at) return;
+  setOwn(e, 'fileName', StringSlice(first, at + 1, lineSep));
+  setOwn(e, 'lineNumber', NumberParse(StringSlice(first, lineSep + 1, colSep)));
+  setOwn(e, 'columnNumber', NumberParse(StringSlice(first, colSep + 1)));
+}
+
+function setOwn(o: object, key: string, value: unknown): void {
+  const d = ReflectGetOwnPropertyDescriptor(o, key);
+  if (d && 'value' in d) {
+    ReflectDefineProperty(o, key, { __proto__: null, value, writable: d.writable, enumerable: d.enumerable, configurable: d.configurable } as PropertyDescriptor);
+  }
+}
