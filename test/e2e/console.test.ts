@@ -145,6 +145,24 @@ for (const name of ['chromium', 'firefox'] as BrowserName[]) {
       await call(ext, 'closeAll');
     });
 
+    test('console traffic is stored in a session of its own (source console), without its API key', async () => {
+      const channel = `/default/recorded/${name}`;
+      await call(ext, 'startRecording');
+      await call(ext, 'connect', 'rec', apiKeyProfile);
+      assert.equal((await call(ext, 'subscribe', 'rec', channel)).status, 'active');
+      assert.ok((await call(ext, 'publish', 'rec', channel, ['{"rec":"ws"}'])).ok);
+      assert.ok((await call(ext, 'httpPublish', apiKeyProfile, channel, ['{"rec":"http"}'])).ok);
+      await waitFor(async () => (await call(ext, 'received', 'rec', channel)).length >= 2, { what: 'both events back' });
+      const stored = await waitFor(async () => {
+        const all = (await call(ext, 'consoleSessions')).flatMap((s) => s.frames).join('\n');
+        return all.includes('subscribe_success') && all.includes('publish_success') && all.includes('http-request') ? all : null;
+      }, { what: 'console frames in IndexedDB' });
+      assert.ok(stored.includes('subscribe_success'), stored.slice(0, 500));
+      assert.ok(!stored.includes(server.creds.apiKey), 'the API key is redacted in the stored console session');
+      assert.equal(await call(ext, 'finishRecording'), null, 'no recording problem');
+      await call(ext, 'closeAll');
+    });
+
     test("the page's endpoint fills a profile whose API key publishes", async (t) => {
       const page = await eb.browser.newPage();
       const pageChannel = `/default/endpoint/${name}`;

@@ -3,7 +3,9 @@
 // panel can do in that browser (extension-origin requests to the emulator, host
 // permissions, SigV4 with the bundled signer, the page credentials the background holds).
 // Bundled with esbuild and evaluated in the page; every function returns plain data.
+import { createConsoleRecording, type ConsoleRecording } from '../../../extension/panel/views/console/console-recording.ts';
 import { listPageCredentials } from '../../../extension/panel/views/console/page-endpoint.ts';
+import { listSessions, openSessionsDb, scanFrames, type SessionId } from '../../../src/sessions/index.ts';
 import {
   createEventsClient,
   expandTemplate,
@@ -26,6 +28,8 @@ interface ProfileInput {
 }
 
 const clients = new Map<string, EventsClient>();
+let recording: ConsoleRecording | null = null;
+let recordingProblem: string | null = null;
 
 function resolved(p: ProfileInput) {
   const r = resolveProfile(p);
@@ -37,7 +41,31 @@ const fetchLike: FetchLike = (url, init) => fetch(url, init);
 
 const harness = {
   async httpPublish(p: ProfileInput, channel: string, events: string[]) {
-    return httpPublish({ profile: resolved(p), channel, events, fetch: fetchLike });
+    return httpPublish({ profile: resolved(p), channel, events, fetch: fetchLike, ...(recording ? { onWire: recording.record } : {}) });
+  },
+  /** From now on, console traffic is recorded as the panel records it (console-recording.ts). */
+  startRecording() {
+    recording = createConsoleRecording((p) => (recordingProblem = p));
+  },
+  finishRecording() {
+    recording?.finish();
+    recording = null;
+    return recordingProblem;
+  },
+  /** The console sessions in IndexedDB, each with every stored frame as JSON text. */
+  async consoleSessions() {
+    const db = await openSessionsDb();
+    try {
+      const out: Array<{ state: string; frameCount: number; frames: string[] }> = [];
+      for (const s of (await listSessions(db)).filter((x) => x.source === 'console')) {
+        const frames: string[] = [];
+        for await (const batch of scanFrames(db, s.id as SessionId, {}, { batchSize: 1000 })) for (const f of batch.frames) frames.push(JSON.stringify(f));
+        out.push({ state: s.state, frameCount: s.frameCount, frames });
+      }
+      return out;
+    } finally {
+      db.close();
+    }
   },
   /** Connects a named client; resolves with its state once acknowledged or refused. */
   async connect(name: string, p: ProfileInput) {
@@ -46,6 +74,7 @@ const harness = {
       profile: resolved(p),
       WebSocket: (url, protocols) => new WebSocket(url, protocols) as unknown as WebSocketLike,
       maxReconnectAttempts: 1,
+      ...(recording ? { onWire: recording.record } : {}),
     });
     clients.set(name, client);
     let error: string | null = null;
