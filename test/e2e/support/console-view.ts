@@ -36,24 +36,28 @@ const click = async (page: Page, testId: string) => {
 const text = (page: Page, sel: string) => page.$eval(sel, (e) => e.textContent ?? '').catch(() => '');
 const valueOf = (page: Page, testId: string) => page.$eval(id(testId), (e) => (e as HTMLInputElement).value);
 
-/** Replaces the CodeMirror editor's text by a paste, which bypasses bracket auto-closing. */
-async function setEditor(page: Page, body: string): Promise<void> {
+/**
+ * Replaces the CodeMirror editor's text with one literal insertion (the editor reads it from
+ * the DOM), falling back to typing. A synthetic paste is not used: Firefox drops the
+ * clipboardData of an untrusted ClipboardEvent and the editor then pastes nothing.
+ */
+export async function setEditor(page: Page, body: string): Promise<void> {
   const content = `${id('publish-editor')} .cm-content`;
+  const same = async () => (await text(page, content)).replace(/\s/g, '') === body.replace(/\s/g, '');
   await waitFor(() => page.$(content), { what: 'publish editor' });
-  await page.click(content);
-  await page.keyboard.down('Control');
-  await page.keyboard.press('a');
-  await page.keyboard.up('Control');
-  await page.$eval(
-    content,
-    (el, t) => {
-      const data = new DataTransfer();
-      data.setData('text/plain', t);
-      el.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
-    },
-    body,
-  );
-  await waitFor(async () => (await text(page, content)).replace(/\s/g, '') === body.replace(/\s/g, ''), { what: 'editor text set' });
+  const selectAll = async () => {
+    await page.click(content);
+    await page.keyboard.down('Control');
+    await page.keyboard.press('a');
+    await page.keyboard.up('Control');
+  };
+  await selectAll();
+  await page.$eval(content, (_el, t) => document.execCommand('insertText', false, t), body);
+  if (await waitFor(same, { what: 'editor text', timeout: 2000 }).catch(() => false)) return;
+  await selectAll();
+  await page.keyboard.press('Backspace');
+  await page.keyboard.type(body);
+  await waitFor(same, { what: 'editor text set' });
 }
 
 async function connState(page: Page): Promise<string> {
