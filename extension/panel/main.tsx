@@ -10,6 +10,8 @@ import { applyTheme } from './theme.ts';
 import { SettingsDialog } from './components/settings-dialog.tsx';
 import { createPageCommands } from './views/replay/page-commands.ts';
 import { createReplayStore } from './views/replay/replay-store.ts';
+import { createConsoleStore } from './views/console/console-store.ts';
+import { browserConsoleDeps } from './views/console/browser-deps.ts';
 
 applyTheme();
 const tabId = inspectedTabId();
@@ -29,4 +31,6 @@ const inspector = createInspectorStore(sessions.db);
 if (tabId === null) void inspector.showNewest();
 const root = document.getElementById('app');
 const replay = createReplayStore({ commands: commands?.commands ?? null, liveSessionId: () => live?.state.value.status?.sessionId ?? null, browser: navigator.userAgent.includes('Firefox') ? 'Firefox' : 'Chromium' });
-if (root) render(<App live={live} sessions={sessions} inspector={inspector} Settings={SettingsDialog} replay={replay} />, root);
+const consoleStore = createConsoleStore(browserConsoleDeps(tabId));
+addEventListener('pagehide', () => consoleStore.dispose());
+if (root) render(<App live={live} sessions={sessions} inspector={inspector} Settings={SettingsDialog} replay={replay} consoleStore={consoleStore} />, root);
