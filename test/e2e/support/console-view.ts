@@ -216,6 +216,9 @@ export function runConsoleViewTests(name: BrowserName, server: ConsoleServer): v
 
       if (name === 'chromium') {
         mkdirSync(DOCS, { recursive: true });
+        // As a user sees it at rest: the last clicked button neither hovered nor focused.
+        await panel.mouse.move(900, 760);
+        await panel.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
         await panel.screenshot({ path: resolve(DOCS, 'console-light.png') });
         await panel.emulateMediaFeatures([{ name: 'prefers-color-scheme', value: 'dark' }]);
         await panel.evaluate(() => (document.documentElement.dataset['theme'] = 'dark'));
