@@ -176,7 +176,8 @@ export function runConsoleViewTests(name: BrowserName, server: ConsoleServer): v
 
     test('empty state, then the page endpoint fills a profile whose API key publishes', async (t) => {
       if (!needsView(t)) return;
-      assert.ok(await panel.$(id('console-empty')), 'an empty state before any profile');
+      // Profiles load from extension storage after the first render.
+      await waitFor(() => panel.$(id('console-empty')), { what: 'an empty state before any profile' });
       await click(panel, 'use-page-endpoint');
       if (await panel.$(`select${id('page-endpoint-picker')}`)) {
         const ws = await panel.$$eval(`select${id('page-endpoint-picker')} option`, (os) => os.map((o) => (o as HTMLOptionElement).value).find((v) => !v.startsWith('http')) ?? '');
@@ -187,6 +188,8 @@ export function runConsoleViewTests(name: BrowserName, server: ConsoleServer): v
       assert.equal(await panel.$eval(`select${id('profile-auth')}`, (e) => (e as HTMLSelectElement).value), 'API_KEY');
       await fill(panel, 'profile-name', 'From the page');
       await click(panel, 'profile-save');
+      // Loopback is in the manifest's host permissions: no run-time prompt for it.
+      assert.equal(await panel.$(id('host-access')), null, 'no host access prompt for the local emulator');
       const r = await publish(panel, 'http', pageChannel, '[{"from":"view-as-page"}]');
       assert.equal(r.state, 'success', r.text);
       await waitFor(() => page.evaluate(() => (window as unknown as { __data: string[] }).__data.some((d) => d.includes('view-as-page'))), { what: 'the page got the console publish' });
