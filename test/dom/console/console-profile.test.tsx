@@ -110,3 +110,24 @@ describe('Console profile editor', () => {
     await waitFor(() => expect(screen.queryByTestId('host-access')).toBeNull());
   });
 });
+
+describe('Console recording', () => {
+  test('says which session records the console traffic, and shows a storing problem', async () => {
+    let cb: { onProblem(p: string | null): void; onSession(s: { id: string; name: string }): void } | undefined;
+    const recorded: unknown[] = [];
+    const { store } = makeStore({
+      recording: (c) => ((cb = c), { record: (e) => recorded.push(e), finish: () => undefined }),
+      saved: { profiles: [{ id: 'p', name: 'Down', httpUrl: 'http://127.0.0.1:9/event', realtimeUrl: '', auth: { mode: 'API_KEY', apiKey: 'da2-x' }, remember: false }] },
+    });
+    render(<ConsoleView store={store} />);
+    await waitFor(() => expect(input('profile-name').value).toBe('Down'));
+    expect(screen.getByText(/recorded as a session of its own once you connect or publish/)).toBeTruthy();
+    fireEvent.click(screen.getByTestId('publish-http'));
+    await waitFor(() => expect(screen.getByTestId('publish-error').textContent).toMatch(/did not reach the API/));
+    expect(recorded.length).toBeGreaterThan(0);
+    cb!.onSession({ id: 's1', name: 'Console · Dec 3' });
+    await waitFor(() => expect(screen.getByText(/recorded as session “Console · Dec 3”/)).toBeTruthy());
+    cb!.onProblem('Console traffic was not recorded: QuotaExceededError');
+    await waitFor(() => expect(screen.getByText(/QuotaExceededError/)).toBeTruthy());
+  });
+});
