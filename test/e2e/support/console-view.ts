@@ -64,14 +64,16 @@ async function connState(page: Page): Promise<string> {
   return (await text(page, id('conn-state'))).trim();
 }
 
-/** The newest publish result once it has settled. */
-async function newestResult(page: Page, before: number): Promise<{ state: string; text: string; events: Array<{ ok: string; text: string }> }> {
+/**
+ * The newest publish result once it has settled and differs from `before` (the newest one's
+ * text before sending: the list is capped, so counting would stop working).
+ */
+async function newestResult(page: Page, before: string): Promise<{ state: string; text: string; events: Array<{ ok: string; text: string }> }> {
   return waitFor(
     () =>
-      page.evaluate((n: number) => {
-        const all = document.querySelectorAll('[data-testid="publish-result"]');
-        if (all.length <= n) return null;
-        const r = all[0]!;
+      page.evaluate((previous: string) => {
+        const r = document.querySelector('[data-testid="publish-result"]');
+        if (!r || (r.textContent ?? '') === previous) return null;
         const state = r.getAttribute('data-state') ?? '';
         if (!['success', 'partial', 'failed', 'error'].includes(state)) return null;
         const events = [...r.querySelectorAll('[data-testid="event-result"]')].map((e) => ({ ok: e.getAttribute('data-ok') ?? '', text: e.textContent ?? '' }));
@@ -81,12 +83,12 @@ async function newestResult(page: Page, before: number): Promise<{ state: string
   );
 }
 
-const resultCount = (page: Page) => page.$$eval(id('publish-result'), (rs) => rs.length);
+const newestText = (page: Page) => text(page, id('publish-result'));
 
 async function publish(page: Page, via: 'http' | 'ws', channel: string, body: string) {
   await fill(page, 'publish-channel', channel);
   await setEditor(page, body);
-  const n = await resultCount(page);
+  const n = await newestText(page);
   await click(page, `publish-${via}`);
   return newestResult(page, n);
 }
@@ -228,6 +230,22 @@ export function runConsoleViewTests(name: BrowserName, server: ConsoleServer): v
         await panel.screenshot({ path: resolve(DOCS, 'console-dark.png') });
         await panel.evaluate(() => (document.documentElement.dataset['theme'] = 'light'));
       }
+
+      // History: one click sends the newest publish (the WebSocket one to /chat) again.
+      const before = await newestText(panel);
+      await panel.click(`${id('history-item')} ${id('history-rerun')}`);
+      assert.equal((await newestResult(panel, before)).state, 'success');
+      await waitFor(async () => (await subscription(panel, '/chat/*'))?.count === 2, { what: 'the re-run event on /chat/*' });
+      // Unsubscribe ends one subscription and leaves the other.
+      await panel.evaluate(() => {
+        const s = [...document.querySelectorAll('[data-testid="subscription"]')].find((e) => e.getAttribute('data-channel') === '/chat/*');
+        s?.querySelector<HTMLElement>('[data-testid="sub-unsubscribe"]')?.click();
+      });
+      await waitFor(async () => {
+        const s = await subscription(panel, '/chat/*');
+        return s === null || s.state === 'unsubscribed';
+      }, { what: '/chat/* unsubscribed' });
+      assert.equal((await subscription(panel, '/default/*'))?.state, 'active');
     });
 
     test('a template expands {{counter}} and {{uuid}} afresh at each send', async (t) => {
@@ -241,7 +259,7 @@ export function runConsoleViewTests(name: BrowserName, server: ConsoleServer): v
       await waitFor(() => panel.$(id('template-item')), { what: 'saved template' });
       for (let i = 0; i < 2; i++) {
         await click(panel, 'template-use');
-        const n = await resultCount(panel);
+        const n = await newestText(panel);
         await click(panel, 'publish-http');
         assert.equal((await newestResult(panel, n)).state, 'success');
       }
