@@ -30,6 +30,12 @@ export function manifestFor(t: Target): ManifestV3Export {
     // CRXJS needs background.scripts for Firefox (it crashes on service_worker there).
     background: { scripts: [background.service_worker as string], type: 'module' },
     content_scripts: base.content_scripts.map(({ match_origin_as_fallback: _f, ...script }) => script),
+    // Firefox's default MV3 policy for extension pages adds `upgrade-insecure-requests`
+    // (pref extensions.webextensions.default-content-security-policy.v3), which turns the
+    // console's ws://127.0.0.1 into wss:// and so fails every connection to a plain-text
+    // emulator (close 1006, nothing reaches the server). The rest is the default as is;
+    // Chrome's default has no such directive.
+    content_security_policy: { extension_pages: "script-src 'self'; object-src 'self'" },
     browser_specific_settings: {
       // data_collection_permissions (AMO's data consent) exists from Firefox 140 and
       // Firefox for Android 142; an older minimum makes web-ext lint warn that it is ignored.

@@ -8,13 +8,16 @@ import { InspectorView } from './views/inspector/inspector-view.tsx';
 import { SessionsView } from './views/sessions/sessions-view.tsx';
 import { ReplayView } from './views/replay/replay-view.tsx';
 import { createReplayStore, type ReplayStore } from './views/replay/replay-store.ts';
+import { ConsoleView } from './views/console/console-view.tsx';
+import type { ConsoleStore } from './views/console/console-store.ts';
 
-type ViewName = 'inspector' | 'sessions' | 'replay';
+type ViewName = 'inspector' | 'sessions' | 'replay' | 'console';
 
 const VIEWS: ReadonlyArray<{ readonly name: ViewName; readonly label: string }> = [
   { name: 'inspector', label: 'Inspector' },
   { name: 'sessions', label: 'Sessions' },
   { name: 'replay', label: 'Replay' },
+  { name: 'console', label: 'Console' },
 ];
 
 interface Props {
@@ -24,16 +27,18 @@ interface Props {
   readonly inspector: InspectorStore;
   readonly Settings?: ComponentType<{ onClose: () => void }>;
   readonly replay?: ReplayStore;
+  /** The pub/sub console; its tab is shown when there is one. */
+  readonly consoleStore?: ConsoleStore;
 }
 
 // The stores live as long as the panel, not the view: switching tabs must not end an undo
 // window, drop an import in progress or lose the inspector's filter and selection.
-export function App({ live, sessions, inspector, Settings, replay = createReplayStore() }: Props) {
+export function App({ live, sessions, inspector, Settings, replay = createReplayStore(), consoleStore }: Props) {
   const [view, setView] = useState<ViewName>('inspector');
   return (
     <div class="app">
       <nav class="tabs" role="tablist" aria-label="Views">
-        {VIEWS.map((v) => (
+        {VIEWS.filter((v) => v.name !== 'console' || consoleStore).map((v) => (
           <button
             type="button"
             role="tab"
@@ -70,6 +75,7 @@ export function App({ live, sessions, inspector, Settings, replay = createReplay
           />
         )}
         {view === 'replay' && <ReplayView store={replay} />}
+        {view === 'console' && consoleStore && <ConsoleView store={consoleStore} />}
       </div>
     </div>
   );

@@ -13,6 +13,8 @@ import { createReplayStore } from './views/replay/replay-store.ts';
 import { loadConsoleData } from './views/console/console-storage.ts';
 import { hasAccess, originPatterns } from './views/console/host-access.ts';
 import { listPageCredentials } from './views/console/page-endpoint.ts';
+import { createConsoleStore } from './views/console/console-store.ts';
+import { browserConsoleDeps } from './views/console/browser-deps.ts';
 
 applyTheme();
 const tabId = inspectedTabId();
@@ -48,4 +50,6 @@ onLiveRecords = (m) => {
   const msg = m as { type?: unknown; records?: unknown };
   if (msg.type === 'recordsCaptured' && Array.isArray(msg.records)) replay.observe(msg.records);
 };
-if (root) render(<App live={live} sessions={sessions} inspector={inspector} Settings={SettingsDialog} replay={replay} />, root);
+const consoleStore = createConsoleStore(browserConsoleDeps(tabId));
+addEventListener('pagehide', () => consoleStore.dispose());
+if (root) render(<App live={live} sessions={sessions} inspector={inspector} Settings={SettingsDialog} replay={replay} consoleStore={consoleStore} />, root);

@@ -14,7 +14,7 @@ export interface ConsoleRecording {
   finish(): void;
 }
 
-export function createConsoleRecording(onProblem: (p: string | null) => void): ConsoleRecording {
+export function createConsoleRecording(onProblem: (p: string | null) => void, onSession: (s: { id: string; name: string }) => void = () => undefined): ConsoleRecording {
   const tap = createCaptureTap(`console-${Math.random().toString(36).slice(2, 10)}`);
   let writer: Promise<Recorder> | null = null;
   let queue: CaptureRecord[] = [];
@@ -36,6 +36,7 @@ export function createConsoleRecording(onProblem: (p: string | null) => void): C
       startedAt,
       source: 'console',
     });
+    onSession({ id: session.id, name: session.name });
     return createRecorder(db, { sessionId: session.id, classify: classifyFrame, redact: redactRecord });
   };
 

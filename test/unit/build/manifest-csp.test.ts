@@ -1,0 +1,20 @@
+// The Firefox build's extension-page policy must not upgrade the console's plain-text
+// connections to a local emulator (ws://127.0.0.1 → wss://), which Firefox's default MV3
+// policy does; Chrome keeps its default policy.
+import { describe, expect, test } from 'vitest';
+import { manifestFor } from '../../../vite.config.ts';
+
+type WithCsp = { content_security_policy?: { extension_pages?: string } };
+
+describe('extension page policy', () => {
+  test('Firefox: no upgrade-insecure-requests, scripts from the package only', () => {
+    const csp = (manifestFor('firefox') as unknown as WithCsp).content_security_policy?.extension_pages ?? '';
+    expect(csp).not.toMatch(/upgrade-insecure-requests/);
+    expect(csp).toMatch(/script-src 'self'(;|$)/);
+    expect(csp).not.toMatch(/unsafe|http:|\*/);
+  });
+
+  test('Chrome: the default policy (none declared)', () => {
+    expect((manifestFor('chrome') as unknown as WithCsp).content_security_policy).toBeUndefined();
+  });
+});
