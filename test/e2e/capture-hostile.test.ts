@@ -111,6 +111,9 @@ for (const name of ['chromium', 'firefox'] as BrowserName[]) {
       await hostile.evaluate(() => (window as unknown as HostileWindow).__afterAttack());
       await waitFor(() => hostile.evaluate(() => (window as unknown as HostileWindow).__hostile.afterReady === true), { what: 'post-attack socket subscribed' });
       const afterSocket = await subscribedSocket(hostileCollector, 'the post-attack socket in the records', [victim]);
+      // Firefox suspends an idle event page after 30 s (extensions.background.idle.timeout)
+      // and the flood can take that long on a busy machine: the ports are then rebuilt.
+      t.diagnostic(`collector reconnections: ${await hostileCollector.reconnects()}`);
       const hostileRecords = await hostileCollector.waitForRecords(
         (rs) => (ofSocket(rs, victim).some((r) => label(r) === 'truncated') ? rs : null),
         'the huge frame recorded',
