@@ -59,9 +59,8 @@ export async function collectRecords(eb: ExtensionBrowser, tabId: number): Promi
     // A suspended Firefox event page (or a stopped Chrome worker) drops every port; the panel
     // reconnects (src/messaging/reconnecting-port.ts), and so does the collector, or a test
     // whose page is busy for longer than the browser's idle timeout would stop seeing
-    // records that were in fact captured and stored. Records resent across a reconnection
-    // are kept once.
-    const seen = new Set<string>();
+    // records that were in fact captured and stored. Nothing is de-duplicated here: the
+    // background promises no duplicates across a restart, and the tests check it.
     let port: PortLike | null = null;
     let closed = false;
     // A member, not a named local: tsx would wrap a named local function in a helper that
@@ -72,14 +71,8 @@ export async function collectRecords(eb: ExtensionBrowser, tabId: number): Promi
       port = p;
       p.onMessage.addListener((m: unknown) => {
         const msg = m as { type?: string; records?: CaptureRecord[] };
-        if (msg.type === 'recordsCaptured' && Array.isArray(msg.records)) {
-          for (const r of msg.records) {
-            const key = `${r.socketId}#${r.seq}`;
-            if (seen.has(key)) continue;
-            seen.add(key);
-            g.__records.push(r);
-          }
-        } else if (msg.type === 'captureStatus') g.__status = m as CaptureStatus;
+        if (msg.type === 'recordsCaptured' && Array.isArray(msg.records)) for (const r of msg.records) g.__records.push(r);
+        else if (msg.type === 'captureStatus') g.__status = m as CaptureStatus;
       });
       p.onDisconnect.addListener(() => {
         if (closed || port !== p) return;
