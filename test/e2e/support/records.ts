@@ -16,6 +16,8 @@ export interface Collector {
   waitForRecords<T>(predicate: (records: CaptureRecord[]) => T | false | null | undefined, what: string, timeout?: number): Promise<T>;
   /** The latest captureStatus, or null before the first one. */
   status(): Promise<CaptureStatus | null>;
+  /** How often the collector had to reconnect (the background was stopped or suspended). */
+  reconnects(): Promise<number>;
   /** Sends a panel command on this collector's port, as the panel would. */
   post(message: PanelToBackground): Promise<void>;
   /** Disconnects the port (the tab stops recording when no panel is left) and closes the page. */
@@ -25,6 +27,8 @@ export interface Collector {
 interface CollectorWindow {
   __records: CaptureRecord[];
   __status: CaptureStatus | null;
+  /** How often the background dropped the port and the collector reconnected. */
+  __reconnects: number;
   __post(message: unknown): void;
   __disconnect(): void;
 }
@@ -33,6 +37,7 @@ type PortLike = {
   onMessage: { addListener(fn: (m: unknown) => void): void };
   postMessage(m: unknown): void;
   disconnect(): void;
+  onDisconnect: { addListener(fn: () => void): void };
 };
 type RuntimeLike = { runtime: { connect(info: { name: string }): PortLike } };
 
@@ -50,14 +55,38 @@ export async function collectRecords(eb: ExtensionBrowser, tabId: number): Promi
     const api = (g.browser ?? g.chrome)!;
     g.__records = [];
     g.__status = null;
-    const port = api.runtime.connect({ name: `appsync-panel:${id}` });
-    port.onMessage.addListener((m: unknown) => {
-      const msg = m as { type?: string; records?: CaptureRecord[] };
-      if (msg.type === 'recordsCaptured' && Array.isArray(msg.records)) for (const r of msg.records) g.__records.push(r);
-      else if (msg.type === 'captureStatus') g.__status = m as CaptureStatus;
-    });
-    g.__post = (message) => port.postMessage(message);
-    g.__disconnect = () => port.disconnect();
+    g.__reconnects = 0;
+    // A suspended Firefox event page (or a stopped Chrome worker) drops every port; the panel
+    // reconnects (src/messaging/reconnecting-port.ts), and so does the collector, or a test
+    // whose page is busy for longer than the browser's idle timeout would stop seeing
+    // records that were in fact captured and stored. Nothing is de-duplicated here: the
+    // background promises no duplicates across a restart, and the tests check it.
+    let port: PortLike | null = null;
+    let closed = false;
+    // A member, not a named local: tsx would wrap a named local function in a helper that
+    // does not exist in the page.
+    const self = {} as { connect(): void };
+    self.connect = () => {
+      const p = api.runtime.connect({ name: `appsync-panel:${id}` });
+      port = p;
+      p.onMessage.addListener((m: unknown) => {
+        const msg = m as { type?: string; records?: CaptureRecord[] };
+        if (msg.type === 'recordsCaptured' && Array.isArray(msg.records)) for (const r of msg.records) g.__records.push(r);
+        else if (msg.type === 'captureStatus') g.__status = m as CaptureStatus;
+      });
+      p.onDisconnect.addListener(() => {
+        if (closed || port !== p) return;
+        port = null;
+        g.__reconnects++;
+        setTimeout(() => self.connect(), 100);
+      });
+    };
+    self.connect();
+    g.__post = (message) => port?.postMessage(message);
+    g.__disconnect = () => {
+      closed = true;
+      port?.disconnect();
+    };
   }, tabId);
 
   // Records are fetched incrementally: tests poll often and some records carry megabytes.
@@ -75,6 +104,7 @@ export async function collectRecords(eb: ExtensionBrowser, tabId: number): Promi
       return waitFor(async () => predicate(await fetchNew()), { what, timeout, interval: 100 });
     },
     status: () => page.evaluate(() => (window as unknown as CollectorWindow).__status),
+    reconnects: () => page.evaluate(() => (window as unknown as CollectorWindow).__reconnects),
     post: (message) => page.evaluate((m: unknown) => (window as unknown as CollectorWindow).__post(m), message as unknown),
     async close() {
       await page.evaluate(() => (window as unknown as CollectorWindow).__disconnect()).catch(() => {});
