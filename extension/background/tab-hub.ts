@@ -164,7 +164,7 @@ export function createTabHub(deps: RouterDeps) {
         if (result.notice) state.notice = result.notice;
         // What the session holds, not what arrived: redacted once, by the recorder, and
         // without the duplicates a resend after a worker restart carries.
-        state.live.push(result.sessionId, result.records);
+        state.live.push(result.sessionId, result.records, result.answers);
       }
       // Acknowledge only after the commit: an unacknowledged batch is sent again.
       after?.();

@@ -35,7 +35,11 @@ export interface LiveUpdate {
 }
 
 export interface LiveFeed {
-  push(sessionId: string, records: readonly CaptureRecord[]): void;
+  /**
+   * `answers`: which of `records` are publish answers, as the recorder classified them
+   * when it stored them; without it each record is tested with `mayBeAnswer`.
+   */
+  push(sessionId: string, records: readonly CaptureRecord[], answers?: readonly CaptureRecord[]): void;
   /** Send what is pending within the interval (also used for status-only updates). */
   schedule(): void;
 }
@@ -110,7 +114,7 @@ export function createLiveFeed(
   }
 
   return {
-    push(id, records) {
+    push(id, records, known) {
       if (sessionId !== null && id !== sessionId) flush();
       sessionId = id;
       const keepAll = wantsAll();
@@ -118,14 +122,19 @@ export function createLiveFeed(
       else if (!keepAll) allKept = false;
       fresh = false;
       let kept = 0;
-      for (const r of records) {
-        if (allKept) all.add(r);
-        if (mayBeAnswer(r)) {
-          answers.add(r);
-          kept++;
+      if (allKept) for (const r of records) all.add(r);
+      else all.skip(records.length);
+      if (known !== undefined) {
+        for (const r of known) answers.add(r);
+        kept = known.length;
+      } else {
+        for (const r of records) {
+          if (mayBeAnswer(r)) {
+            answers.add(r);
+            kept++;
+          }
         }
       }
-      if (!allKept) all.skip(records.length);
       answers.skip(records.length - kept);
       all.trim();
       answers.trim();

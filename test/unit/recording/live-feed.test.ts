@@ -106,6 +106,19 @@ describe('live feed', () => {
     expect(sliceFor(h.updates[1]!, 'all').records.map((r) => r.seq)).toEqual([2]);
   });
 
+  test('answers the recorder classified are taken as given, without searching the texts', () => {
+    const h = harness(10);
+    // A data frame that mentions publish_ in its event is not an answer when the recorder says so.
+    const data = recv(0, '{"type":"data","id":"s","event":"\\"publish_success\\""}');
+    h.feed.push('s', [data, success(1), rec(2)], [success(1)]);
+    h.feed.schedule();
+    h.fire();
+    const answers = sliceFor(h.updates[0]!, 'answers');
+    expect(answers.records.map((r) => r.seq)).toEqual([1]);
+    expect(answers.skipped).toBe(2);
+    expect(sliceFor(h.updates[0]!, 'all').records.map((r) => r.seq)).toEqual([0, 1, 2]);
+  });
+
   test('mayBeAnswer: received text frames naming a publish answer or an error', () => {
     expect(mayBeAnswer(success(0))).toBe(true);
     expect(mayBeAnswer(recv(0, '{"type":"publish_error","id":"a"}'))).toBe(true);
