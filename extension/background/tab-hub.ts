@@ -200,7 +200,11 @@ export function createTabHub(deps: RouterDeps) {
         (update) => {
           if (state.panels.size === 0) return;
           for (const panel of state.panels) {
-            const { records, skipped } = sliceFor(update, state.liveWanted.get(panel));
+            const wanted = state.liveWanted.get(panel);
+            const { records, skipped } = sliceFor(update, wanted);
+            // For a panel that asked for answers only, the status that follows is the growth
+            // signal: one message (and one render) per update instead of two.
+            if (wanted === 'answers' && records.length === 0) continue;
             panel.postMessage({ type: 'recordsCaptured', sessionId: update.sessionId, records, skipped } satisfies BackgroundToPanel);
           }
           toPanels(state, status(state));

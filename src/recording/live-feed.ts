@@ -17,9 +17,14 @@ import type { LiveRecordsWanted } from '../messaging/contracts.ts';
 export interface LiveFeedOptions {
   readonly intervalMs: number;
   readonly maxRecords: number;
+  /** The interval while no listener wants every record (default: `intervalMs`). */
+  readonly answersIntervalMs?: number;
 }
 
-export const LIVE_FEED: LiveFeedOptions = { intervalMs: 100, maxRecords: 500 };
+// Answers-only listeners are panels that re-read the session at most four times a second
+// (the inspector's LIVE_REFRESH_MS) and re-render on every message: a faster signal only
+// costs them renders.
+export const LIVE_FEED: LiveFeedOptions = { intervalMs: 100, maxRecords: 500, answersIntervalMs: 250 };
 
 /** The records of one update for one kind of listener, newest kept. */
 export interface LiveSlice {
@@ -142,7 +147,7 @@ export function createLiveFeed(
     schedule() {
       if (scheduled) return;
       scheduled = true;
-      setTimer(flush, options.intervalMs);
+      setTimer(flush, wantsAll() ? options.intervalMs : (options.answersIntervalMs ?? options.intervalMs));
     },
   };
 }

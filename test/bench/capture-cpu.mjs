@@ -81,7 +81,15 @@ export async function run(ctx) {
     table(['process', 'bare', 'recording', 'added (difference of medians)', 'added (median of per-round differences)', ...(baselineDir ? ['recording, baseline build', 'baseline added (difference of medians)'] : [])], rows),
     '',
     `Added on the page renderer: **${fmt(addedPage)} µs/frame** (main thread ${fmt(addedMain)}); all processes: ${fmt(addedTotal)} µs/frame. Goal ≤ 10 µs on the page; the earlier simple batched design measured +12.5 (perf anchors).`,
-    ...(baselineDir ? [`Baseline build: ${baselineDir} (${base.length} runs). Frames/s (medians): bare ${fps(bare)}, recording ${fps(rec)}, baseline recording ${fps(base)}.`] : []),
+    ...(baselineDir
+      ? [
+          `Baseline build: ${baselineDir} (${base.length} runs). Frames/s (medians): bare ${fps(bare)}, recording ${fps(rec)}, baseline recording ${fps(base)}.`,
+          // The spread says how much of a difference between the builds is noise.
+          ...['total', 'extSW', 'extMain', 'browser'].map(
+            (key) => `Per run, ${key} µs/frame: recording ${rec.map((x) => fmt(x.cpu[key])).join(', ')}; baseline ${base.map((x) => fmt(x.cpu[key])).join(', ')}.`,
+          ),
+        ]
+      : []),
     `Foreign load (CPU of processes outside the benchmark) during the measured runs: median ${fmt(median([...bare, ...rec].map((x) => x.foreign)), 2)} cores of 2.`,
   ];
   const text = out.join('\n');

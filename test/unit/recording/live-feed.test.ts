@@ -119,6 +119,20 @@ describe('live feed', () => {
     expect(sliceFor(h.updates[0]!, 'all').records.map((r) => r.seq)).toEqual([0, 1, 2]);
   });
 
+  test('updates come at the answers interval while nobody wants every record', () => {
+    let wants = false;
+    const delays: number[] = [];
+    const timers: Array<() => void> = [];
+    const feed = createLiveFeed(() => {}, (fn, ms) => (delays.push(ms), timers.push(fn)), () => wants, { intervalMs: 100, maxRecords: 10, answersIntervalMs: 250 });
+    feed.push('s', [rec(0)]);
+    feed.schedule();
+    timers.splice(0).forEach((f) => f());
+    wants = true;
+    feed.push('s', [rec(1)]);
+    feed.schedule();
+    expect(delays).toEqual([250, 100]);
+  });
+
   test('mayBeAnswer: received text frames naming a publish answer or an error', () => {
     expect(mayBeAnswer(success(0))).toBe(true);
     expect(mayBeAnswer(recv(0, '{"type":"publish_error","id":"a"}'))).toBe(true);
