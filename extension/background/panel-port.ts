@@ -22,6 +22,9 @@ export function onPanelPort(hub: TabHub, port: Runtime.Port, tabId: number): voi
 
 function onPanelMessage(hub: TabHub, state: TabState, message: PanelToBackground, port: Runtime.Port): void {
   switch (message.type) {
+    case 'setLiveRecords':
+      state.liveWanted.set(port, message.records);
+      return;
     case 'setPreserveLog':
       state.preserveLog = message.preserve;
       state.preserveLogSet = true;

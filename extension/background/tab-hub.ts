@@ -7,10 +7,10 @@ import type { SeqGuard } from '../../src/messaging/seq-guard.ts';
 import { createPageCredentials } from '../../src/recording/page-credentials.ts';
 import type { Runtime } from 'webextension-polyfill';
 import type { CaptureRecord, SocketId } from '../../src/capture/records.ts';
-import type { BackgroundToContent, BackgroundToPanel, CaptureStatus } from '../../src/messaging/contracts.ts';
+import type { BackgroundToContent, BackgroundToPanel, CaptureStatus, LiveRecordsWanted } from '../../src/messaging/contracts.ts';
 import { shouldRecord, type CaptureSettings } from '../../src/recording/policy.ts';
 import { createPublishDeduper } from '../../src/recording/publish-dedupe.ts';
-import { createLiveFeed, type LiveFeed } from '../../src/recording/live-feed.ts';
+import { createLiveFeed, sliceFor, type LiveFeed } from '../../src/recording/live-feed.ts';
 import type { TabRecorder } from '../../src/recording/tab-recorder.ts';
 import { debug } from '../../src/debug.ts';
 
@@ -39,6 +39,8 @@ export interface TabState {
   readonly tabId: number;
   readonly content: Set<ContentLink>;
   readonly panels: Set<Runtime.Port>;
+  /** What each panel port asked the live feed for (absent: every record). */
+  readonly liveWanted: WeakMap<Runtime.Port, LiveRecordsWanted['records']>;
   preserveLog: boolean;
   /** The panel chose Preserve log in this worker's lifetime; the stored value is older. */
   preserveLogSet: boolean;
@@ -162,7 +164,7 @@ export function createTabHub(deps: RouterDeps) {
         if (result.notice) state.notice = result.notice;
         // What the session holds, not what arrived: redacted once, by the recorder, and
         // without the duplicates a resend after a worker restart carries.
-        state.live.push(result.sessionId, result.records);
+        state.live.push(result.sessionId, result.records, result.answers);
       }
       // Acknowledge only after the commit: an unacknowledged batch is sent again.
       after?.();
@@ -177,6 +179,7 @@ export function createTabHub(deps: RouterDeps) {
       tabId,
       content: new Set(),
       panels: new Set(),
+      liveWanted: new WeakMap(),
       preserveLog: false,
       preserveLogSet: false,
       paused: false,
@@ -193,11 +196,25 @@ export function createTabHub(deps: RouterDeps) {
       retrying: false,
       chain: Promise.resolve(),
       dedupe: createPublishDeduper(),
-      live: createLiveFeed((sessionId, records, skipped) => {
-        if (state.panels.size === 0) return;
-        toPanels(state, { type: 'recordsCaptured', sessionId, records, skipped });
-        toPanels(state, status(state));
-      }, deps.setTimer),
+      live: createLiveFeed(
+        (update) => {
+          if (state.panels.size === 0) return;
+          for (const panel of state.panels) {
+            const wanted = state.liveWanted.get(panel);
+            const { records, skipped } = sliceFor(update, wanted);
+            // For a panel that asked for answers only, the status that follows is the growth
+            // signal: one message (and one render) per update instead of two.
+            if (wanted === 'answers' && records.length === 0) continue;
+            panel.postMessage({ type: 'recordsCaptured', sessionId: update.sessionId, records, skipped } satisfies BackgroundToPanel);
+          }
+          toPanels(state, status(state));
+        },
+        deps.setTimer,
+        () => {
+          for (const panel of state.panels) if (state.liveWanted.get(panel) !== 'answers') return true;
+          return false;
+        },
+      ),
     };
     tabs.set(tabId, state);
     // Preserve log survives a worker restart; read it before anything is written.

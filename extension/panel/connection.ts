@@ -13,6 +13,10 @@ export interface BackgroundLink {
 export function connectToBackground(tabId: number, onMessage: (m: BackgroundToPanel) => void, onState: (connected: boolean) => void): BackgroundLink {
   const port = createReconnectingPort<PanelToBackground>({
     connect: () => browser.runtime.connect({ name: `${PANEL_PORT}:${tabId}` }),
+    // The inspector reads the session from IndexedDB; of the records themselves the panel
+    // needs only the answers to publishes (replay's socket target), so the background need
+    // not serialise the rest for us.
+    onOpen: (send) => send({ type: 'setLiveRecords', records: 'answers' }),
     onMessage: (m) => {
       if (isBackgroundToPanel(m)) onMessage(m);
     },

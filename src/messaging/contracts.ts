@@ -176,7 +176,23 @@ export interface ObservedHttpPublish {
   readonly duration: number;
 }
 
+/**
+ * Which records the port wants in `recordsCaptured` (sent on every (re)connection).
+ * `answers`: only received frames that may answer a publish (publish_success,
+ * publish_error, error), for a panel that reads the session itself and watches for the
+ * answers to what it published on the page's socket; such a port gets `recordsCaptured`
+ * only when there are answers, at most four times a second, and the `captureStatus` that
+ * follows every update (with `stored`) is its signal that the session grew. `all`: every
+ * record (up to 500 per update, ten updates a second); what a port that never sends this
+ * gets.
+ */
+export interface LiveRecordsWanted {
+  readonly type: 'setLiveRecords';
+  readonly records: 'all' | 'answers';
+}
+
 export type PanelToBackground =
+  | LiveRecordsWanted
   | { readonly type: 'setPreserveLog'; readonly preserve: boolean }
   | { readonly type: 'httpPublishObserved'; readonly publish: ObservedHttpPublish }
   | { readonly type: 'clearSession' }

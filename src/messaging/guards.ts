@@ -127,6 +127,8 @@ export function isPanelToBackground(x: unknown): x is PanelToBackground {
       return isObservedPublish(x.publish);
     case 'setPreserveLog':
       return typeof x.preserve === 'boolean';
+    case 'setLiveRecords':
+      return x.records === 'all' || x.records === 'answers';
     case 'setRecording':
       return int(x.tabId) && typeof x.on === 'boolean';
     case 'clearSession':

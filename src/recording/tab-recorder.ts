@@ -27,6 +27,12 @@ export interface StoredBatch {
   readonly stored: number;
   /** The batch's records as stored (redacted unless the session keeps secrets, no duplicates). */
   readonly records: readonly CaptureRecord[];
+  /**
+   * Of `records`, the received frames the recorder classified as a publish answer
+   * (publish_success, publish_error, error), in order: what a panel that reads the session
+   * itself still wants live (see live-feed.ts).
+   */
+  readonly answers?: readonly CaptureRecord[];
   /** Something the user should know that is not a failure (old sessions evicted). */
   readonly notice?: string;
 }
@@ -68,6 +74,12 @@ interface TabRecording {
 /** How often, at most, the recorder looks whether its session was deleted (one read each). */
 const DELETION_CHECK_MS = 1_000;
 
+/** Frame types that answer a publish (what replay's ack watch waits for). */
+const ANSWER_TYPES: ReadonlySet<string> = new Set(['publish_success', 'publish_error', 'error']);
+
+/** Answer texts classified and not yet matched to a stored record; a bound against leaks. */
+const MAX_ANSWER_TEXTS = 1_000;
+
 /** Retention is checked again after this many bytes were recorded. */
 const RETENTION_EVERY_BYTES = 32 * 1024 * 1024;
 
@@ -81,6 +93,36 @@ export function createTabRecorder(deps: TabRecorderDeps): TabRecorder & { db(): 
     }));
   const tabs = new Map<number, Promise<TabRecording>>();
   let bytesSinceRetention = 0;
+  // Each frame is classified once, where it is stored; the live feed learns which records
+  // are publish answers from that classification instead of searching every text again.
+  // Texts are counted, not kept per batch, because the sessions recorder may classify
+  // several queued batches before the first resolves; a text classified for a write that
+  // then failed is classified again on the retry, and a stale count can only mark an equal
+  // text, which is an answer too.
+  const answerTexts = new Map<string, number>();
+  const classify = (text: string) => {
+    const c = classifyFrame(text);
+    if (c.type !== undefined && ANSWER_TYPES.has(c.type)) {
+      if (answerTexts.size >= MAX_ANSWER_TEXTS) answerTexts.clear();
+      answerTexts.set(text, (answerTexts.get(text) ?? 0) + 1);
+    }
+    return c;
+  };
+  /** The stored records that were classified as answers; free while there are none. */
+  function takeAnswers(records: readonly CaptureRecord[]): CaptureRecord[] {
+    const out: CaptureRecord[] = [];
+    if (answerTexts.size === 0) return out;
+    for (const r of records) {
+      if (r.kind !== 'ws-receive' || typeof r.data !== 'string') continue;
+      const n = answerTexts.get(r.data);
+      if (n === undefined) continue;
+      if (n > 1) answerTexts.set(r.data, n - 1);
+      else answerTexts.delete(r.data);
+      out.push(r);
+      if (answerTexts.size === 0) break;
+    }
+    return out;
+  }
 
   /** Evicts old sessions beyond the budget, never one being recorded; returns the notice text. */
   async function keepWithinBudget(): Promise<{ message: string; freed: number }> {
@@ -118,7 +160,7 @@ export function createTabRecorder(deps: TabRecorderDeps): TabRecorder & { db(): 
       });
       await deps.mapping.set(tabId, session.id);
     }
-    const writer = await createRecorder(database, { sessionId: session.id, classify: classifyFrame, redact: redactRecord });
+    const writer = await createRecorder(database, { sessionId: session.id, classify, redact: redactRecord });
     return { sessionId: session.id, writer, stored: session.frameCount, checkedAt: now() };
   }
 
@@ -176,7 +218,8 @@ export function createTabRecorder(deps: TabRecorderDeps): TabRecorder & { db(): 
         const kept = await keepWithinBudget();
         if (kept.message) notice = kept.message;
       }
-      return { sessionId: rec.sessionId, stored: rec.stored, records: written.result.records, ...(notice ? { notice } : {}) };
+      const answers = takeAnswers(written.result.records);
+      return { sessionId: rec.sessionId, stored: rec.stored, records: written.result.records, answers, ...(notice ? { notice } : {}) };
     },
     rollSession: (tabId) => roll(tabId),
   };

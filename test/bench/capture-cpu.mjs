@@ -4,9 +4,16 @@
 // delivering them counts). The page renderer is the non-extension renderer that burned the
 // most CPU; the extension process is split into its service-worker thread and its main
 // thread (the panel page). Resolution: 10 ms ticks, i.e. 0.05 µs/frame at 200k frames.
+//
+// Before/after: with BENCH_BASELINE_DIST=<dir holding chrome/ and firefox/ of another
+// build>, a third condition records with that build in the same rounds (conditions
+// alternate order), so a change is judged against its baseline under the same load.
 
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { measure } from './capture-throughput.mjs';
-import { fmt, median, table } from './lib/util.mjs';
+import { runBurst } from './lib/ws-run.mjs';
+import { fmt, fmtInt, log, median, roundOrder, table } from './lib/util.mjs';
 
 export const name = 'capture-cpu';
 
@@ -24,9 +31,28 @@ const COLUMNS = [
   ['total', 'all processes'],
 ];
 
+/** bare / recording / baseline (the other build, recording) in alternating order per round. */
+async function measureAgainst(baselineDir, ctx) {
+  const conditions = ['bare', 'recording', 'baseline'];
+  const results = { bare: [], recording: [], baseline: [] };
+  for (let r = 0; r < ctx.opts.cpuRuns; r++) {
+    for (const cond of roundOrder(conditions, r)) {
+      log(`${name}: chromium round ${r + 1}/${ctx.opts.cpuRuns} ${cond}`);
+      const dist = cond === 'baseline' ? { chromium: join(baselineDir, 'chrome'), firefox: join(baselineDir, 'firefox') } : ctx.dist;
+      const res = await runBurst({ browserName: 'chromium', cond: cond === 'bare' ? 'bare' : 'recording', server: ctx.server, dist, n: ctx.opts.frames, warm: ctx.opts.warm, timeoutMs: ctx.runTimeoutMs });
+      res.round = r;
+      results[cond].push(res);
+      if (!res.error) log(`  ${fmtInt(res.fps)} frames/s, all processes ${fmt(res.cpu?.total)} µs/frame, foreign load ${fmt(res.foreign, 2)} cores`);
+    }
+  }
+  return results;
+}
+
 export async function run(ctx) {
   const { opts } = ctx;
-  const results = await measure({ browserName: 'chromium', conditions: ['bare', 'recording'], rounds: opts.cpuRuns, ctx, label: name });
+  const baselineDir = process.env.BENCH_BASELINE_DIST;
+  if (baselineDir && !existsSync(join(baselineDir, 'chrome/manifest.json'))) throw new Error(`BENCH_BASELINE_DIST=${baselineDir} has no chrome/manifest.json`);
+  const results = baselineDir ? await measureAgainst(baselineDir, ctx) : await measure({ browserName: 'chromium', conditions: ['bare', 'recording'], rounds: opts.cpuRuns, ctx, label: name });
   const ok = (c) => results[c].filter((x) => !x.error && x.cpu);
   const bare = ok('bare');
   const rec = ok('recording');
@@ -34,20 +60,36 @@ export async function run(ctx) {
     const b = new Map(bare.map((x) => [x.round, x.cpu[key]]));
     return median(rec.filter((x) => b.has(x.round)).map((x) => x.cpu[key] - b.get(x.round)));
   };
+  const base = baselineDir ? ok('baseline') : [];
   const rows = COLUMNS.map(([key, label]) => {
     const mb = median(bare.map((x) => x.cpu[key]));
     const mr = median(rec.map((x) => x.cpu[key]));
-    return [label, fmt(mb), fmt(mr), fmt(mr - mb), fmt(perRoundAdded(key))];
+    const row = [label, fmt(mb), fmt(mr), fmt(mr - mb), fmt(perRoundAdded(key))];
+    if (baselineDir) {
+      const ml = median(base.map((x) => x.cpu[key]));
+      row.push(fmt(ml), fmt(ml - mb));
+    }
+    return row;
   });
   const addedPage = median(rec.map((x) => x.cpu.page)) - median(bare.map((x) => x.cpu.page));
   const addedMain = median(rec.map((x) => x.cpu.pageMain)) - median(bare.map((x) => x.cpu.pageMain));
   const addedTotal = median(rec.map((x) => x.cpu.total)) - median(bare.map((x) => x.cpu.total));
+  const fps = (xs) => fmtInt(median(xs.map((x) => x.fps)));
   const out = [
     `### capture-cpu: Chromium, CPU µs per frame (${bare.length} bare / ${rec.length} recording runs, medians)`,
     '',
-    table(['process', 'bare', 'recording', 'added (difference of medians)', 'added (median of per-round differences)'], rows),
+    table(['process', 'bare', 'recording', 'added (difference of medians)', 'added (median of per-round differences)', ...(baselineDir ? ['recording, baseline build', 'baseline added (difference of medians)'] : [])], rows),
     '',
     `Added on the page renderer: **${fmt(addedPage)} µs/frame** (main thread ${fmt(addedMain)}); all processes: ${fmt(addedTotal)} µs/frame. Goal ≤ 10 µs on the page; the earlier simple batched design measured +12.5 (perf anchors).`,
+    ...(baselineDir
+      ? [
+          `Baseline build: ${baselineDir} (${base.length} runs). Frames/s (medians): bare ${fps(bare)}, recording ${fps(rec)}, baseline recording ${fps(base)}.`,
+          // The spread says how much of a difference between the builds is noise.
+          ...['total', 'extSW', 'extMain', 'browser'].map(
+            (key) => `Per run, ${key} µs/frame: recording ${rec.map((x) => fmt(x.cpu[key])).join(', ')}; baseline ${base.map((x) => fmt(x.cpu[key])).join(', ')}.`,
+          ),
+        ]
+      : []),
     `Foreign load (CPU of processes outside the benchmark) during the measured runs: median ${fmt(median([...bare, ...rec].map((x) => x.foreign)), 2)} cores of 2.`,
   ];
   const text = out.join('\n');

@@ -80,4 +80,34 @@ describe('live feed', () => {
     expect(JSON.stringify(panelState.rows)).not.toContain(SECRET);
     expect(panelState.status?.stored).toBe(4);
   });
+
+  test('a panel that asked for answers gets only them; a port that said nothing still gets every record', async () => {
+    const s = setup();
+    const c = s.content(1, 'n');
+    const lean = s.panel(1);
+    const plain = s.panel(1);
+    lean.deliver({ type: 'setLiveRecords', records: 'answers' });
+    const text = '{"type":"publish_success","id":"replay-1","successful":[],"failed":[]}';
+    const answer: CaptureRecord = { kind: 'ws-receive', socketId: 'n:1' as SocketId, seq: 1, t: 1, data: text, size: text.length };
+    c.deliver(batch(1, [rec('n', 0), answer, rec('n', 2)]));
+    await until(() => s.timers.length > 0, 'the live update to be scheduled');
+    s.fireTimers();
+    const leanLive = live(lean.sent);
+    expect(leanLive.flatMap((m) => m.records.map((r) => r.seq))).toEqual([1]);
+    expect(leanLive.reduce((n, m) => n + m.skipped, 0)).toBe(2);
+    expect(live(plain.sent).flatMap((m) => m.records.map((r) => r.seq))).toEqual([0, 1, 2]);
+  });
+
+  test('an answers panel without answers gets one status per update as the signal that the session grew', async () => {
+    const s = setup();
+    const c = s.content(1, 'n');
+    const p = s.panel(1);
+    p.deliver({ type: 'setLiveRecords', records: 'answers' });
+    p.sent.splice(0);
+    c.deliver(batch(1, [rec('n', 0), rec('n', 1)]));
+    await until(() => s.timers.length > 0, 'the live update to be scheduled');
+    s.fireTimers();
+    expect(live(p.sent)).toEqual([]);
+    expect(p.sent.filter((m) => typeOf(m) === 'captureStatus')).toEqual([expect.objectContaining({ type: 'captureStatus', sessionId: 's1', stored: 2 })]);
+  });
 });

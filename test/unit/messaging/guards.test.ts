@@ -20,6 +20,8 @@ describe('guards', () => {
     expect(isContentToPage({ type: 'injectIncoming', socketId: 'a:1', data: 5 })).toBe(false);
     expect(isPanelToBackground({ type: 'clearSession' })).toBe(true);
     expect(isPanelToBackground({ type: 'setPreserveLog' })).toBe(false);
+    expect(isPanelToBackground({ type: 'setLiveRecords', records: 'answers' })).toBe(true);
+    expect(isPanelToBackground({ type: 'setLiveRecords', records: 'none' })).toBe(false);
     expect(isPanelToBackground({ type: 'httpPublishObserved', publish: { url: 'https://h/event' } })).toBe(false);
   });
 

@@ -122,4 +122,23 @@ describe('tab recorder', () => {
     expect((await getSession(await w.db(), ra.sessionId as SessionId))).toMatchObject({ state: 'complete', frameCount: 1 });
     expect((await getSession(await w.db(), rb.sessionId as SessionId))).toMatchObject({ state: 'recording', frameCount: 1 });
   });
+
+  test('hands on the stored records it classified as publish answers, once each, also across queued batches', async () => {
+    const w = world();
+    const r = w.worker();
+    const socket = 'n:9' as SocketId;
+    const create: CaptureRecord = { kind: 'ws-create', socketId: socket, seq: 0, t: 0, url: 'wss://x.appsync-realtime-api.us-east-1.amazonaws.com/event/realtime', protocols: ['aws-appsync-event-ws'], frameUrl: 'https://app.test/x', appsync: true };
+    const recv = (seq: number, frame: object): CaptureRecord => {
+      const data = JSON.stringify(frame);
+      return { kind: 'ws-receive', socketId: socket, seq, t: seq, data, size: data.length };
+    };
+    const ok = { type: 'publish_success', id: 'replay-1', successful: [], failed: [] };
+    const first = [create, recv(1, { type: 'data', id: 's', event: '"publish_success"' }), recv(2, ok), recv(3, { type: 'ka' })];
+    // Queued while the first write runs: the recorder may classify both before either resolves.
+    const [a, b] = await Promise.all([r.append(2, first), r.append(2, [recv(4, ok), recv(5, { type: 'error', id: 'replay-2', errors: [] })])]);
+    expect(a.answers?.map((x) => x.seq)).toEqual([2]);
+    expect(b.answers?.map((x) => x.seq)).toEqual([4, 5]);
+    const c = await r.append(2, [recv(6, { type: 'data', id: 's', event: '{}' })]);
+    expect(c.answers).toEqual([]);
+  });
 });
