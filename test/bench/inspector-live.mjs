@@ -15,7 +15,7 @@ import { writeFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { resolve } from 'node:path';
 import { launchChromium, tabIdOf } from './lib/browsers.mjs';
-import { foreignProbe, treeSnapshot } from './lib/proc.mjs';
+import { cpuDelta, foreignProbe, treeSnapshot } from './lib/proc.mjs';
 import { fmt, fmtInt, log, sleep, table, waitFor, withTimeout } from './lib/util.mjs';
 
 export const name = 'inspector-live';
@@ -156,7 +156,10 @@ export async function run(ctx) {
         }
         const settleMs = Date.now() - endedAt;
         const pageReceived = await page.evaluate(() => window.__received);
-        const foreign = probe.finish(treeBefore, treeSnapshot(eb.pid));
+        const treeAfter = treeSnapshot(eb.pid);
+        const foreign = probe.finish(treeBefore, treeAfter);
+        // CPU time does not stretch when other processes take the cores, unlike task durations.
+        const cpu = cpuDelta(treeBefore, treeAfter, sent.delivered);
         const m = await panel.evaluate((from) => ({ tasks: window.__bench.longTasks.slice(from.tasks), heap: window.__bench.heap.slice(from.heaps), now: performance.now() }), mark);
         if (cdp) {
           const { profile } = await cdp.send('Profiler.stop');
@@ -174,7 +177,7 @@ export async function run(ctx) {
         await sleep(200);
         await waitFor(async () => !(await panelCounts(panel)).scanning || null, { what: 'type:data scan', timeout: 120_000, interval: 100 });
         const dataRows = (await panelCounts(panel)).shown;
-        return { sent, counts, pageReceived, dataRows, settleMs, foreign, tasks: m.tasks, heap: m.heap, timeline };
+        return { sent, counts, pageReceived, dataRows, settleMs, foreign, cpu, tasks: m.tasks, heap: m.heap, timeline };
       })(),
       seconds * 1000 + 400_000,
       name,
@@ -191,7 +194,8 @@ export async function run(ctx) {
     console.log(text + '\n');
     return { name, text, summary: [['Inspector live ingest', 'failed', res.error]] };
   }
-  const { sent, counts, pageReceived, dataRows, settleMs, foreign, tasks, heap, timeline } = res;
+  const { sent, counts, pageReceived, dataRows, settleMs, foreign, cpu, tasks, heap, timeline } = res;
+  const cpuS = (perFrame) => (perFrame * sent.delivered) / 1e6;
   const long = tasks.filter((t) => t.duration > 50);
   const longest = Math.max(0, ...tasks.map((t) => t.duration));
   const heapMB = heap.map(([, b]) => b / 2 ** 20);
@@ -208,6 +212,7 @@ export async function run(ctx) {
     ['long tasks > 50 ms in the panel (publish start → caught up)', `${fmtInt(long.length)} (longest task ${fmt(longest, 0)} ms; ${fmtInt(tasks.length)} tasks ≥ 50 ms reported)`],
     ['  total time in long tasks', `${fmt(tasks.reduce((n, t) => n + t.duration, 0) / 1000, 2)} s`],
     ['panel JS heap (used): start / peak / end', `${fmt(heapMB[0], 1)} / ${fmt(Math.max(...heapMB), 1)} / ${fmt(heapMB.at(-1), 1)} MB`],
+    ['CPU of the panel page (main thread) / the background (service worker)', `${fmt(cpuS(cpu.perFrame.extMain), 1)} s / ${fmt(cpuS(cpu.perFrame.extSW), 1)} s over ${fmt(cpu.wallMs / 1000, 1)} s (${fmt(cpu.perFrame.extMain, 1)} / ${fmt(cpu.perFrame.extSW, 1)} µs per frame)`],
     ['foreign load (cores of 2)', fmt(foreign, 2)],
   ];
   const text = [`### ${name}: Chromium, built extension, ${fmtInt(rate)} events/s for ${seconds} s into the open panel`, '', table(['measure', 'value'], rows)].join('\n');
