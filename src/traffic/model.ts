@@ -112,17 +112,22 @@ function trimmedCopy(s: State): State {
 }
 
 function wrap(s: State): TrafficModel {
-  const cache = new Map<string, unknown>();
+  // One entry per view, holding the argument (`now`) it was made for: a live panel asks
+  // with a new `now` every tick while no frame arrives, so keying by `now` as well grew the
+  // cache by one frozen copy of every connection and subscription per tick. Asking again
+  // with an older `now` rebuilds the view, which no caller does in a loop.
+  const cache = new Map<string, { readonly arg: number; readonly value: unknown }>();
   let cachedAt = -1;
-  const memo = <T>(key: string, make: () => T): T => {
+  const memo = <T>(view: string, arg: number, make: () => T): T => {
     if (cachedAt !== s.version) {
       cache.clear();
       cachedAt = s.version;
     }
-    if (cache.has(key)) return cache.get(key) as T;
-    const v = make();
-    cache.set(key, v);
-    return v;
+    const hit = cache.get(view);
+    if (hit && hit.arg === arg) return hit.value as T;
+    const value = make();
+    cache.set(view, { arg, value });
+    return value;
   };
   const nowOr = (now: number | undefined) => (typeof now === 'number' ? now : (s.lastAt ?? 0));
   return {
@@ -140,7 +145,7 @@ function wrap(s: State): TrafficModel {
     },
     connections(now) {
       const n = nowOr(now);
-      return memo(`c${n}`, () => Object.freeze(s.conns.map((c) => connectionView(c, n))));
+      return memo('connections', n, () => Object.freeze(s.conns.map((c) => connectionView(c, n))));
     },
     connection(index, now) {
       const c = s.conns[index];
@@ -151,7 +156,7 @@ function wrap(s: State): TrafficModel {
     },
     subscriptions(now) {
       const n = nowOr(now);
-      return memo(`s${n}`, () => Object.freeze(s.subs.map((sub) => subscriptionView(s, sub, n))));
+      return memo('subscriptions', n, () => Object.freeze(s.subs.map((sub) => subscriptionView(s, sub, n))));
     },
     subscription(index, now) {
       const sub = s.subs[index];
@@ -200,10 +205,10 @@ function wrap(s: State): TrafficModel {
       return Object.freeze(findingsFrom(s, fromPos, limit));
     },
     channelTree() {
-      return memo('tree', () => channelTree(s));
+      return memo('tree', 0, () => channelTree(s));
     },
     stats() {
-      return memo('stats', () => statsView(s));
+      return memo('stats', 0, () => statsView(s));
     },
     snapshot() {
       return { v: SNAPSHOT_VERSION, state: trimmedCopy(s) };

@@ -7,12 +7,13 @@
 //        [--frames 200000] [--warm 5000] [--cpu-runs 3] [--firefox-runs 3] [--no-firefox]
 //        [--duration 30] [--rate 10000] [--micro-frames 200000] [--micro-reps 7]
 //        [--sessions-frames 100000] [--sessions-reads 3] [--inspector-frames 1000000]
-//        [--traffic-frames 1000000] [--no-build]
+//        [--traffic-frames 1000000] [--live-seconds 30] [--live-rate 5000] [--no-build]
 //
 // Benchmarks: capture-hook-micro, capture-throughput, capture-cpu, capture-delivery,
 // emulator (test/bench/emulator-bench.ts), sessions (test/bench/sessions-*, if present),
 // inspector-render (the panel over a stored session of --inspector-frames frames),
-// traffic-fold (the traffic model's fold rate and memory under node).
+// inspector-live (the panel following --live-rate events/s from the emulator for
+// --live-seconds s), traffic-fold (the traffic model's fold rate and memory under node).
 // Progress goes to stderr, figures to stdout. Everything stays on 127.0.0.1; every browser
 // is killed when the process exits.
 
@@ -41,18 +42,20 @@ const DEFAULTS = {
   sessionsReads: 3,
   inspectorFrames: 1_000_000,
   trafficFrames: 1_000_000,
+  liveSeconds: 30,
+  liveRate: 5_000,
   build: true,
   only: null,
   skip: [],
 };
 
-const ORDER = ['capture-hook-micro', 'capture-throughput', 'capture-cpu', 'capture-delivery', 'emulator', 'sessions', 'inspector-render', 'traffic-fold'];
+const ORDER = ['capture-hook-micro', 'capture-throughput', 'capture-cpu', 'capture-delivery', 'emulator', 'sessions', 'inspector-render', 'inspector-live', 'traffic-fold'];
 
 function usage() {
   return readFileSync(new URL(import.meta.url), 'utf8')
     .split('\n')
     .filter((l) => l.startsWith('//'))
-    .slice(0, 16)
+    .slice(0, 17)
     .map((l) => l.slice(3))
     .join('\n');
 }
@@ -78,6 +81,8 @@ function parseArgs(argv) {
     '--sessions-reads': 'sessionsReads',
     '--inspector-frames': 'inspectorFrames',
     '--traffic-frames': 'trafficFrames',
+    '--live-seconds': 'liveSeconds',
+    '--live-rate': 'liveRate',
   };
   for (let i = 0; i < argv.length; i++) {
     let a = argv[i];
@@ -379,7 +384,7 @@ async function sessionsInChromium(ctx, file) {
 async function main() {
   const opts = parseArgs(process.argv.slice(2));
   const started = Date.now();
-  const wantsExtension = [...ORDER.slice(0, 4), 'inspector-render'].some((b) => selected(opts, b));
+  const wantsExtension = [...ORDER.slice(0, 4), 'inspector-render', 'inspector-live'].some((b) => selected(opts, b));
   const wantsBrowser = wantsExtension || selected(opts, 'sessions');
   let buildNote = 'not needed';
   let snap = null;

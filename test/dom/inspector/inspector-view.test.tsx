@@ -160,4 +160,34 @@ describe('panel shell', () => {
     await waitFor(() => expect(count()).toBe(String(s.frameCount)));
     expect(document.querySelector('.rec.on')).not.toBeNull();
   });
+
+  test('records arriving for the same session do not re-render the view until the session grows', async () => {
+    const db = await freshDb();
+    const s = await seedConversation(db, { name: 'live chat' });
+    sessions = createSessionsStore(db);
+    inspector = createInspectorStore(sessions.db, { refreshMs: 5 });
+    const live = createLiveStore();
+    // The view asks the store for `now` once per render.
+    let renders = 0;
+    const store = inspector;
+    const trafficNow = store.trafficNow.bind(store);
+    store.trafficNow = () => {
+      renders++;
+      return trafficNow();
+    };
+    render(<InspectorView store={store} sessions={sessions} live={live} />);
+    live.apply({ type: 'captureStatus', tabId: 1, recording: true, preserveLog: false, sessionId: s.id, stored: 1, dropped: 0, rejected: 0, problem: null, notice: null });
+    await waitFor(() => expect(count()).toBe(String(s.frameCount)));
+    await store.trafficIdle();
+    await new Promise((r) => setTimeout(r, 50));
+    const before = renders;
+    // Apart, as the background sends them: each would be its own render.
+    for (let i = 0; i < 10; i++) {
+      live.apply({ type: 'recordsCaptured', sessionId: s.id, records: [], skipped: 0 });
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    // Let the store's coalesced re-read run: the session did not grow, so nothing changed.
+    await new Promise((r) => setTimeout(r, 50));
+    expect(renders - before).toBeLessThanOrEqual(1);
+  });
 });

@@ -83,4 +83,31 @@ describe('traffic feed', () => {
     expect(feed.model.version).toBeGreaterThan(v);
     expect(feed.model.connections()[0]).toMatchObject({ url: 'wss://example.appsync-realtime-api.us-east-1.amazonaws.com/event/realtime', origin: 'console' });
   });
+
+  test('connection records re-read on every growth reach the model only when new or changed', async () => {
+    const db = await freshDb();
+    const { session } = await seed(db, 3);
+    let changes = 0;
+    const feed = createTrafficFeed(async () => db, session.id, session.source, () => changes++, () => {});
+    const passed: number[] = [];
+    const model = feed.model as { setConnections: typeof feed.model.setConnections };
+    const apply = model.setConnections.bind(model);
+    model.setConnections = (infos) => {
+      passed.push(infos.length);
+      apply(infos);
+    };
+    const conns = await db.getAll('connections', IDBKeyRange.bound([session.id, ''], [session.id, '\uffff']));
+    expect(conns.length).toBe(1);
+    feed.setConnections(conns);
+    const seen = changes;
+    feed.setConnections(conns);
+    feed.setConnections(conns.map((c) => ({ ...c })));
+    expect(passed).toEqual([1]);
+    expect(changes).toBe(seen);
+    const other = { ...conns[0]!, connId: 'p1:2' };
+    feed.setConnections([...conns, other]);
+    feed.setConnections([{ ...conns[0]!, url: 'wss://other.example/event/realtime' }, other]);
+    expect(passed).toEqual([1, 1, 1]);
+    expect(feed.model.connections().map((c) => c.url)).toContain('wss://other.example/event/realtime');
+  });
 });

@@ -1,3 +1,5 @@
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { createTrafficModel, Mark, restoreTrafficModel } from '../../../src/traffic/index.ts';
 import { errors, happyPath, HTTP, httpPublishes, PUB, reconnect, SUB, unknownIds, WS, WS2 } from '../../fixtures/traffic/sequences.ts';
@@ -203,6 +205,41 @@ describe('incremental contract', () => {
     m.apply(frames.slice(4));
     expect(m.connections()).not.toBe(a);
     expect(Object.isFrozen(m.connections()[0])).toBe(true);
+  });
+
+  it('keeps only the view for the last `now` asked, per view', () => {
+    const m = fold(happyPath().frames);
+    const c1 = m.connections(1_000);
+    const s1 = m.subscriptions(1_000);
+    // Another view, or the same `now`, keeps identity.
+    expect(m.subscriptions(1_000)).toBe(s1);
+    expect(m.connections(1_000)).toBe(c1);
+    const c2 = m.connections(2_000);
+    expect(m.connections(2_000)).toBe(c2);
+    expect(m.subscriptions(1_000)).toBe(s1);
+    // The view for the earlier `now` was let go: asking again builds a new (equal) one.
+    const again = m.connections(1_000);
+    expect(again).not.toBe(c1);
+    expect(again).toEqual(c1);
+    expect(m.subscriptions(2_000)).not.toBe(s1);
+  });
+
+  it('retains nothing per distinct `now` while no frame arrives (a live panel ticking)', async () => {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const m = fold(happyPath().frames);
+    const first = new WeakRef(m.connections(0));
+    const firstSubs = new WeakRef(m.subscriptions(0));
+    for (let tick = 1; tick <= 2_000; tick++) {
+      m.connections(tick * 1_000);
+      m.subscriptions(tick * 1_000);
+    }
+    expect(m.version).toBeGreaterThan(0);
+    // WeakRef targets stay alive until the current job ends.
+    await new Promise((r) => setTimeout(r, 0));
+    gc();
+    expect(first.deref()).toBeUndefined();
+    expect(firstSubs.deref()).toBeUndefined();
   });
 
   it('snapshot → restore continues exactly like the original', () => {

@@ -1,10 +1,10 @@
 // State of the inspector: which session it shows (the one being recorded for the inspected
 // tab, or any stored one), the table's rows over it, the filter, the selection and the
-// session's per-channel/type counts. Everything is read from IndexedDB; the live session
+// session's connection records. Everything is read from IndexedDB; the live session
 // is re-read when the background says records were stored (at most a few times a second).
 // One traffic model per shown session (traffic-feed.ts) is fed from the same reads.
 import { batch, signal } from '@preact/signals';
-import { getSession, listSessions, readFramePage, sessionCounts, type ConnectionRecord, type SessionCounts, type SessionId, type SessionRecord, type SessionsDb, type StoredFrame } from '../../../../src/sessions/index.ts';
+import { getSession, listSessions, readFramePage, type ConnectionRecord, type SessionId, type SessionRecord, type SessionsDb, type StoredFrame } from '../../../../src/sessions/index.ts';
 import { readFramesAt } from '../../../../src/sessions/frame-positions.ts';
 import { createFrameSource, type FrameSource } from './frame-source.ts';
 import { EMPTY_FILTER, parseFilter, type FilterInput } from './filter-query.ts';
@@ -32,7 +32,6 @@ export function createInspectorStore(getDb: () => Promise<SessionsDb>, options: 
   const selected = signal<StoredFrame | null>(null);
   const timeMode = signal<TimeMode>('relative');
   const connections = signal<readonly ConnectionRecord[]>([]);
-  const counts = signal<SessionCounts | null>(null);
   const error = signal<string | null>(null);
   /** Time zero of relative times: the first frame (the page may have buffered frames from
    * before the session started), else the session's start. */
@@ -56,14 +55,13 @@ export function createInspectorStore(getDb: () => Promise<SessionsDb>, options: 
 
   async function readExtras(db: SessionsDb, id: SessionId): Promise<void> {
     const range = IDBKeyRange.bound([id, ''], [id, '\uffff']);
-    const [conns, c] = await Promise.all([db.getAll('connections', range), sessionCounts(db, id)]);
+    // Per-channel/type counts are the traffic model's (stats, channel tree): reading the
+    // session's counts record here as well, on every growth, cost a transaction each time.
+    const conns = await db.getAll('connections', range);
     if (disposed || session.value?.id !== id) return;
     const learnedConnections = conns.length !== connections.value.length;
     feed?.setConnections(conns);
-    batch(() => {
-      connections.value = conns;
-      counts.value = c;
-    });
+    connections.value = conns;
     // `conn:3` resolves through the connection ids: re-resolve once new ones are known.
     if (learnedConnections && /\bconn:/.test(filter.value.text)) applyFilter();
   }
@@ -89,7 +87,6 @@ export function createInspectorStore(getDb: () => Promise<SessionsDb>, options: 
       selectedPos.value = null;
       selected.value = null;
       connections.value = [];
-      counts.value = null;
       error.value = null;
     });
     if (id === null) return;
@@ -171,7 +168,6 @@ export function createInspectorStore(getDb: () => Promise<SessionsDb>, options: 
     selected,
     timeMode,
     connections,
-    counts,
     error,
     grown,
     origin,

@@ -1,5 +1,6 @@
 // The inspector: one view over a frame source, for the session being recorded for the
 // inspected tab and for any stored or imported session alike.
+import { useComputed } from '@preact/signals';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { LiveStore } from '../../store/live-store.ts';
 import type { ExportKind, SessionsStore } from '../../store/sessions-store.ts';
@@ -92,7 +93,10 @@ export function InspectorView({ store, sessions, live, Settings, onReplay }: Pro
   const session = store.session.value;
   const source = store.source.value;
   const target = store.target.value;
-  const status = live?.state.value.status ?? null;
+  // Through a computed: every `recordsCaptured` (up to ten a second while recording) makes a
+  // new live state with the same status, and reading the state itself re-rendered the whole
+  // view (toolbar, sidebar, table) for each of them.
+  const status = useComputed(() => live?.state.value.status ?? null).value;
   const selected = store.selected.value;
   const selectedPos = store.selectedPos.value;
   // Reading version re-renders the table once per page or batch of matches.

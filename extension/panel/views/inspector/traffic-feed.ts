@@ -34,6 +34,8 @@ export function createTrafficFeed(
   let running: Promise<void> | null = null;
   let disposed = false;
   let lastNotify = 0;
+  /** What was last passed to the model per connection. */
+  const known = new Map<string, string>();
 
   const notify = (force: boolean): void => {
     const now = Date.now();
@@ -80,10 +82,19 @@ export function createTrafficFeed(
       return kick();
     },
     setConnections(records) {
+      // The live session's records are re-read on every growth; passing only the new or
+      // changed ones spares re-decoding and re-redacting every auth header each time.
+      const changed = [];
+      for (const r of records) {
+        const info = { connId: r.connId, kind: r.kind, url: r.url, appsync: r.appsync, protocolsOffered: r.protocolsOffered, ...(r.authMode !== undefined ? { authMode: r.authMode } : {}) };
+        const key = JSON.stringify(info);
+        if (known.get(r.connId) === key) continue;
+        known.set(r.connId, key);
+        changed.push(info);
+      }
+      if (changed.length === 0) return;
       const before = model.version;
-      model.setConnections(
-        records.map((r) => ({ connId: r.connId, kind: r.kind, url: r.url, appsync: r.appsync, protocolsOffered: r.protocolsOffered, ...(r.authMode !== undefined ? { authMode: r.authMode } : {}) })),
-      );
+      model.setConnections(changed);
       if (model.version !== before) notify(true);
     },
     async idle() {
