@@ -78,14 +78,17 @@ export function FrameTable(p: FrameTableProps) {
     return () => observer.disconnect();
   }, []);
 
-  // Follow the tail only while the user is at the bottom.
+  // Follow the tail only while the user is at the bottom. The bottom is computed from the
+  // row count and the observed viewport, not read from the DOM: reading scrollHeight after
+  // each growth forced a layout and a second render per live update.
+  const following = atBottom.current && p.count > 0;
+  const bottom = Math.max(0, tableWindow(0, viewport, ROW_HEIGHT, p.count).height - viewport);
   useLayoutEffect(() => {
     const el = ref.current;
-    if (el && atBottom.current && p.count > 0) {
-      el.scrollTop = el.scrollHeight;
-      setScrollTop(el.scrollTop);
-    }
-  }, [p.count]);
+    if (!el || !atBottom.current || p.count === 0) return;
+    el.scrollTop = bottom;
+    if (scrollTop !== bottom) setScrollTop(bottom);
+  }, [p.count, bottom]);
 
   useLayoutEffect(() => {
     const row = pendingReveal.current;
@@ -113,7 +116,7 @@ export function FrameTable(p: FrameTableProps) {
     }
   }, [p.selectedRow]);
 
-  const w = tableWindow(scrollTop, viewport, ROW_HEIGHT, p.count);
+  const w = tableWindow(following ? bottom : scrollTop, viewport, ROW_HEIGHT, p.count);
 
   const move = (row: number): void => {
     if (p.count === 0) return;
