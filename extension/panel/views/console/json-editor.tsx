@@ -1,10 +1,11 @@
-// The event editor: CodeMirror 6 with JSON highlighting; the checks are shown by the publish pane. Its
+// The event editor: CodeMirror 6 with JSON highlighting, bracket matching and closing; the checks are shown by the publish pane. Its
 // colours are the panel's theme variables, so it follows light/dark without re-creating it.
 import { useEffect, useRef } from 'preact/hooks';
 import { EditorView, keymap, lineNumbers, placeholder } from '@codemirror/view';
 import { EditorState } from '@codemirror/state';
 import { defaultKeymap, history, historyKeymap } from '@codemirror/commands';
-import { HighlightStyle, syntaxHighlighting } from '@codemirror/language';
+import { bracketMatching, HighlightStyle, syntaxHighlighting } from '@codemirror/language';
+import { closeBrackets, closeBracketsKeymap } from '@codemirror/autocomplete';
 import { json } from '@codemirror/lang-json';
 import { tags } from '@lezer/highlight';
 
@@ -51,14 +52,18 @@ export function JsonEditor({ value, onChange, label, testId }: Props) {
           lineNumbers(),
           history(),
           json(),
-          // No bracketMatching(): with the installed @codemirror/language 6.13.1 and
-          // @lezer/json 1.0.3, typing "[1" after "[" never returned (reproduced under
-          // happy-dom and in Chromium; see test/dom/console). The JSON error and its position
-          // are shown by the checks below the editor, so no lint extension either.
+          // Bracket matching and auto-closed brackets and quotes, as users expect of a JSON
+          // editor. They were once left out for a hang when typing "[" then "1"; it came from
+          // the DOM emulation of the component tests, not the editor: the state alone
+          // (test/unit/console/json-editor-state.test.ts) and real keyboard typing in
+          // Chromium and Firefox (test/e2e/console.test.ts) both complete. The JSON error and
+          // its position are shown by the checks below the editor, so no lint extension.
+          bracketMatching(),
+          closeBrackets(),
           syntaxHighlighting(highlight),
           theme,
           placeholder('{"message": "hello"}  or  [{"a": 1}, {"b": 2}]'),
-          keymap.of([...defaultKeymap, ...historyKeymap]),
+          keymap.of([...closeBracketsKeymap, ...defaultKeymap, ...historyKeymap]),
           EditorView.contentAttributes.of({ 'aria-label': label }),
           EditorView.updateListener.of((u) => {
             if (u.docChanged) latest.current(u.state.doc.toString());
