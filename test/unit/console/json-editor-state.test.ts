@@ -1,6 +1,6 @@
 // The editor's extensions on the state alone: typing a JSON array with brackets and quotes
 // completes, and auto-closed brackets and quotes are stepped over, so the text is what was
-// typed. (A hang once seen under DOM emulation is not in the editor's state.)
+// typed. The hang seen in Chromium with these extensions is therefore not in the state.
 import { describe, expect, test } from 'vitest';
 import { EditorState, type Transaction } from '@codemirror/state';
 import { bracketMatching } from '@codemirror/language';
