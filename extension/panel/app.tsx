@@ -15,9 +15,9 @@ type ViewName = 'inspector' | 'sessions' | 'replay' | 'console';
 
 const VIEWS: ReadonlyArray<{ readonly name: ViewName; readonly label: string }> = [
   { name: 'inspector', label: 'Inspector' },
-  { name: 'sessions', label: 'Sessions' },
-  { name: 'replay', label: 'Replay' },
   { name: 'console', label: 'Console' },
+  { name: 'replay', label: 'Replay' },
+  { name: 'sessions', label: 'Sessions' },
 ];
 
 interface Props {

@@ -73,6 +73,10 @@ describe('Console profile editor', () => {
     await waitFor(() => expect(screen.queryByTestId('console-empty')).toBeNull());
     const picker = screen.getByTestId('profile-picker') as HTMLSelectElement;
     expect([...picker.options].map((o) => o.textContent)).toEqual(['New profile…', 'Prod']);
+    // Saved and unchanged, the form folds to one line; Edit unfolds it.
+    await waitFor(() => expect(screen.getByTestId('profile-summary').textContent).toMatch(/Prod · abc\.appsync-api\.us-east-1\.amazonaws\.com · API key/));
+    expect(screen.queryByTestId('profile-name')).toBeNull();
+    fireEvent.click(screen.getByTestId('profile-edit'));
     fireEvent.click(screen.getByTestId('profile-remember'));
     fireEvent.click(screen.getByTestId('profile-save'));
     await waitFor(() => expect(saved.profiles[0]!.remember).toBe(true));
@@ -94,6 +98,20 @@ describe('Console profile editor', () => {
     await waitFor(() => expect(input('profile-http').value).toBe('https://api.example.com/event'));
     expect((screen.getByTestId('profile-auth') as HTMLSelectElement).value).toBe('AWS_LAMBDA');
     expect(input('cred-token').value).toBe('tok-1');
+  });
+
+  test('loopback is not called a custom domain; the endpoint hint shows only what the input does not', async () => {
+    const { store } = makeStore();
+    render(<ConsoleView store={store} />);
+    await screen.findByTestId('console-empty');
+    type('profile-http', 'http://127.0.0.1:4000/event');
+    type('cred-apiKey', 'da2-x');
+    await waitFor(() => expect(screen.getByText('derived: ws://127.0.0.1:4000/event/realtime')).toBeTruthy());
+    expect(screen.queryByText('http://127.0.0.1:4000/event')).toBeNull();
+    expect(screen.queryByText(/Custom domain/)).toBeNull();
+    type('profile-http', 'events.example.com');
+    await waitFor(() => expect(screen.getByText(/Custom domain/)).toBeTruthy());
+    expect(screen.getByText('→ https://events.example.com/event')).toBeTruthy();
   });
 
   test('a custom domain without access shows the prompt; granting asks for that origin only', async () => {
@@ -120,7 +138,7 @@ describe('Console recording', () => {
       saved: { profiles: [{ id: 'p', name: 'Down', httpUrl: 'http://127.0.0.1:9/event', realtimeUrl: '', auth: { mode: 'API_KEY', apiKey: 'da2-x' }, remember: false }] },
     });
     render(<ConsoleView store={store} />);
-    await waitFor(() => expect(input('profile-name').value).toBe('Down'));
+    await waitFor(() => expect(screen.getByTestId('profile-summary').textContent).toMatch(/Down/));
     expect(screen.getByText(/recorded as a session of its own once you connect or publish/)).toBeTruthy();
     fireEvent.click(screen.getByTestId('publish-http'));
     await waitFor(() => expect(screen.getByTestId('publish-error').textContent).toMatch(/did not reach the API/));

@@ -20,7 +20,7 @@ async function profile(apiKey = API_KEY): Promise<Profile> {
 async function setup(apiKey = API_KEY) {
   const made = makeStore({ saved: { profiles: [await profile(apiKey)] } });
   render(<ConsoleView store={made.store} />);
-  await waitFor(() => expect((screen.getByTestId('profile-name') as HTMLInputElement).value).toBe('Emulator'));
+  await waitFor(() => expect(screen.getByTestId('profile-summary').textContent).toMatch(/Emulator · 127\.0\.0\.1:\d+ · API key/));
   return made;
 }
 const type = (id: string, value: string) => fireEvent.input(screen.getByTestId(id), { target: { value } });

@@ -15,6 +15,8 @@ const id = (testId: string) => `[data-testid="${testId}"]`;
 
 /** Sets an input's value the way typing does (Preact listens to `input`). */
 async function fill(page: Page, testId: string, value: string): Promise<void> {
+  // A saved, unchanged profile is folded to one line: unfold it as a user would.
+  if (/^(profile|cred)-/.test(testId) && (await page.$(id('profile-edit')))) await page.click(id('profile-edit'));
   await waitFor(() => page.$(id(testId)), { what: testId });
   await page.$eval(
     id(testId),
@@ -248,6 +250,57 @@ export function runConsoleViewTests(name: BrowserName, server: ConsoleServer): v
       assert.equal((await subscription(panel, '/default/*'))?.state, 'active');
     });
 
+    test('typing in the editor with the keyboard: brackets and quotes close, the check follows, the publish succeeds', async (t) => {
+      if (!needsView(t)) return;
+      const channel = `/default/typed/${name}`;
+      await subscribe(panel, channel);
+      await fill(panel, 'publish-channel', channel);
+      const content = `${id('publish-editor')} .cm-content`;
+      await panel.click(content);
+      await panel.keyboard.down('Control');
+      await panel.keyboard.press('a');
+      await panel.keyboard.up('Control');
+      await panel.keyboard.press('Backspace');
+      const problems = () => text(panel, id('publish-problems'));
+      // Half an array: the editor closed the brackets, and the check says the JSON is not valid yet.
+      await panel.keyboard.type('[{"k":');
+      await waitFor(async () => /Not valid JSON/.test(await problems()), { what: 'the check names the invalid JSON while typing' });
+      await panel.keyboard.type('"typed"}, 2]');
+      const typed = await waitFor(async () => {
+        const x = (await text(panel, content)).replace(/\s/g, '');
+        return x === '[{"k":"typed"},2]' ? x : null;
+      }, { what: 'the typed text, closing brackets and quotes stepped over' });
+      assert.deepEqual(JSON.parse(typed), [{ k: 'typed' }, 2]);
+      await waitFor(async () => (await panel.$(id('publish-problems'))) === null, { what: 'the check cleared once the JSON is valid' });
+      const n = await newestText(panel);
+      await click(panel, 'publish-ws');
+      const r = await newestResult(panel, n);
+      assert.equal(r.state, 'success', r.text);
+      assert.equal(r.events.length, 2);
+      assert.match((await eventsOf(panel, channel, 2)).join('\n'), /"k":\s*"typed"/);
+    });
+
+    test("the console's own connection shows in the inspector with the CONSOLE badge", async (t) => {
+      if (!needsView(t)) return;
+      await panel.click('button#tab-sessions');
+      const open = await waitFor(
+        () => panel.evaluateHandle(() => [...document.querySelectorAll('tr.session-row')].find((r) => r.querySelector('.badge.source-console'))?.querySelector('button[aria-label^="Open "]') ?? null),
+        { what: 'the console session in Sessions' },
+      );
+      await (open.asElement() as import('puppeteer-core').ElementHandle<Element>).click();
+      const badge = await waitFor(
+        () =>
+          panel.evaluate(() => {
+            const items = [...document.querySelectorAll('[data-testid="connection-item"]')];
+            return items.map((i) => i.querySelector('[data-testid="connection-origin"]')?.textContent ?? '').find((b) => b.trim()) ?? null;
+          }),
+        { what: 'a console connection item in the inspector', timeout: 20_000 },
+      );
+      assert.match(badge, /^console$/i);
+      await panel.click('button#tab-console');
+      await waitFor(() => panel.$(id('console-view')), { what: 'console view again' });
+    });
+
     test('a template expands {{counter}} and {{uuid}} afresh at each send', async (t) => {
       if (!needsView(t)) return;
       const channel = `/default/tpl-view/${name}`;
@@ -275,7 +328,10 @@ export function runConsoleViewTests(name: BrowserName, server: ConsoleServer): v
       for (const c of authCases(server.creds)) {
         const channel = `/default/view-auth/${c.mode.toLowerCase().replace(/_/g, '-')}`;
         await saveProfile(panel, server, `good ${c.mode}`, c.mode, c.good);
-        if (c.mode === 'AMAZON_COGNITO_USER_POOLS') assert.match(await text(panel, id('jwt-claims')), /e2e-user/);
+        if (c.mode === 'AMAZON_COGNITO_USER_POOLS') {
+          await click(panel, 'profile-edit');
+          assert.match(await text(panel, id('jwt-claims')), /e2e-user/);
+        }
         assert.equal((await publish(panel, 'http', channel, '{"ok":1}')).state, 'success', `${c.mode} HTTP`);
         assert.match(await connect(panel), /^connected/, `${c.mode} WebSocket`);
         assert.equal((await publish(panel, 'ws', channel, '{"ok":2}')).state, 'success', `${c.mode} WS publish`);

@@ -1,7 +1,7 @@
 // The Console view's pure pieces: endpoints typed as domains, result and subscription
 // states, and the connection line the e2e reads.
 import { describe, expect, test } from 'vitest';
-import { connectionText, normaliseEndpoint, resultState, subState } from '../../../extension/panel/views/console/console-model.ts';
+import { connectionText, endpointHint, isCustomDomain, normaliseEndpoint, resultState, subState } from '../../../extension/panel/views/console/console-model.ts';
 import type { Subscription } from '../../../src/pubsub/index.ts';
 
 describe('normaliseEndpoint', () => {
@@ -49,5 +49,24 @@ describe('connectionText', () => {
     expect(connectionText({ status: 'reconnecting', attempt: 2, delayMs: 400, code: 1006 }, 'API_KEY', 0)).toMatch(/^reconnecting in 0\.4 s \(attempt 2, closed with 1006/);
     const closed = connectionText({ status: 'closed', code: 1000, errors: [{ errorType: 'UnauthorizedException', message: 'You are not authorized' }], byUser: false }, 'API_KEY', 0);
     expect(closed).toMatch(/^closed 1000 UnauthorizedException You are not authorized · The API key mode expects/);
+  });
+});
+
+describe('isCustomDomain', () => {
+  test('loopback is never called custom; other non-AppSync hosts are', () => {
+    expect(isCustomDomain(true, '127.0.0.1:44245')).toBe(false);
+    expect(isCustomDomain(true, 'localhost')).toBe(false);
+    expect(isCustomDomain(true, '[::1]:4000')).toBe(false);
+    expect(isCustomDomain(true, 'events.example.com')).toBe(true);
+    expect(isCustomDomain(false, 'abc.appsync-api.us-east-1.amazonaws.com')).toBe(false);
+  });
+});
+
+describe('endpointHint', () => {
+  test('says only what the input does not: the derived endpoint, or the URL a bare domain becomes', () => {
+    expect(endpointHint('', 'ws://127.0.0.1:4000/event/realtime')).toBe('derived: ws://127.0.0.1:4000/event/realtime');
+    expect(endpointHint('http://127.0.0.1:4000/event', 'http://127.0.0.1:4000/event')).toBeNull();
+    expect(endpointHint(' http://127.0.0.1:4000/event ', 'http://127.0.0.1:4000/event')).toBeNull();
+    expect(endpointHint('abc.appsync-api.us-east-1.amazonaws.com', 'https://abc.appsync-api.us-east-1.amazonaws.com/event')).toBe('→ https://abc.appsync-api.us-east-1.amazonaws.com/event');
   });
 });

@@ -40,6 +40,25 @@ export function normaliseEndpoint(text: string, kind: 'http' | 'realtime'): stri
   return `${scheme}://${host}${path && path !== '/' ? path : fallback}`;
 }
 
+/**
+ * Whether the "custom domain" note applies: the protocol engine calls every host that is not
+ * an AppSync default domain custom, but loopback (the emulator) needs no host permission and
+ * is not what users mean by a custom domain.
+ */
+export function isCustomDomain(custom: boolean, host: string): boolean {
+  return custom && !LOOPBACK.test(host);
+}
+
+/**
+ * The hint under an endpoint input, only when it adds something: the endpoint derived from
+ * the other one when this input is empty, or the full URL a bare domain becomes.
+ */
+export function endpointHint(typed: string, resolved: string): string | null {
+  const t = typed.trim();
+  if (!t) return `derived: ${resolved}`;
+  return t === resolved ? null : `→ ${resolved}`;
+}
+
 /** The profile with its endpoints as URLs, as resolveProfile expects them. */
 export function withUrls(p: Profile): Profile {
   return { ...p, httpUrl: normaliseEndpoint(p.httpUrl, 'http'), realtimeUrl: normaliseEndpoint(p.realtimeUrl, 'realtime') };

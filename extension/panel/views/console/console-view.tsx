@@ -1,5 +1,6 @@
-// The Console: act as an AppSync Events client from the panel. Profile on top, publish on
-// the left, connection and subscriptions on the right, templates and history below.
+// The Console: act as an AppSync Events client from the panel. Profile on top (one line once
+// saved), then publish, connection and subscriptions, and templates with history side by side
+// so that all of them are in view together on a laptop screen; narrower, they wrap.
 import { useEffect } from 'preact/hooks';
 import type { ConsoleStore } from './console-store.ts';
 import { EMULATOR_API_KEY, EMULATOR_PORT } from './console-model.ts';
@@ -50,10 +51,10 @@ export function ConsoleView({ store }: { store: ConsoleStore }) {
         <div class="console-columns">
           <PublishPane store={store} />
           <SubscriptionsPane store={store} />
-        </div>
-        <div class="console-columns">
-          <TemplatesPane store={store} />
-          <HistoryPane store={store} />
+          <div class="console-stack">
+            <TemplatesPane store={store} />
+            <HistoryPane store={store} />
+          </div>
         </div>
       </div>
       <footer class="console-footer" aria-live="polite">

@@ -51,9 +51,10 @@ export function JsonEditor({ value, onChange, label, testId }: Props) {
           lineNumbers(),
           history(),
           json(),
-          // No bracketMatching(): with the installed @codemirror/language 6.13.1 and
-          // @lezer/json 1.0.3, typing "[1" after "[" never returned (reproduced under
-          // happy-dom and in Chromium; see test/dom/console). The JSON error and its position
+          // No bracketMatching()/closeBrackets(): with them, real keyboard typing of a JSON
+          // array never returned in Chromium (test/e2e/support/console-view.ts), while the
+          // same typing on the state alone completes (test/unit/console/json-editor-state),
+          // so the loop is in the view layer, not the parser. The JSON error and its position
           // are shown by the checks below the editor, so no lint extension either.
           syntaxHighlighting(highlight),
           theme,
