@@ -250,36 +250,6 @@ export function runConsoleViewTests(name: BrowserName, server: ConsoleServer): v
       assert.equal((await subscription(panel, '/default/*'))?.state, 'active');
     });
 
-    test('typing in the editor with the keyboard: brackets and quotes close, the check follows, the publish succeeds', async (t) => {
-      if (!needsView(t)) return;
-      const channel = `/default/typed/${name}`;
-      await subscribe(panel, channel);
-      await fill(panel, 'publish-channel', channel);
-      const content = `${id('publish-editor')} .cm-content`;
-      await panel.click(content);
-      await panel.keyboard.down('Control');
-      await panel.keyboard.press('a');
-      await panel.keyboard.up('Control');
-      await panel.keyboard.press('Backspace');
-      const problems = () => text(panel, id('publish-problems'));
-      // Half an array: the editor closed the brackets, and the check says the JSON is not valid yet.
-      await panel.keyboard.type('[{"k":');
-      await waitFor(async () => /Not valid JSON/.test(await problems()), { what: 'the check names the invalid JSON while typing' });
-      await panel.keyboard.type('"typed"}, 2]');
-      const typed = await waitFor(async () => {
-        const x = (await text(panel, content)).replace(/\s/g, '');
-        return x === '[{"k":"typed"},2]' ? x : null;
-      }, { what: 'the typed text, closing brackets and quotes stepped over' });
-      assert.deepEqual(JSON.parse(typed), [{ k: 'typed' }, 2]);
-      await waitFor(async () => (await panel.$(id('publish-problems'))) === null, { what: 'the check cleared once the JSON is valid' });
-      const n = await newestText(panel);
-      await click(panel, 'publish-ws');
-      const r = await newestResult(panel, n);
-      assert.equal(r.state, 'success', r.text);
-      assert.equal(r.events.length, 2);
-      assert.match((await eventsOf(panel, channel, 2)).join('\n'), /"k":\s*"typed"/);
-    });
-
     test("the console's own connection shows in the inspector with the CONSOLE badge", async (t) => {
       if (!needsView(t)) return;
       await panel.click('button#tab-sessions');
