@@ -253,22 +253,33 @@ export function runConsoleViewTests(name: BrowserName, server: ConsoleServer): v
     test("the console's own connection shows in the inspector with the CONSOLE badge", async (t) => {
       if (!needsView(t)) return;
       await panel.click('button#tab-sessions');
-      const open = await waitFor(
-        () => panel.evaluateHandle(() => [...document.querySelectorAll('tr.session-row')].find((r) => r.querySelector('.badge.source-console'))?.querySelector('button[aria-label^="Open "]') ?? null),
-        { what: 'the console session in Sessions' },
-      );
-      await (open.asElement() as import('puppeteer-core').ElementHandle<Element>).click();
-      const badge = await waitFor(
-        () =>
-          panel.evaluate(() => {
-            const items = [...document.querySelectorAll('[data-testid="connection-item"]')];
-            return items.map((i) => i.querySelector('[data-testid="connection-origin"]')?.textContent ?? '').find((b) => b.trim()) ?? null;
-          }),
-        { what: 'a console connection item in the inspector', timeout: 20_000 },
-      );
-      assert.match(badge, /^console$/i);
-      await panel.click('button#tab-console');
-      await waitFor(() => panel.$(id('console-view')), { what: 'console view again' });
+      try {
+        // The session list loads after the tab opens: wait for the console session's Open button itself
+        // (a handle to null would look like a result).
+        await waitFor(
+          () =>
+            panel.evaluate(() => {
+              const row = [...document.querySelectorAll('tr.session-row')].find((r) => r.querySelector('.badge.source-console'));
+              const button = row?.querySelector<HTMLElement>('button[aria-label^="Open "]');
+              button?.click();
+              return button ? true : null;
+            }),
+          { what: 'the console session in Sessions', timeout: 20_000 },
+        );
+        const badge = await waitFor(
+          () =>
+            panel.evaluate(() => {
+              const items = [...document.querySelectorAll('[data-testid="connection-item"]')];
+              return items.map((i) => i.querySelector('[data-testid="connection-origin"]')?.textContent ?? '').find((b) => b.trim()) ?? null;
+            }),
+          { what: 'a console connection item in the inspector', timeout: 20_000 },
+        );
+        assert.match(badge, /^console$/i);
+      } finally {
+        // The next steps start from the console, whatever happened here.
+        await panel.click('button#tab-console');
+        await waitFor(() => panel.$(id('console-view')), { what: 'console view again' });
+      }
     });
 
     test('a template expands {{counter}} and {{uuid}} afresh at each send', async (t) => {
