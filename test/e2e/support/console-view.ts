@@ -2,7 +2,7 @@
 // (data-testid contract of the console view), in the panel opened for an inspected tab.
 // Chromium writes docs/console-light.png and docs/console-dark.png.
 // Skipped, saying so, when the build has no Console tab.
-import { after, before, describe, test, type TestContext } from 'node:test';
+import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -152,7 +152,6 @@ export function runConsoleViewTests(name: BrowserName, server: ConsoleServer): v
     let panel: Page;
     const pageChannel = `/default/view-page/${name}`;
     const pageUrl = server.pageUrl('capture-socket.html', `channel=${encodeURIComponent(pageChannel)}`);
-    let hasConsole = false;
 
     before(async () => {
       eb = await launch(name);
@@ -165,21 +164,13 @@ export function runConsoleViewTests(name: BrowserName, server: ConsoleServer): v
       panel = await eb.openExtensionPage(`extension/panel/panel.html?tabId=${tabId}&theme=light`);
       await panel.setViewport({ width: 1280, height: 800 });
       await waitFor(() => panel.$('nav.tabs'), { what: 'panel shell' });
-      hasConsole = (await panel.$('button#tab-console')) !== null;
-      if (hasConsole) {
-        await panel.click('button#tab-console');
-        await waitFor(() => panel.$(id('console-view')), { what: 'console view' });
-      }
+      await waitFor(() => panel.$('button#tab-console'), { what: 'the Console tab' });
+      await panel.click('button#tab-console');
+      await waitFor(() => panel.$(id('console-view')), { what: 'console view' });
     });
     after(() => eb?.close());
 
-    const needsView = (t: TestContext) => {
-      if (!hasConsole) t.skip('this build has no Console tab (button#tab-console)');
-      return hasConsole;
-    };
-
-    test('empty state, then the page endpoint fills a profile whose API key publishes', async (t) => {
-      if (!needsView(t)) return;
+    test('empty state, then the page endpoint fills a profile whose API key publishes', async () => {
       // Profiles load from extension storage after the first render.
       await waitFor(() => panel.$(id('console-empty')), { what: 'an empty state before any profile' });
       await click(panel, 'use-page-endpoint');
@@ -199,8 +190,7 @@ export function runConsoleViewTests(name: BrowserName, server: ConsoleServer): v
       await waitFor(() => page.evaluate(() => (window as unknown as { __data: string[] }).__data.some((d) => d.includes('view-as-page'))), { what: 'the page got the console publish' });
     });
 
-    test('wildcard and concurrent subscriptions get HTTP, WebSocket and page publishes', async (t) => {
-      if (!needsView(t)) return;
+    test('wildcard and concurrent subscriptions get HTTP, WebSocket and page publishes', async () => {
       assert.match(await connect(panel), /^connected/);
       await subscribe(panel, '/default/*');
       await subscribe(panel, '/chat/*');
@@ -250,8 +240,7 @@ export function runConsoleViewTests(name: BrowserName, server: ConsoleServer): v
       assert.equal((await subscription(panel, '/default/*'))?.state, 'active');
     });
 
-    test("the console's own connection shows in the inspector with the CONSOLE badge", async (t) => {
-      if (!needsView(t)) return;
+    test("the console's own connection shows in the inspector with the CONSOLE badge", async () => {
       await panel.click('button#tab-sessions');
       try {
         // The session list loads after the tab opens: wait for the console session's Open button itself
@@ -282,8 +271,7 @@ export function runConsoleViewTests(name: BrowserName, server: ConsoleServer): v
       }
     });
 
-    test('a template expands {{counter}} and {{uuid}} afresh at each send', async (t) => {
-      if (!needsView(t)) return;
+    test('a template expands {{counter}} and {{uuid}} afresh at each send', async () => {
       const channel = `/default/tpl-view/${name}`;
       await subscribe(panel, channel);
       await fill(panel, 'publish-channel', channel);
@@ -304,8 +292,7 @@ export function runConsoleViewTests(name: BrowserName, server: ConsoleServer): v
       assert.equal(new Set(ids).size, 2, got);
     });
 
-    test('every auth mode over HTTP and WebSocket, each refused with the service error for a bad credential', async (t) => {
-      if (!needsView(t)) return;
+    test('every auth mode over HTTP and WebSocket, each refused with the service error for a bad credential', async () => {
       for (const c of authCases(server.creds)) {
         const channel = `/default/view-auth/${c.mode.toLowerCase().replace(/_/g, '-')}`;
         await saveProfile(panel, server, `good ${c.mode}`, c.mode, c.good);

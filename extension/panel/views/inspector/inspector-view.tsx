@@ -1,5 +1,6 @@
 // The inspector: one view over a frame source, for the session being recorded for the
 // inspected tab and for any stored or imported session alike.
+import { ImportInput } from '../../components/import-input.tsx';
 import { useComputed } from '@preact/signals';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { LiveStore } from '../../store/live-store.ts';
@@ -20,7 +21,6 @@ import './inspector.css';
 /** How often a recording session's sidebar re-judges keep-alive health. */
 const HEALTH_TICK_MS = 2000;
 
-const ACCEPT = '.jsonl,.ndjson,.gz,.har,.json,application/json,application/gzip';
 
 interface Props {
   readonly store: InspectorStore;
@@ -165,18 +165,7 @@ export function InspectorView({ store, sessions, live, Settings, onReplay }: Pro
         onExport={session ? () => setExportOpen(true) : null}
         onSettings={Settings ? () => setSettingsOpen(true) : null}
       />
-      <input
-        ref={fileInput}
-        class="visually-hidden"
-        type="file"
-        accept={ACCEPT}
-        tabIndex={-1}
-        aria-label="Import a session or HAR file"
-        onChange={(e) => {
-          const input = e.currentTarget;
-          void importFiles(input.files).finally(() => (input.value = ''));
-        }}
-      />
+      <ImportInput inputRef={fileInput} onFiles={importFiles} />
       {importing && <div class="notice">Importing {importing.fileName}… {importing.frames.toLocaleString()} frames</div>}
       {message && (
         <div class={`notice ${sessions.error.value ? 'error' : ''}`} role="status">

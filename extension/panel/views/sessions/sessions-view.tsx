@@ -1,5 +1,6 @@
 // The Sessions view: stored sessions (pinned first, newest first), their actions, import by
 // file picker or drop, and the storage budget. Opening a session shows it in the inspector.
+import { ImportInput } from '../../components/import-input.tsx';
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { SessionId, SessionRecord } from '../../../../src/sessions/index.ts';
 import { createSessionsStore, POLL_MS, type ExportKind, type SessionsStore } from '../../store/sessions-store.ts';
@@ -9,7 +10,6 @@ import { ImportProgress, ImportWarningList, Messages, UndoToasts } from './statu
 import { StorageBar } from './storage-bar.tsx';
 import './sessions.css';
 
-const ACCEPT = '.jsonl,.ndjson,.gz,.har,.json,application/json,application/gzip';
 
 interface Props {
   /** Given by tests or a shell that keeps the store across tab switches; else owned here. */
@@ -94,19 +94,7 @@ export function SessionsView({ store: given, pollMs = POLL_MS, onOpen }: Props) 
         <button type="button" onClick={() => fileInput.current?.click()} disabled={store.importing.value !== null}>
           Import…
         </button>
-        <input
-          ref={fileInput}
-          class="visually-hidden"
-          type="file"
-          accept={ACCEPT}
-          tabIndex={-1}
-          aria-label="Import a session or HAR file"
-          data-testid="import-input"
-          onChange={(e) => {
-            const input = e.currentTarget;
-            void importFiles(input.files).finally(() => (input.value = ''));
-          }}
-        />
+        <ImportInput inputRef={fileInput} onFiles={importFiles} testId="import-input" />
         <span class="hint">or drop a session or HAR file here</span>
         <span class="spacer" />
         <StorageBar use={store.storage.value} onSetBudget={store.setBudget} />
