@@ -10,7 +10,7 @@
 import type { CaptureRecord, SocketId } from '../../src/capture/records.ts';
 import { createRecorder } from '../../src/sessions/recorder.ts';
 import { openSessionsDb } from '../../src/sessions/schema.ts';
-import { createSession, getSession } from '../../src/sessions/session-ops.ts';
+import { createSession, getSession, purgeSession } from '../../src/sessions/session-ops.ts';
 import { findFrames, readFramePage, scanFrames, sessionCounts } from '../../src/sessions/queries.ts';
 import { exportSession } from '../../src/sessions/export-session.ts';
 import { importSession } from '../../src/sessions/import-session.ts';
@@ -369,11 +369,11 @@ const wall = (): number => performance.timeOrigin + performance.now();
 /** Runs inside the worker: the four jobs, one after another, on a fresh connection. */
 async function workerJobs(idb: IDBFactory, target: { dbName: string; sessionId: SessionId }): Promise<Omit<WorkerJobsResult, 'mainMaxGapMs' | 'mainLongestTaskMs' | 'heartbeats'>> {
   const db = await openSessionsDb({ factory: idb, name: target.dbName });
-  const job = async (fn: () => Promise<{ bytes: number; frames?: number; blob?: Blob }>): Promise<JobFigures & { blob?: Blob }> => {
+  const job = async (fn: () => Promise<{ bytes: number; frames?: number; blob?: Blob; id?: SessionId }>): Promise<JobFigures & { blob?: Blob; id?: SessionId }> => {
     const from = wall();
     const r = await fn();
     const to = wall();
-    return { ms: to - from, from, to, bytes: r.bytes, ...(r.frames !== undefined ? { frames: r.frames } : {}), ...(r.blob ? { blob: r.blob } : {}) };
+    return { ms: to - from, from, to, bytes: r.bytes, ...(r.frames !== undefined ? { frames: r.frames } : {}), ...(r.blob ? { blob: r.blob } : {}), ...(r.id ? { id: r.id } : {}) };
   };
   const gz = typeof globalThis.CompressionStream === 'function';
   const xs = await job(async () => {
@@ -382,18 +382,21 @@ async function workerJobs(idb: IDBFactory, target: { dbName: string; sessionId: 
   });
   const is = await job(async () => {
     const r = await importSession(db, xs.blob as Blob, { classify, redact });
-    return { bytes: (xs.blob as Blob).size, frames: r.session.frameCount };
+    return { bytes: (xs.blob as Blob).size, frames: r.session.frameCount, id: r.session.id };
   });
+  // Repeated runs share one profile: the copies go, so that every run starts from one session.
+  await purgeSession(db, is.id as SessionId);
   const xh = await job(async () => {
     const blob = await streamToBlob(await exportHar(db, target.sessionId, { redact }), 'application/json');
     return { bytes: blob.size, blob };
   });
   const ih = await job(async () => {
     const r = await importSession(db, xh.blob as Blob, { classify, redact });
-    return { bytes: (xh.blob as Blob).size, frames: r.session.frameCount };
+    return { bytes: (xh.blob as Blob).size, frames: r.session.frameCount, id: r.session.id };
   });
+  await purgeSession(db, ih.id as SessionId);
   db.close();
-  const strip = ({ blob: _b, ...f }: JobFigures & { blob?: Blob }): JobFigures => f;
+  const strip = ({ blob: _b, id: _i, ...f }: JobFigures & { blob?: Blob; id?: SessionId }): JobFigures => f;
   return { exportSession: strip(xs), importSession: strip(is), exportHar: strip(xh), importHar: strip(ih) };
 }
 
@@ -401,7 +404,12 @@ async function workerJobs(idb: IDBFactory, target: { dbName: string; sessionId: 
  * From the page: starts `scriptUrl` (this bundle) as a worker, runs the jobs there and
  * watches the main thread meanwhile.
  */
-export async function benchWorkerJobs(_idb: IDBFactory, target: { dbName: string; sessionId: SessionId }, scriptUrl: string): Promise<WorkerJobsResult> {
+export async function benchWorkerJobs(
+  _idb: IDBFactory,
+  target: { dbName: string; sessionId: SessionId },
+  scriptUrl: string,
+  opts: { readonly keepWorker?: boolean } = {},
+): Promise<WorkerJobsResult> {
   let maxGap = 0;
   let beats = 0;
   let longest = 0;
@@ -433,7 +441,9 @@ export async function benchWorkerJobs(_idb: IDBFactory, target: { dbName: string
   } finally {
     clearInterval(beat);
     observer?.disconnect();
-    worker.terminate();
+    // Kept alive on request so that a profiler attached to it can still be read.
+    if (opts.keepWorker) (globalThis as { sessionsBenchWorker?: Worker }).sessionsBenchWorker = worker;
+    else worker.terminate();
   }
 }
 
