@@ -408,7 +408,7 @@ async function sessionsInChromium(ctx, file) {
           ['main thread CPU profile: busy / GC / longest busy stretch', `${fmt(median(profs.map((p) => p?.busyMs ?? NaN)), 0)} / ${fmt(median(profs.map((p) => p?.gcMs ?? NaN)), 1)} / ${fmt(median(profs.map((p) => p?.longestBusyMs ?? NaN)), 1)} ms of ${fmt(median(profs.map((p) => p?.totalMs ?? NaN)), 0)} ms`],
           ['  longest busy stretch made of (per run)', longestFns || 'n/a'],
           ['  top self time (run 1)', topFns || 'n/a'],
-          ['worker allocations over the four jobs (sampled, incl. collected): total; top self', (() => {
+          ['HAR import worker: allocations (sampled, incl. collected): total; top self', (() => {
             const a = jobRuns[0].probe?.workerAllocations;
             return a ? `${fmtInt(a.totalMB)} MB; ${a.top.map(([f, m]) => `${f} ${fmtInt(m)}`).join('; ')}` : 'n/a';
           })()],

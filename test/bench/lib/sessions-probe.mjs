@@ -97,7 +97,8 @@ export async function startProbe(page, browserPid, { everyMs = 100, profile = tr
       busy = false;
     }
   }, everyMs);
-  const sched0 = schedstat(pid);
+  // Every renderer's, since which one hosts the page is known only from the samples.
+  const sched0 = new Map(descendants(browserPid).map((p) => [p, schedstat(p)]));
   return {
     pid,
     workerCount: () => workers.length,
@@ -112,7 +113,11 @@ export async function startProbe(page, browserPid, { everyMs = 100, profile = tr
     },
     async stop() {
       clearInterval(timer);
-      const sched1 = schedstat(pid);
+      const seen = new Map();
+      for (const x of samples) seen.set(x.pid, (seen.get(x.pid) ?? 0) + 1);
+      const main = [...seen].sort((a, b) => b[1] - a[1])[0]?.[0] ?? pid;
+      const sched1 = schedstat(main);
+      const start = sched0.get(main) ?? { runMs: NaN, waitMs: NaN };
       let prof = null;
       if (profile) {
         try {
@@ -122,7 +127,7 @@ export async function startProbe(page, browserPid, { everyMs = 100, profile = tr
         }
       }
       await cdp.detach().catch(() => {});
-      return { samples, profile: prof, workerAllocations: workerAllocations, mainRunMs: sched1.runMs - sched0.runMs, mainWaitMs: sched1.waitMs - sched0.waitMs, hwm: rssKinds(pid).hwm };
+      return { samples, profile: prof, workerAllocations: workerAllocations, mainRunMs: sched1.runMs - start.runMs, mainWaitMs: sched1.waitMs - start.waitMs, hwm: rssKinds(main).hwm };
     },
   };
 }
