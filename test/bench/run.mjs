@@ -6,7 +6,7 @@
 //   node test/bench/run.mjs [--only NAME[,NAME]] [--skip NAME[,NAME]] [--runs 5]
 //        [--frames 200000] [--warm 5000] [--cpu-runs 3] [--firefox-runs 3] [--no-firefox]
 //        [--duration 30] [--rate 10000] [--micro-frames 200000] [--micro-reps 7]
-//        [--sessions-frames 100000] [--sessions-reads 3] [--inspector-frames 1000000]
+//        [--sessions-frames 100000] [--sessions-reads 3] [--sessions-job-runs 3] [--inspector-frames 1000000]
 //        [--traffic-frames 1000000] [--live-seconds 30] [--live-rate 5000] [--no-build]
 //
 // Benchmarks: capture-hook-micro, capture-throughput, capture-cpu, capture-delivery,
@@ -40,6 +40,7 @@ const DEFAULTS = {
   microReps: 7,
   sessionsFrames: 100_000,
   sessionsReads: 3,
+  sessionsJobRuns: 3,
   inspectorFrames: 1_000_000,
   trafficFrames: 1_000_000,
   liveSeconds: 30,
@@ -79,6 +80,7 @@ function parseArgs(argv) {
     '--micro-reps': 'microReps',
     '--sessions-frames': 'sessionsFrames',
     '--sessions-reads': 'sessionsReads',
+    '--sessions-job-runs': 'sessionsJobRuns',
     '--inspector-frames': 'inspectorFrames',
     '--traffic-frames': 'trafficFrames',
     '--live-seconds': 'liveSeconds',
@@ -262,7 +264,7 @@ async function sessionsInChromium(ctx, file) {
   log(`sessions: ${file} in Chromium, ${fmtInt(frames)} frames, ${reads} cold read run(s)`);
 
   // One browser process per phase; the later --user-data-dir wins over the launcher's own.
-  const inBrowser = async (what, fn, arg) => {
+  const inBrowser = async (what, fn, arg, { withProbe = false } = {}) => {
     const run = `sessions-${what}-${Date.now()}`;
     const eb = await launchChromium({ extraArgs: [`--user-data-dir=${profile}`, '--enable-precise-memory-info'] });
     const { foreignProbe, treeSnapshot } = await import('./lib/proc.mjs');
@@ -272,8 +274,13 @@ async function sessionsInChromium(ctx, file) {
       const page = await eb.firstPage();
       page.on('console', (m) => log(`  [page] ${m.text()}`));
       await page.goto(`${ctx.server.origin}/pages/blank.html`);
+      const { rendererPid, rssKinds, startProbe } = await import('./lib/sessions-probe.mjs');
+      // The renderer with an empty page, before the bench bundle: what any page costs.
+      const blank = rssKinds(rendererPid(eb.pid));
       await page.addScriptTag({ url: '/sessions-bench.js' });
       const rssStart = await rendererRssMB(eb.pid, 'VmRSS');
+      const loaded = rssKinds(rendererPid(eb.pid));
+      const probed = withProbe ? await startProbe(page, eb.pid) : null;
       // Sampled RSS with wall-clock times, to split a phase's peak between its jobs.
       const samples = [];
       const sampler = setInterval(() => void rendererRssMB(eb.pid, 'VmRSS').then((mb) => samples.push([Date.now(), mb])), 200);
@@ -292,10 +299,16 @@ async function sessionsInChromium(ctx, file) {
         run,
       );
       const res = await withTimeout(result, 920_000, `sessions ${what}`).finally(() => clearInterval(sampler));
+      if (probed) {
+        await probed.takeWorkerAllocations();
+        await page.evaluate(() => globalThis.sessionsBenchWorker?.terminate()).catch(() => {});
+      }
+      const probeOut = probed ? await probed.stop() : null;
       if (res.error) throw new Error(res.error);
       const foreign = probe.finish(treeBefore, treeSnapshot(eb.pid));
       log(`  foreign load during ${what}: ${fmt(foreign, 2)} cores`);
-      return { ...res.result, rendererRssStartMB: rssStart, rendererPeakRssMB: await rendererRssMB(eb.pid), foreign, rssSamples: samples };
+      const load = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+      return { ...res.result, rendererRssStartMB: rssStart, rendererPeakRssMB: await rendererRssMB(eb.pid), foreign, rssSamples: samples, blank, loaded, probe: probeOut, load };
     } finally {
       await eb.close();
     }
@@ -305,6 +318,7 @@ async function sessionsInChromium(ctx, file) {
   const readRuns = [];
   let xi;
   let jobs;
+  const jobRuns = [];
   try {
     log('  sessions phase: append (browser 1)');
     write = await inBrowser('write', 'benchWrite', [{ frames, dbName: 'sessions-bench' }]);
@@ -315,8 +329,11 @@ async function sessionsInChromium(ctx, file) {
     }
     log(`  sessions phase: export + import (browser ${2 + reads})`);
     xi = await inBrowser('export', 'benchExportImport', [target]);
-    log(`  sessions phase: export + import in a worker, as the panel runs them (browser ${3 + reads})`);
-    jobs = await inBrowser('jobs', 'benchWorkerJobs', [target, `${ctx.server.origin}/sessions-bench.js`]);
+    for (let i = 0; i < Math.max(1, ctx.opts.sessionsJobRuns); i++) {
+      log(`  sessions phase: export + import in a worker, as the panel runs them, run ${i + 1} (browser ${3 + reads + i})`);
+      jobRuns.push(await inBrowser('jobs', 'benchWorkerJobs', [target, `${ctx.server.origin}/sessions-bench.js`, { keepWorker: true }], { withProbe: true }));
+    }
+    jobs = jobRuns[0];
   } catch (error) {
     return { text: `### sessions (${file})\n\nFAILED: ${String(error.message).slice(0, 1500)}`, summary: [[`Sessions benchmark (${file})`, 'failed', String(error.message).split('\n')[0]]] };
   }
@@ -346,20 +363,61 @@ async function sessionsInChromium(ctx, file) {
     ['  JS heap before / peak export / peak import', `${fmt(xi.heapBeforeMB, 1)} / ${fmt(xi.heapPeakExportMB, 1)} / ${fmt(xi.heapPeakImportMB, 1)} MB`],
     ['  renderer RSS before (page loaded) / peak (VmHWM)', `${fmtInt(xi.rendererRssStartMB)} / ${fmtInt(xi.rendererPeakRssMB)} MB`],
   ];
+  const jobsText = [];
   if (jobs?.exportSession) {
-    // Peak of the sampled renderer RSS (page + worker) within a job's wall-clock span.
-    const peak = (j) => {
-      const mbs = jobs.rssSamples.filter(([t]) => t >= j.from - 100 && t <= j.to + 100).map(([, mb]) => mb);
-      return mbs.length > 0 ? Math.max(...mbs) : NaN;
+    const { peaksWithin, summarizeProfile } = await import('./lib/sessions-probe.mjs');
+    const mj = (f) => median(jobRuns.map(f).filter((v) => Number.isFinite(v)));
+    const rng = (f) => {
+      const v = jobRuns.map(f).filter((x) => Number.isFinite(x));
+      return v.length > 1 ? ` (${fmtInt(Math.min(...v))}–${fmtInt(Math.max(...v))})` : '';
     };
-    const job = (label, j) => [label, `${fmt(j.ms / 1000, 2)} s, ${fmtInt(j.bytes / 2 ** 20)} MB file${j.frames !== undefined ? `, ${fmtInt(j.frames)} frames` : ''}; renderer RSS peak ${fmtInt(peak(j))} MB`];
+    const mb = (f) => `${fmtInt(mj(f))}${rng(f)}`;
+    const peak = (r, k) => peaksWithin(r.probe?.samples ?? [], r[k].from, r[k].to);
+    const jobRow = (label, k) => [
+      label,
+      `${fmt(mj((r) => r[k].ms) / 1000, 2)} s, ${fmtInt(jobs[k].bytes / 2 ** 20)} MB file${jobs[k].frames !== undefined ? `, ${fmtInt(jobs[k].frames)} frames` : ''}`,
+      `${mb((r) => peak(r, k).rss)} MB`,
+      `${mb((r) => peak(r, k).anon)} MB`,
+      `${fmt(mj((r) => peak(r, k).pageHeap), 1)} MB`,
+      `${fmt(mj((r) => peak(r, k).workerHeap), 1)} MB (${fmtInt(mj((r) => peak(r, k).workerHeapTotal))} MB reserved)`,
+      `${fmt(mj((r) => peak(r, k).workerBacking), 1)} MB`,
+    ];
+    const profs = jobRuns.map((r) => summarizeProfile(r.probe?.profile));
+    const longestFns = profs.map((p) => (p?.longestBusyFns ?? []).map(([f, ms]) => `${f} ${fmt(ms, 1)} ms`).join(', ')).join(' | ');
+    const topFns = (profs[0]?.top ?? []).map(([f, ms]) => `${f} ${fmt(ms, 1)}`).join('; ');
+    jobsText.push(
+      '',
+      `#### export + import in a worker, as the panel runs them: ${jobRuns.length} run(s) in fresh browsers, medians (min–max)`,
+      '',
+      `Load (1/5/15 min) at the end of each run: ${jobRuns.map((r) => r.load).join(' | ')}; foreign load (cores of 2): ${jobRuns.map((r) => fmt(r.foreign, 2)).join(' / ')}.`,
+      'RSS is of the renderer that hosts the page and its worker; anon is its own memory (RssAnon), the rest is mapped binary and libraries (RssFile, shared with every Chromium process). JS heaps are Runtime.getHeapUsage of the page and of the worker target, sampled every 100 ms; backing stores are ArrayBuffer memory outside the heap.',
+      '',
+      table(
+        ['job', 'time, size', 'renderer RSS peak', 'RssAnon peak', 'page JS heap peak', 'worker JS heap peak', 'worker ArrayBuffers peak'],
+        [jobRow('export, our format (gzip), to a Blob of parts', 'exportSession'), jobRow('import of that file', 'importSession'), jobRow('export as HAR, to a Blob of parts', 'exportHar'), jobRow('import of that HAR (streamed reader)', 'importHar')],
+      ),
+      '',
+      table(
+        ['baseline and main thread', 'value'],
+        [
+          ['renderer with an empty page: RSS / RssAnon / RssFile', `${mb((r) => r.blank.rss)} / ${mb((r) => r.blank.anon)} / ${mb((r) => r.blank.file)} MB`],
+          ['  + bench bundle loaded, before any job: RSS / RssAnon / RssFile', `${mb((r) => r.loaded.rss)} / ${mb((r) => r.loaded.anon)} / ${mb((r) => r.loaded.file)} MB`],
+          ['  page JS heap before any job', `${fmt(mj((r) => r.probe?.samples?.[0]?.page?.used), 1)} MB`],
+          ['renderer peak over all four jobs (VmHWM)', `${mb((r) => r.rendererPeakRssMB)} MB`],
+          ['main thread: longest heartbeat gap / longest long task', `${fmt(mj((r) => r.mainMaxGapMs), 1)} / ${fmt(mj((r) => r.mainLongestTaskMs), 1)} ms (per run: ${jobRuns.map((r) => `${fmt(r.mainMaxGapMs, 0)}/${fmt(r.mainLongestTaskMs, 0)}`).join(', ')})`],
+          ['main thread CPU profile: busy / GC / longest busy stretch', `${fmt(median(profs.map((p) => p?.busyMs ?? NaN)), 0)} / ${fmt(median(profs.map((p) => p?.gcMs ?? NaN)), 1)} / ${fmt(median(profs.map((p) => p?.longestBusyMs ?? NaN)), 1)} ms of ${fmt(median(profs.map((p) => p?.totalMs ?? NaN)), 0)} ms`],
+          ['  longest busy stretch made of (per run)', longestFns || 'n/a'],
+          ['  top self time (run 1)', topFns || 'n/a'],
+          ['HAR import worker: allocations (sampled, incl. collected): total; top self', (() => {
+            const a = jobRuns[0].probe?.workerAllocations;
+            return a ? `${fmtInt(a.totalMB)} MB; ${a.top.map(([f, m]) => `${f} ${fmtInt(m)}`).join('; ')}` : 'n/a';
+          })()],
+          ['main thread on CPU / runnable but waiting for a CPU (schedstat)', `${fmt(mj((r) => r.probe?.mainRunMs), 0)} / ${fmt(mj((r) => r.probe?.mainWaitMs), 0)} ms`],
+        ],
+      ),
+    );
     rows.push(
-      ['in a worker (as the panel): renderer RSS before', `${fmtInt(jobs.rendererRssStartMB)} MB; peak over all four jobs (VmHWM) ${fmtInt(jobs.rendererPeakRssMB)} MB`],
-      job('  export, our format (gzip), to a Blob of parts', jobs.exportSession),
-      job('  import of that file', jobs.importSession),
-      job('  export as HAR, to a Blob of parts', jobs.exportHar),
-      job('  import of that HAR (streamed reader)', jobs.importHar),
-      ['  main thread meanwhile: longest heartbeat gap / longest long task', `${fmt(jobs.mainMaxGapMs, 1)} / ${fmt(jobs.mainLongestTaskMs, 1)} ms (${fmtInt(jobs.heartbeats)} heartbeats)`],
+      ['in a worker (as the panel), median of runs: renderer peak (VmHWM)', `${mb((r) => r.rendererPeakRssMB)} MB; main thread longest gap / long task ${fmt(mj((r) => r.mainMaxGapMs), 1)} / ${fmt(mj((r) => r.mainLongestTaskMs), 1)} ms`],
     );
   }
   return {
@@ -369,13 +427,14 @@ async function sessionsInChromium(ctx, file) {
       `Write in one browser, close it, relaunch on the same profile for each read run (${reads}; medians, min–max), then a fresh browser for export + import.`,
       '',
       table(['measure', 'value'], rows),
+      ...jobsText,
     ].join('\n'),
     summary: [
       ['Sessions: append through the recorder (real IndexedDB)', `${fmtInt(write.appendFramesPerSec)} frames/s`, `${fmtInt(write.frames)} frames, batches of 1,000, Chromium page`],
       ['Sessions: open after restart + totals + first 100 rows', `${fmt(med('openFirstPageTotalsMs'), 1)} ms`, `channel first 100 ${fmt(med('channelFirst100Ms'), 1)} ms; type first 100 ${fmt(med('typeFirst100Ms'), 1)} ms; full-text ${fmt(med('fullTextMs'), 0)} ms`],
       ['Sessions: export + import (streamed)', `${fmt(xi.exportMs / 1000, 1)} s + ${fmt(xi.importMs / 1000, 1)} s`, `JS heap peak ${fmt(Math.max(xi.heapPeakExportMB, xi.heapPeakImportMB), 0)} MB; renderer peak RSS ${fmtInt(xi.rendererPeakRssMB)} MB`],
       ...(jobs?.exportSession
-        ? [['Sessions: export/import in the worker (ours + HAR)', `renderer peak RSS ${fmtInt(jobs.rendererPeakRssMB)} MB`, `main thread longest block ${fmt(Math.max(jobs.mainMaxGapMs, jobs.mainLongestTaskMs), 1)} ms`]]
+        ? [['Sessions: export/import in the worker (ours + HAR)', `renderer peak RSS ${fmtInt(median(jobRuns.map((r) => r.rendererPeakRssMB)))} MB`, `main thread longest block ${fmt(median(jobRuns.map((r) => Math.max(r.mainMaxGapMs, r.mainLongestTaskMs))), 1)} ms; median of ${jobRuns.length}`]]
         : []),
     ],
   };

@@ -10,7 +10,7 @@
 import type { CaptureRecord, SocketId } from '../../src/capture/records.ts';
 import { createRecorder } from '../../src/sessions/recorder.ts';
 import { openSessionsDb } from '../../src/sessions/schema.ts';
-import { createSession, getSession } from '../../src/sessions/session-ops.ts';
+import { createSession, getSession, purgeSession } from '../../src/sessions/session-ops.ts';
 import { findFrames, readFramePage, scanFrames, sessionCounts } from '../../src/sessions/queries.ts';
 import { exportSession } from '../../src/sessions/export-session.ts';
 import { importSession } from '../../src/sessions/import-session.ts';
@@ -366,42 +366,48 @@ export interface WorkerJobsResult {
 
 const wall = (): number => performance.timeOrigin + performance.now();
 
-/** Runs inside the worker: the four jobs, one after another, on a fresh connection. */
-async function workerJobs(idb: IDBFactory, target: { dbName: string; sessionId: SessionId }): Promise<Omit<WorkerJobsResult, 'mainMaxGapMs' | 'mainLongestTaskMs' | 'heartbeats'>> {
-  const db = await openSessionsDb({ factory: idb, name: target.dbName });
-  const job = async (fn: () => Promise<{ bytes: number; frames?: number; blob?: Blob }>): Promise<JobFigures & { blob?: Blob }> => {
+type JobKind = 'exportSession' | 'importSession' | 'exportHar' | 'importHar';
+const JOB_ORDER: readonly JobKind[] = ['exportSession', 'importSession', 'exportHar', 'importHar'];
+
+interface JobRequest {
+  readonly target: { dbName: string; sessionId: SessionId };
+  readonly kind: JobKind;
+  /** The file an import reads (the export before it). */
+  readonly blob?: Blob;
+}
+
+/** Runs inside a worker: one job on a fresh connection, as the panel's worker does. */
+async function workerJob(idb: IDBFactory, req: JobRequest): Promise<JobFigures & { blob?: Blob }> {
+  const db = await openSessionsDb({ factory: idb, name: req.target.dbName });
+  try {
     const from = wall();
-    const r = await fn();
+    if (req.kind === 'exportSession' || req.kind === 'exportHar') {
+      const stream = req.kind === 'exportHar' ? await exportHar(db, req.target.sessionId, { redact }) : await exportSession(db, req.target.sessionId, { redact, gzip: typeof globalThis.CompressionStream === 'function' });
+      const blob = await streamToBlob(stream, req.kind === 'exportHar' ? 'application/json' : 'application/gzip');
+      const to = wall();
+      return { ms: to - from, from, to, bytes: blob.size, blob };
+    }
+    const file = req.blob as Blob;
+    const r = await importSession(db, file, { classify, redact });
     const to = wall();
-    return { ms: to - from, from, to, bytes: r.bytes, ...(r.frames !== undefined ? { frames: r.frames } : {}), ...(r.blob ? { blob: r.blob } : {}) };
-  };
-  const gz = typeof globalThis.CompressionStream === 'function';
-  const xs = await job(async () => {
-    const blob = await streamToBlob(await exportSession(db, target.sessionId, { redact, gzip: gz }), 'application/gzip');
-    return { bytes: blob.size, blob };
-  });
-  const is = await job(async () => {
-    const r = await importSession(db, xs.blob as Blob, { classify, redact });
-    return { bytes: (xs.blob as Blob).size, frames: r.session.frameCount };
-  });
-  const xh = await job(async () => {
-    const blob = await streamToBlob(await exportHar(db, target.sessionId, { redact }), 'application/json');
-    return { bytes: blob.size, blob };
-  });
-  const ih = await job(async () => {
-    const r = await importSession(db, xh.blob as Blob, { classify, redact });
-    return { bytes: (xh.blob as Blob).size, frames: r.session.frameCount };
-  });
-  db.close();
-  const strip = ({ blob: _b, ...f }: JobFigures & { blob?: Blob }): JobFigures => f;
-  return { exportSession: strip(xs), importSession: strip(is), exportHar: strip(xh), importHar: strip(ih) };
+    // Repeated runs share one profile: the copy goes, so that every run starts from one session.
+    await purgeSession(db, r.session.id);
+    return { ms: to - from, from, to, bytes: file.size, frames: r.session.frameCount };
+  } finally {
+    db.close();
+  }
 }
 
 /**
- * From the page: starts `scriptUrl` (this bundle) as a worker, runs the jobs there and
- * watches the main thread meanwhile.
+ * From the page: runs the four jobs, each in a worker of its own (`scriptUrl`, this bundle)
+ * that ends with its job, as the panel's workers do, and watches the main thread meanwhile.
  */
-export async function benchWorkerJobs(_idb: IDBFactory, target: { dbName: string; sessionId: SessionId }, scriptUrl: string): Promise<WorkerJobsResult> {
+export async function benchWorkerJobs(
+  _idb: IDBFactory,
+  target: { dbName: string; sessionId: SessionId },
+  scriptUrl: string,
+  opts: { readonly keepWorker?: boolean } = {},
+): Promise<WorkerJobsResult> {
   let maxGap = 0;
   let beats = 0;
   let longest = 0;
@@ -421,27 +427,41 @@ export async function benchWorkerJobs(_idb: IDBFactory, target: { dbName: string
   } catch {
     observer = undefined; // no long task API (Firefox): the heartbeat alone
   }
-  const worker = new Worker(scriptUrl);
+  const run = async (req: JobRequest, keep: boolean): Promise<JobFigures & { blob?: Blob }> => {
+    const worker = new Worker(scriptUrl);
+    try {
+      return await new Promise<JobFigures & { blob?: Blob }>((resolve, reject) => {
+        worker.onmessage = (ev: MessageEvent<{ result?: JobFigures & { blob?: Blob }; error?: string }>) =>
+          ev.data.error !== undefined ? reject(new Error(ev.data.error)) : resolve(ev.data.result as JobFigures & { blob?: Blob });
+        worker.onerror = (e) => reject(new Error(`worker: ${e.message}`));
+        worker.postMessage(req);
+      });
+    } finally {
+      // Kept alive on request so that a profiler attached to it can still be read.
+      if (keep) (globalThis as { sessionsBenchWorker?: Worker }).sessionsBenchWorker = worker;
+      else worker.terminate();
+    }
+  };
   try {
-    const figures = await new Promise<Awaited<ReturnType<typeof workerJobs>>>((resolve, reject) => {
-      worker.onmessage = (ev: MessageEvent<{ result?: Awaited<ReturnType<typeof workerJobs>>; error?: string }>) =>
-        ev.data.error !== undefined ? reject(new Error(ev.data.error)) : resolve(ev.data.result as Awaited<ReturnType<typeof workerJobs>>);
-      worker.onerror = (e) => reject(new Error(`worker: ${e.message}`));
-      worker.postMessage({ target });
-    });
-    return { ...figures, mainMaxGapMs: maxGap, mainLongestTaskMs: longest, heartbeats: beats };
+    const out: Partial<Record<JobKind, JobFigures>> = {};
+    let blob: Blob | undefined;
+    for (const kind of JOB_ORDER) {
+      const { blob: made, ...figures } = await run({ target, kind, ...(kind.startsWith('import') && blob ? { blob } : {}) }, opts.keepWorker === true && kind === 'importHar');
+      out[kind] = figures;
+      if (made) blob = made;
+    }
+    return { ...(out as Record<JobKind, JobFigures>), mainMaxGapMs: maxGap, mainLongestTaskMs: longest, heartbeats: beats };
   } finally {
     clearInterval(beat);
     observer?.disconnect();
-    worker.terminate();
   }
 }
 
-// Inside a worker started by benchWorkerJobs: run the jobs when asked.
+// Inside a worker started by benchWorkerJobs: run the job when asked.
 const scope = globalThis as unknown as { WorkerGlobalScope?: unknown; postMessage?: (m: unknown) => void; onmessage?: unknown; indexedDB?: IDBFactory };
 if (typeof scope.WorkerGlobalScope !== 'undefined' && scope.indexedDB) {
-  scope.onmessage = (ev: MessageEvent<{ target: { dbName: string; sessionId: SessionId } }>) => {
-    workerJobs(scope.indexedDB as IDBFactory, ev.data.target).then(
+  scope.onmessage = (ev: MessageEvent<JobRequest>) => {
+    workerJob(scope.indexedDB as IDBFactory, ev.data).then(
       (result) => scope.postMessage?.({ result }),
       (e: unknown) => scope.postMessage?.({ error: String((e instanceof Error && e.stack) || e) }),
     );

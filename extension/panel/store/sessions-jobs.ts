@@ -78,7 +78,13 @@ interface Pending {
   readonly onProgress?: (p: ImportProgress) => void;
 }
 
-/** Jobs run by a worker, started on the first job and kept for the panel's lifetime. */
+/**
+ * Jobs run by a worker, started for a job and ended when no job is left: the worker runs in
+ * the panel's renderer process, and its heap (V8 keeps what it grew to, often twice what is
+ * live, and ArrayBuffer garbage until its external-memory trigger of ~64 MB) would otherwise
+ * stay in the panel's resident memory for as long as the panel is open. Ending it returns
+ * that memory; a new one costs a worker start and a database open per job.
+ */
 export function workerJobs(create: () => Worker): SessionsJobs {
   let worker: Worker | undefined;
   let next = 1;
@@ -92,6 +98,10 @@ export function workerJobs(create: () => Worker): SessionsJobs {
       if (!p) return;
       if (reply.type === 'progress') return p.onProgress?.(reply.progress);
       pending.delete(reply.job);
+      if (pending.size === 0) {
+        w.terminate();
+        if (worker === w) worker = undefined;
+      }
       if (reply.type === 'imported') p.resolve(reply.result as never);
       else if (reply.type === 'exported') p.resolve(reply.blob as never);
       else p.reject(reply.error.code ? new ImportError(reply.error.code, reply.error.message) : new Error(reply.error.message));

@@ -59,6 +59,24 @@ describe('worker jobs', () => {
     expect((cancelled as ImportError).code).toBe('aborted');
   });
 
+  it('ends the worker when no job is left, so that its heap leaves the panel, and starts a new one for the next job', async () => {
+    const db = await freshDb();
+    const s = await seed(db, { name: 'w', startedAt: Date.parse('2026-01-01T00:00:00Z'), frames: 300 });
+    const made: FakeWorker[] = [];
+    const jobs = workerJobs(() => {
+      const w = new FakeWorker(db);
+      made.push(w);
+      return w as unknown as Worker;
+    });
+    // Two jobs at once share one worker, which ends only after the second is done.
+    const [a, b] = await Promise.all([jobs.exportFile(s.id, 'session'), jobs.exportFile(s.id, 'har')]);
+    expect([a.size > 0, b.size > 0]).toEqual([true, true]);
+    expect(made.map((w) => w.terminated)).toEqual([true]);
+    const r = await jobs.importFile(a, { signal: new AbortController().signal, onProgress: () => {} });
+    expect(r.session.frameCount).toBe(s.frameCount);
+    expect(made.map((w) => w.terminated)).toEqual([true, true]);
+  });
+
   it('fails its jobs in words when the worker cannot start', async () => {
     let made: { onerror: ((ev: ErrorEvent) => void) | null; terminate(): void } | undefined;
     const jobs = workerJobs(() => {
