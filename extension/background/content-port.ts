@@ -68,7 +68,10 @@ function onBatch(hub: TabHub, state: TabState, link: ContentLink, batch: BatchFo
   state.rejected += parsed.rejected + admitted.refused;
   state.dropped += batch.dropped;
   const records = withProvenance(admitted.records, link.port.sender);
-  for (const r of records) state.dedupe.sawRecord(r);
+  for (const r of records) {
+    state.dedupe.sawRecord(r);
+    if (r.kind === 'ws-create') state.sockets.sawCreate(r.url, r.t);
+  }
   hub.credentials.observe(state.tabId, records);
   const batchId = batch.batchId;
   hub.store(state, records, () => link.port.postMessage({ type: 'batchAcknowledged', batchId }));

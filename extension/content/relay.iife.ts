@@ -8,6 +8,7 @@ import browser from 'webextension-polyfill';
 import { CAPTURE_PORT, HANDSHAKE_TAG, type ContentToPage } from '../../src/messaging/contracts.ts';
 import { createReconnectingPort } from '../../src/messaging/reconnecting-port.ts';
 import { createRelayCore } from '../../src/relay/relay-core.ts';
+import { randomToken } from '../../src/relay/random-token.ts';
 import { parseSettings, SETTINGS_KEY } from '../../src/recording/policy.ts';
 
 (() => {
@@ -30,7 +31,7 @@ import { parseSettings, SETTINGS_KEY } from '../../src/recording/policy.ts';
 
   // Batches the hook sends while the page unloads come as a synchronous DOM event under a
   // name only the hook learns (in the hidden handshake), since port messages would be lost.
-  const flushEvent = `appsync-devtools-flush-${crypto.randomUUID()}`;
+  const flushEvent = `appsync-devtools-flush-${randomToken(crypto)}`;
   document.addEventListener(flushEvent, (event) => relay.fromFlush((event as CustomEvent).detail), true);
 
   window.postMessage({ [HANDSHAKE_TAG]: true, flushEvent }, '*', [channel.port2]);
