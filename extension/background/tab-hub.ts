@@ -34,6 +34,8 @@ export interface ContentLink {
   topFrame: boolean;
   /** Per-socket sequence check: a forged jump cannot hide later real records. */
   readonly seqs: SeqGuard;
+  /** Batches of this link waiting for the session's committed seqs (seq-guard.ts), in order. */
+  deferred: number;
 }
 
 export interface TabState {
