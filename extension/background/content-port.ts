@@ -16,7 +16,7 @@ export function onContentPort(hub: TabHub, port: Runtime.Port): void {
     return;
   }
   const state = hub.tab(tabId);
-  const link: ContentLink = { port, nonce: null, topFrame: false, seqs: createSeqGuard() };
+  const link: ContentLink = { port, nonce: null, topFrame: false, seqs: createSeqGuard(), deferred: 0 };
   state.content.add(link);
   port.onDisconnect.addListener(() => state.content.delete(link));
   port.onMessage.addListener((message: unknown) => {
@@ -64,13 +64,35 @@ function onBatch(hub: TabHub, state: TabState, link: ContentLink, batch: BatchFo
   }
   const parsed = parseCaptureBatch(batch.payload, link.nonce);
   link.seqs.dropped(batch.dropped);
-  const admitted = link.seqs.admit(parsed.records);
-  state.rejected += parsed.rejected + admitted.refused;
+  state.rejected += parsed.rejected;
   state.dropped += batch.dropped;
+  const admitted = link.deferred > 0 ? null : link.seqs.admit(parsed.records);
+  if (admitted !== null && !admitted.deferred) return accept(hub, state, link, batch.batchId, admitted);
+  // A socket this link has not seen starts past the tap's first seq: genuine only on a
+  // resumed link, where the session holds the socket's committed seqs. Decided in the tab's
+  // write chain, after the batches before it were committed; later batches of the link wait
+  // their turn behind it so the guard sees them in order.
+  link.deferred++;
+  hub.enqueue(state, async () => {
+    try {
+      const ids = [...new Set(parsed.records.map((r) => r.socketId as string))];
+      const committed = state.paused ? new Map<string, number>() : ((await hub.deps.recorder.committedSeqs?.(state.tabId, ids)) ?? new Map<string, number>());
+      const decided = link.seqs.admit(parsed.records, (id) => committed.get(id));
+      if (!decided.deferred) accept(hub, state, link, batch.batchId, decided);
+    } finally {
+      link.deferred--;
+    }
+  });
+}
+
+function accept(hub: TabHub, state: TabState, link: ContentLink, batchId: number, admitted: { records: CaptureRecord[]; refused: number }): void {
+  state.rejected += admitted.refused;
   const records = withProvenance(admitted.records, link.port.sender);
-  for (const r of records) state.dedupe.sawRecord(r);
+  for (const r of records) {
+    state.dedupe.sawRecord(r);
+    if (r.kind === 'ws-create') state.sockets.sawCreate(r.url, r.t);
+  }
   hub.credentials.observe(state.tabId, records);
-  const batchId = batch.batchId;
   hub.store(state, records, () => link.port.postMessage({ type: 'batchAcknowledged', batchId }));
 }
 

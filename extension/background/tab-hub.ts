@@ -10,6 +10,7 @@ import type { CaptureRecord, SocketId } from '../../src/capture/records.ts';
 import type { BackgroundToContent, BackgroundToPanel, CaptureStatus, LiveRecordsWanted } from '../../src/messaging/contracts.ts';
 import { shouldRecord, type CaptureSettings } from '../../src/recording/policy.ts';
 import { createPublishDeduper } from '../../src/recording/publish-dedupe.ts';
+import { createSocketSightings, type SocketSightings } from '../../src/recording/socket-sightings.ts';
 import { createLiveFeed, sliceFor, type LiveFeed } from '../../src/recording/live-feed.ts';
 import type { TabRecorder } from '../../src/recording/tab-recorder.ts';
 import { debug } from '../../src/debug.ts';
@@ -33,6 +34,8 @@ export interface ContentLink {
   topFrame: boolean;
   /** Per-socket sequence check: a forged jump cannot hide later real records. */
   readonly seqs: SeqGuard;
+  /** Batches of this link waiting for the session's committed seqs (seq-guard.ts), in order. */
+  deferred: number;
 }
 
 export interface TabState {
@@ -62,6 +65,8 @@ export interface TabState {
   /** Batches are written strictly in arrival order per tab. */
   chain: Promise<void>;
   readonly dedupe: ReturnType<typeof createPublishDeduper>;
+  /** Captured sockets and the network log's sightings (sockets the hook could not see). */
+  readonly sockets: SocketSightings;
   readonly live: LiveFeed;
 }
 
@@ -196,6 +201,7 @@ export function createTabHub(deps: RouterDeps) {
       retrying: false,
       chain: Promise.resolve(),
       dedupe: createPublishDeduper(),
+      sockets: createSocketSightings(),
       live: createLiveFeed(
         (update) => {
           if (state.panels.size === 0) return;

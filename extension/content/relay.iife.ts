@@ -5,12 +5,18 @@
 // decided by the browser (the port's sender), never by anything we forward.
 
 import browser from 'webextension-polyfill';
-import { CAPTURE_PORT, HANDSHAKE_TAG, type ContentToPage } from '../../src/messaging/contracts.ts';
+import { CAPTURE_PORT, HANDSHAKE_TAG, HOOK_NONCE_ATTR, type ContentToPage } from '../../src/messaging/contracts.ts';
 import { createReconnectingPort } from '../../src/messaging/reconnecting-port.ts';
 import { createRelayCore } from '../../src/relay/relay-core.ts';
+import { randomToken } from '../../src/relay/random-token.ts';
 import { parseSettings, SETTINGS_KEY } from '../../src/recording/policy.ts';
 
 (() => {
+  // The hook's nonce, left for us on the document element in this same task (see
+  // HOOK_NONCE_ATTR); absent if the browser ran us first, and then not required.
+  const root = document.documentElement;
+  const hookNonce = root?.getAttribute(HOOK_NONCE_ATTR) ?? null;
+  root?.removeAttribute(HOOK_NONCE_ATTR);
   const channel = new MessageChannel();
   const hook = channel.port1;
 
@@ -24,13 +30,14 @@ import { parseSettings, SETTINGS_KEY } from '../../src/recording/policy.ts';
         setTimer: (fn, ms) => void setTimeout(fn, ms),
       }),
     frame: () => ({ frameUrl: location.href, topFrame: window === window.top, timeOrigin: performance.timeOrigin }),
+    hookNonce,
   });
 
   hook.onmessage = (event: MessageEvent) => relay.fromHook(event.data);
 
   // Batches the hook sends while the page unloads come as a synchronous DOM event under a
   // name only the hook learns (in the hidden handshake), since port messages would be lost.
-  const flushEvent = `appsync-devtools-flush-${crypto.randomUUID()}`;
+  const flushEvent = `appsync-devtools-flush-${randomToken(crypto)}`;
   document.addEventListener(flushEvent, (event) => relay.fromFlush((event as CustomEvent).detail), true);
 
   window.postMessage({ [HANDSHAKE_TAG]: true, flushEvent }, '*', [channel.port2]);

@@ -13,6 +13,7 @@ import { HOOK_LIMITS } from '../../src/capture/limits.ts';
 import { linkRealms } from '../../src/capture/disguise.ts';
 import { guardFrameAccess } from '../../src/capture/realm-guard.ts';
 import { MathRandom, NumberToString, StringSlice, clockOf, windowNatives } from '../../src/capture/native.ts';
+import { HOOK_NONCE_ATTR } from '../../src/messaging/contracts.ts';
 
 (() => {
   const win = window;
@@ -26,6 +27,8 @@ import { MathRandom, NumberToString, StringSlice, clockOf, windowNatives } from 
   const CustomEventCtor = n.CustomEvent;
 
   const nonce = StringSlice(NumberToString(MathRandom(), 36), 2, 10) + NumberToString(Math.trunc(now() * 1000), 36); // install-time
+  // For the relay only: it reads and removes this in the same task (see HOOK_NONCE_ATTR).
+  doc.documentElement?.setAttribute(HOOK_NONCE_ATTR, nonce); // install-time
 
   const core = createHookCore(
     {

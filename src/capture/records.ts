@@ -44,6 +44,11 @@ export interface SocketCreated extends Base {
   readonly protocols: readonly string[];
   readonly frameUrl: string;
   readonly appsync: boolean;
+  /**
+   * Set only by the background, never accepted from a page: a socket seen in DevTools'
+   * network log that the hook did not capture (a worker's). Its frames are not recorded.
+   */
+  readonly via?: 'network';
 }
 export interface SocketOpened extends Base {
   readonly kind: 'ws-open';

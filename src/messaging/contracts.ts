@@ -20,6 +20,15 @@ export const CAPTURE_PORT = 'appsync-capture';
 export const PANEL_PORT = 'appsync-panel';
 /** window.postMessage tag of the one handshake message that carries the private port. */
 export const HANDSHAKE_TAG = '__appsyncEventsDevtoolsHandshake';
+/**
+ * Attribute of the document element through which the hook tells the relay its nonce, set
+ * and removed within the one task that runs both document_start scripts, so no page
+ * script sees it. A page can listen on a frame's Window before that frame's scripts run
+ * (the initial about:blank Window is reused by the same-origin document that replaces it),
+ * so it may see the handshake and hold the port; the relay then still accepts only the
+ * `hookReady` that carries this nonce, and the background only records under it.
+ */
+export const HOOK_NONCE_ATTR = 'data-appsync-events-devtools-hook';
 
 // ---- hook → relay (private MessagePort) ----
 
@@ -177,6 +186,18 @@ export interface ObservedHttpPublish {
 }
 
 /**
+ * An AppSync Events WebSocket seen in DevTools' network log (Chromium lists a worker's
+ * socket there; the page hook cannot see it). `messages` is how many messages the log held
+ * for it when it was seen.
+ */
+export interface ObservedSocket {
+  readonly url: string;
+  readonly startedAt: number;
+  readonly protocols: readonly string[];
+  readonly messages: number;
+}
+
+/**
  * Which records the port wants in `recordsCaptured` (sent on every (re)connection).
  * `answers`: only received frames that may answer a publish (publish_success,
  * publish_error, error), for a panel that reads the session itself and watches for the
@@ -195,6 +216,8 @@ export type PanelToBackground =
   | LiveRecordsWanted
   | { readonly type: 'setPreserveLog'; readonly preserve: boolean }
   | { readonly type: 'httpPublishObserved'; readonly publish: ObservedHttpPublish }
+  /** A WebSocket in DevTools' network log; stored as a notice when the hook did not capture it. */
+  | { readonly type: 'socketObserved'; readonly socket: ObservedSocket }
   | { readonly type: 'clearSession' }
   /**
    * Record/Stop. `tabId` names the tab the panel believes it inspects; the background acts

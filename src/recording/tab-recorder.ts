@@ -43,6 +43,11 @@ export interface TabRecorder {
   append(tabId: number, records: readonly CaptureRecord[]): Promise<StoredBatch>;
   /** Starts a new session for the tab (a page load without "Preserve log", or "Clear"). */
   rollSession(tabId: number, reason: 'navigation' | 'clear'): Promise<void>;
+  /**
+   * The last committed seq of each of `socketIds` in the tab's session (absent: none), for
+   * the seq guard of a resumed link (src/messaging/seq-guard.ts).
+   */
+  committedSeqs?(tabId: number, socketIds: readonly string[]): Promise<ReadonlyMap<string, number>>;
 }
 
 export interface SessionMapping {
@@ -198,6 +203,21 @@ export function createTabRecorder(deps: TabRecorderDeps): TabRecorder & { db(): 
 
   return {
     db,
+    async committedSeqs(tabId, socketIds) {
+      // The marks store is written in the same transaction as the frames, so what it holds
+      // is exactly what was committed.
+      const rec = await recording(tabId);
+      const database = await db();
+      const out = new Map<string, number>();
+      const tx = database.transaction('marks', 'readonly');
+      await Promise.all(
+        socketIds.map(async (id) => {
+          const mark = await tx.store.get([rec.sessionId, id]);
+          if (mark) out.set(id, mark.seq);
+        }),
+      );
+      return out;
+    },
     async append(tabId, records) {
       let rec = await recording(tabId);
       // The user deleted the session being recorded: keep recording, into a new one. Checked

@@ -23,6 +23,12 @@ export interface RelayDeps {
   link(handlers: { onOpen(send: (m: ContentToBackground) => void): void; onMessage(m: unknown): void }): ReconnectingPort<ContentToBackground>;
   /** What the browser says about this frame, for the hello. */
   frame(): Omit<ContentHello, 'type' | 'version' | 'nonce'>;
+  /**
+   * The nonce the hook left on the document element (HOOK_NONCE_ATTR), when it did: only a
+   * `hookReady` carrying it is taken, so a page that got hold of the port cannot choose the
+   * frame's nonce (and with it which records the background accepts).
+   */
+  readonly hookNonce?: string | null;
 }
 
 export interface RelayCore {
@@ -79,6 +85,11 @@ export function createRelayCore(deps: RelayDeps): RelayCore {
       switch (message.type) {
         case 'hookReady':
           if (nonce !== null) return;
+          if (deps.hookNonce != null && message.nonce !== deps.hookNonce) {
+            // Someone else holds the hook's port (see HOOK_NONCE_ATTR): say so, take nothing.
+            if (!background.send({ type: 'batchRejected', reason: 'malformed message from the page' })) rejectedWhileOffline = true;
+            return;
+          }
           nonce = message.nonce;
           background.start();
           return;

@@ -9,6 +9,9 @@ import { Mark, type Finding } from './types.ts';
 
 const SEVERITY_MARK: Record<LintSeverity, number> = { error: Mark.error, warning: Mark.warning, info: Mark.info };
 
+/** A socket seen only in DevTools' network log (a worker's): the session has none of its frames. */
+export const NOT_CAPTURED = 'socket-not-captured';
+
 /** What each history-dependent code means, for frames whose finding object was not kept. */
 export const EXPLAIN: Readonly<Record<string, string>> = {
   'duplicate-subscription-id': 'a subscribe reused an id that is still in use on this connection; the service rejects duplicates',
@@ -31,6 +34,7 @@ export const EXPLAIN: Readonly<Record<string, string>> = {
   'duplicate-connection-init': 'connection_init was sent more than once',
   'duplicate-connection-ack': 'connection_ack arrived more than once',
   'publish-rate': 'more than 25 publishes were sent within one second on one connection, over the service quota',
+  [NOT_CAPTURED]: 'a WebSocket opened by a worker (or another context) is not captured: the page hook cannot see it and only DevTools\' network log listed it; its frames are not recorded',
   'model-capacity': 'the inspector stopped tracking some details here to stay within its memory bounds',
 };
 

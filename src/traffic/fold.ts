@@ -2,7 +2,7 @@
 // map lookups, and only frames that are not `data`/`ka` (or are suspicious) are decoded.
 
 import { FrameFlag, type StoredFrame } from '../sessions/types.ts';
-import { addFinding } from './findings.ts';
+import { addFinding, NOT_CAPTURED } from './findings.ts';
 import { checkGap, connFor, withRelated } from './connections.ts';
 import { endSub, isLive, pubState, setPubState } from './entities.ts';
 import { foldHttp } from './fold-http.ts';
@@ -58,6 +58,7 @@ function applyOne(s: State, f: StoredFrame): void {
       c.state = 'connecting';
       c.createdAt = t;
       c.fromStart = true;
+      if (f.extra?.via === 'network') notCaptured(s, f);
       break;
     case 'open':
       if (c.state !== 'closed') c.state = 'open';
@@ -147,4 +148,10 @@ function close(s: State, c: ConnS, f: StoredFrame, t: number): void {
     });
     c.pending.clear();
   }
+}
+
+/** A socket only DevTools' network log saw (a worker's): the session has none of its frames. */
+function notCaptured(s: State, f: StoredFrame): void {
+  const url = f.extra?.url ?? '';
+  addFinding(s, { code: NOT_CAPTURED, severity: 'warning', pos: f.pos, message: `a WebSocket to ${url} opened by a worker (or another context) is not captured; its frames are not recorded` });
 }

@@ -56,6 +56,13 @@ describe('tab recorder', () => {
     expect(session?.name).toMatch(/^app\.test · /);
   });
 
+  test("a restarted worker learns each socket's committed seq from the session", async () => {
+    const w = world();
+    await w.worker().append(1, [subscribe(0), subscribe(1), subscribe(2)]);
+    const seqs = await w.worker().committedSeqs!(1, ['n:1', 'n:9']);
+    expect([...seqs]).toEqual([['n:1', 2]]);
+  });
+
   test('returns records redacted unless the session keeps secrets', async () => {
     const w = world();
     const r = w.worker();

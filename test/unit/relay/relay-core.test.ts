@@ -33,7 +33,7 @@ function fakePort() {
   };
 }
 
-function harness() {
+function harness(hookNonce: string | null = null) {
   const ports: Array<ReturnType<typeof fakePort>> = [];
   const timers: Array<{ fn: () => void; ms: number }> = [];
   const toHook: ContentToPage[] = [];
@@ -53,6 +53,7 @@ function harness() {
         setTimer: (fn, ms) => void timers.push({ fn, ms }),
       }),
     frame: () => ({ frameUrl: 'https://app/', topFrame: true, timeOrigin: 5 }),
+    hookNonce,
   });
   const fire = () => timers.splice(0).forEach((t) => t.fn());
   const batch = (batchId: number, epoch: number) => ({ type: 'framesCaptured', batchId, epoch, dropped: 0, payload: '[]' });
@@ -60,6 +61,16 @@ function harness() {
 }
 
 describe('relay core', () => {
+  test("with the hook's nonce known, a hookReady naming another is refused and reported", () => {
+    const h = harness('real');
+    h.relay.fromHook({ type: 'hookReady', version: 1, nonce: 'FORGED' });
+    expect(h.ports).toHaveLength(0);
+    expect(h.relay.inspect().nonce).toBeNull();
+    h.relay.fromHook({ type: 'hookReady', version: 1, nonce: 'real' });
+    expect(h.relay.inspect().nonce).toBe('real');
+    expect(h.ports[0]!.sent).toContainEqual({ type: 'batchRejected', reason: 'malformed message from the page' });
+  });
+
   test('connects only once the hook has something, then says hello and asks for a resend', () => {
     const h = harness();
     h.relay.fromHook(h.batch(1, 0));

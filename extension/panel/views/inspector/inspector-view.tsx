@@ -16,6 +16,7 @@ import { ChainSection } from './chain-section.tsx';
 import { connectionLabel } from './filter-query.ts';
 import { toggleSubscription } from './filter-tokens.ts';
 import { StatsPane } from './stats-pane.tsx';
+import { UncapturedNotice } from './uncaptured-notice.tsx';
 import './inspector.css';
 
 /** How often a recording session's sidebar re-judges keep-alive health. */
@@ -182,6 +183,7 @@ export function InspectorView({ store, sessions, live, Settings, onReplay }: Pro
           {source.pageError.value}
         </div>
       )}
+      <UncapturedNotice model={traffic} version={trafficVersion} onSelect={select} />
       <div class="ibody">
         <ConnectionsSidebar model={traffic} version={trafficVersion} now={now} filterText={store.filter.value.text} onFilterText={setFilterText} />
         <div class="imain" ref={table}>

@@ -1,0 +1,34 @@
+// WebSockets seen in DevTools' network log, which the panel forwards. A socket the hook
+// captured is already in the session; one it did not (a worker's: no content script runs
+// in a worker) is kept as a notice: a `ws-create` marked `via: 'network'`, which the
+// inspector shows as a socket that is not captured. Its frames are not recorded.
+
+import type { SocketCreated, SocketId } from '../../src/capture/records.ts';
+import type { ObservedSocket } from '../../src/messaging/contracts.ts';
+import type { TabHub, TabState } from './tab-hub.ts';
+
+/** How long the hook's record of the same socket has to arrive (it batches every 50 ms). */
+const HOOK_GRACE_MS = 1_500;
+
+export function onNetworkSocket(hub: TabHub, state: TabState, observed: ObservedSocket): void {
+  if (!state.sockets.isNew(observed)) return;
+  hub.deps.setTimer(() => {
+    if (!state.sockets.takeIfUncaptured(observed)) return;
+    // While stopped, store() counts it as not stored.
+    if (!hub.capturing(state)) return;
+    // One socket id per notice, so each is its own connection in the session.
+    const key = hub.networkKey();
+    const record: SocketCreated = {
+      kind: 'ws-create',
+      socketId: `${key.socketId}:ws${key.seq}` as SocketId,
+      seq: 0,
+      t: observed.startedAt,
+      url: observed.url,
+      protocols: observed.protocols,
+      frameUrl: '',
+      appsync: true,
+      via: 'network',
+    };
+    hub.store(state, [record]);
+  }, HOOK_GRACE_MS);
+}

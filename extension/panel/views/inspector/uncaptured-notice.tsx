@@ -1,0 +1,30 @@
+// The inspector's banner for WebSockets the recording does not contain: sockets opened by a
+// worker (or another context the page hook cannot reach) that only DevTools' network log
+// listed. The session keeps each as a marked `connecting` frame; this says so up front.
+// URLs are rendered as text, never as markup.
+import { useMemo } from 'preact/hooks';
+import { NOT_CAPTURED, type TrafficModel } from '../../../../src/traffic/index.ts';
+
+const SHOWN = 3;
+
+export function UncapturedNotice({ model, version, onSelect }: { model: TrafficModel | null; version: number; onSelect(pos: number): void }) {
+  const found = useMemo(() => {
+    if (!model || !(model.stats().findingsByCode[NOT_CAPTURED] ?? 0)) return [];
+    return model.findings(0, 100_000).filter((f) => f.code === NOT_CAPTURED);
+  }, [model, version]);
+  if (found.length === 0) return null;
+  return (
+    <div class="notice warning" role="status" data-testid="uncaptured-notice">
+      {found.slice(0, SHOWN).map((f) => (
+        <div key={f.pos}>
+          <a href="#" onClick={(e) => (e.preventDefault(), onSelect(f.pos))}>
+            Not captured
+          </a>
+          {`: ${f.message}.`}
+        </div>
+      ))}
+      {found.length > SHOWN && <div>{`and ${found.length - SHOWN} more such sockets (their rows are marked).`}</div>}
+      <div>The page hook cannot reach sockets opened inside workers. To see their frames, use DevTools' Network panel; to record them here, open the socket from the page itself.</div>
+    </div>
+  );
+}

@@ -1,0 +1,62 @@
+// A session holding a socket that only DevTools' network log saw (a worker's): the
+// inspector says plainly that it is not captured, the row is marked, and the link selects it.
+import { afterEach, describe, expect, test } from 'vitest';
+import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/preact';
+import { createSessionsStore, type SessionsStore } from '../../../extension/panel/store/sessions-store.ts';
+import { createInspectorStore, type InspectorStore } from '../../../extension/panel/views/inspector/inspector-store.ts';
+import { InspectorView } from '../../../extension/panel/views/inspector/inspector-view.tsx';
+import { createRecorder, createSession, type SessionRecord, type SessionsDb } from '../../../src/sessions/index.ts';
+import { classifyFrame } from '../../../src/protocol/decode.ts';
+import { redactRecord } from '../../../src/capture/redact.ts';
+import type { CaptureRecord, SocketId } from '../../../src/capture/records.ts';
+import { freshDb, seedConversation } from './helpers.ts';
+
+let sessions: SessionsStore | undefined;
+let inspector: InspectorStore | undefined;
+afterEach(() => {
+  cleanup();
+  sessions?.dispose();
+  inspector?.dispose();
+});
+
+const WORKER_URL = 'wss://example.appsync-realtime-api.us-east-1.amazonaws.com/event/realtime?x=<b>bold</b>';
+
+async function seedWithWorkerSocket(db: SessionsDb): Promise<SessionRecord> {
+  const session = await createSession(db, { name: 'worker', startedAt: 1_000, pageUrl: 'https://app.example.com/', pageTitle: 'App', source: 'live', keepSecrets: false });
+  const writer = await createRecorder(db, { sessionId: session.id, classify: classifyFrame, redact: redactRecord });
+  const records: CaptureRecord[] = [
+    { socketId: 'p:1' as SocketId, seq: 0, t: 1_010, kind: 'ws-create', url: 'wss://example.appsync-realtime-api.us-east-1.amazonaws.com/event/realtime', protocols: [], frameUrl: 'https://app.example.com/', appsync: true },
+    { socketId: 'p:1' as SocketId, seq: 1, t: 1_020, kind: 'ws-open', protocol: 'aws-appsync-event-ws', extensions: '' },
+    { socketId: 'net1:http:ws0' as SocketId, seq: 0, t: 1_030, kind: 'ws-create', url: WORKER_URL, protocols: [], frameUrl: '', appsync: true, via: 'network' },
+  ];
+  await writer.append(records);
+  return writer.finish(2_000);
+}
+
+async function show(seed: (db: SessionsDb) => Promise<SessionRecord>) {
+  const db = await freshDb();
+  const s = await seed(db);
+  sessions = createSessionsStore(db);
+  inspector = createInspectorStore(sessions.db, { refreshMs: 5 });
+  inspector.show({ kind: 'stored', id: s.id });
+  render(<InspectorView store={inspector} sessions={sessions} live={null} />);
+  await waitFor(() => expect(inspector!.traffic?.nextPos).toBe(s.frameCount));
+  return s;
+}
+
+describe('not-captured notice', () => {
+  test("a worker's socket is named as not captured, as text; the link selects its frame", async () => {
+    await show(seedWithWorkerSocket);
+    const banner = await screen.findByTestId('uncaptured-notice');
+    expect(banner.textContent).toContain(`a WebSocket to ${WORKER_URL} opened by a worker (or another context) is not captured; its frames are not recorded`);
+    expect(banner.querySelector('b')).toBeNull();
+    fireEvent.click(screen.getByText('Not captured'));
+    await waitFor(() => expect(inspector!.selectedPos.value).toBe(2));
+  });
+
+  test('a session whose sockets were all captured has no such notice', async () => {
+    await show((db) => seedConversation(db));
+    await waitFor(() => expect(document.querySelectorAll('.frow').length).toBeGreaterThan(3));
+    expect(screen.queryByTestId('uncaptured-notice')).toBeNull();
+  });
+});

@@ -1,0 +1,89 @@
+// A dedicated worker opens an AppSync Events socket: no content script runs in a worker, so
+// the page hook cannot capture it. DevTools' network log lists it, and the session must say
+// plainly that such a socket exists and is not captured, while the page's own socket (also in
+// the network log) is captured and not flagged.
+import { after, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { resolve } from 'node:path';
+import type { Page } from 'puppeteer-core';
+import { CHROME_EXTENSION_ID, launch, waitFor, type BrowserName } from './support/browsers.ts';
+import { bundleForPage, showChromiumPanel, showFirefoxPanel } from '../../scripts/lib/browser-launch.ts';
+import { startTestServer } from './support/server.ts';
+import type { StoredSocket } from './support/socket-reader.ts';
+
+const server = await startTestServer();
+after(() => server.stop());
+
+let readerCode: Promise<string> | null = null;
+async function storedSockets(extPage: Page, pageUrl: string): Promise<StoredSocket[]> {
+  if (!(await extPage.evaluate(() => '__socketReader' in globalThis))) {
+    readerCode ??= bundleForPage(resolve(import.meta.dirname, 'support/socket-reader.ts'));
+    await extPage.evaluate(await readerCode);
+  }
+  return extPage.evaluate(
+    (u: string) => (globalThis as unknown as { __socketReader: { storedSockets(u: string): Promise<StoredSocket[]> } }).__socketReader.storedSockets(u),
+    pageUrl,
+  );
+}
+
+/** The text of the inspector's not-captured banner in the panel DevTools shows (Chromium). */
+async function chromiumBanner(eb: Awaited<ReturnType<typeof launch>>): Promise<string | null> {
+  for (const t of eb.browser.targets()) {
+    if (!t.url().startsWith(`chrome-extension://${CHROME_EXTENSION_ID}/extension/panel/panel.html`)) continue;
+    const cdp = await t.createCDPSession();
+    try {
+      const r = await cdp.send('Runtime.evaluate', {
+        expression: `document.querySelector('[data-testid="uncaptured-notice"]')?.textContent ?? ''`,
+        returnByValue: true,
+      });
+      const text = String(r.result.value ?? '');
+      if (text) return text;
+    } finally {
+      await cdp.detach();
+    }
+  }
+  return null;
+}
+
+for (const name of ['chromium', 'firefox'] as BrowserName[]) {
+  describe(`a worker's socket (${name})`, () => {
+    test('is stored as a notice that it is not captured; the page socket is not flagged', async () => {
+      const eb = await launch(name, name === 'chromium' ? { devtools: true } : {});
+      try {
+        const page = await eb.browser.newPage();
+        const url = server.pageUrl('worker-socket.html');
+        await page.goto(url);
+        await waitFor(() => page.evaluate(() => (window as unknown as { __ready: boolean }).__ready), { what: 'page socket subscribed' });
+        if (name === 'chromium') await showChromiumPanel(eb.browser, { min: 2 });
+        else assert.equal(await showFirefoxPanel(eb.browser, url), 'AppSync Events');
+
+        await page.evaluate(() => (window as unknown as { __startWorker(): void }).__startWorker());
+        await waitFor(() => page.evaluate(() => (window as unknown as { __workerState: string[] }).__workerState.includes('data')), {
+          what: "the worker's socket received its own publish",
+        });
+
+        const extPage = await eb.openExtensionPage('extension/panel/panel.html?tabId=-1');
+        const sockets = await waitFor(
+          async () => {
+            const all = await storedSockets(extPage, url);
+            return all.some((s) => s.via === 'network') ? all : null;
+          },
+          { what: 'the not-captured notice stored in the session', timeout: 30_000 },
+        );
+        const notices = sockets.filter((s) => s.via === 'network');
+        assert.equal(notices.length, 1, 'one notice, for the worker socket only');
+        assert.match(notices[0]!.url ?? '', /\/event\/realtime\?from=worker$/);
+        const captured = sockets.filter((s) => s.via === undefined);
+        assert.equal(captured.length, 1, "the page's own socket is captured and not flagged");
+
+        if (name === 'chromium') {
+          const banner = await waitFor(() => chromiumBanner(eb), { what: 'the banner in the DevTools panel' });
+          assert.match(banner, /not captured/);
+          assert.match(banner, /from=worker/);
+        }
+      } finally {
+        await eb.close();
+      }
+    });
+  });
+}
