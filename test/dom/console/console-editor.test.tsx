@@ -24,11 +24,12 @@ function setup() {
   // such a loop here so the test fails instead of never returning.
   let reports = 0;
   const setText = store.setText;
-  const wrapped = { ...store, setText: (t: string) => {
+  const counted = (t: string) => {
     reports++;
     if (reports > 100) throw new Error('the editor and the store feed each other');
     setText(t);
-  } };
+  };
+  const wrapped = { ...store, setText: counted };
   render(<PublishPane store={wrapped} />);
   const view = EditorView.findFromDOM(screen.getByTestId('publish-editor').querySelector('.cm-editor') as HTMLElement);
   if (!view) throw new Error('no CodeMirror view in the publish editor');
