@@ -36,6 +36,13 @@ const click = async (page: Page, testId: string) => {
   await page.click(id(testId));
 };
 const text = (page: Page, sel: string) => page.$eval(sel, (e) => e.textContent ?? '').catch(() => '');
+/** The editor's document as shown: its lines, without the placeholder an empty editor shows. */
+const editorText = (page: Page) =>
+  page.evaluate(() =>
+    [...document.querySelectorAll('[data-testid="publish-editor"] .cm-line')]
+      .map((line) => [...line.childNodes].filter((n) => !(n instanceof HTMLElement && n.classList.contains('cm-placeholder'))).map((n) => n.textContent ?? '').join(''))
+      .join('\n'),
+  );
 const valueOf = (page: Page, testId: string) => page.$eval(id(testId), (e) => (e as HTMLInputElement).value);
 
 /**
@@ -238,6 +245,35 @@ export function runConsoleViewTests(name: BrowserName, server: ConsoleServer): v
         return s === null || s.state === 'unsubscribed';
       }, { what: '/chat/* unsubscribed' });
       assert.equal((await subscription(panel, '/default/*'))?.state, 'active');
+    });
+
+    test('typing in the editor with the real keyboard: brackets and quotes close, the check follows, the publish is acknowledged', async () => {
+      const channel = `/default/typed/${name}`;
+      await subscribe(panel, channel);
+      await fill(panel, 'publish-channel', channel);
+      const content = `${id('publish-editor')} .cm-content`;
+      await panel.click(content);
+      await panel.keyboard.down('Control');
+      await panel.keyboard.press('a');
+      await panel.keyboard.up('Control');
+      await panel.keyboard.press('Backspace');
+      await waitFor(async () => (await editorText(panel)) === '', { what: 'the editor emptied' });
+      // Key by key, so a hang names the key that caused it.
+      for (const key of '[{"n":1}]') await panel.keyboard.type(key);
+      // closeBrackets inserted "]", "}" and the second quote; typing them stepped over them.
+      const typed = await waitFor(async () => {
+        const x = await editorText(panel);
+        return x === '[{"n":1}]' ? x : null;
+      }, { what: 'exactly the typed document' });
+      assert.equal(typed, '[{"n":1}]');
+      await waitFor(async () => (await panel.$(id('publish-problems'))) === null, { what: 'no check left once the JSON is valid' });
+      const n = await newestText(panel);
+      await click(panel, 'publish-ws');
+      const r = await newestResult(panel, n);
+      assert.equal(r.state, 'success', r.text);
+      assert.equal(r.events.length, 1);
+      assert.equal(r.events[0]!.ok, 'true');
+      assert.match((await eventsOf(panel, channel, 1)).join('\n'), /"n":\s*1/);
     });
 
     test("the console's own connection shows in the inspector with the CONSOLE badge", async () => {

@@ -1,6 +1,7 @@
 // The editor's extensions on the state alone: typing a JSON array with brackets and quotes
 // completes, and auto-closed brackets and quotes are stepped over, so the text is what was
-// typed. The hang seen in Chromium with these extensions is therefore not in the state.
+// typed. (The Chromium hang once blamed on them was the view's store round trip:
+// test/dom/console/console-editor.test.tsx.)
 import { describe, expect, test } from 'vitest';
 import { EditorState, type Transaction } from '@codemirror/state';
 import { bracketMatching } from '@codemirror/language';

@@ -107,7 +107,10 @@ export function connectionText(state: ConnectionState, mode: ConsoleAuthMode, no
   }
 }
 
+// One formatter for every row: toLocaleTimeString with options builds a new one per call,
+// which dominated a re-render of the results list.
+let clock: Intl.DateTimeFormat | undefined;
 export function formatTime(at: number): string {
-  const d = new Date(at);
-  return `${d.toLocaleTimeString(undefined, { hour12: false })}.${String(d.getMilliseconds()).padStart(3, '0')}`;
+  clock ??= new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false });
+  return `${clock.format(at)}.${String(new Date(at).getMilliseconds()).padStart(3, '0')}`;
 }

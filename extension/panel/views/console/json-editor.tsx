@@ -1,10 +1,13 @@
-// The event editor: CodeMirror 6 with JSON highlighting; the checks are shown by the publish pane. Its
-// colours are the panel's theme variables, so it follows light/dark without re-creating it.
+// The event editor: CodeMirror 6 with JSON highlighting, bracket matching and auto-closed
+// brackets and quotes; the checks are shown by the publish pane. Its colours are the panel's
+// theme variables, so it follows light/dark without re-creating it.
 import { useEffect, useRef } from 'preact/hooks';
+import { effect, type ReadonlySignal } from '@preact/signals';
 import { EditorView, keymap, lineNumbers, placeholder } from '@codemirror/view';
 import { EditorState } from '@codemirror/state';
 import { defaultKeymap, history, historyKeymap } from '@codemirror/commands';
-import { HighlightStyle, syntaxHighlighting } from '@codemirror/language';
+import { bracketMatching, HighlightStyle, syntaxHighlighting } from '@codemirror/language';
+import { closeBrackets, closeBracketsKeymap } from '@codemirror/autocomplete';
 import { json } from '@codemirror/lang-json';
 import { tags } from '@lezer/highlight';
 
@@ -29,56 +32,71 @@ const theme = EditorView.theme({
 });
 
 interface Props {
-  readonly value: string;
+  /** The store's text: what the editor reports, and what a template or history load writes. */
+  readonly text: ReadonlySignal<string>;
   readonly onChange: (text: string) => void;
   readonly label: string;
   readonly testId: string;
 }
 
-export function JsonEditor({ value, onChange, label, testId }: Props) {
+/**
+ * While the user types the editor is the source of truth: it reports each change and the
+ * store follows. A change from outside (a template, a history entry) is a write to `text`
+ * that differs from the document; only then is it dispatched. The text is compared as it is
+ * now, read from the signal, never from a render's props: a component effect keyed on a
+ * `value` prop ran with the value of the render before (Preact runs an effect still pending
+ * when the component renders again), wrote that older text back over a key typed in between,
+ * and the two renders' effects then undid each other without end.
+ */
+export function JsonEditor({ text, onChange, label, testId }: Props) {
   const host = useRef<HTMLDivElement>(null);
-  const view = useRef<EditorView | null>(null);
   const latest = useRef(onChange);
   latest.current = onChange;
 
   useEffect(() => {
     if (!host.current) return;
+    // Set while the editor reports its own change: the store's text is then the document,
+    // and nothing may be dispatched from inside the editor's update.
+    let reporting = false;
     const v = new EditorView({
       parent: host.current,
       state: EditorState.create({
-        doc: value,
+        doc: text.peek(),
         extensions: [
           lineNumbers(),
           history(),
           json(),
-          // No bracketMatching()/closeBrackets(): with them, real keyboard typing of a JSON
-          // array never returned in Chromium (test/e2e/support/console-view.ts), while the
-          // same typing on the state alone completes (test/unit/console/json-editor-state),
-          // so the loop is in the view layer, not the parser. The JSON error and its position
-          // are shown by the checks below the editor, so no lint extension either.
+          bracketMatching(),
+          closeBrackets(),
           syntaxHighlighting(highlight),
           theme,
           placeholder('{"message": "hello"}  or  [{"a": 1}, {"b": 2}]'),
-          keymap.of([...defaultKeymap, ...historyKeymap]),
+          keymap.of([...closeBracketsKeymap, ...defaultKeymap, ...historyKeymap]),
           EditorView.contentAttributes.of({ 'aria-label': label }),
           EditorView.updateListener.of((u) => {
-            if (u.docChanged) latest.current(u.state.doc.toString());
+            if (!u.docChanged) return;
+            reporting = true;
+            try {
+              latest.current(u.state.doc.toString());
+            } finally {
+              reporting = false;
+            }
           }),
         ],
       }),
     });
-    view.current = v;
+    const stop = effect(() => {
+      const t = text.value;
+      if (reporting) return;
+      const doc = v.state.doc;
+      if (doc.length === t.length && doc.toString() === t) return;
+      v.dispatch({ changes: { from: 0, to: doc.length, insert: t } });
+    });
     return () => {
+      stop();
       v.destroy();
-      view.current = null;
     };
-  }, []);
-
-  // A template or a history entry loaded from outside replaces the text.
-  useEffect(() => {
-    const v = view.current;
-    if (v && v.state.doc.toString() !== value) v.dispatch({ changes: { from: 0, to: v.state.doc.length, insert: value } });
-  }, [value]);
+  }, [text]);
 
   return <div class="json-editor" data-testid={testId} ref={host} />;
 }

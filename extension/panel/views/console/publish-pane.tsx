@@ -69,8 +69,20 @@ function ResultView({ r }: { r: PublishResult }) {
   );
 }
 
-export function PublishPane({ store }: { store: ConsoleStore }) {
+/** The checks of the text as it would be sent; the only part that renders again on each key. */
+function Checks({ store }: { store: ConsoleStore }) {
   const problems = store.problems();
+  if (problems.length === 0) return null;
+  return (
+    <ul class={`problems ${store.attempted.value && !store.override.value ? 'error' : 'warn'}`} data-testid="publish-problems">
+      {problems.map((p) => (
+        <li>{p.message}</li>
+      ))}
+    </ul>
+  );
+}
+
+export function PublishPane({ store }: { store: ConsoleStore }) {
   const busy = store.sending.value > 0;
   const active = store.templates.value.find((t) => t.id === store.activeTemplate.value);
   return (
@@ -84,14 +96,8 @@ export function PublishPane({ store }: { store: ConsoleStore }) {
         Events: one JSON value, or an array of up to five. Variables {'{{uuid}} {{now}} {{iso}} {{counter}}'} are replaced when sent.
         {active && <span class="info"> Template "{active.name}" (next counter {active.counter + 1}).</span>}
       </div>
-      <JsonEditor value={store.text.value} onChange={store.setText} label="Events JSON" testId="publish-editor" />
-      {problems.length > 0 && (
-        <ul class={`problems ${store.attempted.value && !store.override.value ? 'error' : 'warn'}`} data-testid="publish-problems">
-          {problems.map((p) => (
-            <li>{p.message}</li>
-          ))}
-        </ul>
-      )}
+      <JsonEditor text={store.text} onChange={store.setText} label="Events JSON" testId="publish-editor" />
+      <Checks store={store} />
       <div class="row">
         <label class="check" title="Send even when the checks fail, to see how the service answers">
           <input type="checkbox" data-testid="publish-override" checked={store.override.value} onChange={(e) => (store.override.value = (e.currentTarget as HTMLInputElement).checked)} />
