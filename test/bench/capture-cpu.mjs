@@ -123,8 +123,9 @@ async function firefoxTable(baselineDir, ctx) {
     ['page', 'content process of the page'],
     ['extension', 'extension process (background + panel)'],
     ['browser', 'parent process'],
+    ['network', 'socket process'],
     ['otherRenderers', 'other content processes'],
-    ['other', 'other (socket, gpu, utility…)'],
+    ['other', 'other (rdd, utility…)'],
     ['total', 'all processes'],
   ];
   const m = (xs, key) => median(xs.map((x) => x.cpu[key]));
