@@ -5,6 +5,7 @@
 // record = arrival in the panel page − record.t (the page's receipt time; both are
 // performance.timeOrigin + performance.now() on the same machine clock).
 
+import { join } from 'node:path';
 import { launchChromium, launchFirefox, openPanelFor, recordCount } from './lib/browsers.mjs';
 import { foreignProbe, treeSnapshot } from './lib/proc.mjs';
 import { fmt, fmtInt, log, sleep, table, withTimeout } from './lib/util.mjs';
@@ -15,9 +16,15 @@ export const name = 'capture-delivery';
 export async function run(ctx) {
   const browsers = ['chromium', ...(ctx.opts.firefox ? ['firefox'] : [])];
   ctx.ensureIndexedFrames(Math.floor(ctx.opts.rate * ctx.opts.duration));
+  // With BENCH_BASELINE_DIST (see capture-cpu), each browser runs that build right after
+  // this one, so the two latencies are measured under the same load.
+  const baseline = process.env.BENCH_BASELINE_DIST;
   const parts = [];
   try {
-    for (const browserName of browsers) parts.push(await runIn(ctx, browserName));
+    for (const browserName of browsers) {
+      parts.push(await runIn(ctx, browserName, ctx.dist));
+      if (baseline) parts.push(await runIn(ctx, browserName, { chromium: join(baseline, 'chrome'), firefox: join(baseline, 'firefox') }, ', baseline build'));
+    }
   } finally {
     ctx.releaseIndexedFrames();
   }
@@ -25,13 +32,13 @@ export async function run(ctx) {
   return { name, text, summary: parts.flatMap((p) => p.summary) };
 }
 
-async function runIn(ctx, browserName) {
-  const { opts, server, dist } = ctx;
+async function runIn(ctx, browserName, dist, suffix = '') {
+  const { opts, server } = ctx;
   const rate = opts.rate;
   const ms = opts.duration * 1000;
   const total = Math.floor((rate * ms) / 1000);
   const runId = `delivery-${browserName}-${Date.now()}`;
-  const label = browserName === 'chromium' ? 'Chromium' : 'Firefox ESR';
+  const label = (browserName === 'chromium' ? 'Chromium' : 'Firefox ESR') + suffix;
   log(`${name}: ${browserName}`);
   const eb = await (browserName === 'chromium' ? launchChromium({ extensionDir: dist.chromium }) : launchFirefox({ extensionDir: dist.firefox }));
   let res;
