@@ -10,6 +10,7 @@
 
 import type { CaptureRecord } from './records.ts';
 import { createOutbox, type OutboxOptions } from './outbox.ts';
+import { encodeBatch } from './batch-encoding.ts';
 import type { SocketControl } from './socket-tap.ts';
 import { JSONStringify, NumberIsSafeInteger, adoptTree, ownValue } from './native.ts';
 import { HANDSHAKE_TAG, PROTOCOL_VERSION, type PageToContent } from '../messaging/contracts.ts';
@@ -128,7 +129,7 @@ export function createHookCore(io: HookIo, opts: HookCoreOptions): HookCore {
   const outbox = createOutbox(
     {
       send: (batch) =>
-        post({ type: 'framesCaptured', batchId: batch.batchId, epoch, dropped: batch.dropped, payload: JSONStringify(batch.records) }),
+        post({ type: 'framesCaptured', batchId: batch.batchId, epoch, dropped: batch.dropped, payload: encodeBatch(batch.records) }),
       setTimer: (fn, ms) => io.setTimer(fn, ms),
       clearTimer: (h) => io.clearTimer(h),
     },

@@ -43,7 +43,11 @@ export interface FramesCaptured {
   readonly epoch: number;
   /** Records the hook had to drop since its previous batch (bounded buffers). */
   readonly dropped: number;
-  /** JSON text of CaptureRecord[]; built once on the page so each hop only moves a string. */
+  /**
+   * The batch's records as one text, built once on the page so each hop only moves a string:
+   * the compact text of src/capture/batch-encoding.ts (starts with BATCH_FORMAT), or a JSON
+   * array of CaptureRecord (still accepted).
+   */
   readonly payload: string;
 }
 export interface HookReady {
@@ -231,3 +235,6 @@ export type PanelToBackground =
 
 /** The largest batch text the relay passes on (Chrome caps extension messages at 64 MiB). */
 export const MAX_BATCH_CHARS = 48 * 1024 * 1024;
+
+/** How a `payload` in the hook's compact batch text starts (src/capture/batch-encoding.ts). */
+export const BATCH_FORMAT = 'B1|';

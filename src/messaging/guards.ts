@@ -3,7 +3,9 @@
 // bound every string; nothing from the page is trusted because of where it came from.
 
 import { CAPTURE_KINDS, type CaptureRecord } from '../capture/records.ts';
+import { decodeBatch } from './batch-decoding.ts';
 import {
+  BATCH_FORMAT,
   MAX_BATCH_CHARS,
   type BackgroundToContent,
   type BackgroundToPanel,
@@ -316,6 +318,9 @@ export interface ParsedBatch {
  * broken entry costs only itself; records claiming another page's socket ids are refused.
  */
 export function parseCaptureBatch(payload: string, nonce: string): ParsedBatch {
+  // The hook's compact text (src/capture/batch-encoding.ts); JSON arrays are still read, as
+  // hand-made batches (tests, tools) are JSON.
+  if (payload.startsWith(BATCH_FORMAT)) return decodeBatch(payload, BATCH_FORMAT.length, nonce + ':', { maxShort: MAX_SHORT, maxText: MAX_TEXT }, isCaptureRecord);
   let value: unknown;
   try {
     value = JSON.parse(payload);

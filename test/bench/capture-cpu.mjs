@@ -1,4 +1,5 @@
-// capture-cpu: CPU µs per received frame, by process, bare vs recording, at saturation.
+// capture-cpu: CPU µs per received frame, by process, bare vs recording, at saturation,
+// in Chromium and then (unless --no-firefox or --firefox-runs 0) in Firefox.
 // /proc/<pid>/stat utime+stime of every process of the browser tree, snapshots after the
 // warm-up and after the run (recording: after the panel has every record, so the cost of
 // delivering them counts). The page renderer is the non-extension renderer that burned the
@@ -32,14 +33,14 @@ const COLUMNS = [
 ];
 
 /** bare / recording / baseline (the other build, recording) in alternating order per round. */
-async function measureAgainst(baselineDir, ctx) {
+async function measureAgainst(baselineDir, ctx, browserName, rounds) {
   const conditions = ['bare', 'recording', 'baseline'];
   const results = { bare: [], recording: [], baseline: [] };
-  for (let r = 0; r < ctx.opts.cpuRuns; r++) {
+  for (let r = 0; r < rounds; r++) {
     for (const cond of roundOrder(conditions, r)) {
-      log(`${name}: chromium round ${r + 1}/${ctx.opts.cpuRuns} ${cond}`);
+      log(`${name}: ${browserName} round ${r + 1}/${rounds} ${cond}`);
       const dist = cond === 'baseline' ? { chromium: join(baselineDir, 'chrome'), firefox: join(baselineDir, 'firefox') } : ctx.dist;
-      const res = await runBurst({ browserName: 'chromium', cond: cond === 'bare' ? 'bare' : 'recording', server: ctx.server, dist, n: ctx.opts.frames, warm: ctx.opts.warm, timeoutMs: ctx.runTimeoutMs });
+      const res = await runBurst({ browserName, cond: cond === 'bare' ? 'bare' : 'recording', server: ctx.server, dist, n: ctx.opts.frames, warm: ctx.opts.warm, timeoutMs: ctx.runTimeoutMs });
       res.round = r;
       results[cond].push(res);
       if (!res.error) log(`  ${fmtInt(res.fps)} frames/s, all processes ${fmt(res.cpu?.total)} µs/frame, foreign load ${fmt(res.foreign, 2)} cores`);
@@ -52,7 +53,7 @@ export async function run(ctx) {
   const { opts } = ctx;
   const baselineDir = process.env.BENCH_BASELINE_DIST;
   if (baselineDir && !existsSync(join(baselineDir, 'chrome/manifest.json'))) throw new Error(`BENCH_BASELINE_DIST=${baselineDir} has no chrome/manifest.json`);
-  const results = baselineDir ? await measureAgainst(baselineDir, ctx) : await measure({ browserName: 'chromium', conditions: ['bare', 'recording'], rounds: opts.cpuRuns, ctx, label: name });
+  const results = baselineDir ? await measureAgainst(baselineDir, ctx, 'chromium', opts.cpuRuns) : await measure({ browserName: 'chromium', conditions: ['bare', 'recording'], rounds: opts.cpuRuns, ctx, label: name });
   const ok = (c) => results[c].filter((x) => !x.error && x.cpu);
   const bare = ok('bare');
   const rec = ok('recording');
@@ -92,6 +93,8 @@ export async function run(ctx) {
       : []),
     `Foreign load (CPU of processes outside the benchmark) during the measured runs: median ${fmt(median([...bare, ...rec].map((x) => x.foreign)), 2)} cores of 2.`,
   ];
+  const firefox = opts.firefox && opts.firefoxRuns > 0 ? await firefoxTable(baselineDir, ctx) : null;
+  if (firefox) out.push('', ...firefox.lines);
   const text = out.join('\n');
   console.log(text + '\n');
   return {
@@ -100,6 +103,44 @@ export async function run(ctx) {
     summary: [
       ['Page renderer CPU added by recording', `${fmt(addedPage)} µs/frame`, `bare ${fmt(median(bare.map((x) => x.cpu.page)))} → ${fmt(median(rec.map((x) => x.cpu.page)))}; main thread +${fmt(addedMain)}`],
       ['All processes CPU added by recording', `${fmt(addedTotal)} µs/frame`, `service worker ${fmt(median(rec.map((x) => x.cpu.extSW)))}, panel ${fmt(median(rec.map((x) => x.cpu.extMain)))}, browser +${fmt(median(rec.map((x) => x.cpu.browser)) - median(bare.map((x) => x.cpu.browser)))}`],
+      ...(firefox ? [firefox.summary] : []),
     ],
+  };
+}
+
+/**
+ * Firefox: the same runs (the extension process holds the background page and the panel on
+ * one main thread, so it is not split; the parent process is "browser").
+ */
+async function firefoxTable(baselineDir, ctx) {
+  const rounds = ctx.opts.firefoxRuns;
+  const results = baselineDir ? await measureAgainst(baselineDir, ctx, 'firefox', rounds) : await measure({ browserName: 'firefox', conditions: ['bare', 'recording'], rounds, ctx, label: name });
+  const ok = (c) => (results[c] ?? []).filter((x) => !x.error && x.cpu);
+  const bare = ok('bare');
+  const rec = ok('recording');
+  const base = ok('baseline');
+  const keys = [
+    ['page', 'content process of the page'],
+    ['extension', 'extension process (background + panel)'],
+    ['browser', 'parent process'],
+    ['network', 'socket process'],
+    ['otherRenderers', 'other content processes'],
+    ['other', 'other (rdd, utility…)'],
+    ['total', 'all processes'],
+  ];
+  const m = (xs, key) => median(xs.map((x) => x.cpu[key]));
+  const rows = keys.map(([key, label]) => [label, fmt(m(bare, key)), fmt(m(rec, key)), fmt(m(rec, key) - m(bare, key)), ...(baselineDir ? [fmt(m(base, key)), fmt(m(base, key) - m(bare, key))] : [])]);
+  const fps = (xs) => fmtInt(median(xs.map((x) => x.fps)));
+  const added = m(rec, 'total') - m(bare, 'total');
+  return {
+    lines: [
+      `### capture-cpu: Firefox ESR, CPU µs per frame (${bare.length} bare / ${rec.length} recording runs, medians)`,
+      '',
+      table(['process', 'bare', 'recording', 'added', ...(baselineDir ? ['recording, baseline build', 'baseline added'] : [])], rows),
+      '',
+      `Frames/s (medians): bare ${fps(bare)}, recording ${fps(rec)}${baselineDir ? `, baseline recording ${fps(base)}` : ''}. Per run, all processes µs/frame: recording ${rec.map((x) => fmt(x.cpu.total)).join(', ')}${baselineDir ? `; baseline ${base.map((x) => fmt(x.cpu.total)).join(', ')}` : ''}.`,
+      `Foreign load during the Firefox runs: median ${fmt(median([...bare, ...rec].map((x) => x.foreign)), 2)} cores of 2.`,
+    ],
+    summary: ['All processes CPU added by recording (Firefox)', `${fmt(added)} µs/frame`, `extension process +${fmt(m(rec, 'extension') - m(bare, 'extension'))}, parent +${fmt(m(rec, 'browser') - m(bare, 'browser'))}, page +${fmt(m(rec, 'page') - m(bare, 'page'))}`],
   };
 }

@@ -1,24 +1,46 @@
-// capture-delivery: with the panel open, the server sends indexed frames at a fixed rate
+// capture-delivery (Chromium, then Firefox unless --no-firefox): with the panel open, the server sends indexed frames at a fixed rate
 // (default 10,000 frames/s for 30 s). Every frame must reach the panel: a second panel port,
 // opened from inside the panel page (the background accepts panel ports from that page's
 // URL), collects every `recordsCaptured` message and notes its arrival time. Latency per
 // record = arrival in the panel page − record.t (the page's receipt time; both are
 // performance.timeOrigin + performance.now() on the same machine clock).
 
-import { launchChromium, openPanelFor, recordCount } from './lib/browsers.mjs';
+import { join } from 'node:path';
+import { launchChromium, launchFirefox, openPanelFor, recordCount } from './lib/browsers.mjs';
 import { foreignProbe, treeSnapshot } from './lib/proc.mjs';
 import { fmt, fmtInt, log, sleep, table, withTimeout } from './lib/util.mjs';
 
 export const name = 'capture-delivery';
 
+/** Chromium, then Firefox unless --no-firefox. */
 export async function run(ctx) {
-  const { opts, server, dist } = ctx;
+  const browsers = ['chromium', ...(ctx.opts.firefox ? ['firefox'] : [])];
+  ctx.ensureIndexedFrames(Math.floor(ctx.opts.rate * ctx.opts.duration));
+  // With BENCH_BASELINE_DIST (see capture-cpu), each browser runs that build right after
+  // this one, so the two latencies are measured under the same load.
+  const baseline = process.env.BENCH_BASELINE_DIST;
+  const parts = [];
+  try {
+    for (const browserName of browsers) {
+      parts.push(await runIn(ctx, browserName, ctx.dist));
+      if (baseline) parts.push(await runIn(ctx, browserName, { chromium: join(baseline, 'chrome'), firefox: join(baseline, 'firefox') }, ', baseline build'));
+    }
+  } finally {
+    ctx.releaseIndexedFrames();
+  }
+  const text = parts.map((p) => p.text).join('\n\n');
+  return { name, text, summary: parts.flatMap((p) => p.summary) };
+}
+
+async function runIn(ctx, browserName, dist, suffix = '') {
+  const { opts, server } = ctx;
   const rate = opts.rate;
   const ms = opts.duration * 1000;
   const total = Math.floor((rate * ms) / 1000);
-  ctx.ensureIndexedFrames(total);
-  const runId = `delivery-${Date.now()}`;
-  const eb = await launchChromium({ extensionDir: dist.chromium });
+  const runId = `delivery-${browserName}-${Date.now()}`;
+  const label = (browserName === 'chromium' ? 'Chromium' : 'Firefox ESR') + suffix;
+  log(`${name}: ${browserName}`);
+  const eb = await (browserName === 'chromium' ? launchChromium({ extensionDir: dist.chromium }) : launchFirefox({ extensionDir: dist.firefox }));
   let res;
   try {
     res = await withTimeout(
@@ -154,12 +176,11 @@ export async function run(ctx) {
     res = { error: error.message };
   } finally {
     await eb.close();
-    ctx.releaseIndexedFrames();
   }
   if (res.error) {
-    const text = `### capture-delivery\n\nFAILED: ${res.error}`;
+    const text = `### capture-delivery: ${label}\n\nFAILED: ${res.error}`;
     console.log(text + '\n');
-    return { name, text, summary: [['Delivery to the panel', 'failed', res.error]] };
+    return { text, summary: [[`Delivery to the panel (${label})`, 'failed', res.error]] };
   }
   const { sent, got, stats, panelCount, settleMs, foreign } = res;
   const { stored } = res;
@@ -186,7 +207,7 @@ export async function run(ctx) {
     ['foreign load (cores)', fmt(foreign, 2)],
   ];
   const text = [
-    `### capture-delivery: Chromium, ${fmtInt(rate)} frames/s for ${opts.duration} s with the panel open`,
+    `### capture-delivery: ${label}, ${fmtInt(rate)} frames/s for ${opts.duration} s with the panel open`,
     '',
     table(['measure', 'value'], rows),
     '',
@@ -194,9 +215,8 @@ export async function run(ctx) {
   ].join('\n');
   console.log(text + '\n');
   return {
-    name,
     text,
-    summary: [[`Delivery at ${fmtInt(rate)} frames/s for ${opts.duration} s`, `${fmtInt(lost)} lost of ${fmtInt(sent.sent)}`, `page→panel latency p50 ${fmt(stats.p50)} ms, p99 ${fmt(stats.p99)} ms`]],
+    summary: [[`Delivery at ${fmtInt(rate)} frames/s for ${opts.duration} s (${label})`, `${fmtInt(lost)} lost of ${fmtInt(sent.sent)}, ${fmtInt(stored.duplicates)} duplicates`, `page→panel latency p50 ${fmt(stats.p50)} ms, p99 ${fmt(stats.p99)} ms`]],
   };
 }
 

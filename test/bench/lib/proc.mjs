@@ -97,6 +97,14 @@ export function treeSnapshot(rootPid) {
   return { at: Date.now(), procs };
 }
 
+function readComm(pid) {
+  try {
+    return readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
+  } catch {
+    return '';
+  }
+}
+
 /** Kind of a Chromium or Firefox process, from its command line. */
 export function classify(pid, isRoot) {
   if (isRoot) return 'browser';
@@ -112,11 +120,13 @@ export function classify(pid, isRoot) {
   if (type === 'gpu-process') return 'gpu';
   if (type === 'zygote') return 'zygote';
   if (type) return type;
-  // Firefox content processes: "-contentproc ... tab|extension|socket|rdd|utility".
-  if (args.includes('-contentproc')) {
-    const k = args[args.length - 1];
-    if (k === 'tab') return 'renderer';
-    if (k === 'extension') return 'extension';
+  // Firefox content processes: "-contentproc ... tab|socket|rdd|utility". Processes forked
+  // by its fork server have the whole command line in one argument, with a trailing empty
+  // one. The extension process is a `tab` process too; its name says which it is.
+  const words = joined.split(/\s+/).filter((w) => w !== '');
+  if (words.includes('-contentproc')) {
+    const k = words[words.length - 1];
+    if (k === 'tab') return readComm(pid) === 'WebExtensions' ? 'extension' : 'renderer';
     if (k === 'socket') return 'network';
     return k || 'content';
   }

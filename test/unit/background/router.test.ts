@@ -4,6 +4,8 @@
 import { describe, expect, test } from 'vitest';
 import type { Runtime } from 'webextension-polyfill';
 import { batch, fakePort, rec, setup } from './harness.ts';
+import { encodeBatch } from '../../../src/capture/batch-encoding.ts';
+import type { CaptureRecord } from '../../../src/capture/records.ts';
 
 describe('router', () => {
   test('a tab records while its panel is connected, and batches are acknowledged after the commit', async () => {
@@ -79,6 +81,28 @@ describe('router', () => {
     s.fireTimers();
     const status = p.sent.filter((m) => (m as { type: string }).type === 'captureStatus').at(-1) as { rejected: number };
     expect(status.rejected).toBe(1);
+  });
+
+  test('the hook\'s compact batch text: stored as decoded, provenance from the browser, a broken tail refused and counted, the batch acknowledged', async () => {
+    const s = setup();
+    const c = s.content(7, 'n1');
+    const p = s.panel(7);
+    const create = { kind: 'ws-create', socketId: 'n1:1', seq: 0, t: 0, url: 'wss://x.appsync-realtime-api.us-east-1.amazonaws.com/event/realtime', protocols: [], frameUrl: 'https://victim.example/', appsync: true } as unknown as CaptureRecord;
+    const text = encodeBatch([create, rec('n1', 1), rec('n1', 2)]);
+    c.deliver({ type: 'framesCaptured', batchId: 1, dropped: 0, payload: text + 'r05:n1:1' });
+    c.deliver({ type: 'framesCaptured', batchId: 2, dropped: 0, payload: encodeBatch([rec('other', 3)]) });
+    await s.flush();
+    const stored = s.stored.flatMap((b) => b.records);
+    expect(stored.map((r) => r.seq)).toEqual([0, 1, 2]);
+    expect(stored[0]).toMatchObject({ kind: 'ws-create', frameUrl: 'https://app/' });
+    expect(stored[1]).toEqual(rec('n1', 1));
+    expect(c.sent.filter((m) => (m as { type: string }).type === 'batchAcknowledged')).toEqual([
+      { type: 'batchAcknowledged', batchId: 1 },
+      { type: 'batchAcknowledged', batchId: 2 },
+    ]);
+    s.fireTimers();
+    const status = p.sent.filter((m) => (m as { type: string }).type === 'captureStatus').at(-1) as { rejected: number };
+    expect(status.rejected).toBe(2);
   });
 
   test('a failed write is not acknowledged, is reported, and the batches are asked for again', async () => {

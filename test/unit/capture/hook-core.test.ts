@@ -4,6 +4,7 @@ import { createHookCore, readCommand, type HookIo } from '../../../src/capture/h
 import type { CaptureRecord, SocketId } from '../../../src/capture/records.ts';
 import type { SocketControl } from '../../../src/capture/socket-tap.ts';
 import { HANDSHAKE_TAG, type PageToContent } from '../../../src/messaging/contracts.ts';
+import { recordsOf } from './batch-text.ts';
 
 const rec = (seq: number): CaptureRecord => ({ kind: 'ws-receive', socketId: 'n1:0' as SocketId, seq, t: seq, data: 'x', size: 1 });
 
@@ -95,7 +96,7 @@ describe('hook core: commands', () => {
     h.core.emit(rec(2), 10);
     h.fire();
     expect(h.batches().at(-1)).toMatchObject({ batchId: 3, epoch: 3 });
-    expect(JSON.parse(h.batches().at(-1)!.payload)).toEqual([rec(2)]);
+    expect(recordsOf(h.batches().at(-1)!.payload)).toEqual([rec(2)]);
   });
 
   test('socket commands answer with commandCompleted when they carry a commandId', () => {
@@ -154,6 +155,6 @@ describe('hook core: unload', () => {
     h.core.emit(rec(1), 10);
     h.handshake();
     h.command({ type: 'recordingChanged', recording: true, captureAll: false });
-    expect(JSON.parse(h.batches()[0]!.payload).map((r: CaptureRecord) => r.seq)).toEqual([0, 1]);
+    expect(recordsOf(h.batches()[0]!.payload).map((r: CaptureRecord) => r.seq)).toEqual([0, 1]);
   });
 });

@@ -7,6 +7,7 @@ import { tapWebSocket } from '../../../src/capture/socket-tap.ts';
 import type { CaptureRecord } from '../../../src/capture/records.ts';
 import { HANDSHAKE_TAG, type PageToContent } from '../../../src/messaging/contracts.ts';
 import { isWireEvent, makeFakeWebSocket, makeWindow } from './fake-websocket.ts';
+import { recordsOf } from './batch-text.ts';
 
 const URL_ = 'wss://abc.appsync-realtime-api.us-east-1.amazonaws.com/event/realtime';
 
@@ -42,7 +43,7 @@ function run(attack: () => () => void) {
     restore();
   }
   const batches = posted.filter((m) => m.type === 'framesCaptured');
-  const records = batches.flatMap((b) => JSON.parse((b as { payload: string }).payload) as CaptureRecord[]);
+  const records = batches.flatMap((b) => recordsOf((b as { payload: string }).payload));
   return { records, answers: posted.filter((m) => m.type === 'commandCompleted') };
 }
 

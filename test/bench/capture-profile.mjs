@@ -1,0 +1,83 @@
+#!/usr/bin/env node
+// Where the extension's service worker spends its time while recording at saturation:
+// one Chromium run of the burst page with the panel open, the V8 sampling profiler attached
+// to the worker's target over CDP from the end of the warm-up to the last record in the
+// panel. Prints self time by function (and by script), so a change to the capture path can
+// be judged by what it removes, not only by the CPU totals of capture-cpu.
+//
+//   node test/bench/capture-profile.mjs [--frames 100000] [--warm 5000] [--top 30] [--dist dist]
+//
+// Not part of `npm run bench` (it measures nothing the README quotes). Build first.
+
+import { resolve } from 'node:path';
+import { launchChromium, openPanelFor, recordCount } from './lib/browsers.mjs';
+import { buildFrames, startBenchServer } from './lib/server.mjs';
+import { log, sleep, waitFor } from './lib/util.mjs';
+
+const args = process.argv.slice(2);
+const opt = (flag, def) => {
+  const i = args.indexOf(flag);
+  return i >= 0 ? args[i + 1] : def;
+};
+const n = Number(opt('--frames', 100_000));
+const warm = Number(opt('--warm', 5_000));
+const top = Number(opt('--top', 30));
+const dist = resolve(opt('--dist', 'dist'), 'chrome');
+
+const frames = buildFrames(n + warm, { seed: 42 });
+const server = await startBenchServer({ frames: () => frames, indexedFrames: () => [] });
+const eb = await launchChromium({ extensionDir: dist });
+try {
+  const page = await eb.firstPage();
+  const run = 'profile';
+  const blank = `${server.origin}/pages/blank.html?run=${run}`;
+  await page.goto(blank);
+  const { panel } = await openPanelFor(eb, blank);
+  const swTarget = await eb.browser.waitForTarget((t) => t.type() === 'service_worker' && t.url().startsWith(eb.extensionOrigin), { timeout: 20_000 });
+  const cdp = await swTarget.createCDPSession();
+  await cdp.send('Profiler.enable');
+  await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+
+  const phase = server.next('phase', run, 60_000);
+  const result = server.next('result', run, 600_000);
+  await page.goto(`${server.origin}/pages/ws.html?run=${run}&mode=burst&n=${n}&warm=${warm}`);
+  const warmDone = await phase;
+  await waitFor(async () => ((await recordCount(panel)) >= warm ? true : null), { timeout: 30_000, what: 'warm-up in the panel', interval: 100 });
+  await sleep(300);
+  await cdp.send('Profiler.start');
+  warmDone.release();
+  const res = await result;
+  await waitFor(async () => ((await recordCount(panel)) >= warm + n ? true : null), { timeout: 120_000, what: 'all records in the panel', interval: 50 });
+  const { profile } = await cdp.send('Profiler.stop');
+  log(`page: ${Math.round(res.fps)} frames/s`);
+
+  // Self time per node from the samples' time deltas.
+  const self = new Map();
+  const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+  for (let i = 0; i < profile.samples.length; i++) {
+    const id = profile.samples[i];
+    self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0));
+  }
+  const total = [...self.values()].reduce((a, b) => a + b, 0);
+  const byFn = new Map();
+  const byScript = new Map();
+  for (const [id, us] of self) {
+    const f = byId.get(id).callFrame;
+    const script = f.url.replace(/^.*\//, '') || '(native)';
+    const key = `${f.functionName || '(anonymous)'}  ${script}:${f.lineNumber + 1}:${f.columnNumber + 1}`;
+    byFn.set(key, (byFn.get(key) ?? 0) + us);
+    byScript.set(script, (byScript.get(script) ?? 0) + us);
+  }
+  const idle = (self.get(profile.nodes.find((x) => x.callFrame.functionName === '(idle)')?.id) ?? 0) / 1000;
+  const perFrame = (us) => (us / n).toFixed(2);
+  console.log(`service worker profile: ${(total / 1000).toFixed(0)} ms sampled, ${idle.toFixed(0)} ms idle, ${n} frames`);
+  console.log(`busy µs/frame (sampled, not idle): ${perFrame(total - idle * 1000)}`);
+  console.log('\nself time by script (µs/frame):');
+  for (const [k, us] of [...byScript].sort((a, b) => b[1] - a[1]).slice(0, 12)) console.log(`  ${perFrame(us).padStart(7)}  ${k}`);
+  console.log(`\nself time by function, top ${top} (µs/frame):`);
+  for (const [k, us] of [...byFn].sort((a, b) => b[1] - a[1]).slice(0, top)) console.log(`  ${perFrame(us).padStart(7)}  ${k}`);
+} finally {
+  await eb.close();
+  server.close?.();
+  process.exit(0);
+}
