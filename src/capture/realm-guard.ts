@@ -11,6 +11,7 @@
 
 import { ReflectApply, ReflectDefineProperty, ReflectGetOwnPropertyDescriptor, getterOf, ownValue } from './native.ts';
 import { installToString, wrapNative } from './disguise.ts';
+import { maskErrorGetters } from './stack-mask.ts';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- natives are typed loosely on purpose */
 
@@ -30,6 +31,8 @@ export function guardFrameAccess(win: typeof globalThis): void {
       const F = ownValue(target, 'Function') as { prototype?: object } | undefined;
       const proto = typeof F === 'function' ? ReflectGetOwnPropertyDescriptor(F, 'prototype')?.value : undefined;
       if (typeof proto === 'function') installToString(proto);
+      // Its error getters too: the page can read the top window's errors with them.
+      maskErrorGetters(target as typeof globalThis);
     } catch {
       /* cross-origin */
     }
