@@ -92,6 +92,11 @@ for (const name of ['chromium', 'firefox'] as BrowserName[]) {
       assert.ok(!/(chrome|moz)-extension:|<anonymous code>/.test(text), `no hook frame anywhere: ${text.match(/.{0,200}((chrome|moz)-extension:|<anonymous code>).{0,100}/)?.[0]}`);
       assert.ok(JSON.stringify(plain).includes('[native code]'), 'the baseline printed natives');
       assert.ok(JSON.stringify(plain).includes('"threw":true'), 'the baseline threw where the probe misuses the APIs');
+      // Frames reached only through window[n] were really there to be probed.
+      const plainRealms = (plain as { realms: Record<string, unknown> }).realms;
+      for (const k of ['indexedCreatedSrc', 'indexedCreatedSrcdoc', 'indexedParsedAdjacent', 'indexedParsedInnerHTML']) {
+        assert.equal(typeof plainRealms[k], 'object', `${k} probed: ${JSON.stringify(plainRealms[k])}`);
+      }
       // Own keys, location (SpiderMonkey's fileName/filename/lineNumber/columnNumber) and
       // stack text included, in both engines.
       assert.deepEqual(hooked, plain);
