@@ -59,9 +59,15 @@ const patchedToString = new SafeWeakMap<object, true>();
 // stacks are the page's own business and are not touched.
 const pageErrors = new SafeWeakMap<object, true>();
 
-// The name is fixed in the bundle; only a page that has read the extension's code could
-// dispatch it, and what it would get is the map of wrappers to their native strings.
-const LINK_EVENT = 'appsync-devtools-realm-link-6f1c9e';
+// The name is fixed in the bundle. A page listening for it hears nothing: the link is
+// dispatched at the parent window, whose hook registered its capture listener before any
+// page script and stops the event there (the transparency e2e checks this). A page that
+// has read the extension's code can still dispatch it itself and see its own listeners
+// skipped and its holder answered, which tells it the extension is there; closing that
+// needs a secret the page cannot read, shared by the hooks of a page's realms
+// synchronously at document_start, and the MAIN world offers none (everything one realm's
+// hook can reach in another, the page's scripts can reach too).
+export const LINK_EVENT = 'appsync-devtools-realm-link-6f1c9e';
 
 /**
  * Share the wrapper registry with the hook of a same-origin parent (or opener) realm, and

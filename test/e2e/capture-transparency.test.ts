@@ -10,6 +10,7 @@ import { WebSocketServer } from 'ws';
 import { launch, waitFor, type BrowserName, type ExtensionBrowser } from './support/browsers.ts';
 import { collectRecords, socketIds, tabIdFor } from './support/records.ts';
 import { startTestServer } from './support/server.ts';
+import { LINK_EVENT } from '../../src/capture/disguise.ts';
 
 const server = await startTestServer();
 after(() => server.stop());
@@ -99,6 +100,47 @@ for (const name of ['chromium', 'firefox'] as BrowserName[]) {
       }
       // Own keys, location (SpiderMonkey's fileName/filename/lineNumber/columnNumber) and
       // stack text included, in both engines.
+      assert.deepEqual(hooked, plain);
+    });
+
+    // The hooks of a page's same-origin realms link through an event at the parent window
+    // (linkRealms in src/capture/disguise.ts). A page listening for it everywhere while
+    // frames come and go hears nothing, with the extension as without it.
+    test('a page listening for the realm-link event learns nothing', async () => {
+      const run = async (eb: ExtensionBrowser) => {
+        const page = await eb.browser.newPage();
+        try {
+          await page.goto(server.pageUrl('capture-realms.html'));
+          // A string, not a function: the test runner's transform would add helpers the page lacks.
+          return (await page.evaluate(`(async (name) => {
+            const heard = [];
+            function listen(target, where) {
+              target.addEventListener(name, function () { heard.push(where + ' capture'); }, true);
+              target.addEventListener(name, function () { heard.push(where + ' bubble'); });
+            }
+            listen(window, 'window');
+            listen(document, 'document');
+            const blank = document.createElement('iframe');
+            document.body.appendChild(blank);
+            const child = document.createElement('iframe');
+            child.src = 'capture-plain-child.html';
+            const loaded = new Promise(function (resolve) { child.addEventListener('load', resolve); });
+            document.body.appendChild(child);
+            await loaded;
+            listen(child.contentWindow, 'child window');
+            const grandchild = child.contentDocument.createElement('iframe');
+            child.contentDocument.body.appendChild(grandchild);
+            // Linked (with the extension): each frame's own toString prints the top's fetch as native.
+            const prints = [blank, child, grandchild].map(function (f) { return f.contentWindow.Function.prototype.toString.call(fetch); });
+            return { heard: heard, prints: prints };
+          })(${JSON.stringify(LINK_EVENT)})`)) as { heard: string[]; prints: string[] };
+        } finally {
+          await page.close().catch(() => {});
+        }
+      };
+      const [hooked, plain] = await Promise.all([run(withExt), run(bare)]);
+      assert.deepEqual(hooked.heard, [], 'no link event reached a page listener');
+      assert.equal(plain.prints.length, 3);
       assert.deepEqual(hooked, plain);
     });
 
