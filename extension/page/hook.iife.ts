@@ -12,6 +12,7 @@ import { isAppSyncEventsSocket, isHttpPublish } from '../../src/protocol/endpoin
 import { HOOK_LIMITS } from '../../src/capture/limits.ts';
 import { linkRealms } from '../../src/capture/disguise.ts';
 import { guardFrameAccess } from '../../src/capture/realm-guard.ts';
+import { maskErrorGetters } from '../../src/capture/stack-mask.ts';
 import { MathRandom, NumberToString, StringSlice, clockOf, windowNatives } from '../../src/capture/native.ts';
 import { HOOK_NONCE_ATTR } from '../../src/messaging/contracts.ts';
 
@@ -22,6 +23,7 @@ import { HOOK_NONCE_ATTR } from '../../src/messaging/contracts.ts';
   // parent realms, so every realm's toString prints every realm's wrappers as natives.
   linkRealms(win, n);
   guardFrameAccess(win);
+  maskErrorGetters(win);
   const now = clockOf(win);
   const doc = win.document;
   const CustomEventCtor = n.CustomEvent;

@@ -22,30 +22,35 @@ import {
   ReflectOwnKeys,
   SafeWeakMap,
   FunctionToString,
-  StringSlice,
   defineData,
   ownValue,
-  uncurryThis,
   type WindowNatives,
 } from './native.ts';
+import { type ErrorMask, locationOf, recordsOwnStackText } from './stack-text.ts';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- natives are typed loosely on purpose */
 
-const StringLastIndexOf = uncurryThis(String.prototype.lastIndexOf);
-const StringIndexOf = uncurryThis(String.prototype.indexOf);
-const NumberParse = Number;
 const ErrorCaptureStackTrace = (Error as { captureStackTrace?: (o: object, fn?: AnyFn) => void }).captureStackTrace;
 
-/** What the toString replacements print for a wrapper (shared between same-origin realms). */
+/**
+ * What the toString replacements print for a wrapper, and what the error getters of
+ * stack-mask.ts answer for an error that left through a wrapper (SpiderMonkey only). Shared
+ * between same-origin realms: a page can read any realm's error with any realm's getter.
+ */
 interface Registry {
   get(fn: object): string | undefined;
   set(fn: object, source: string): void;
+  mask(e: object): ErrorMask | undefined;
+  setMask(e: object, m: ErrorMask): void;
 }
 const localMap = new SafeWeakMap<object, string>();
+const localMasks = new SafeWeakMap<object, ErrorMask>();
 let registry: Registry = {
   __proto__: null,
   get: (fn) => localMap.get(fn),
   set: (fn, s) => void localMap.set(fn, s),
+  mask: (e) => localMasks.get(e),
+  setMask: (e, m) => void localMasks.set(e, m),
 } as Registry;
 // A Proxy forwards length/name to its target already; redefining them would write through.
 const proxies = new SafeWeakMap<object, true>();
@@ -54,9 +59,15 @@ const patchedToString = new SafeWeakMap<object, true>();
 // stacks are the page's own business and are not touched.
 const pageErrors = new SafeWeakMap<object, true>();
 
-// The name is fixed in the bundle; only a page that has read the extension's code could
-// dispatch it, and what it would get is the map of wrappers to their native strings.
-const LINK_EVENT = 'appsync-devtools-realm-link-6f1c9e';
+// The name is fixed in the bundle. A page listening for it hears nothing: the link is
+// dispatched at the parent window, whose hook registered its capture listener before any
+// page script and stops the event there (the transparency e2e checks this). A page that
+// has read the extension's code can still dispatch it itself and see its own listeners
+// skipped and its holder answered, which tells it the extension is there; closing that
+// needs a secret the page cannot read, shared by the hooks of a page's realms
+// synchronously at document_start, and the MAIN world offers none (everything one realm's
+// hook can reach in another, the page's scripts can reach too).
+export const LINK_EVENT = 'appsync-devtools-realm-link-6f1c9e';
 
 /**
  * Share the wrapper registry with the hook of a same-origin parent (or opener) realm, and
@@ -95,7 +106,7 @@ export function linkRealms(win: typeof globalThis, n: WindowNatives): void {
       continue;
     }
     const theirs = ownValue(holder, 'registry') as Registry | undefined;
-    if (typeof theirs === 'object' && theirs !== null) {
+    if (typeof theirs === 'object' && theirs !== null && typeof ownValue(theirs, 'mask') === 'function') {
       registry = theirs;
       return;
     }
@@ -186,6 +197,16 @@ export function disguise(win: typeof globalThis, wrapper: Callable, original: Ca
   registry.set(wrapper, FunctionToString(original));
 }
 
+/** Whether `fn` is a wrapper of some linked realm (so installing over it again is moot). */
+export function isDisguised(fn: unknown): boolean {
+  return (typeof fn === 'function' || (typeof fn === 'object' && fn !== null)) && registry.get(fn as object) !== undefined;
+}
+
+/** What the page must see of an error instead of what the engine recorded (see hideOwnFrames). */
+export function maskOf(e: unknown): ErrorMask | undefined {
+  return (typeof e === 'object' && e !== null) || typeof e === 'function' ? registry.mask(e as object) : undefined;
+}
+
 /** A Proxy of a function that the toString patch treats as its target. */
 export function disguisedProxy<T extends Callable>(win: typeof globalThis, target: T, handler: ProxyHandler<T>): T {
   const p = new ProxyCtor(target, handler);
@@ -237,37 +258,44 @@ export function fromPage(e: unknown): unknown {
  * `Error.captureStackTrace(err, fn)` replaces err's stack with the current one minus `fn`
  * and every frame above it. V8 (v8.dev/docs/stack-trace-api) keeps `stack` the same own
  * accessor that engine-made errors (DOMException included) already have, so nothing else
- * changes. SpiderMonkey has it too (measured in Firefox ESR 153) but as an own data
- * property, which engine-made errors lack (their `stack` is a getter on the prototype):
- * the text matches but `Object.getOwnPropertyNames(err)` then also lists "stack"; there is
- * no way to rewrite the internal stack. SpiderMonkey's own `fileName`/`lineNumber`/
- * `columnNumber` still name the hook's frame (which Firefox shows as "<anonymous code>"),
- * so they are taken from the first remaining frame.
+ * changes.
+ *
+ * SpiderMonkey records an error's stack (a SavedFrame chain) when the error is created,
+ * from the JS frames then live, and has no way to rewrite it: its captureStackTrace
+ * defines an own data property `stack` (measured in Firefox ESR 153), which engine-made
+ * errors lack (their `stack` is the accessor on Error.prototype / DOMException.prototype),
+ * and a DOMException's `filename`/`lineNumber`/`columnNumber` getters read the same
+ * recorded chain, so they name the hook's line. Firefox shows MAIN-world content scripts
+ * as "<anonymous code>" (to hide the extension URL from pages), not as moz-extension://,
+ * but its frames are still there. Skipping them needs frames of a principal the page does
+ * not subsume, which a MAIN-world script does not have. So on SpiderMonkey the error is left
+ * untouched and the page's view of it is kept aside (ErrorMask: the text captureStackTrace
+ * gives on a scratch object and the location of its first frame); stack-mask.ts wraps
+ * those prototype getters to answer from it. A JS error's own `fileName`/`lineNumber`/
+ * `columnNumber` data properties are rewritten in place.
  */
 export function hideOwnFrames(e: unknown, trap: AnyFn): unknown {
   if (!ErrorCaptureStackTrace || typeof e !== 'object' || e === null || pageErrors.has(e)) return e;
   try {
-    ErrorCaptureStackTrace(e, trap);
-    if (ReflectGetOwnPropertyDescriptor(e, 'fileName')) fixLocation(e);
+    if (!recordsOwnStackText()) {
+      ErrorCaptureStackTrace(e, trap);
+      return e;
+    }
+    const scratch = ObjectCreate(null) as object;
+    ErrorCaptureStackTrace(scratch, trap);
+    const stack = ownValue(scratch, 'stack');
+    if (typeof stack !== 'string') return e;
+    const m = locationOf(stack);
+    registry.setMask(e, m);
+    if (ReflectGetOwnPropertyDescriptor(e, 'fileName')) {
+      setOwn(e, 'fileName', m.fileName);
+      setOwn(e, 'lineNumber', m.lineNumber);
+      setOwn(e, 'columnNumber', m.columnNumber);
+    }
   } catch {
     /* a frozen or exotic error keeps its stack */
   }
   return e;
-}
-
-// First frame of a SpiderMonkey stack: `name@url:line:column`.
-function fixLocation(e: object): void {
-  const stack = ownValue(e, 'stack');
-  if (typeof stack !== 'string') return;
-  const nl = StringIndexOf(stack, '\n');
-  const first = nl < 0 ? stack : StringSlice(stack, 0, nl);
-  const at = StringIndexOf(first, '@');
-  const colSep = StringLastIndexOf(first, ':');
-  const lineSep = colSep > 0 ? StringLastIndexOf(first, ':', colSep - 1) : -1;
-  if (at < 0 || lineSep <= at) return;
-  setOwn(e, 'fileName', StringSlice(first, at + 1, lineSep));
-  setOwn(e, 'lineNumber', NumberParse(StringSlice(first, lineSep + 1, colSep)));
-  setOwn(e, 'columnNumber', NumberParse(StringSlice(first, colSep + 1)));
 }
 
 function setOwn(o: object, key: string, value: unknown): void {

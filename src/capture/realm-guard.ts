@@ -6,11 +6,20 @@
 // must go through are wrapped so that the realm they hand out has the shared toString
 // replacement first (disguise.ts).
 //
-// Not covered: `window[0]` / `window.frames[0]` (indexed access on the WindowProxy cannot
-// be intercepted) on a frame whose realm nobody has asked for through these getters yet.
+// `window[0]`, `frames[0]` and named access (`window.someName`) go through the WindowProxy,
+// which cannot be intercepted, so a frame must be patched when it is created instead: the
+// DOM methods that insert nodes are wrapped, and after each insertion that changed the
+// frames of this window (new WindowProxies among `window[0..length)`) their realms are
+// patched, before the inserting call returns to the page.
+//
+// Not covered: frames inserted by the document's own HTML parser, which calls no script
+// API; a script that runs after such a frame and reads `window[n]` before the frame loads
+// sees its pristine initial realm (a MutationObserver would only fire at the next
+// microtask checkpoint and costs every DOM mutation of the page).
 
-import { ReflectApply, ReflectDefineProperty, ReflectGetOwnPropertyDescriptor, getterOf, ownValue } from './native.ts';
+import { ReflectApply, ReflectDefineProperty, ReflectGetOwnPropertyDescriptor, SafeWeakMap, getterOf, ownValue } from './native.ts';
 import { installToString, wrapNative } from './disguise.ts';
+import { maskErrorGetters } from './stack-mask.ts';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- natives are typed loosely on purpose */
 
@@ -30,10 +39,14 @@ export function guardFrameAccess(win: typeof globalThis): void {
       const F = ownValue(target, 'Function') as { prototype?: object } | undefined;
       const proto = typeof F === 'function' ? ReflectGetOwnPropertyDescriptor(F, 'prototype')?.value : undefined;
       if (typeof proto === 'function') installToString(proto);
+      // Its error getters too: the page can read the top window's errors with them.
+      maskErrorGetters(target as typeof globalThis);
     } catch {
       /* cross-origin */
     }
   };
+
+  guardInsertions(win, patchRealm);
 
   const elements = ['HTMLIFrameElement', 'HTMLFrameElement', 'HTMLObjectElement'];
   const props = ['contentWindow', 'contentDocument'];
@@ -58,4 +71,96 @@ export function guardFrameAccess(win: typeof globalThis): void {
       } as PropertyDescriptor);
     }
   }
+}
+
+// Every DOM method through which a script can put a frame into a document synchronously.
+const INSERTING_METHODS: ReadonlyArray<readonly [string, string]> = [
+  ['Node', 'appendChild'],
+  ['Node', 'insertBefore'],
+  ['Node', 'replaceChild'],
+  ['Element', 'append'],
+  ['Element', 'prepend'],
+  ['Element', 'before'],
+  ['Element', 'after'],
+  ['Element', 'replaceWith'],
+  ['Element', 'replaceChildren'],
+  ['Element', 'insertAdjacentElement'],
+  ['Element', 'insertAdjacentHTML'],
+  ['Element', 'setHTMLUnsafe'],
+  ['CharacterData', 'before'],
+  ['CharacterData', 'after'],
+  ['CharacterData', 'replaceWith'],
+  ['DocumentType', 'before'],
+  ['DocumentType', 'after'],
+  ['DocumentType', 'replaceWith'],
+  ['Document', 'append'],
+  ['Document', 'prepend'],
+  ['Document', 'replaceChildren'],
+  ['Document', 'write'],
+  ['Document', 'writeln'],
+  ['DocumentFragment', 'append'],
+  ['DocumentFragment', 'prepend'],
+  ['DocumentFragment', 'replaceChildren'],
+  ['ShadowRoot', 'setHTMLUnsafe'],
+  ['Range', 'insertNode'],
+  ['Range', 'surroundContents'],
+];
+const INSERTING_SETTERS: ReadonlyArray<readonly [string, string]> = [
+  ['Element', 'innerHTML'],
+  ['Element', 'outerHTML'],
+  ['ShadowRoot', 'innerHTML'],
+];
+
+function guardInsertions(win: typeof globalThis, patchRealm: (value: unknown) => void): void {
+  const w = win as any;
+  const lengthDesc = ReflectGetOwnPropertyDescriptor(win, 'length');
+  const lengthGet = lengthDesc && typeof lengthDesc.get === 'function' ? lengthDesc.get : undefined;
+  if (!lengthGet) return;
+  // WindowProxies already handled: a frame keeps its WindowProxy across navigations, and
+  // every document it loads later runs its own hook.
+  const seen = new SafeWeakMap<object, true>();
+  const afterInsertion = (): void => {
+    let n: unknown;
+    try {
+      n = ReflectApply(lengthGet, win, []);
+    } catch {
+      return;
+    }
+    if (typeof n !== 'number') return;
+    for (let i = 0; i < n; i++) {
+      const child = w[i] as unknown;
+      if (child === null || typeof child !== 'object' || seen.has(child)) continue;
+      seen.set(child, true);
+      patchRealm(child);
+    }
+  };
+  const wrapIn = (target: object, key: string, kind: 'value' | 'set'): void => {
+    const d = ReflectGetOwnPropertyDescriptor(target, key);
+    const native = d && (kind === 'value' ? d.value : d.set);
+    if (!d || typeof native !== 'function') return;
+    const wrapped = wrapNative(win, native as (...a: any[]) => any, (self, args) => {
+      const r = ReflectApply(native, self, args);
+      afterInsertion();
+      return r;
+    });
+    const next = { __proto__: null, enumerable: d.enumerable, configurable: d.configurable } as PropertyDescriptor;
+    if (kind === 'value') {
+      next.value = wrapped;
+      next.writable = d.writable;
+    } else {
+      next.get = d.get;
+      next.set = wrapped;
+    }
+    ReflectDefineProperty(target, key, next);
+  };
+  const wrapAll = (list: ReadonlyArray<readonly [string, string]>, kind: 'value' | 'set'): void => {
+    for (let i = 0; i < list.length; i++) {
+      const proto = (w[list[i]![0]] as { prototype?: object } | undefined)?.prototype;
+      if (proto) wrapIn(proto, list[i]![1], kind);
+    }
+  };
+  wrapAll(INSERTING_METHODS, 'value');
+  wrapAll(INSERTING_SETTERS, 'set');
+  // Frames already in the document when the hook runs (a realm the hook reached late).
+  afterInsertion();
 }
