@@ -8,6 +8,7 @@ import { SessionPicker, WhatPicker } from './pickers.tsx';
 import type { TargetKind, TimingMode } from './replay-form.ts';
 import type { ReplayStore } from './replay-store.ts';
 import { RunPanel } from './run-panel.tsx';
+import { originNames } from './replay-host-access.ts';
 import './replay.css';
 
 const TARGETS: readonly { value: TargetKind; text: string; hint: string }[] = [
@@ -61,7 +62,10 @@ export function ReplayView({ store }: { store: ReplayStore }) {
             noValidate
             onSubmit={(e) => {
               e.preventDefault();
-              void store.start();
+              // The permission prompt needs this click: ask first, then start once granted.
+              const access = store.hostAccess.value;
+              if (f.target === 'endpoint' && access && !access.granted) void store.grantAccess().then(() => store.start());
+              else void store.start();
             }}
           >
             <fieldset>
@@ -103,6 +107,7 @@ export function ReplayView({ store }: { store: ReplayStore }) {
                     </label>
                   )}
                   {store.profilesProblem.value && <p class="error">{store.profilesProblem.value}</p>}
+                  <HostAccessLine store={store} />
                   <span class="radio-group" role="radiogroup" aria-label="Publish over">
                     <label title="One POST /event per publish">
                       <input type="radio" name="transport" value="http" checked={f.transport === 'http'} onChange={() => store.update({ transport: 'http' })} /> over HTTP
@@ -185,5 +190,20 @@ export function ReplayView({ store }: { store: ReplayStore }) {
         </div>
       )}
     </div>
+  );
+}
+
+/** A custom domain needs the user's grant; it is asked for here, not in another view. */
+function HostAccessLine({ store }: { store: ReplayStore }) {
+  const access = store.hostAccess.value;
+  if (!access || access.granted) return null;
+  const names = originNames(access.origins);
+  return (
+    <p class="hint warn" data-testid="replay-host-access">
+      {access.refused ? `Access to ${names} was not granted, so the replay cannot reach it. ` : `The extension may not reach ${names} yet. `}
+      <button type="button" data-testid="replay-grant" title="The browser asks you to allow the extension on this site" onClick={() => void store.grantAccess()}>
+        Grant access to {names}
+      </button>
+    </p>
   );
 }
