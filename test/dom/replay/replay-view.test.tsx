@@ -43,7 +43,22 @@ describe('Replay view', () => {
   test('says what to do when there is nothing to replay', async () => {
     const db = await freshDb();
     render(<ReplayView store={createReplayStore({ db: async () => db })} />);
-    await waitFor(() => expect(screen.getByTestId('replay-empty').textContent).toMatch(/Record one/));
+    await waitFor(() => expect(screen.getByTestId('replay-empty').textContent).toMatch(/Record one in the Inspector tab/));
+    expect(screen.getByRole('button', { name: 'Refresh' }).getAttribute('title')).toMatch(/stored sessions/);
+  });
+
+  test('the session picker is short (name, size, source) with the start time as its title; no transport choice without a profile', async () => {
+    const db = await freshDb();
+    const s = await seedCapture(db, 2);
+    render(<ReplayView store={createReplayStore({ db: async () => db, loadProfiles: async () => [] })} />);
+    const picker = (await waitFor(() => screen.getByTestId('replay-session'))) as HTMLSelectElement;
+    await waitFor(() => expect(picker.value).toBe(s.id));
+    const option = [...picker.options].find((o) => o.value === s.id)!;
+    expect(option.textContent).toBe('capture · 5 frames');
+    expect(option.title).toMatch(/^capture · 5 frames, started /);
+    expect(picker.title).toBe(option.title);
+    expect(screen.queryByRole('radiogroup', { name: 'Publish over' })).toBeNull();
+    expect(screen.getByTestId('replay-no-profiles')).toBeTruthy();
   });
 
   test('shows why a replay cannot start', async () => {

@@ -45,7 +45,7 @@ export function ReplayView({ store }: { store: ReplayStore }) {
           </button>
         </div>
         <span class="spacer" />
-        <button type="button" onClick={() => void store.refresh()}>
+        <button type="button" title="Read the stored sessions, the endpoint profiles and the page's sockets again" onClick={() => void store.refresh()}>
           Refresh
         </button>
       </div>
@@ -53,7 +53,7 @@ export function ReplayView({ store }: { store: ReplayStore }) {
         <ComparePane store={store.compare} sessions={sessions} />
       ) : sessions.length === 0 ? (
         <p class="empty" data-testid="replay-empty">
-          No stored session to replay yet. Record one in the Live view (open the page with DevTools on this panel) or import one in Sessions, then come back here.
+          No stored session to replay yet. Record one in the Inspector tab (open this panel in DevTools on a page that uses AppSync Events) or import one in Sessions, then come back here.
         </p>
       ) : (
         <div class="replay-body">
@@ -108,6 +108,7 @@ export function ReplayView({ store }: { store: ReplayStore }) {
                   )}
                   {store.profilesProblem.value && <p class="error">{store.profilesProblem.value}</p>}
                   <HostAccessLine store={store} />
+                  {store.profiles.value.length > 0 && (
                   <span class="radio-group" role="radiogroup" aria-label="Publish over">
                     <label title="One POST /event per publish">
                       <input type="radio" name="transport" value="http" checked={f.transport === 'http'} onChange={() => store.update({ transport: 'http' })} /> over HTTP
@@ -116,6 +117,7 @@ export function ReplayView({ store }: { store: ReplayStore }) {
                       <input type="radio" name="transport" value="ws" checked={f.transport === 'ws'} onChange={() => store.update({ transport: 'ws' })} /> over a WebSocket
                     </label>
                   </span>
+                  )}
                 </>
               )}
               {f.target === 'inject' && (
