@@ -37,11 +37,14 @@ function onPanelMessage(hub: TabHub, state: TabState, message: PanelToBackground
       if (message.tabId !== state.tabId) return;
       state.paused = !message.on;
       state.pausedSet = true;
+      if (state.paused) state.stops.stop();
+      else state.stops.resume();
       void hub.deps.recordingPaused?.set(state.tabId, state.paused);
       hub.toPanels(state, hub.status(state));
       return;
     case 'clearSession':
       state.discarded = 0;
+      state.stops.reset(state.paused);
       state.stored = 0;
       state.dropped = 0;
       state.rejected = 0;

@@ -14,6 +14,7 @@ import { createSocketSightings, type SocketSightings } from '../../src/recording
 import { createLiveFeed, sliceFor, type LiveFeed } from '../../src/recording/live-feed.ts';
 import type { TabRecorder } from '../../src/recording/tab-recorder.ts';
 import { debug } from '../../src/debug.ts';
+import { createStopLog, whileStopped, type StopLog } from './recording-control.ts';
 
 export interface RouterDeps {
   readonly recorder: TabRecorder;
@@ -24,6 +25,8 @@ export interface RouterDeps {
   /** Record/Stop per tab, kept like Preserve log (a restarted worker stays stopped). */
   readonly recordingPaused?: { get(tabId: number): Promise<boolean>; set(tabId: number, on: boolean): Promise<void> };
   readonly setTimer: (fn: () => void, ms: number) => void;
+  /** Wall clock for the stopped spans (tests pass a fake one). */
+  readonly now?: () => number;
 }
 
 /** One frame's relay port. */
@@ -52,6 +55,8 @@ export interface TabState {
   pausedSet: boolean;
   /** Records not stored because of `paused`, since the current session started. */
   discarded: number;
+  /** When recording was stopped in the current session. */
+  readonly stops: StopLog;
   topLoad: number;
   topUrl: string | null;
   sessionId: string | null;
@@ -109,6 +114,7 @@ export function createTabHub(deps: RouterDeps) {
       notice: state.notice,
       paused: state.paused,
       discarded: state.discarded,
+      stoppedSpans: state.stops.spans(),
     };
   }
 
@@ -155,14 +161,21 @@ export function createTabHub(deps: RouterDeps) {
     enqueue(state, async () => {
       // Decided when the batch's turn comes, so batches queued before a Stop are stored and
       // those after it are not, in arrival order.
+      let kept = records;
       if (records.length > 0 && state.paused) {
-        state.discarded += records.length;
-        after?.();
-        toPanels(state, status(state));
-        return;
+        // The sockets' lifecycle facts are stored even now (see recording-control.ts).
+        const split = whileStopped(records);
+        kept = split.kept;
+        state.discarded += split.discarded;
+        state.stops.discard(split.discarded);
+        if (kept.length === 0) {
+          after?.();
+          toPanels(state, status(state));
+          return;
+        }
       }
-      if (records.length > 0) {
-        const result = await deps.recorder.append(state.tabId, records);
+      if (kept.length > 0) {
+        const result = await deps.recorder.append(state.tabId, kept);
         state.sessionId = result.sessionId;
         state.stored = result.stored;
         state.problem = null;
@@ -174,6 +187,7 @@ export function createTabHub(deps: RouterDeps) {
       // Acknowledge only after the commit: an unacknowledged batch is sent again.
       after?.();
       state.live.schedule();
+      if (kept !== records) toPanels(state, status(state));
     });
   }
 
@@ -190,6 +204,7 @@ export function createTabHub(deps: RouterDeps) {
       paused: false,
       pausedSet: false,
       discarded: 0,
+      stops: createStopLog(deps.now ?? Date.now),
       topLoad: 0,
       topUrl: null,
       sessionId: null,
@@ -230,6 +245,8 @@ export function createTabHub(deps: RouterDeps) {
       const paused = (await deps.recordingPaused?.get(tabId)) ?? false;
       if (!state.pausedSet && paused !== state.paused) {
         state.paused = paused;
+        // The stop began before this worker; its span starts when the worker learnt of it.
+        if (paused) state.stops.stop();
         announceRecording(state);
       }
     });

@@ -12,7 +12,7 @@ import { SettingsDialog } from './components/settings-dialog.tsx';
 import { createPageCommands } from './views/replay/page-commands.ts';
 import { createReplayStore } from './views/replay/replay-store.ts';
 import { loadConsoleData } from './views/console/console-storage.ts';
-import { hasAccess, originPatterns } from './views/console/host-access.ts';
+import { hasAccess, originPatterns, requestAccess } from './views/console/host-access.ts';
 import { listPageCredentials } from './views/console/page-endpoint.ts';
 import { createConsoleStore } from './views/console/console-store.ts';
 import { browserConsoleDeps } from './views/console/browser-deps.ts';
@@ -42,10 +42,7 @@ const replay = createReplayStore({
   liveSessionId: () => live?.state.value.status?.sessionId ?? null,
   loadProfiles: () => loadConsoleData().then((d) => d.profiles),
   ...(tabId !== null ? { pageCredentials: () => listPageCredentials(tabId) } : {}),
-  hostAccess: async (p) => {
-    const origins = originPatterns(p.httpUrl, p.realtimeUrl);
-    return (await hasAccess(origins)) ? undefined : `The extension may not reach ${origins.join(', ')}: grant access in the Console (or the browser's site access settings), then start again.`;
-  },
+  hostAccess: { patterns: (p) => originPatterns(p.httpUrl, p.realtimeUrl), has: hasAccess, request: requestAccess },
   browser: navigator.userAgent.includes('Firefox') ? 'Firefox' : 'Chromium',
 });
 onLiveRecords = (m) => {

@@ -109,19 +109,44 @@ export async function launchBrowser(kind: BrowserKind, opts: LaunchOptions): Pro
   return kind === 'chromium' ? launchChromium(opts) : launchFirefox(opts);
 }
 
-async function launchChromium(opts: LaunchOptions): Promise<LaunchedBrowser> {
-  const withExtension = opts.extension ?? true;
-  const profile = mkdtempSync(join(tmpdir(), 'aedt-chromium-'));
-  const dir = opts.extensionDir ?? distDir('chromium');
-  const args = [...CHROMIUM_FLAGS, `--user-data-dir=${profile}`];
+/**
+ * Chromium's command line, without the start URL: the one definition for `npm start`, the
+ * e2e tests and the benchmarks (test/bench/lib/browsers.mjs).
+ */
+export function chromiumArgs(opts: { headless: boolean; profile: string; extensionDir: string | null; windowSize?: readonly [number, number]; devtools?: boolean; extraArgs?: readonly string[] }): string[] {
+  const args = [...CHROMIUM_FLAGS, `--user-data-dir=${opts.profile}`];
   if (needsNoSandbox()) args.push('--no-sandbox');
   if (opts.headless) args.unshift('--headless=new');
   else args.push(`--window-size=${(opts.windowSize ?? [1440, 960]).join(',')}`);
   // --enable-unsafe-extension-debugging lets CDP load the extension where --load-extension
   // is ignored (branded Google Chrome since 137).
-  if (withExtension) args.push(`--disable-extensions-except=${dir}`, `--load-extension=${dir}`, '--enable-unsafe-extension-debugging');
+  if (opts.extensionDir) args.push(`--disable-extensions-except=${opts.extensionDir}`, `--load-extension=${opts.extensionDir}`, '--enable-unsafe-extension-debugging');
   else args.push('--disable-extensions');
   if (opts.devtools) args.push('--auto-open-devtools-for-tabs');
+  args.push(...(opts.extraArgs ?? []));
+  return args;
+}
+
+/** Firefox's preferences for a profile with the extension (its pinned UUID) and no first-run noise. */
+export const FIREFOX_PREFS: Readonly<Record<string, unknown>> = {
+  'extensions.webextensions.uuids': JSON.stringify({ [GECKO_ID]: FIREFOX_UUID }),
+  'datareporting.policy.dataSubmissionEnabled': false,
+  'browser.shell.checkDefaultBrowser': false,
+  // The toolbox docked at the bottom leaves the panel the window's full width.
+  'devtools.toolbox.host': 'bottom',
+  'devtools.toolbox.footer.height': 440,
+};
+
+/** Firefox's arguments: BiDi may navigate tabs to moz-extension:// pages and reach the DevTools toolbox. */
+export function firefoxArgs(headless: boolean): string[] {
+  return ['--remote-allow-system-access', ...(headless ? [] : ['--width=1440', '--height=960'])];
+}
+
+async function launchChromium(opts: LaunchOptions): Promise<LaunchedBrowser> {
+  const withExtension = opts.extension ?? true;
+  const profile = mkdtempSync(join(tmpdir(), 'aedt-chromium-'));
+  const dir = opts.extensionDir ?? distDir('chromium');
+  const args = chromiumArgs({ headless: opts.headless, profile, extensionDir: withExtension ? dir : null, devtools: opts.devtools ?? false, ...(opts.windowSize ? { windowSize: opts.windowSize } : {}) });
   if (opts.devtoolsHeight) seedDevtoolsPreferences(profile, opts.devtoolsHeight);
   const browser = await puppeteer.launch({
     executablePath: opts.executablePath ?? findBrowser('chromium') ?? '/usr/bin/chromium',
@@ -156,16 +181,8 @@ async function launchFirefox(opts: LaunchOptions): Promise<LaunchedBrowser> {
     executablePath: opts.executablePath ?? findBrowser('firefox') ?? '/usr/bin/firefox-esr',
     headless: opts.headless,
     defaultViewport: null,
-    // Lets BiDi navigate tabs to moz-extension:// pages and reach the DevTools toolbox.
-    args: ['--remote-allow-system-access', ...(opts.headless ? [] : ['--width=1440', '--height=960'])],
-    extraPrefsFirefox: {
-      'extensions.webextensions.uuids': JSON.stringify({ [GECKO_ID]: FIREFOX_UUID }),
-      'datareporting.policy.dataSubmissionEnabled': false,
-      'browser.shell.checkDefaultBrowser': false,
-      // The toolbox docked at the bottom leaves the panel the window's full width.
-      'devtools.toolbox.host': 'bottom',
-      'devtools.toolbox.footer.height': 440,
-    },
+    args: firefoxArgs(opts.headless),
+    extraPrefsFirefox: { ...FIREFOX_PREFS },
   });
   if (opts.extension ?? true) await browser.installExtension(distDir('firefox'));
   return {

@@ -152,6 +152,21 @@ export interface CaptureStatus {
   readonly paused?: boolean;
   /** Records the page sent while recording was stopped, not stored (for the current session). */
   readonly discarded?: number;
+  /**
+   * When recording was stopped in the current session, oldest first (at most 20; older ones
+   * merged into the first). The last one is open (`to: null`) while stopped. Kept in the
+   * background's memory only: a restarted worker knows a stop in progress, not earlier ones.
+   */
+  readonly stoppedSpans?: readonly StoppedSpan[];
+}
+/** How many stopped spans a status lists at most. */
+export const MAX_STOPPED_SPANS = 20;
+/** A span of wall-clock time (ms) during which a tab's frames were not stored. */
+export interface StoppedSpan {
+  readonly from: number;
+  readonly to: number | null;
+  /** Records not stored in the span (lifecycle facts of sockets are stored: they are not counted). */
+  readonly discarded: number;
 }
 /**
  * The last un-redacted auth seen on one of the tab's connections, held in the background's

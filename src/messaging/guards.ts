@@ -7,6 +7,7 @@ import { decodeBatch } from './batch-decoding.ts';
 import {
   BATCH_FORMAT,
   MAX_BATCH_CHARS,
+  MAX_STOPPED_SPANS,
   type BackgroundToContent,
   type BackgroundToPanel,
   type CommandCompleted,
@@ -178,8 +179,11 @@ const PANEL_BOUND: { readonly [K in BackgroundToPanel['type']]: (x: Obj) => bool
     nullable(x.problem, (v) => str(v, MAX_URL)) &&
     nullable(x.notice, (v) => str(v, MAX_URL)) &&
     (x.paused === undefined || typeof x.paused === 'boolean') &&
-    (x.discarded === undefined || int(x.discarded)),
+    (x.discarded === undefined || int(x.discarded)) &&
+    (x.stoppedSpans === undefined || (Array.isArray(x.stoppedSpans) && x.stoppedSpans.length <= MAX_STOPPED_SPANS && x.stoppedSpans.every(isStoppedSpan))),
 };
+
+const isStoppedSpan = (x: unknown): boolean => isObj(x) && num(x.from) && (x.to === null || num(x.to)) && int(x.discarded);
 
 /**
  * What the panel accepts from the background. The background is ours, but a panel can

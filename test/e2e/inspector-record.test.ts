@@ -1,7 +1,8 @@
 // Record/Stop, Clear and Preserve log in the built extension, in both browsers: stopped, the
 // page's traffic reaches the background and is not stored (the toolbar counts it); started
-// again, it is stored in the same session; Clear starts an empty session; Preserve log keeps
-// the session across a reload.
+// again, it is stored in the same session; a socket opened while stopped is still a known
+// connection (URL, auth mode) once recording resumes; Clear starts an empty session;
+// Preserve log keeps the session across a reload.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Page } from 'puppeteer-core';
@@ -54,12 +55,39 @@ for (const name of ['chromium', 'firefox'] as BrowserName[]) {
       await waitFor(async () => (await pressed(panel).catch(() => null)) === 'false', { what: 'still stopped after reopening' });
       assert.equal(await recordCount(panel), before);
 
-      // Record again: the same session grows.
+      // A socket opened while stopped: its frames are not stored, but its connection is.
+      const late = `${channel}-late`;
+      await page.evaluate((ch: string) => {
+        const w = window as unknown as AppsyncPage & { __lateReady: boolean; __appsync: { connect(f: (ws: WebSocket, m: { type?: string } | null) => void): WebSocket; subscribe(ws: WebSocket, id: string, ch: string): void } };
+        w.__lateReady = false;
+        w.__appsync.connect((ws, m) => {
+          if (m?.type === 'connection_ack') w.__appsync.subscribe(ws, 'sub-late', ch);
+          if (m?.type === 'subscribe_success') w.__lateReady = true;
+        });
+      }, late);
+      await waitFor(() => page.evaluate(() => (window as unknown as { __lateReady: boolean }).__lateReady), { what: 'second socket subscribed while stopped' });
+      await waitFor(async () => (await panel.$$('[data-testid="connection-item"]')).length === 2, { what: 'the socket opened while stopped is listed' });
+      assert.equal(await dataRows(panel), 0, 'no frame of the stopped span is stored');
+
+      // Record again: the same session grows, and the late socket's frames land on its connection.
       await panel.click('[data-testid="record-toggle"]');
       await waitFor(async () => (await pressed(panel)) === 'true', { what: 'recording again' });
+      assert.match(await stoppedText(panel), /^Recording was stopped \d\d:\d\d:\d\d–\d\d:\d\d:\d\d: \d+ records not stored/);
       await post(page, channel, [{ n: 3 }]);
       await waitFor(async () => (await dataRows(panel)) === 1, { what: 'the new data frame stored and shown' });
       assert.ok((await recordCount(panel)) > before);
+      await post(page, late, [{ n: 'late' }]);
+      await waitFor(async () => (await dataRows(panel)) === 2, { what: 'the late socket\'s data frame stored' });
+      const sockets = (
+        await panel.$$eval('[data-testid="connection-item"]', (items) =>
+          items.map((e) => ({ state: e.getAttribute('data-state'), text: e.textContent ?? '', url: e.querySelector('.conn-facts [title]')?.getAttribute('title') ?? '' })),
+        )
+      ).filter((c) => /\/event\/realtime$/.test(c.url));
+      assert.equal(sockets.length, 2, 'both sockets are connections with their URL, the late one included');
+      for (const c of sockets) {
+        assert.match(c.text, /API_KEY/, 'with its auth mode');
+        assert.equal(c.state, 'open');
+      }
 
       // Clear: a new, empty session; new traffic lands in it.
       await panel.click('button[title^="Start a new session"]');

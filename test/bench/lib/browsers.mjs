@@ -1,32 +1,21 @@
 // Launching Debian's chromium (CDP) and firefox-esr (WebDriver BiDi) for the benchmarks,
-// the same way test/e2e/support/browsers.ts does, plus the flags of the perf anchors so a
-// headless tab behaves like a foreground one. Every browser is registered so it is killed
-// (with its whole process tree) when the benchmark exits, whatever happens.
+// with the command line, preferences and extension ids of scripts/lib/browser-launch.ts
+// (the one definition, also used by `npm start` and the e2e tests; its flags include those
+// of the perf anchors, so a headless tab behaves like a foreground one). What is the
+// bench's own: every browser is registered so it is killed (with its whole process tree)
+// when the benchmark exits, whatever happens, and puppeteer's protocol timeout is longer.
 
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import puppeteer from 'puppeteer-core';
+import { tsImport } from 'tsx/esm/api';
 import { descendants } from './proc.mjs';
 import { waitFor } from './util.mjs';
 
-export const CHROME_EXTENSION_ID = 'hnicpfkppibcdpefmmgjaidfggmcgide';
-export const GECKO_ID = 'appsync-events-devtools@appsync-events-devtools.dev';
-export const FIREFOX_UUID = '6f1c2a8e-0000-4000-8000-00000000a55e';
-
-const CHROMIUM_FLAGS = [
-  '--headless=new',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-background-timer-throttling',
-  '--disable-renderer-backgrounding',
-  '--disable-backgrounding-occluded-windows',
-];
+// The benchmarks are plain node scripts; tsx loads the TypeScript module for them.
+const launch = await tsImport('../../../scripts/lib/browser-launch.ts', import.meta.url);
+export const { CHROME_EXTENSION_ID, GECKO_ID, FIREFOX_UUID } = launch;
 
 const live = new Set(); // pids of running browsers
 
@@ -59,12 +48,9 @@ function hookExit() {
 export async function launchChromium({ extensionDir = null, extraArgs = [] } = {}) {
   hookExit();
   const profile = mkdtempSync(join(tmpdir(), 'aedt-bench-chromium-'));
-  const args = [...CHROMIUM_FLAGS, `--user-data-dir=${profile}`];
-  if (extensionDir) args.push(`--disable-extensions-except=${extensionDir}`, `--load-extension=${extensionDir}`);
-  else args.push('--disable-extensions');
-  args.push(...extraArgs);
+  const args = launch.chromiumArgs({ headless: true, profile, extensionDir, extraArgs });
   const browser = await puppeteer.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    executablePath: launch.findBrowser('chromium') ?? '/usr/bin/chromium',
     headless: true,
     ignoreDefaultArgs: true,
     args: [...args, 'about:blank'],
@@ -108,15 +94,10 @@ export async function launchFirefox({ extensionDir = null } = {}) {
   hookExit();
   const browser = await puppeteer.launch({
     browser: 'firefox',
-    executablePath: process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr',
+    executablePath: launch.findBrowser('firefox') ?? '/usr/bin/firefox-esr',
     headless: true,
-    // Lets BiDi navigate tabs to moz-extension:// pages.
-    args: ['--remote-allow-system-access'],
-    extraPrefsFirefox: {
-      'extensions.webextensions.uuids': JSON.stringify({ [GECKO_ID]: FIREFOX_UUID }),
-      'datareporting.policy.dataSubmissionEnabled': false,
-      'browser.shell.checkDefaultBrowser': false,
-    },
+    args: launch.firefoxArgs(true),
+    extraPrefsFirefox: { ...launch.FIREFOX_PREFS },
     protocolTimeout: 120_000,
   });
   const pid = browser.process()?.pid;

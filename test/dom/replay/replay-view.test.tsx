@@ -43,7 +43,22 @@ describe('Replay view', () => {
   test('says what to do when there is nothing to replay', async () => {
     const db = await freshDb();
     render(<ReplayView store={createReplayStore({ db: async () => db })} />);
-    await waitFor(() => expect(screen.getByTestId('replay-empty').textContent).toMatch(/Record one/));
+    await waitFor(() => expect(screen.getByTestId('replay-empty').textContent).toMatch(/Record one in the Inspector tab/));
+    expect(screen.getByRole('button', { name: 'Refresh' }).getAttribute('title')).toMatch(/stored sessions/);
+  });
+
+  test('the session picker is short (name, size, source) with the start time as its title; no transport choice without a profile', async () => {
+    const db = await freshDb();
+    const s = await seedCapture(db, 2);
+    render(<ReplayView store={createReplayStore({ db: async () => db, loadProfiles: async () => [] })} />);
+    const picker = (await waitFor(() => screen.getByTestId('replay-session'))) as HTMLSelectElement;
+    await waitFor(() => expect(picker.value).toBe(s.id));
+    const option = [...picker.options].find((o) => o.value === s.id)!;
+    expect(option.textContent).toBe('capture · 5 frames');
+    expect(option.title).toMatch(/^capture · 5 frames, started /);
+    expect(picker.title).toBe(option.title);
+    expect(screen.queryByRole('radiogroup', { name: 'Publish over' })).toBeNull();
+    expect(screen.getByTestId('replay-no-profiles')).toBeTruthy();
   });
 
   test('shows why a replay cannot start', async () => {
@@ -70,7 +85,7 @@ describe('Replay view', () => {
     const store = createReplayStore({
       db: async () => db,
       loadProfiles: async () => [noKey, PROFILE],
-      hostAccess: async (p) => (asked.push(p.httpUrl), 'The extension may not reach http://127.0.0.1/*'),
+      hostAccess: { patterns: (p) => (asked.push(p.httpUrl), ['http://127.0.0.1/*']), has: async () => false, request: async () => false },
     });
     render(<ReplayView store={store} />);
     await waitFor(() => expect((screen.getByTestId('replay-profile') as HTMLSelectElement).value).toBe('p0'));
@@ -81,9 +96,69 @@ describe('Replay view', () => {
     expect(asked).toEqual([]);
     fireEvent.change(screen.getByTestId('replay-profile'), { target: { value: 'p1' } });
     fireEvent.click(screen.getByTestId('replay-start'));
-    await waitFor(() => expect(screen.getByTestId('replay-problems').textContent).toMatch(/may not reach/));
-    expect(asked).toEqual(['http://127.0.0.1:9/event']);
+    await waitFor(() => expect(screen.getByTestId('replay-problems').textContent).toMatch(/may not reach http:\/\/127\.0\.0\.1 yet/));
+    expect(asked.every((u) => u === 'http://127.0.0.1:9/event')).toBe(true);
     expect(store.run.value).toBeNull();
+  });
+
+  test('withheld host access is granted in place: from its button, or from the click that starts the replay', async () => {
+    const db = await freshDb();
+    await seedCapture(db, 2);
+    const endpoint = fakeEndpoint();
+    let granted = false;
+    let answer = false;
+    const requests: string[][] = [];
+    const store = createReplayStore({
+      db: async () => db,
+      fetch: endpoint.fetch,
+      loadProfiles: async () => [PROFILE],
+      hostAccess: {
+        patterns: () => ['http://127.0.0.1/*'],
+        has: async () => granted,
+        // Recorded synchronously: the browsers grant only inside the click's own task.
+        request: (origins) => {
+          requests.push([...origins]);
+          granted = answer;
+          return Promise.resolve(answer);
+        },
+      },
+    });
+    render(<ReplayView store={store} />);
+    const grant = await waitFor(() => screen.getByTestId('replay-grant'));
+    expect(grant.textContent).toBe('Grant access to http://127.0.0.1');
+    expect(screen.getByTestId('replay-host-access').textContent).toMatch(/may not reach http:\/\/127\.0\.0\.1 yet/);
+
+    // Refused: said so, the button stays.
+    fireEvent.click(grant);
+    expect(requests).toEqual([['http://127.0.0.1/*']]);
+    await waitFor(() => expect(screen.getByTestId('replay-host-access').textContent).toMatch(/was not granted/));
+
+    // Start asks in the same click, then runs once granted; the line goes away.
+    answer = true;
+    fireEvent.click(screen.getByTestId('replay-start'));
+    expect(requests).toHaveLength(2);
+    await waitFor(() => expect(screen.queryByTestId('replay-host-access')).toBeNull());
+    await waitFor(() => expect(screen.getByTestId('replay-run').textContent).toContain('Completed'), { timeout: 4000 });
+    expect(endpoint.bodies.length).toBeGreaterThan(0);
+  });
+
+  test('no access line for AppSync or loopback hosts, nor for other targets', async () => {
+    const db = await freshDb();
+    await seedCapture(db, 1);
+    let withheld = true;
+    const store = createReplayStore({
+      db: async () => db,
+      loadProfiles: async () => [PROFILE],
+      hostAccess: { patterns: () => (withheld ? ['https://api.example.com/*'] : []), has: async () => false, request: async () => false },
+    });
+    render(<ReplayView store={store} />);
+    await waitFor(() => screen.getByTestId('replay-grant'));
+    fireEvent.click(screen.getByLabelText(/Inject into the page/));
+    await waitFor(() => expect(screen.queryByTestId('replay-host-access')).toBeNull());
+    withheld = false;
+    fireEvent.click(screen.getByLabelText(/Publish to an endpoint/));
+    await new Promise((r) => setTimeout(r, 20));
+    expect(screen.queryByTestId('replay-host-access')).toBeNull();
   });
 
   test('replays to an endpoint, stores the result session, and compares it with the original', async () => {

@@ -1,10 +1,11 @@
 // The pure parts of the shared browser launch: which binary is used, what kind a given
-// binary is, and when Chromium's sandbox goes off.
+// binary is, when Chromium's sandbox goes off, and the one command line the benchmarks share.
 import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { findBrowser, kindOfBinary, needsNoSandbox } from '../../../scripts/lib/browser-launch.ts';
+import { readFileSync } from 'node:fs';
+import { chromiumArgs, FIREFOX_PREFS, FIREFOX_UUID, GECKO_ID, findBrowser, firefoxArgs, kindOfBinary, needsNoSandbox } from '../../../scripts/lib/browser-launch.ts';
 
 afterEach(() => {
   vi.unstubAllEnvs();
@@ -65,5 +66,29 @@ describe('needsNoSandbox', () => {
     expect(needsNoSandbox()).toBe(false);
     vi.stubEnv('APPSYNC_DEVTOOLS_NO_SANDBOX', '1');
     expect(needsNoSandbox()).toBe(true);
+  });
+});
+
+describe('the command lines', () => {
+  it('Chromium: headless or windowed, with or without the extension, extra flags last', () => {
+    const withExt = chromiumArgs({ headless: true, profile: '/p', extensionDir: '/ext', extraArgs: ['--enable-precise-memory-info'] });
+    expect(withExt[0]).toBe('--headless=new');
+    expect(withExt).toContain('--user-data-dir=/p');
+    expect(withExt).toContain('--load-extension=/ext');
+    expect(withExt).toContain('--disable-renderer-backgrounding');
+    expect(withExt.at(-1)).toBe('--enable-precise-memory-info');
+    const bare = chromiumArgs({ headless: false, profile: '/p', extensionDir: null, windowSize: [800, 600] });
+    expect(bare).toContain('--disable-extensions');
+    expect(bare).toContain('--window-size=800,600');
+    expect(bare.some((a) => a.startsWith('--headless') || a.startsWith('--load-extension'))).toBe(false);
+  });
+  it('Firefox: the pinned extension UUID and BiDi system access', () => {
+    expect(JSON.parse(FIREFOX_PREFS['extensions.webextensions.uuids'] as string)).toEqual({ [GECKO_ID]: FIREFOX_UUID });
+    expect(firefoxArgs(true)).toEqual(['--remote-allow-system-access']);
+  });
+  it('the benchmarks keep no launch flags or ids of their own', () => {
+    const bench = readFileSync(join(import.meta.dirname, '../../bench/lib/browsers.mjs'), 'utf8');
+    expect(bench).not.toMatch(/'--(headless|disable-|no-sandbox|remote-allow)/);
+    expect(bench).not.toContain(FIREFOX_UUID);
   });
 });

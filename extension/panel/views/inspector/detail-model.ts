@@ -138,7 +138,7 @@ export function frameDetail(f: StoredFrame): FrameDetailModel {
   if (x?.wasClean !== undefined) facts.push(['Clean', x.wasClean ? 'yes' : 'no']);
   if (x?.error) facts.push(['Error', x.error]);
   if (f.flags & FrameFlag.truncated) facts.push(['Truncated', `kept ${f.text?.length ?? 0} of ${x?.length ?? '?'} characters`]);
-  if (f.flags & FrameFlag.afterGap) facts.push(['Gap', 'records of this socket were lost right before this frame']);
+  if (f.flags & FrameFlag.afterGap) facts.push(['Gap', 'records of this socket are missing right before this frame: lost by the capture, or not stored while recording was stopped']);
 
   const raw = f.text ?? '';
   let value: unknown;

@@ -63,6 +63,7 @@ export function rowMark(bits: number, errorFrame: boolean): { kind?: 'error' | '
 
 export function FrameTable(p: FrameTableProps) {
   const ref = useRef<HTMLDivElement>(null);
+  const head = useRef<HTMLDivElement>(null);
   const [scrollTop, setScrollTop] = useState(0);
   const [viewport, setViewport] = useState(400);
   const atBottom = useRef(p.follow);
@@ -186,7 +187,7 @@ export function FrameTable(p: FrameTableProps) {
 
   return (
     <div class="ftable" role="grid" aria-label="Frames" aria-rowcount={p.count + 1} aria-readonly="true">
-      <div class="frow head" role="row" aria-rowindex={1}>
+      <div class="frow head" role="row" aria-rowindex={1} ref={head}>
         {COLUMNS.map(([cls, label]) =>
           cls === 'time' ? (
             <span class={cls} role="columnheader" key={cls}>
@@ -210,6 +211,8 @@ export function FrameTable(p: FrameTableProps) {
         onScroll={(e) => {
           // No layout reads here (clientHeight, scrollHeight): they force a layout per event.
           const top = e.currentTarget.scrollTop;
+          // The header sits outside the scroller; narrow panels scroll the columns sideways.
+          if (head.current) head.current.scrollLeft = e.currentTarget.scrollLeft;
           atBottom.current = top + viewport >= w.height - ROW_HEIGHT;
           setScrollTop(top);
         }}

@@ -6,6 +6,7 @@ import type { CaptureStatus } from '../../../../src/messaging/contracts.ts';
 import { CHIPS, type ChipName, type FilterInput } from './filter-query.ts';
 import type { Target } from './inspector-store.ts';
 import type { ScanState } from './frame-source.ts';
+import { STOPPED_TITLE, stoppedLine } from './stopped-spans.ts';
 
 interface Props {
   readonly live: boolean;
@@ -58,7 +59,7 @@ export function Toolbar(p: Props) {
   const scan = p.scan;
   const recording = p.status?.recording ?? false;
   const paused = p.status?.paused ?? false;
-  const discarded = p.status?.discarded ?? 0;
+  const stopped = stoppedLine(p.status);
   const pickerValue = p.target.kind === 'live' ? 'live' : p.target.id;
   return (
     <div class="itoolbar">
@@ -186,12 +187,11 @@ export function Toolbar(p: Props) {
         ))}
         {p.status && p.status.dropped > 0 && <span class="warn">{p.status.dropped} dropped by the page's capture buffer</span>}
         {p.status && p.status.rejected > 0 && <span class="warn">{p.status.rejected} malformed from the page, ignored</span>}
-        {p.live && paused && (
-          <span class="warn" data-testid="recording-stopped">
-            Recording stopped{discarded > 0 ? `: ${discarded.toLocaleString()} records not stored` : ''}
+        {p.live && stopped && (
+          <span class={paused ? 'warn' : 'info'} data-testid="recording-stopped" title={STOPPED_TITLE}>
+            {stopped}
           </span>
         )}
-        {p.live && !paused && discarded > 0 && <span class="info">{discarded.toLocaleString()} records not stored while recording was stopped</span>}
         {p.live && p.status?.problem && <span class="error">{p.status.problem}</span>}
         {p.live && p.status?.notice && <span class="info">{p.status.notice}</span>}
         {p.live && !p.connected && <span class="warn">reconnecting…</span>}

@@ -2,19 +2,24 @@
 import type { SessionRecord } from '../../../../src/sessions/index.ts';
 import type { ReplayWhat } from '../../../../src/replay/index.ts';
 
-function label(s: SessionRecord): string {
-  const when = new Date(s.startedAt).toLocaleString();
-  return `${s.name} · ${s.frameCount.toLocaleString()} frames · ${when}${s.source !== 'live' ? ` · ${s.source}` : ''}`;
+// Default names already hold the start time, so the option is name, size and source; the
+// full start time is the option's title, and the picked one's is the select's.
+export function sessionLabel(s: SessionRecord): string {
+  return `${s.name} · ${s.frameCount.toLocaleString()} frame${s.frameCount === 1 ? '' : 's'}${s.source !== 'live' ? ` · ${s.source}` : ''}`;
 }
+const started = (s: SessionRecord): string => `${sessionLabel(s)}, started ${new Date(s.startedAt).toLocaleString()}`;
 
 export function SessionPicker(props: { label: string; sessions: readonly SessionRecord[]; value: string; onChange: (id: string) => void; testId: string }) {
+  const picked = props.sessions.find((s) => s.id === props.value);
   return (
     <label>
       {props.label}{' '}
-      <select data-testid={props.testId} value={props.value} onChange={(e) => props.onChange(e.currentTarget.value)}>
+      <select data-testid={props.testId} value={props.value} title={picked ? started(picked) : 'Pick a stored session'} onChange={(e) => props.onChange(e.currentTarget.value)}>
         <option value="">(pick a session)</option>
         {props.sessions.map((s) => (
-          <option value={s.id}>{label(s)}</option>
+          <option value={s.id} title={started(s)}>
+            {sessionLabel(s)}
+          </option>
         ))}
       </select>
     </label>

@@ -3,6 +3,7 @@
 // fake database. The run and the result session are engine code (src/replay); this only
 // wires them to the panel's database, commands and signals.
 import { signal } from '@preact/signals';
+import { createReplayHostAccess, type ReplayHostAccess } from './replay-host-access.ts';
 import { redactRecord } from '../../../../src/capture/redact.ts';
 import { classifyFrame } from '../../../../src/protocol/decode.ts';
 import { resolveProfile, type FetchLike, type Profile, type ResolvedProfile, type WebSocketFactory, type WebSocketLike } from '../../../../src/pubsub/index.ts';
@@ -60,8 +61,8 @@ export interface ReplayStoreOptions {
   readonly loadProfiles?: () => Promise<readonly Profile[]>;
   /** The page's live credentials (the background's memory), for publishes on its socket. */
   readonly pageCredentials?: () => Promise<readonly PageCredential[]>;
-  /** Why the extension may not reach the profile's hosts (a custom domain the user withheld), if so. */
-  readonly hostAccess?: (profile: ResolvedProfile) => Promise<string | undefined>;
+  /** Whether the extension may reach the profile's hosts (a custom domain the user withheld), and the request for them. */
+  readonly hostAccess?: ReplayHostAccess;
   readonly browser?: string;
   readonly download?: (blob: Blob, fileName: string) => void;
 }
@@ -80,6 +81,7 @@ export function createReplayStore(options: ReplayStoreOptions = {}) {
   const profilesProblem = signal<string | null>(null);
   let active: ReplayRun | null = null;
   const compare = createCompareStore(db, options.download ?? downloadBlob);
+  const access = createReplayHostAccess(options.hostAccess);
 
   const liveId = () => options.liveSessionId?.() ?? null;
 
@@ -108,6 +110,15 @@ export function createReplayStore(options: ReplayStoreOptions = {}) {
       profilesProblem.value = `The endpoint profiles could not be read: ${e instanceof Error ? e.message : String(e)}`;
     }
     if (!profiles.value.some((p) => p.id === form.value.profileId)) form.value = { ...form.value, profileId: profiles.value[0]?.id ?? '' };
+    checkAccess();
+  }
+
+  /** Keeps the view's host-access line true for the profile the form would use. */
+  function checkAccess(): void {
+    const f = form.value;
+    const picked = f.target === 'endpoint' ? pickedProfile(f) : undefined;
+    const r = picked ? resolveProfile(picked) : undefined;
+    void access.check(r?.ok ? r.profile : undefined);
   }
 
   async function refresh(): Promise<void> {
@@ -140,6 +151,7 @@ export function createReplayStore(options: ReplayStoreOptions = {}) {
   function update(change: Partial<ReplayForm>): void {
     form.value = { ...form.value, ...change };
     problems.value = [];
+    if ('target' in change || 'profileId' in change) checkAccess();
   }
 
   const pickedProfile = (f: ReplayForm) => profiles.value.find((p) => p.id === f.profileId);
@@ -187,8 +199,8 @@ export function createReplayStore(options: ReplayStoreOptions = {}) {
     });
     const original = await getSession(d, f.sessionId as SessionId);
     const found = [...checked.problems, ...(f.sessionId !== '' && !original ? ['That session no longer exists.'] : [])];
-    if (f.target === 'endpoint' && found.length === 0 && resolution?.ok && options.hostAccess) {
-      const denied = await options.hostAccess(resolution.profile);
+    if (f.target === 'endpoint' && found.length === 0 && resolution?.ok) {
+      const denied = await access.problem(resolution.profile);
       if (denied) found.push(denied);
     }
     if (f.target === 'inject' && found.length === 0 && subscriptions.value.length === 0) {
@@ -245,6 +257,10 @@ export function createReplayStore(options: ReplayStoreOptions = {}) {
     subscriptions,
     profiles,
     profilesProblem,
+    /** Host access for the picked profile: null when nothing needs granting. */
+    hostAccess: access.state,
+    /** Call from the click: asks the browser for the picked profile's hosts. */
+    grantAccess: access.grant,
     /** Records of the live session as the background delivers them: the socket target's answers. */
     observe: (records: Parameters<AckWatch['observe']>[0]) => acks.observe(records),
     refresh,

@@ -8,6 +8,7 @@ import { SessionPicker, WhatPicker } from './pickers.tsx';
 import type { TargetKind, TimingMode } from './replay-form.ts';
 import type { ReplayStore } from './replay-store.ts';
 import { RunPanel } from './run-panel.tsx';
+import { originNames } from './replay-host-access.ts';
 import './replay.css';
 
 const TARGETS: readonly { value: TargetKind; text: string; hint: string }[] = [
@@ -44,7 +45,7 @@ export function ReplayView({ store }: { store: ReplayStore }) {
           </button>
         </div>
         <span class="spacer" />
-        <button type="button" onClick={() => void store.refresh()}>
+        <button type="button" title="Read the stored sessions, the endpoint profiles and the page's sockets again" onClick={() => void store.refresh()}>
           Refresh
         </button>
       </div>
@@ -52,7 +53,7 @@ export function ReplayView({ store }: { store: ReplayStore }) {
         <ComparePane store={store.compare} sessions={sessions} />
       ) : sessions.length === 0 ? (
         <p class="empty" data-testid="replay-empty">
-          No stored session to replay yet. Record one in the Live view (open the page with DevTools on this panel) or import one in Sessions, then come back here.
+          No stored session to replay yet. Record one in the Inspector tab (open this panel in DevTools on a page that uses AppSync Events) or import one in Sessions, then come back here.
         </p>
       ) : (
         <div class="replay-body">
@@ -61,7 +62,10 @@ export function ReplayView({ store }: { store: ReplayStore }) {
             noValidate
             onSubmit={(e) => {
               e.preventDefault();
-              void store.start();
+              // The permission prompt needs this click: ask first, then start once granted.
+              const access = store.hostAccess.value;
+              if (f.target === 'endpoint' && access && !access.granted) void store.grantAccess().then(() => store.start());
+              else void store.start();
             }}
           >
             <fieldset>
@@ -103,6 +107,8 @@ export function ReplayView({ store }: { store: ReplayStore }) {
                     </label>
                   )}
                   {store.profilesProblem.value && <p class="error">{store.profilesProblem.value}</p>}
+                  <HostAccessLine store={store} />
+                  {store.profiles.value.length > 0 && (
                   <span class="radio-group" role="radiogroup" aria-label="Publish over">
                     <label title="One POST /event per publish">
                       <input type="radio" name="transport" value="http" checked={f.transport === 'http'} onChange={() => store.update({ transport: 'http' })} /> over HTTP
@@ -111,6 +117,7 @@ export function ReplayView({ store }: { store: ReplayStore }) {
                       <input type="radio" name="transport" value="ws" checked={f.transport === 'ws'} onChange={() => store.update({ transport: 'ws' })} /> over a WebSocket
                     </label>
                   </span>
+                  )}
                 </>
               )}
               {f.target === 'inject' && (
@@ -185,5 +192,20 @@ export function ReplayView({ store }: { store: ReplayStore }) {
         </div>
       )}
     </div>
+  );
+}
+
+/** A custom domain needs the user's grant; it is asked for here, not in another view. */
+function HostAccessLine({ store }: { store: ReplayStore }) {
+  const access = store.hostAccess.value;
+  if (!access || access.granted) return null;
+  const names = originNames(access.origins);
+  return (
+    <p class="hint warn" data-testid="replay-host-access">
+      {access.refused ? `Access to ${names} was not granted, so the replay cannot reach it. ` : `The extension may not reach ${names} yet. `}
+      <button type="button" data-testid="replay-grant" title="The browser asks you to allow the extension on this site" onClick={() => void store.grantAccess()}>
+        Grant access to {names}
+      </button>
+    </p>
   );
 }
