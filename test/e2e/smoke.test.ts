@@ -28,7 +28,10 @@ for (const name of ['chromium', 'firefox'] as BrowserName[]) {
       await probe.close();
       const panel = await openPanel(eb, tabId);
       await waitFor(async () => (await recordCount(panel)) >= 6, { what: 'six records in the panel' });
-      const types = await panel.evaluate(() => [...document.querySelectorAll('.frow:not(.head) .type')].map((e) => e.textContent));
+      // The count comes with the status; the rows are read from the store after it, so wait for them too.
+      const rowTypes = () => panel.evaluate(() => [...document.querySelectorAll('.frow:not(.head) .type')].map((e) => e.textContent));
+      await waitFor(async () => (await rowTypes()).filter((t) => t !== 'ka').length >= 6, { what: 'six rows in the table' });
+      const types = await rowTypes();
       // Keep-alives may interleave anywhere; the order of everything else is fixed.
       assert.deepEqual(types.filter((t) => t !== 'ka').slice(0, 6), ['connecting', 'open', 'connection_init', 'connection_ack', 'subscribe', 'subscribe_success']);
 
