@@ -31,9 +31,11 @@ describe('Console profile editor', () => {
     render(<ConsoleView store={store} />);
     await screen.findByTestId('console-empty');
     expect(screen.getByTestId('profile-problems').textContent).toMatch(/Enter the HTTP or the real-time endpoint/);
+    expect(screen.getByTestId('profile-problems').className).toMatch(/\binfo\b/);
     type('profile-realtime', 'abc.appsync-realtime-api.eu-west-1.amazonaws.com');
     await waitFor(() => expect(screen.getByText(/derived: https:\/\/abc\.appsync-api\.eu-west-1\.amazonaws\.com\/event/)).toBeTruthy());
     expect(screen.getByTestId('profile-problems').textContent).toMatch(/API key/);
+    expect(screen.getByTestId('profile-problems').className).toMatch(/\berror\b/);
     type('cred-apiKey', 'da2-x');
     await waitFor(() => expect(screen.queryByTestId('profile-problems')).toBeNull());
     fireEvent.change(screen.getByTestId('profile-auth'), { target: { value: 'AWS_IAM' } });

@@ -160,7 +160,8 @@ export function ProfileEditor({ store, now }: { store: ProfileStore; now: number
       {store.dirty.value && saved && <p class="info">Unsaved changes: connect and publish use the form as it is.</p>}
       {store.notice.value && <p class="info" role="status">{store.notice.value}</p>}
       {!r.ok && (
-        <ul class="problems error" data-testid="profile-problems">
+        // An untouched form lists what it needs as guidance, not in red: nothing is wrong yet.
+        <ul class={`problems ${!saved && !d.httpUrl.trim() && !d.realtimeUrl.trim() ? 'info' : 'error'}`} data-testid="profile-problems">
           {r.problems.map((p) => (
             <li>{p}</li>
           ))}
