@@ -20,7 +20,9 @@ describe('Console profile editor', () => {
     expect(empty.textContent).toMatch(/npm run emulator/);
     expect(empty.textContent).toMatch(/127\.0\.0\.1:4000/);
     expect(screen.queryByTestId('use-page-endpoint')).toBeNull();
-    fireEvent.click(screen.getByText('Local emulator profile'));
+    // One set of buttons: the profile row's (the empty state only explains them).
+    expect(screen.queryByText('Local emulator profile')).toBeNull();
+    fireEvent.click(screen.getByText('Local emulator'));
     await waitFor(() => expect(input('profile-http').value).toBe('http://127.0.0.1:4000/event'));
     expect(input('cred-apiKey').value).toBe(EMULATOR_API_KEY);
     expect(screen.getByText(/derived: ws:\/\/127\.0\.0\.1:4000\/event\/realtime/)).toBeTruthy();

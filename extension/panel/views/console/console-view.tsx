@@ -15,7 +15,7 @@ function EmptyState({ store }: { store: ConsoleStore }) {
     <div class="console-empty" data-testid="console-empty">
       <h2>No endpoint profile yet</h2>
       <p>
-        A profile names an AppSync Events API (its HTTP or real-time domain) and how to authenticate. Fill the form below, or start from one of these:
+        A profile names an AppSync Events API (its HTTP or real-time domain) and how to authenticate. Fill the form below, or start from a button in its first row:
       </p>
       <ul>
         {store.profile.canUsePage && <li>“Use this page's endpoint” takes the endpoint and credentials of a connection the inspected page made.</li>}
@@ -23,16 +23,6 @@ function EmptyState({ store }: { store: ConsoleStore }) {
           “Local emulator”: run <code>npm run emulator</code> in this project; it listens on http://127.0.0.1:{EMULATOR_PORT} with the API key <code>{EMULATOR_API_KEY}</code>.
         </li>
       </ul>
-      <div class="row">
-        <button type="button" onClick={() => store.profile.useEmulator()}>
-          Local emulator profile
-        </button>
-        {store.profile.canUsePage && (
-          <button type="button" onClick={() => void store.profile.usePageEndpoint()}>
-            Use this page's endpoint
-          </button>
-        )}
-      </div>
     </div>
   );
 }
