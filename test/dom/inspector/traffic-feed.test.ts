@@ -137,4 +137,33 @@ describe('traffic feed', () => {
       now.mockRestore();
     }
   });
+
+  test('after a large read, growths are coalesced into one later read; small reads are not held back', async () => {
+    const db = await freshDb();
+    const { session } = await seed(db, 3000);
+    const n = session.frameCount;
+    let changes = 0;
+    const feed = createTrafficFeed(async () => db, session.id, session.source, () => changes++, () => {});
+    await feed.feedTo(n - 2);
+    expect(changes).toBe(1);
+    // Two growths right after a read of 3,000 frames: one read, one render, after the gap.
+    const t0 = performance.now();
+    void feed.feedTo(n - 1);
+    await feed.feedTo(n);
+    await feed.idle();
+    expect(performance.now() - t0).toBeGreaterThanOrEqual(300);
+    expect(feed.model.nextPos).toBe(n);
+    expect(feed.model.stats().duplicates).toBe(0);
+    expect(changes).toBe(2);
+
+    // A small read sets no gap: a growth after it is read on its own.
+    const small = await freshDb();
+    const few = await seed(small, 5);
+    let seen = 0;
+    const quick = createTrafficFeed(async () => small, few.session.id, few.session.source, () => seen++, () => {});
+    await quick.feedTo(few.session.frameCount - 1);
+    await quick.feedTo(few.session.frameCount);
+    expect(seen).toBe(2);
+    expect(quick.model.nextPos).toBe(few.session.frameCount);
+  });
 });
