@@ -1,11 +1,12 @@
 #!/usr/bin/env node
-// Where the extension's service worker spends its time while recording at saturation:
-// one Chromium run of the burst page with the panel open, the V8 sampling profiler attached
-// to the worker's target over CDP from the end of the warm-up to the last record in the
-// panel. Prints self time by function (and by script), so a change to the capture path can
+// Where the extension's service worker (or its panel page) spends its time while recording
+// at saturation: one Chromium run of the burst page with the panel open, the V8 sampling
+// profiler attached to the target over CDP from the end of the warm-up to the last record
+// in the panel. Prints self time by function (and by script), so a change to the capture path can
 // be judged by what it removes, not only by the CPU totals of capture-cpu.
 //
 //   node test/bench/capture-profile.mjs [--frames 100000] [--warm 5000] [--top 30] [--dist dist]
+//        [--target worker|panel]
 //
 // Not part of `npm run bench` (it measures nothing the README quotes). Build first.
 
@@ -23,6 +24,8 @@ const n = Number(opt('--frames', 100_000));
 const warm = Number(opt('--warm', 5_000));
 const top = Number(opt('--top', 30));
 const dist = resolve(opt('--dist', 'dist'), 'chrome');
+const target = opt('--target', 'worker');
+if (target !== 'worker' && target !== 'panel') throw new Error(`--target is worker or panel, not ${target}`);
 
 const frames = buildFrames(n + warm, { seed: 42 });
 const server = await startBenchServer({ frames: () => frames, indexedFrames: () => [] });
@@ -33,8 +36,10 @@ try {
   const blank = `${server.origin}/pages/blank.html?run=${run}`;
   await page.goto(blank);
   const { panel } = await openPanelFor(eb, blank);
-  const swTarget = await eb.browser.waitForTarget((t) => t.type() === 'service_worker' && t.url().startsWith(eb.extensionOrigin), { timeout: 20_000 });
-  const cdp = await swTarget.createCDPSession();
+  const cdp =
+    target === 'panel'
+      ? await panel.createCDPSession()
+      : await (await eb.browser.waitForTarget((t) => t.type() === 'service_worker' && t.url().startsWith(eb.extensionOrigin), { timeout: 20_000 })).createCDPSession();
   await cdp.send('Profiler.enable');
   await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
 
@@ -70,12 +75,29 @@ try {
   }
   const idle = (self.get(profile.nodes.find((x) => x.callFrame.functionName === '(idle)')?.id) ?? 0) / 1000;
   const perFrame = (us) => (us / n).toFixed(2);
-  console.log(`service worker profile: ${(total / 1000).toFixed(0)} ms sampled, ${idle.toFixed(0)} ms idle, ${n} frames`);
+  console.log(`${target === 'panel' ? 'panel page' : 'service worker'} profile: ${(total / 1000).toFixed(0)} ms sampled, ${idle.toFixed(0)} ms idle, ${n} frames`);
   console.log(`busy µs/frame (sampled, not idle): ${perFrame(total - idle * 1000)}`);
   console.log('\nself time by script (µs/frame):');
   for (const [k, us] of [...byScript].sort((a, b) => b[1] - a[1]).slice(0, 12)) console.log(`  ${perFrame(us).padStart(7)}  ${k}`);
   console.log(`\nself time by function, top ${top} (µs/frame):`);
   for (const [k, us] of [...byFn].sort((a, b) => b[1] - a[1]).slice(0, top)) console.log(`  ${perFrame(us).padStart(7)}  ${k}`);
+  // Native self time (IndexedDB, DOM) says little without the script function that called it.
+  const parent = new Map();
+  for (const node of profile.nodes) for (const c of node.children ?? []) parent.set(c, node.id);
+  const total_ = new Map();
+  for (const [id, us] of self) {
+    const seen = new Set();
+    for (let at = id; at !== undefined; at = parent.get(at)) {
+      const f = byId.get(at).callFrame;
+      if (!f.url) continue;
+      const key = `${f.functionName || '(anonymous)'}  ${f.url.replace(/^.*\//, '')}:${f.lineNumber + 1}:${f.columnNumber + 1}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      total_.set(key, (total_.get(key) ?? 0) + us);
+    }
+  }
+  console.log(`\ninclusive time by script function, top ${top} (µs/frame):`);
+  for (const [k, us] of [...total_].sort((a, b) => b[1] - a[1]).slice(0, top)) console.log(`  ${perFrame(us).padStart(7)}  ${k}`);
 } finally {
   await eb.close();
   server.close?.();

@@ -1,7 +1,7 @@
 // The inspector's traffic feed over a fresh store: a stored session read once in pages
 // without long blocking stretches, a live one fed only its new frames, connection records
 // applied. Prints the time a 100,000-frame session takes to fold.
-import { describe, expect, test } from 'vitest';
+import { describe, expect, test, vi } from 'vitest';
 import type { CaptureRecord, SocketId } from '../../../src/capture/records.ts';
 import { redactRecord } from '../../../src/capture/redact.ts';
 import { classifyFrame } from '../../../src/protocol/decode.ts';
@@ -109,5 +109,61 @@ describe('traffic feed', () => {
     feed.setConnections([{ ...conns[0]!, url: 'wss://other.example/event/realtime' }, other]);
     expect(passed).toEqual([1, 1, 1]);
     expect(feed.model.connections().map((c) => c.url)).toContain('wss://other.example/event/realtime');
+  });
+
+  test('a live growth of several pages re-renders the views once, and an empty read not at all', async () => {
+    const db = await freshDb();
+    const { session } = await seed(db, FEED_PAGE * 2 + 100);
+    // The feed's clock, held still while a read runs so a loaded machine cannot make the
+    // read look slow; moved on between growths as the live refresh timer would.
+    let clock = 1_000_000;
+    const now = vi.spyOn(Date, 'now').mockImplementation(() => clock);
+    try {
+      let changes = 0;
+      const feed = createTrafficFeed(async () => db, session.id, session.source, () => changes++, () => {});
+      await feed.feedTo(10);
+      expect(changes).toBe(1);
+      clock += 250;
+      // A quick read of three pages is one refresh, not one per page.
+      await feed.feedTo(session.frameCount);
+      expect(feed.model.nextPos).toBe(session.frameCount);
+      expect(feed.model.stats().duplicates).toBe(0);
+      expect(changes).toBe(2);
+      clock += 250;
+      // A record that says more than is stored yet (a write in flight): nothing new to show.
+      await feed.feedTo(session.frameCount + 50);
+      expect(changes).toBe(2);
+    } finally {
+      now.mockRestore();
+    }
+  });
+
+  test('after a large read, growths are coalesced into one later read; small reads are not held back', async () => {
+    const db = await freshDb();
+    const { session } = await seed(db, 3000);
+    const n = session.frameCount;
+    let changes = 0;
+    const feed = createTrafficFeed(async () => db, session.id, session.source, () => changes++, () => {});
+    await feed.feedTo(n - 2);
+    expect(changes).toBe(1);
+    // Two growths right after a read of 3,000 frames: one read, one render, after the gap.
+    const t0 = performance.now();
+    void feed.feedTo(n - 1);
+    await feed.feedTo(n);
+    await feed.idle();
+    expect(performance.now() - t0).toBeGreaterThanOrEqual(300);
+    expect(feed.model.nextPos).toBe(n);
+    expect(feed.model.stats().duplicates).toBe(0);
+    expect(changes).toBe(2);
+
+    // A small read sets no gap: a growth after it is read on its own.
+    const small = await freshDb();
+    const few = await seed(small, 5);
+    let seen = 0;
+    const quick = createTrafficFeed(async () => small, few.session.id, few.session.source, () => seen++, () => {});
+    await quick.feedTo(few.session.frameCount - 1);
+    await quick.feedTo(few.session.frameCount);
+    expect(seen).toBe(2);
+    expect(quick.model.nextPos).toBe(few.session.frameCount);
   });
 });
