@@ -5,18 +5,16 @@
 // decided by the browser (the port's sender), never by anything we forward.
 
 import browser from 'webextension-polyfill';
-import { CAPTURE_PORT, HANDSHAKE_TAG, HOOK_NONCE_ATTR, type ContentToPage } from '../../src/messaging/contracts.ts';
+import { CAPTURE_PORT, type ContentToPage } from '../../src/messaging/contracts.ts';
+import { MEETING_ATTR, MEETING_FLUSH_ATTR, MEETING_HELLO, MEETING_NONCE_ATTR, MEETING_PORT } from '../../src/capture/meeting.ts';
 import { createReconnectingPort } from '../../src/messaging/reconnecting-port.ts';
 import { createRelayCore } from '../../src/relay/relay-core.ts';
 import { randomToken } from '../../src/relay/random-token.ts';
 import { parseSettings, SETTINGS_KEY } from '../../src/recording/policy.ts';
 
 (() => {
-  // The hook's nonce, left for us on the document element in this same task (see
-  // HOOK_NONCE_ATTR); absent if the browser ran us first, and then not required.
-  const root = document.documentElement;
-  const hookNonce = root?.getAttribute(HOOK_NONCE_ATTR) ?? null;
-  root?.removeAttribute(HOOK_NONCE_ATTR);
+  // The hook's nonce, from the meeting element (src/capture/meeting.ts) once we met.
+  let hookNonce: string | null = null;
   const channel = new MessageChannel();
   const hook = channel.port1;
 
@@ -30,17 +28,41 @@ import { parseSettings, SETTINGS_KEY } from '../../src/recording/policy.ts';
         setTimer: (fn, ms) => void setTimeout(fn, ms),
       }),
     frame: () => ({ frameUrl: location.href, topFrame: window === window.top, timeOrigin: performance.timeOrigin }),
-    hookNonce,
+    hookNonce: () => hookNonce,
   });
 
   hook.onmessage = (event: MessageEvent) => relay.fromHook(event.data);
 
   // Batches the hook sends while the page unloads come as a synchronous DOM event under a
-  // name only the hook learns (in the hidden handshake), since port messages would be lost.
+  // name only the hook learns (on the meeting element), since port messages would be lost.
   const flushEvent = `appsync-devtools-flush-${randomToken(crypto)}`;
   document.addEventListener(flushEvent, (event) => relay.fromFlush((event as CustomEvent).detail), true);
 
-  window.postMessage({ [HANDSHAKE_TAG]: true, flushEvent }, '*', [channel.port2]);
+  // The port goes over a detached element only the hook and we hold, never over the
+  // window, whose earlier page listeners would see it (see meeting.ts).
+  const givePort = (el: Element) => {
+    hookNonce = el.getAttribute(MEETING_NONCE_ATTR);
+    el.setAttribute(MEETING_FLUSH_ATTR, flushEvent);
+    el.dispatchEvent(new MessageEvent(MEETING_PORT, { ports: [channel.port2] }));
+  };
+  const root = document.documentElement;
+  const waiting = root?.querySelector(`[${MEETING_ATTR}]`) ?? null;
+  if (waiting) {
+    waiting.remove();
+    givePort(waiting);
+  } else if (root) {
+    const el = document.createElement('meta');
+    el.setAttribute(MEETING_ATTR, '');
+    el.addEventListener(
+      MEETING_HELLO,
+      (event) => {
+        event.stopImmediatePropagation();
+        givePort(el);
+      },
+      { once: true },
+    );
+    root.appendChild(el);
+  }
 
   // "Capture every WebSocket" must reach the hook before the page opens its sockets, and
   // the relay only connects to the background once there is something to capture, so the

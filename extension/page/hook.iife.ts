@@ -1,6 +1,6 @@
 // Runs in the inspected page's MAIN world at document_start, in every frame, before any page
 // script. It may touch only the page's globals it wraps (WebSocket, fetch, XMLHttpRequest)
-// and one private MessagePort that the relay hands over. The logic is src/capture
+// and one private MessagePort that the relay hands over (src/capture/meeting.ts). The logic is src/capture
 // (hook-core.ts, the taps, the outbox); this file wires it to natives saved now, before the
 // page can replace them. Everything here is on the page's main thread: no parsing, no
 // per-frame messaging; records are batched by the outbox.
@@ -14,7 +14,8 @@ import { linkRealms } from '../../src/capture/disguise.ts';
 import { guardFrameAccess } from '../../src/capture/realm-guard.ts';
 import { maskErrorGetters } from '../../src/capture/stack-mask.ts';
 import { MathRandom, NumberToString, StringSlice, clockOf, windowNatives } from '../../src/capture/native.ts';
-import { HOOK_NONCE_ATTR } from '../../src/messaging/contracts.ts';
+import { HANDSHAKE_TAG } from '../../src/messaging/contracts.ts';
+import { MEETING_ATTR, MEETING_FLUSH_ATTR, MEETING_HELLO, MEETING_NONCE_ATTR, MEETING_PORT } from '../../src/capture/meeting.ts';
 
 (() => {
   const win = window;
@@ -29,8 +30,6 @@ import { HOOK_NONCE_ATTR } from '../../src/messaging/contracts.ts';
   const CustomEventCtor = n.CustomEvent;
 
   const nonce = StringSlice(NumberToString(MathRandom(), 36), 2, 10) + NumberToString(Math.trunc(now() * 1000), 36); // install-time
-  // For the relay only: it reads and removes this in the same task (see HOOK_NONCE_ATTR).
-  doc.documentElement?.setAttribute(HOOK_NONCE_ATTR, nonce); // install-time
 
   const core = createHookCore(
     {
@@ -66,13 +65,28 @@ import { HOOK_NONCE_ATTR } from '../../src/messaging/contracts.ts';
     now,
   });
 
-  // Registered before any page script exists, so it runs first for every window message and
-  // hides the relay's handshake from every later listener.
-  function onHandshake(event: MessageEvent): void {
-    if (!core.handshake(n.messageData(event), n.messagePorts(event), n.messageSource(event) === win)) return;
-    n.stopImmediatePropagation(event);
-    n.removeEventListener(win, 'message', onHandshake, true);
+  // The private port comes over a detached element only the relay and this script hold
+  // (see meeting.ts for why not a window message). Everything below runs in the task that
+  // runs both document_start scripts, before any page script.
+  const root = doc.documentElement;
+  let meeting: Element | null = root ? root.querySelector(`[${MEETING_ATTR}]`) : null; // install-time
+  const relayFirst = meeting !== null;
+  if (meeting === null && root) meeting = doc.createElement('meta'); // install-time
+  if (meeting !== null && CustomEventCtor) {
+    const el = meeting;
+    n.addEventListener(el, MEETING_PORT, (event: Event) => {
+      n.stopImmediatePropagation(event);
+      const flushEvent = el.getAttribute(MEETING_FLUSH_ATTR); // install-time
+      core.handshake({ __proto__: null, [HANDSHAKE_TAG]: true, flushEvent }, n.messagePorts(event as MessageEvent), true);
+    });
+    el.setAttribute(MEETING_NONCE_ATTR, nonce); // install-time
+    if (relayFirst) {
+      el.remove(); // install-time
+      n.dispatchEvent(el, new CustomEventCtor(MEETING_HELLO));
+    } else {
+      el.setAttribute(MEETING_ATTR, ''); // install-time
+      root!.appendChild(el); // install-time
+    }
   }
-  n.addEventListener(win, 'message', onHandshake, true);
   n.addEventListener(win, 'pagehide', () => core.pageHide(), true);
 })();

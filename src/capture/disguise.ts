@@ -61,13 +61,56 @@ const pageErrors = new SafeWeakMap<object, true>();
 
 // The name is fixed in the bundle. A page listening for it hears nothing: the link is
 // dispatched at the parent window, whose hook registered its capture listener before any
-// page script and stops the event there (the transparency e2e checks this). A page that
-// has read the extension's code can still dispatch it itself and see its own listeners
-// skipped and its holder answered, which tells it the extension is there; closing that
-// needs a secret the page cannot read, shared by the hooks of a page's realms
-// synchronously at document_start, and the MAIN world offers none (everything one realm's
-// hook can reach in another, the page's scripts can reach too).
+// page script and stops the event there (the transparency e2e checks this).
+//
+// A page that has read the extension's code can dispatch it itself. A secret would close
+// that, but a child realm's hook must link synchronously at its document_start, before it
+// registers a wrapper, and the MAIN world offers none: everything one realm's hook can
+// reach in another, the page's scripts can reach too, and the relays of two frames share
+// nothing synchronously (Firefox gives each frame's content script its own sandbox). What
+// the page cannot forge is timing: a frame's hook asks while its document is new, before
+// any page script can hold that document. So an ancestor answers a request only when it
+// names one of its own frames (or a window it opened) whose current document nothing has
+// asked for or been patched for yet, and otherwise neither answers nor stops the event, as
+// without the extension. Still open: a frame whose document no hook ever runs in and
+// realm-guard.ts never saw (an iframe the HTML parser inserted, read through `window[n]`
+// before it loads) lets a page be answered once for it.
 export const LINK_EVENT = 'appsync-devtools-realm-link-6f1c9e';
+
+// Documents already linked or patched from this realm (see LINK_EVENT).
+const linkedDocuments = new SafeWeakMap<object, true>();
+
+/** An own property of a same-origin window (an accessor's value or a data value), or undefined. */
+function windowOwn(w: unknown, key: string): unknown {
+  if (typeof w !== 'object' || w === null) return undefined;
+  try {
+    const d = ReflectGetOwnPropertyDescriptor(w, key);
+    if (!d) return undefined;
+    return typeof d.get === 'function' ? ReflectApply(d.get, w, []) : d.value;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The realm of `w` was patched by this hook (realm-guard.ts): its document will not link. */
+export function markRealmLinked(w: object): void {
+  const doc = windowOwn(w, 'document');
+  if (typeof doc === 'object' && doc !== null) linkedDocuments.set(doc, true);
+}
+
+function isNewRealmOf(win: typeof globalThis, other: unknown): boolean {
+  if (typeof other !== 'object' || other === null || other === win) return false;
+  const doc = windowOwn(other, 'document');
+  if (typeof doc !== 'object' || doc === null || linkedDocuments.has(doc)) return false;
+  let mine = windowOwn(other, 'opener') === win;
+  if (!mine) {
+    const length = windowOwn(win, 'length');
+    const w = win as any;
+    for (let i = 0; !mine && typeof length === 'number' && i < length; i++) mine = w[i] === other;
+  }
+  if (mine) linkedDocuments.set(doc, true);
+  return mine;
+}
 
 /**
  * Share the wrapper registry with the hook of a same-origin parent (or opener) realm, and
@@ -82,9 +125,10 @@ export function linkRealms(win: typeof globalThis, n: WindowNatives): void {
     win,
     LINK_EVENT,
     (e: Event) => {
-      n.stopImmediatePropagation(e);
       const holder = detailOf(e);
-      if (typeof holder === 'object' && holder !== null) defineData(holder, 'registry', registry);
+      if (typeof holder !== 'object' || holder === null || !isNewRealmOf(win, ownValue(holder, 'window'))) return;
+      n.stopImmediatePropagation(e);
+      defineData(holder, 'registry', registry);
     },
     true,
   );
@@ -99,6 +143,7 @@ export function linkRealms(win: typeof globalThis, n: WindowNatives): void {
   for (const other of [parent !== win ? parent : undefined, opener] as const) { // install-time
     if (other === undefined || other === null || !n.CustomEvent) continue;
     const holder = ObjectCreate(null) as object;
+    defineData(holder, 'window', win);
     try {
       // Cross-origin windows refuse dispatchEvent (SecurityError): nothing is shared with them.
       n.dispatchEvent(other as EventTarget, new n.CustomEvent(LINK_EVENT, { __proto__: null, detail: holder } as CustomEventInit));

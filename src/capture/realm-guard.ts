@@ -18,7 +18,7 @@
 // microtask checkpoint and costs every DOM mutation of the page).
 
 import { ReflectApply, ReflectDefineProperty, ReflectGetOwnPropertyDescriptor, SafeWeakMap, getterOf, ownValue } from './native.ts';
-import { installToString, wrapNative } from './disguise.ts';
+import { installToString, markRealmLinked, wrapNative } from './disguise.ts';
 import { maskErrorGetters } from './stack-mask.ts';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- natives are typed loosely on purpose */
@@ -39,6 +39,8 @@ export function guardFrameAccess(win: typeof globalThis): void {
       const F = ownValue(target, 'Function') as { prototype?: object } | undefined;
       const proto = typeof F === 'function' ? ReflectGetOwnPropertyDescriptor(F, 'prototype')?.value : undefined;
       if (typeof proto === 'function') installToString(proto);
+      // A page may not later have this document's realm link answered (see LINK_EVENT).
+      markRealmLinked(target);
       // Its error getters too: the page can read the top window's errors with them.
       maskErrorGetters(target as typeof globalThis);
     } catch {

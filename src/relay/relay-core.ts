@@ -24,11 +24,11 @@ export interface RelayDeps {
   /** What the browser says about this frame, for the hello. */
   frame(): Omit<ContentHello, 'type' | 'version' | 'nonce'>;
   /**
-   * The nonce the hook left on the document element (HOOK_NONCE_ATTR), when it did: only a
-   * `hookReady` carrying it is taken, so a page that got hold of the port cannot choose the
-   * frame's nonce (and with it which records the background accepts).
+   * The nonce the hook left on the meeting element (src/capture/meeting.ts), once the two
+   * met: only a `hookReady` carrying it is taken, so a page that got hold of the port could
+   * not choose the frame's nonce (and with it which records the background accepts).
    */
-  readonly hookNonce?: string | null;
+  readonly hookNonce?: string | null | (() => string | null);
 }
 
 export interface RelayCore {
@@ -85,7 +85,8 @@ export function createRelayCore(deps: RelayDeps): RelayCore {
       switch (message.type) {
         case 'hookReady':
           if (nonce !== null) return;
-          if (deps.hookNonce != null && message.nonce !== deps.hookNonce) {
+          const expected = typeof deps.hookNonce === 'function' ? deps.hookNonce() : deps.hookNonce;
+          if (expected != null && message.nonce !== expected) {
             // Someone else holds the hook's port (see HOOK_NONCE_ATTR): say so, take nothing.
             if (!background.send({ type: 'batchRejected', reason: 'malformed message from the page' })) rejectedWhileOffline = true;
             return;

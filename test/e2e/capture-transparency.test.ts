@@ -144,6 +144,46 @@ for (const name of ['chromium', 'firefox'] as BrowserName[]) {
       assert.deepEqual(hooked, plain);
     });
 
+    // A page that has read the extension's code dispatches the link event itself, at its
+    // own window and at a same-origin child's, naming no window, its own and a loaded
+    // child's, and looks whether it is answered (a registry on its holder) or swallowed (its
+    // own listeners skipped). Only a frame's new document is answered (see LINK_EVENT).
+    test('a page dispatching the realm-link event itself learns nothing', async () => {
+      const run = async (eb: ExtensionBrowser) => {
+        const page = await eb.browser.newPage();
+        try {
+          await page.goto(server.pageUrl('capture-realms.html'));
+          return (await page.evaluate(`(async (name) => {
+            const child = document.createElement('iframe');
+            child.src = 'capture-plain-child.html';
+            const loaded = new Promise(function (resolve) { child.addEventListener('load', resolve); });
+            document.body.appendChild(child);
+            await loaded;
+            const seen = [];
+            for (const [where, target] of [['window', window], ['child window', child.contentWindow]]) {
+              let heard = 0;
+              const listener = function () { heard++; };
+              target.addEventListener(name, listener, true);
+              for (const [named, win] of [['none', undefined], ['self', target], ['child', child.contentWindow], ['top', window]]) {
+                const holder = Object.create(null);
+                if (win) holder.window = win;
+                let threw = false;
+                const before = heard;
+                try { target.dispatchEvent(new target.CustomEvent(name, { detail: holder })); } catch (e) { threw = true; }
+                seen.push({ where: where, named: named, heard: heard - before, threw: threw, keys: Reflect.ownKeys(holder).map(String) });
+              }
+              target.removeEventListener(name, listener, true);
+            }
+            return seen;
+          })(${JSON.stringify(LINK_EVENT)})`)) as unknown;
+        } finally {
+          await page.close().catch(() => {});
+        }
+      };
+      const [hooked, plain] = await Promise.all([run(withExt), run(bare)]);
+      assert.deepEqual(hooked, plain);
+    });
+
     for (const variant of VARIANTS) {
       test(`the WebSocket API looks the same with and without the extension (${variant.what})`, async () => {
         const [hooked, plain] = await Promise.all([probe(withExt, variant.protocols), probe(bare, variant.protocols)]);

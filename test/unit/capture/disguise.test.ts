@@ -23,6 +23,14 @@ function fakeWindow(parent?: object): EventTarget & Record<string, unknown> {
   });
   w.parent = parent ?? w;
   w.opener = null;
+  w.document = {};
+  if (parent) {
+    // Listed among the parent's frames, as window[n] lists a frame's WindowProxy.
+    const frames = parent as Record<string, unknown>;
+    const index = typeof frames.length === 'number' ? frames.length : 0;
+    frames[index] = w;
+    Object.defineProperty(frames, 'length', { value: index + 1, configurable: true });
+  }
   return w;
 }
 
@@ -53,6 +61,37 @@ describe('disguise: wrappers print as their natives in every linked realm', () =
     c.d.installToString((lone.Function as { prototype: object }).prototype);
     const loneToString = (lone.Function as { prototype: { toString: () => string } }).prototype.toString;
     expect(loneToString.call(wrappedParse)).not.toBe(nativeParse);
+  });
+});
+
+describe('linkRealms: only a new frame of this window is answered', () => {
+  test('a holder naming no frame, or a frame whose document already linked, gets nothing and is not stopped', async () => {
+    const top = fakeWindow();
+    const a = await freshHook();
+    a.d.linkRealms(top as unknown as typeof globalThis, a.native.windowNatives(top as unknown as typeof globalThis));
+    const ask = (holder: Record<string, unknown>) => {
+      let heard = 0;
+      const listener = () => heard++;
+      top.addEventListener(a.d.LINK_EVENT, listener, true);
+      top.dispatchEvent(new CustomEvent(a.d.LINK_EVENT, { detail: holder }));
+      top.removeEventListener(a.d.LINK_EVENT, listener, true);
+      return { heard, answered: 'registry' in holder };
+    };
+    expect(ask(Object.create(null))).toEqual({ heard: 1, answered: false });
+    expect(ask({ window: top })).toEqual({ heard: 1, answered: false });
+    const stranger = fakeWindow();
+    expect(ask({ window: stranger })).toEqual({ heard: 1, answered: false });
+    const child = fakeWindow(top);
+    expect(ask({ window: child })).toEqual({ heard: 0, answered: true });
+    // The same document again (a page replaying the request): as without the extension.
+    expect(ask({ window: child })).toEqual({ heard: 1, answered: false });
+    // A new document in the same frame (a navigation) links again.
+    child.document = {};
+    expect(ask({ window: child })).toEqual({ heard: 0, answered: true });
+    // A realm the hook patched itself (realm-guard) never links afterwards.
+    const patched = fakeWindow(top);
+    a.d.markRealmLinked(patched);
+    expect(ask({ window: patched })).toEqual({ heard: 1, answered: false });
   });
 });
 
