@@ -13,8 +13,8 @@
 // event's path is the node and its ancestors, so a detached node's events reach only its
 // own listeners. The first of the two scripts to run creates the meeting element, listens
 // on it, and puts it under the document element; the second one, in the same task (both
-// document_start scripts run before any page script, as HOOK_NONCE_ATTR already relies
-// on), finds it, detaches it, then talks to the first over it:
+// document_start scripts run before any page script), finds it, detaches it, then talks to
+// the first over it:
 //  - relay second: it dispatches MEETING_PORT (a MessageEvent carrying the port) on it;
 //  - hook second: it listens for MEETING_PORT and dispatches MEETING_HELLO on it, and the
 //    relay's listener answers with MEETING_PORT in the same dispatch.
@@ -27,7 +27,10 @@
 
 /** Marks the meeting element while it waits under the document element for the second script. */
 export const MEETING_ATTR = 'data-appsync-events-devtools-meet';
-/** On the meeting element: the hook's nonce (see HOOK_NONCE_ATTR). */
+/**
+ * On the meeting element: the hook's nonce. Should a page still hold the hook's port, the
+ * relay accepts only the `hookReady` that carries it, and the background records only under it.
+ */
 export const MEETING_NONCE_ATTR = 'data-nonce';
 /** On the meeting element: the name of the relay's unload flush event. */
 export const MEETING_FLUSH_ATTR = 'data-flush';

@@ -18,17 +18,8 @@ export const PROTOCOL_VERSION = 1;
 export const CAPTURE_PORT = 'appsync-capture';
 /** Prefix of the runtime port a panel opens: `${PANEL_PORT}:${tabId}`. */
 export const PANEL_PORT = 'appsync-panel';
-/** window.postMessage tag of the one handshake message that carries the private port. */
+/** Tag of the handshake data the hook's entry hands to its core (see src/capture/meeting.ts). */
 export const HANDSHAKE_TAG = '__appsyncEventsDevtoolsHandshake';
-/**
- * Attribute of the document element through which the hook tells the relay its nonce, set
- * and removed within the one task that runs both document_start scripts, so no page
- * script sees it. A page can listen on a frame's Window before that frame's scripts run
- * (the initial about:blank Window is reused by the same-origin document that replaces it),
- * so it may see the handshake and hold the port; the relay then still accepts only the
- * `hookReady` that carries this nonce, and the background only records under it.
- */
-export const HOOK_NONCE_ATTR = 'data-appsync-events-devtools-hook';
 
 // ---- hook → relay (private MessagePort) ----
 

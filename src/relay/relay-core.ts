@@ -87,7 +87,7 @@ export function createRelayCore(deps: RelayDeps): RelayCore {
           if (nonce !== null) return;
           const expected = typeof deps.hookNonce === 'function' ? deps.hookNonce() : deps.hookNonce;
           if (expected != null && message.nonce !== expected) {
-            // Someone else holds the hook's port (see HOOK_NONCE_ATTR): say so, take nothing.
+            // Someone else holds the hook's port (see MEETING_NONCE_ATTR): say so, take nothing.
             if (!background.send({ type: 'batchRejected', reason: 'malformed message from the page' })) rejectedWhileOffline = true;
             return;
           }
