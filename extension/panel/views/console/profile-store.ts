@@ -6,13 +6,11 @@ import type { PageCredential } from '../../../../src/messaging/contracts.ts';
 import { authForMode, profileFromPage, resolveProfile, type ConsoleAuthMode, type Profile, type ProfileResolution } from '../../../../src/pubsub/index.ts';
 import { blankProfile, emulatorPreset, withUrls } from './console-model.ts';
 import type { ConsoleDeps } from './console-deps.ts';
+import { createHostAccessState } from './host-access-state.ts';
+
+export type { HostAccessState } from './host-access-state.ts';
 
 export type CredentialField = 'apiKey' | 'jwt' | 'token' | 'accessKeyId' | 'secretAccessKey' | 'sessionToken' | 'region';
-
-export interface HostAccessState {
-  readonly origins: readonly string[];
-  readonly granted: boolean;
-}
 
 export function createProfileStore(deps: ConsoleDeps, newId: () => string) {
   const profiles = signal<Profile[]>([]);
@@ -22,25 +20,13 @@ export function createProfileStore(deps: ConsoleDeps, newId: () => string) {
   const notice = signal<string | null>(null);
   const pageChoices = signal<readonly PageCredential[]>([]);
   const pageNote = signal<string | null>(null);
-  const hostAccess = signal<HostAccessState | null>(null);
+  const host = createHostAccessState(deps.hostAccess);
+  const hostAccess = host.state;
   const resolution = computed<ProfileResolution>(() => resolveProfile(withUrls(draft.value)));
-  let hostCheck = 0;
 
   function checkHost(): void {
     const r = resolution.value;
-    const mine = ++hostCheck;
-    if (!r.ok || !r.profile.custom) {
-      hostAccess.value = null;
-      return;
-    }
-    const origins = deps.hostAccess.patterns(r.profile.httpUrl, r.profile.realtimeUrl);
-    if (origins.length === 0) {
-      hostAccess.value = null;
-      return;
-    }
-    void deps.hostAccess.has(origins).then((granted) => {
-      if (mine === hostCheck) hostAccess.value = { origins, granted };
-    });
+    void host.check(r.ok && r.profile.custom ? deps.hostAccess.patterns(r.profile.httpUrl, r.profile.realtimeUrl) : []);
   }
 
   function setDraft(next: Profile): void {
@@ -148,11 +134,9 @@ export function createProfileStore(deps: ConsoleDeps, newId: () => string) {
   }
 
   async function grantHostAccess(): Promise<void> {
-    const h = hostAccess.value;
-    if (!h) return;
+    if (!hostAccess.value) return;
     // Called straight from the click: both browsers want the request inside a user gesture.
-    const granted = await deps.hostAccess.request(h.origins);
-    hostAccess.value = { origins: h.origins, granted };
+    const granted = await host.grant();
     if (!granted) notice.value = 'Access was not granted: requests to this domain will fail until it is.';
   }
 
