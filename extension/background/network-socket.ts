@@ -5,6 +5,7 @@
 
 import type { SocketCreated, SocketId } from '../../src/capture/records.ts';
 import type { ObservedSocket } from '../../src/messaging/contracts.ts';
+import { explainsSighting } from '../../src/recording/socket-sightings.ts';
 import type { TabHub, TabState } from './tab-hub.ts';
 
 /** How long the hook's record of the same socket has to arrive (it batches every 50 ms). */
@@ -16,19 +17,26 @@ export function onNetworkSocket(hub: TabHub, state: TabState, observed: Observed
     if (!state.sockets.takeIfUncaptured(observed)) return;
     // While stopped, store() counts it as not stored.
     if (!hub.capturing(state)) return;
-    // One socket id per notice, so each is its own connection in the session.
-    const key = hub.networkKey();
-    const record: SocketCreated = {
-      kind: 'ws-create',
-      socketId: `${key.socketId}:ws${key.seq}` as SocketId,
-      seq: 0,
-      t: observed.startedAt,
-      url: observed.url,
-      protocols: observed.protocols,
-      frameUrl: '',
-      appsync: true,
-      via: 'network',
-    };
-    hub.store(state, [record]);
+    // A restarted service worker remembers neither the sockets captured before it stopped
+    // nor the notices it stored, and a reopened panel lists the same network log again:
+    // the session does remember. Asked in the write chain, after the batches before it.
+    hub.enqueue(state, async () => {
+      const stored = (await hub.deps.recorder.storedSockets?.(state.tabId).catch(() => undefined)) ?? [];
+      if (explainsSighting(stored, observed) || !hub.capturing(state)) return;
+      // One socket id per notice, so each is its own connection in the session.
+      const key = hub.networkKey();
+      const record: SocketCreated = {
+        kind: 'ws-create',
+        socketId: `${key.socketId}:ws${key.seq}` as SocketId,
+        seq: 0,
+        t: observed.startedAt,
+        url: observed.url,
+        protocols: observed.protocols,
+        frameUrl: '',
+        appsync: true,
+        via: 'network',
+      };
+      hub.store(state, [record]);
+    });
   }, HOOK_GRACE_MS);
 }

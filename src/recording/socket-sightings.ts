@@ -30,6 +30,12 @@ export function socketUrlKey(url: string): string {
   }
 }
 
+/** Whether one of `sockets` (e.g. those a session holds) is the sighted socket. */
+export function explainsSighting(sockets: readonly SocketSighting[], s: SocketSighting): boolean {
+  const k = socketUrlKey(s.url);
+  return sockets.some((c) => Math.abs(c.startedAt - s.startedAt) <= SAME_SOCKET_MS && socketUrlKey(c.url) === k);
+}
+
 export function createSocketSightings() {
   // URL → creation times of captured sockets not yet matched by a sighting.
   const created = new Map<string, number[]>();

@@ -7,6 +7,7 @@
 import type { CaptureRecord } from '../capture/records.ts';
 import { redactRecord } from '../capture/redact.ts';
 import { classifyFrame } from '../protocol/decode.ts';
+import type { SocketSighting } from './socket-sightings.ts';
 import {
   createRecorder,
   createSession,
@@ -19,6 +20,7 @@ import {
   type SessionsDb,
 } from '../sessions/index.ts';
 import { enforceRetention } from '../sessions/retention.ts';
+import { sessionRange } from '../sessions/schema.ts';
 import { StorageFullError } from '../sessions/quota.ts';
 
 export interface StoredBatch {
@@ -48,6 +50,12 @@ export interface TabRecorder {
    * the seq guard of a resumed link (src/messaging/seq-guard.ts).
    */
   committedSeqs?(tabId: number, socketIds: readonly string[]): Promise<ReadonlyMap<string, number>>;
+  /**
+   * The WebSockets the tab's session holds (captured, or noticed from the network log), by
+   * URL and creation time: what a restarted background no longer remembers when the panel
+   * lists the same network log again.
+   */
+  storedSockets?(tabId: number): Promise<readonly SocketSighting[]>;
 }
 
 export interface SessionMapping {
@@ -217,6 +225,11 @@ export function createTabRecorder(deps: TabRecorderDeps): TabRecorder & { db(): 
         }),
       );
       return out;
+    },
+    async storedSockets(tabId) {
+      const rec = await recording(tabId);
+      const conns = await (await db()).getAll('connections', sessionRange(rec.sessionId));
+      return conns.flatMap((c) => (c.kind === 'websocket' && c.createdAt !== undefined ? [{ url: c.url, startedAt: c.createdAt }] : []));
     },
     async append(tabId, records) {
       let rec = await recording(tabId);

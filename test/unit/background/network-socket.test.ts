@@ -30,6 +30,20 @@ describe('network-log sockets', () => {
     expect(notice!.socketId.startsWith('n:')).toBe(false);
   });
 
+  test('after a restart, a socket or notice the session already holds is not noticed again', async () => {
+    // The session holds the page's socket and an earlier notice; this background saw neither.
+    const s = setup({ storedSockets: async () => [{ url: URL_PAGE, startedAt: now }, { url: URL_WORKER, startedAt: now + 5_000 }] });
+    const p = s.panel(8);
+    s.content(8, 'n');
+    p.deliver({ type: 'socketObserved', socket: seen(URL_PAGE, now + 200) });
+    p.deliver({ type: 'socketObserved', socket: seen(URL_WORKER, now + 5_000) });
+    p.deliver({ type: 'socketObserved', socket: seen(URL_WORKER, now + 60_000) });
+    s.fireTimers();
+    await until(() => s.stored.length >= 1, 'the new notice');
+    await s.flush();
+    expect(s.stored.flatMap((b) => b.records)).toMatchObject([{ kind: 'ws-create', url: URL_WORKER, via: 'network', t: now + 60_000 }]);
+  });
+
   test('a page record claiming to come from the network log is refused', async () => {
     const s = setup();
     const c = s.content(6, 'n');

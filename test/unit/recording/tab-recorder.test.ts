@@ -63,6 +63,16 @@ describe('tab recorder', () => {
     expect([...seqs]).toEqual([['n:1', 2]]);
   });
 
+  test("a restarted worker learns the session's sockets, captured or noticed", async () => {
+    const w = world();
+    const url = 'wss://x.appsync-realtime-api.us-east-1.amazonaws.com/event/realtime';
+    const create = (socketId: string, t: number, via?: 'network'): CaptureRecord => ({ kind: 'ws-create', socketId: socketId as SocketId, seq: 0, t, url, protocols: [], frameUrl: 'https://app.test/x', appsync: true, ...(via ? { via } : {}) });
+    await w.worker().append(1, [create('n:1', 5_000), create('net:ws1', 9_000, 'network'), subscribe(0)]);
+    const sockets = await w.worker().storedSockets!(1);
+    expect([...sockets].sort((a, b) => a.startedAt - b.startedAt)).toEqual([{ url, startedAt: 5_000 }, { url, startedAt: 9_000 }]);
+    expect(await w.worker().storedSockets!(2)).toEqual([]);
+  });
+
   test('returns records redacted unless the session keeps secrets', async () => {
     const w = world();
     const r = w.worker();
