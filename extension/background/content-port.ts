@@ -76,7 +76,9 @@ function onBatch(hub: TabHub, state: TabState, link: ContentLink, batch: BatchFo
   hub.enqueue(state, async () => {
     try {
       const ids = [...new Set(parsed.records.map((r) => r.socketId as string))];
-      const committed = state.paused ? new Map<string, number>() : ((await hub.deps.recorder.committedSeqs?.(state.tabId, ids)) ?? new Map<string, number>());
+      // Stopped too: records not stored while stopped are still handled by the recorder
+      // (their seqs are committed), so the session knows where each socket stands.
+      const committed = (await hub.deps.recorder.committedSeqs?.(state.tabId, ids)) ?? new Map<string, number>();
       const decided = link.seqs.admit(parsed.records, (id) => committed.get(id));
       if (!decided.deferred) accept(hub, state, link, batch.batchId, decided);
     } finally {

@@ -1,5 +1,6 @@
 // Record/Stop for one tab, in the background: what of a batch is stored while the user has
-// stopped recording, and the spans of time recording was stopped, which the panel shows.
+// stopped recording (the sessions recorder passes over the rest, taking their seqs as
+// handled), and the spans of time recording was stopped, which the panel shows.
 //
 // Stopped, the frames (messages and HTTP publishes) are not stored, but a socket's
 // lifecycle facts are: without its `ws-create` a socket opened while stopped would have no
@@ -15,12 +16,6 @@ const LIFECYCLE_KINDS: ReadonlySet<CaptureRecord['kind']> = new Set(['ws-create'
 
 export function isLifecycle(record: CaptureRecord): boolean {
   return LIFECYCLE_KINDS.has(record.kind);
-}
-
-/** The records of a batch that are stored while recording is stopped, and how many are not. */
-export function whileStopped(records: readonly CaptureRecord[]): { readonly kept: CaptureRecord[]; readonly discarded: number } {
-  const kept = records.filter(isLifecycle);
-  return { kept, discarded: records.length - kept.length };
 }
 
 /** The stop/resume history of the tab's current session. */

@@ -14,7 +14,7 @@ import { createSocketSightings, type SocketSightings } from '../../src/recording
 import { createLiveFeed, sliceFor, type LiveFeed } from '../../src/recording/live-feed.ts';
 import type { TabRecorder } from '../../src/recording/tab-recorder.ts';
 import { debug } from '../../src/debug.ts';
-import { createStopLog, whileStopped, type StopLog } from './recording-control.ts';
+import { createStopLog, isLifecycle, type StopLog } from './recording-control.ts';
 
 export interface RouterDeps {
   readonly recorder: TabRecorder;
@@ -160,26 +160,21 @@ export function createTabHub(deps: RouterDeps) {
     // batches already hold up to 1,000 records, and it would need ordered retries.
     enqueue(state, async () => {
       // Decided when the batch's turn comes, so batches queued before a Stop are stored and
-      // those after it are not, in arrival order.
-      let kept = records;
-      if (records.length > 0 && state.paused) {
-        // The sockets' lifecycle facts are stored even now (see recording-control.ts).
-        const split = whileStopped(records);
-        kept = split.kept;
-        state.discarded += split.discarded;
-        state.stops.discard(split.discarded);
-        if (kept.length === 0) {
-          after?.();
-          toPanels(state, status(state));
-          return;
-        }
-      }
-      if (kept.length > 0) {
-        const result = await deps.recorder.append(state.tabId, kept);
+      // those after it are not, in arrival order. Stopped, the recorder still takes the
+      // records it does not store as handled (their seqs): a socket's next frames after
+      // Record are then neither counted as lost nor, after a worker restart, refused as
+      // implausibly far ahead of what the session holds.
+      const stopped = state.paused;
+      if (records.length > 0) {
+        const result = await deps.recorder.append(state.tabId, records, stopped ? isLifecycle : undefined);
         state.sessionId = result.sessionId;
         state.stored = result.stored;
         state.problem = null;
         if (result.notice) state.notice = result.notice;
+        if (result.passed) {
+          state.discarded += result.passed;
+          state.stops.discard(result.passed);
+        }
         // What the session holds, not what arrived: redacted once, by the recorder, and
         // without the duplicates a resend after a worker restart carries.
         state.live.push(result.sessionId, result.records, result.answers);
@@ -187,7 +182,7 @@ export function createTabHub(deps: RouterDeps) {
       // Acknowledge only after the commit: an unacknowledged batch is sent again.
       after?.();
       state.live.schedule();
-      if (kept !== records) toPanels(state, status(state));
+      if (stopped) toPanels(state, status(state));
     });
   }
 

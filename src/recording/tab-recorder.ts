@@ -37,12 +37,14 @@ export interface StoredBatch {
   readonly answers?: readonly CaptureRecord[];
   /** Something the user should know that is not a failure (old sessions evicted). */
   readonly notice?: string;
+  /** Records of the batch that `keep` passed over (see the sessions recorder's append). */
+  readonly passed?: number;
 }
 
 /** What the router needs of the recorder. */
 export interface TabRecorder {
   /** Resolves once the records are durably stored; only then is the batch acknowledged. */
-  append(tabId: number, records: readonly CaptureRecord[]): Promise<StoredBatch>;
+  append(tabId: number, records: readonly CaptureRecord[], keep?: (record: CaptureRecord) => boolean): Promise<StoredBatch>;
   /** Starts a new session for the tab (a page load without "Preserve log", or "Clear"). */
   rollSession(tabId: number, reason: 'navigation' | 'clear'): Promise<void>;
   /**
@@ -195,17 +197,17 @@ export function createTabRecorder(deps: TabRecorderDeps): TabRecorder & { db(): 
     await keepWithinBudget().catch(() => undefined);
   }
 
-  async function write(rec: TabRecording, records: readonly CaptureRecord[]): Promise<{ result: AppendResult; notice?: string }> {
+  async function write(rec: TabRecording, records: readonly CaptureRecord[], keep?: (record: CaptureRecord) => boolean): Promise<{ result: AppendResult; notice?: string }> {
     // After "storage full" every new batch tries again; a failed write changes nothing.
     if (rec.writer.state.status === 'paused') rec.writer.resume();
     try {
-      return { result: await rec.writer.append(records) };
+      return { result: await rec.writer.append(records, keep) };
     } catch (error) {
       if (!(error instanceof StorageFullError)) throw error;
       const freed = await keepWithinBudget();
       if (freed.freed === 0) throw error;
       rec.writer.resume();
-      return { result: await rec.writer.append(records), notice: freed.message };
+      return { result: await rec.writer.append(records, keep), notice: freed.message };
     }
   }
 
@@ -231,7 +233,7 @@ export function createTabRecorder(deps: TabRecorderDeps): TabRecorder & { db(): 
       const conns = await (await db()).getAll('connections', sessionRange(rec.sessionId));
       return conns.flatMap((c) => (c.kind === 'websocket' && c.createdAt !== undefined ? [{ url: c.url, startedAt: c.createdAt }] : []));
     },
-    async append(tabId, records) {
+    async append(tabId, records, keep) {
       let rec = await recording(tabId);
       // The user deleted the session being recorded: keep recording, into a new one. Checked
       // at most once a second rather than with an extra read per batch.
@@ -243,7 +245,7 @@ export function createTabRecorder(deps: TabRecorderDeps): TabRecorder & { db(): 
           rec = await recording(tabId);
         }
       }
-      const written = await write(rec, records);
+      const written = await write(rec, records, keep);
       let notice = written.notice;
       rec.stored += written.result.stored;
       for (const r of written.result.records) bytesSinceRetention += r.kind === 'ws-send' || r.kind === 'ws-receive' ? r.size : 256;
@@ -252,7 +254,7 @@ export function createTabRecorder(deps: TabRecorderDeps): TabRecorder & { db(): 
         if (kept.message) notice = kept.message;
       }
       const answers = takeAnswers(written.result.records);
-      return { sessionId: rec.sessionId, stored: rec.stored, records: written.result.records, answers, ...(notice ? { notice } : {}) };
+      return { sessionId: rec.sessionId, stored: rec.stored, records: written.result.records, answers, passed: written.result.passed, ...(notice ? { notice } : {}) };
     },
     rollSession: (tabId) => roll(tabId),
   };

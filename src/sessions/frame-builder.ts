@@ -155,7 +155,9 @@ function draft(base: FrameDraft, labels: { type?: string; id?: string; channel?:
 
 /**
  * Frames for one record. `stored` is the record as it will be stored (redacted unless the
- * session keeps secrets); `raw` is the original, read only for the auth mode.
+ * session keeps secrets); `raw` is the original, read only for the auth mode. `gap` records
+ * of the socket were lost right before it; `afterPassed`: some were not stored (recording
+ * was stopped). Either way the frame is marked as following a gap; only `gap` counts as lost.
  */
 export function buildFrames(
   stored: CaptureRecord,
@@ -163,8 +165,9 @@ export function buildFrames(
   conns: ConnectionTable,
   classify: Classify,
   gap: number,
+  afterPassed = false,
 ): FrameDraft[] {
-  const key = { sock: stored.socketId as string, seq: stored.seq, flags: gap > 0 ? FrameFlag.afterGap : 0 };
+  const key = { sock: stored.socketId as string, seq: stored.seq, flags: gap > 0 || afterPassed ? FrameFlag.afterGap : 0 };
   if (stored.kind === 'http') return httpFrames(stored, raw as HttpPublish, conns, classify, gap, key);
   if (stored.kind === 'http-request') return [requestFrame(stored, raw as HttpRequestSent, conns, classify, gap, key)];
   if (stored.kind === 'http-response') return [responseFrame(stored, conns, classify, gap, key)];

@@ -33,6 +33,11 @@ export interface AppendResult {
   readonly duplicates: number;
   /** Records missing before this batch's records, per seq gaps. */
   readonly lost: number;
+  /**
+   * Records passed over (`keep` said no), with the gaps before them: not stored, yet their
+   * seqs count as handled, so they are neither counted as lost nor stored by a later resend.
+   */
+  readonly passed: number;
   /** Position of the first and last frame written for this batch, if any. */
   readonly firstPos?: number;
   readonly lastPos?: number;
@@ -57,8 +62,11 @@ export interface RecorderOptions {
 export interface Recorder {
   readonly sessionId: SessionId;
   readonly state: RecorderState;
-  /** Stores a batch; resolves once committed. Rejects with StorageFullError when paused. */
-  append(batch: readonly CaptureRecord[]): Promise<AppendResult>;
+  /**
+   * Stores a batch; resolves once committed. Rejects with StorageFullError when paused.
+   * With `keep`, only the records it accepts are stored (recording stopped by the user).
+   */
+  append(batch: readonly CaptureRecord[], keep?: (record: CaptureRecord) => boolean): Promise<AppendResult>;
   /** Leaves the storage-full pause (after space was freed); the next append retries. */
   resume(): void;
   /** Marks the session complete with its end time. */
@@ -69,6 +77,7 @@ const MAX_RECORDS_PER_TX = 20_000;
 
 interface Pending {
   readonly records: readonly CaptureRecord[];
+  readonly keep: ((record: CaptureRecord) => boolean) | undefined;
   readonly resolve: (r: AppendResult) => void;
   readonly reject: (e: unknown) => void;
 }
@@ -77,6 +86,8 @@ interface Loaded {
   builder: ChunkBuilder;
   conns: ConnectionTable;
   marks: Map<string, number>;
+  /** Sockets whose last handled records were passed over: their next stored frame follows a gap. */
+  passedOver: Set<string>;
   frameCount: number;
   byteCount: number;
   storedBytes: number;
@@ -113,6 +124,7 @@ async function load(db: SessionsDb, sessionId: SessionId, limits: ChunkLimits): 
     builder: new ChunkBuilder(sessionId, limits, start),
     conns: new ConnectionTable(sessionId, conns),
     marks: new Map(marks.map((m) => [m.socketId, m.seq])),
+    passedOver: new Set(marks.flatMap((m) => (m.passedOver ? [m.socketId] : []))),
     frameCount: session.frameCount,
     byteCount: session.byteCount,
     storedBytes: session.storedBytes,
@@ -149,10 +161,11 @@ export async function createRecorder(db: SessionsDb, options: RecorderOptions): 
 
   /** Builds every write for the queued batches, in memory, against the current state. */
   function process(batches: readonly Pending[], keepSecrets: boolean, dirtyMarks: Set<string>): AppendResult[] {
-    return batches.map(({ records }) => {
+    return batches.map(({ records, keep }) => {
       let stored = 0;
       let duplicates = 0;
       let lost = 0;
+      let passed = 0;
       let firstPos: number | undefined;
       let lastPos: number | undefined;
       const kept: CaptureRecord[] = [];
@@ -163,12 +176,19 @@ export async function createRecorder(db: SessionsDb, options: RecorderOptions): 
           continue;
         }
         const gap = raw.seq - high - 1;
-        lost += gap;
         st.marks.set(raw.socketId, raw.seq);
         dirtyMarks.add(raw.socketId);
+        if (keep && !keep(raw)) {
+          // Also what the hook's buffers dropped just before it: not recorded either way.
+          passed += 1 + gap;
+          st.passedOver.add(raw.socketId);
+          continue;
+        }
+        lost += gap;
+        const afterPassed = st.passedOver.delete(raw.socketId);
         const rec = keepSecrets ? raw : redact(raw);
         kept.push(rec);
-        for (const draft of buildFrames(rec, raw, st.conns, classify, gap)) {
+        for (const draft of buildFrames(rec, raw, st.conns, classify, gap, afterPassed)) {
           const before = st.builder.chunkCount;
           const frame = st.builder.push(draft);
           firstPos ??= frame.pos;
@@ -180,7 +200,7 @@ export async function createRecorder(db: SessionsDb, options: RecorderOptions): 
         }
         stored++;
       }
-      return { stored, duplicates, lost, ...(firstPos !== undefined ? { firstPos, lastPos } : {}), records: kept };
+      return { stored, duplicates, lost, passed, ...(firstPos !== undefined ? { firstPos, lastPos } : {}), records: kept };
     });
   }
 
@@ -206,7 +226,7 @@ export async function createRecorder(db: SessionsDb, options: RecorderOptions): 
       for (const c of st.conns.takeDirty()) requests.push(tx.objectStore('connections').put(c));
       for (const socketId of dirtyMarks) {
         const seq = st.marks.get(socketId) ?? -1;
-        requests.push(tx.objectStore('marks').put({ sessionId, socketId, seq }));
+        requests.push(tx.objectStore('marks').put({ sessionId, socketId, seq, ...(st.passedOver.has(socketId) ? { passedOver: true as const } : {}) }));
       }
       const next: SessionRecord = {
         ...current,
@@ -282,11 +302,11 @@ export async function createRecorder(db: SessionsDb, options: RecorderOptions): 
     get state() {
       return state;
     },
-    append(batch) {
+    append(batch, keep) {
       if (state.status === 'paused') return Promise.reject(new StorageFullError(state.message));
       if (state.status === 'stopped') return Promise.reject(new Error(state.message));
       return new Promise<AppendResult>((resolve, reject) => {
-        queue.push({ records: batch, resolve, reject });
+        queue.push({ records: batch, keep, resolve, reject });
         pump();
       });
     },

@@ -216,6 +216,8 @@ export interface MarkRecord {
   readonly sessionId: SessionId;
   readonly socketId: string;
   readonly seq: number;
+  /** The records up to `seq` were passed over (not stored while stopped); none stored since. */
+  readonly passedOver?: true;
 }
 
 export interface MetaRecord {

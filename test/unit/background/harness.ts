@@ -29,9 +29,10 @@ export function setup(recorder: Partial<TabRecorder> = {}) {
   const stored: Array<{ tabId: number; records: readonly CaptureRecord[] }> = [];
   const timers: Array<() => void> = [];
   const full: TabRecorder = {
-    async append(tabId, records) {
-      stored.push({ tabId, records });
-      return { sessionId: `s${tabId}`, stored: stored.reduce((n, b) => n + b.records.length, 0), records };
+    async append(tabId, all, keep) {
+      const records = keep ? all.filter(keep) : all;
+      if (records.length > 0) stored.push({ tabId, records });
+      return { sessionId: `s${tabId}`, stored: stored.reduce((n, b) => n + b.records.length, 0), records, passed: all.length - records.length };
     },
     async rollSession() {},
     ...recorder,

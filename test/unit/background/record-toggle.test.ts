@@ -20,10 +20,14 @@ const recordingSaid = (sent: unknown[]) => sent.filter((m) => typeOf(m) === 'rec
 /** A router over a fake recorder and a paused-store shared between "workers". */
 function world(pausedStore = new Map<number, boolean>(), clock = { t: 1_000 }) {
   const stored: CaptureRecord[][] = [];
+  const passedOver: CaptureRecord[] = [];
   const recorder: TabRecorder = {
-    async append(_tabId, records) {
-      stored.push([...records]);
-      return { sessionId: 's1', stored: stored.flat().length, records };
+    async append(_tabId, all, keep) {
+      // The sessions recorder stores what `keep` accepts and passes over the rest.
+      const records = keep ? all.filter(keep) : [...all];
+      if (records.length > 0) stored.push(records);
+      passedOver.push(...all.filter((r) => !records.includes(r)));
+      return { sessionId: 's1', stored: stored.flat().length, records, passed: all.length - records.length };
     },
     async rollSession() {},
   };
@@ -47,7 +51,7 @@ function world(pausedStore = new Map<number, boolean>(), clock = { t: 1_000 }) {
     router.onConnect(p.port);
     return p;
   };
-  return { router, stored, content, panel, pausedStore, clock };
+  return { router, stored, passedOver, content, panel, pausedStore, clock };
 }
 
 describe('setRecording guard', () => {

@@ -7,7 +7,7 @@ import { unwrap, type IDBPTransaction } from 'idb';
 import { describe, expect, test } from 'vitest';
 import type { CaptureRecord, SocketId } from '../../../src/capture/records.ts';
 import { createTabRecorder, type SessionMapping } from '../../../src/recording/tab-recorder.ts';
-import { createSession, deleteSession, getSession, openSessionsDb, setKeepSecrets, type SessionId } from '../../../src/sessions/index.ts';
+import { createSession, deleteSession, FrameFlag, getSession, openSessionsDb, readFramePage, setKeepSecrets, type SessionId } from '../../../src/sessions/index.ts';
 
 const SECRET = 'da2-tabrecordersecret0123456789';
 const subscribe = (seq: number): CaptureRecord => {
@@ -71,6 +71,29 @@ describe('tab recorder', () => {
     const sockets = await w.worker().storedSockets!(1);
     expect([...sockets].sort((a, b) => a.startedAt - b.startedAt)).toEqual([{ url, startedAt: 5_000 }, { url, startedAt: 9_000 }]);
     expect(await w.worker().storedSockets!(2)).toEqual([]);
+  });
+
+  test('records passed over while stopped count as handled: not lost, and a restarted worker continues after them', async () => {
+    const w = world();
+    const url = 'wss://x.appsync-realtime-api.us-east-1.amazonaws.com/event/realtime';
+    const create: CaptureRecord = { kind: 'ws-create', socketId: 'n:7' as SocketId, seq: 0, t: 0, url, protocols: [], frameUrl: 'https://app.test/x', appsync: true };
+    const ka = (seq: number): CaptureRecord => ({ kind: 'ws-receive', socketId: 'n:7' as SocketId, seq, t: seq, data: '{"type":"ka"}', size: 13 });
+    const stopped = await w.worker().append(1, [create, ...Array.from({ length: 40 }, (_, i) => ka(i + 1))], (r) => r.kind === 'ws-create');
+    expect(stopped).toMatchObject({ stored: 1, passed: 40 });
+    expect(stopped.records.map((r) => r.kind)).toEqual(['ws-create']);
+    // The seq guard of a resumed link asks where the socket's handled records end.
+    const restarted = w.worker();
+    expect([...(await restarted.committedSeqs!(1, ['n:7']))]).toEqual([['n:7', 40]]);
+    const resumed = await restarted.append(1, [ka(41), ka(42)]);
+    expect(resumed.records.map((r) => r.seq)).toEqual([41, 42]);
+    const db = await w.db();
+    const [conn] = await db.getAll('connections');
+    expect(conn).toMatchObject({ connId: 'n:7', lost: 0 });
+    // The first frame after the stop still says records are missing before it.
+    const frames = await readFramePage(db, stopped.sessionId as SessionId, { offset: 0, limit: 10 });
+    expect(frames.map((f) => [f.seq, (f.flags & FrameFlag.afterGap) !== 0])).toEqual([[0, false], [41, true], [42, false]]);
+    // A resend of what was passed over stores nothing.
+    expect((await restarted.append(1, [ka(3)])).records).toEqual([]);
   });
 
   test('returns records redacted unless the session keeps secrets', async () => {
