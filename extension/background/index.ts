@@ -18,3 +18,7 @@ router = createRouter({
 });
 browser.runtime.onConnect.addListener((port) => router?.onConnect(port));
 browser.tabs.onRemoved.addListener((tabId) => router?.onTabRemoved(tabId));
+// Every WebSocket handshake of a tab, from the page or from a worker (where no content script
+// runs, so the hook cannot capture it): the router keeps a notice for those the hook did
+// not capture, whether DevTools is open or not.
+browser.webRequest?.onSendHeaders.addListener((details) => router?.onSocketRequest(details.tabId, details), { urls: ['<all_urls>'], types: ['websocket'] }, ['requestHeaders']);

@@ -1,25 +1,23 @@
-// WebSockets seen in DevTools' network log, which the panel forwards. A socket the hook
-// captured is already in the session; one it did not (a worker's: no content script runs
-// in a worker) is kept as a notice: a `ws-create` marked `via: 'network'`, which the
-// inspector shows as a socket that is not captured. Its frames are not recorded.
+// WebSocket handshakes the browser reports for a tab (background/index.ts, webRequest). A
+// socket the hook captured is already in the session; one it did not (a worker's: no
+// content script runs in a worker) is kept as a notice: a `ws-create` marked
+// `via: 'network'`, which the inspector shows as a socket that is not captured. Its frames
+// are not recorded.
 
 import type { SocketCreated, SocketId } from '../../src/capture/records.ts';
-import type { ObservedSocket } from '../../src/messaging/contracts.ts';
-import { explainsSighting } from '../../src/recording/socket-sightings.ts';
+import { explainsSighting, type ObservedSocket } from '../../src/recording/socket-sightings.ts';
 import type { TabHub, TabState } from './tab-hub.ts';
 
 /** How long the hook's record of the same socket has to arrive (it batches every 50 ms). */
 const HOOK_GRACE_MS = 1_500;
 
 export function onNetworkSocket(hub: TabHub, state: TabState, observed: ObservedSocket): void {
-  if (!state.sockets.isNew(observed)) return;
   hub.deps.setTimer(() => {
     if (!state.sockets.takeIfUncaptured(observed)) return;
     // While stopped, store() counts it as not stored.
     if (!hub.capturing(state)) return;
-    // A restarted service worker remembers neither the sockets captured before it stopped
-    // nor the notices it stored, and a reopened panel lists the same network log again:
-    // the session does remember. Asked in the write chain, after the batches before it.
+    // A service worker the handshake woke remembers no socket captured before it stopped:
+    // the session does. Asked in the write chain, after the batches before it.
     hub.enqueue(state, async () => {
       const stored = (await hub.deps.recorder.storedSockets?.(state.tabId).catch(() => undefined)) ?? [];
       if (explainsSighting(stored, observed) || !hub.capturing(state)) return;

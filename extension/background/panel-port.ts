@@ -5,7 +5,6 @@ import type { Runtime } from 'webextension-polyfill';
 import type { BackgroundToPanel, PanelToBackground, SocketCommand } from '../../src/messaging/contracts.ts';
 import { isPanelToBackground } from '../../src/messaging/guards.ts';
 import { onNetworkPublish } from './network-publish.ts';
-import { onNetworkSocket } from './network-socket.ts';
 import type { TabHub, TabState } from './tab-hub.ts';
 
 export function onPanelPort(hub: TabHub, port: Runtime.Port, tabId: number): void {
@@ -56,8 +55,6 @@ function onPanelMessage(hub: TabHub, state: TabState, message: PanelToBackground
       return;
     case 'httpPublishObserved':
       return onNetworkPublish(hub, state, message.publish);
-    case 'socketObserved':
-      return onNetworkSocket(hub, state, message.socket);
     case 'listPageCredentials':
       port.postMessage({ type: 'pageCredentialsListed', credentials: hub.credentials.list(state.tabId) } satisfies BackgroundToPanel);
       return;

@@ -6,6 +6,8 @@ import type { Runtime } from 'webextension-polyfill';
 import { CAPTURE_PORT, PANEL_PORT } from '../../src/messaging/contracts.ts';
 import { onContentPort } from './content-port.ts';
 import { onPanelPort } from './panel-port.ts';
+import { onNetworkSocket } from './network-socket.ts';
+import { socketOfRequest } from '../../src/recording/socket-sightings.ts';
 import { createTabHub, type RouterDeps } from './tab-hub.ts';
 
 export type { RouterDeps } from './tab-hub.ts';
@@ -24,6 +26,12 @@ export function createRouter(deps: RouterDeps) {
     /** Settings changed: tell every tab whether it records now. */
     onSettingsChanged(): void {
       for (const state of hub.tabs.values()) hub.announceRecording(state);
+    },
+    /** A WebSocket handshake the browser reports for a tab (`webRequest`, type `websocket`). */
+    onSocketRequest(tabId: number, details: unknown): void {
+      if (!Number.isSafeInteger(tabId) || tabId < 0) return;
+      const observed = socketOfRequest(details);
+      if (observed) onNetworkSocket(hub, hub.tab(tabId), observed);
     },
     onTabRemoved(tabId: number): void {
       const state = hub.tabs.get(tabId);

@@ -70,7 +70,7 @@ export interface TabState {
   /** Batches are written strictly in arrival order per tab. */
   chain: Promise<void>;
   readonly dedupe: ReturnType<typeof createPublishDeduper>;
-  /** Captured sockets and the network log's sightings (sockets the hook could not see). */
+  /** Captured sockets, to tell the handshakes the hook could not see from those it did. */
   readonly sockets: SocketSightings;
   readonly live: LiveFeed;
 }

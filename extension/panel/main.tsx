@@ -6,7 +6,6 @@ import { createSessionsStore } from './store/sessions-store.ts';
 import { createInspectorStore } from './views/inspector/inspector-store.ts';
 import { connectToBackground, inspectedTabId } from './connection.ts';
 import { watchNetworkPublishes } from './network-publishes.ts';
-import { watchNetworkSockets } from './network-sockets.ts';
 import { applyTheme } from './theme.ts';
 import { SettingsDialog } from './components/settings-dialog.tsx';
 import { createPageCommands } from './views/replay/page-commands.ts';
@@ -29,7 +28,6 @@ if (tabId !== null) {
   store.setCommands(link.send);
   commands = createPageCommands(link.send);
   watchNetworkPublishes((publish) => link.send({ type: 'httpPublishObserved', publish }));
-  watchNetworkSockets((socket) => link.send({ type: 'socketObserved', socket }));
   live = store;
 }
 const sessions = createSessionsStore();

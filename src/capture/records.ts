@@ -45,8 +45,8 @@ export interface SocketCreated extends Base {
   readonly frameUrl: string;
   readonly appsync: boolean;
   /**
-   * Set only by the background, never accepted from a page: a socket seen in DevTools'
-   * network log that the hook did not capture (a worker's). Its frames are not recorded.
+   * Set only by the background, never accepted from a page: a socket whose handshake the
+   * browser reported and that the hook did not capture (a worker's). Its frames are not recorded.
    */
   readonly via?: 'network';
 }

@@ -196,18 +196,6 @@ export interface ObservedHttpPublish {
 }
 
 /**
- * An AppSync Events WebSocket seen in DevTools' network log (Chromium lists a worker's
- * socket there; the page hook cannot see it). `messages` is how many messages the log held
- * for it when it was seen.
- */
-export interface ObservedSocket {
-  readonly url: string;
-  readonly startedAt: number;
-  readonly protocols: readonly string[];
-  readonly messages: number;
-}
-
-/**
  * Which records the port wants in `recordsCaptured` (sent on every (re)connection).
  * `answers`: only received frames that may answer a publish (publish_success,
  * publish_error, error), for a panel that reads the session itself and watches for the
@@ -226,8 +214,6 @@ export type PanelToBackground =
   | LiveRecordsWanted
   | { readonly type: 'setPreserveLog'; readonly preserve: boolean }
   | { readonly type: 'httpPublishObserved'; readonly publish: ObservedHttpPublish }
-  /** A WebSocket in DevTools' network log; stored as a notice when the hook did not capture it. */
-  | { readonly type: 'socketObserved'; readonly socket: ObservedSocket }
   | { readonly type: 'clearSession' }
   /**
    * Record/Stop. `tabId` names the tab the panel believes it inspects; the background acts

@@ -128,8 +128,6 @@ export function isPanelToBackground(x: unknown): x is PanelToBackground {
   switch (x.type) {
     case 'httpPublishObserved':
       return isObservedPublish(x.publish);
-    case 'socketObserved':
-      return isObservedSocket(x.socket);
     case 'setPreserveLog':
       return typeof x.preserve === 'boolean';
     case 'setLiveRecords':
@@ -211,18 +209,6 @@ function isObservedPublish(x: unknown): boolean {
   );
 }
 
-function isObservedSocket(x: unknown): boolean {
-  return (
-    isObj(x) &&
-    str(x.url, MAX_URL) &&
-    num(x.startedAt) &&
-    Array.isArray(x.protocols) &&
-    x.protocols.length <= MAX_PROTOCOLS &&
-    x.protocols.every((p) => str(p, MAX_URL)) &&
-    int(x.messages)
-  );
-}
-
 function isPayload(x: unknown): boolean {
   if (typeof x === 'string') return x.length <= MAX_TEXT;
   if (!isObj(x)) return false;
@@ -253,7 +239,7 @@ export function isCaptureRecord(x: unknown): x is CaptureRecord {
         x.protocols.every((p) => str(p, MAX_URL)) &&
         str(x.frameUrl, MAX_URL) &&
         typeof x.appsync === 'boolean' &&
-        // Only the background marks a socket as seen in the network log (not captured).
+        // Only the background marks a socket as not captured (seen by its handshake).
         x.via === undefined
       );
     case 'ws-open':

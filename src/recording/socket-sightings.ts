@@ -1,17 +1,19 @@
-// WebSockets seen in DevTools' network log, told apart from those the page hook captured.
+// WebSocket handshakes the browser reports for a tab (webRequest), told apart from the
+// sockets the page hook captured.
 //
 // No content script runs in a dedicated or shared worker, so a socket a worker opens never
-// passes through the hook. DevTools' network log lists it (Chromium: a `websocket` HAR entry,
-// status 101). A sighting that no captured `ws-create` explains (same URL, start within
-// SAME_SOCKET_MS) is one the recording is missing, and the session says so.
+// passes through the hook; the browser's webRequest events report its handshake like any
+// other (Chromium and Firefox give it the tab's id). A sighting that no captured `ws-create`
+// explains (same URL, start within SAME_SOCKET_MS) is one the recording is missing, and the
+// session says so.
 //
-// Pure: the background feeds it the page's `ws-create` records and the panel's sightings.
+// Pure: the background feeds it the page's `ws-create` records and the sightings.
 
 import { isAppSyncEventsSocket } from '../protocol/endpoints.ts';
 
-/** How far apart the hook's `new WebSocket()` time and the network log's start may be. */
+/** How far apart the hook's `new WebSocket()` time and the handshake's may be. */
 export const SAME_SOCKET_MS = 3_000;
-/** At most this many captured sockets and sightings are remembered per tab. */
+/** At most this many captured sockets are remembered per tab. */
 const MAX_REMEMBERED = 4_096;
 
 export interface SocketSighting {
@@ -19,7 +21,12 @@ export interface SocketSighting {
   readonly startedAt: number;
 }
 
-/** One URL spelling for both sides: `new WebSocket()` and the network log may differ (default port, case). */
+/** A WebSocket handshake the browser reported, with the subprotocols it offered. */
+export interface ObservedSocket extends SocketSighting {
+  readonly protocols: readonly string[];
+}
+
+/** One URL spelling for both sides: `new WebSocket()` and the handshake may differ (default port, case). */
 export function socketUrlKey(url: string): string {
   try {
     const u = new URL(url);
@@ -40,10 +47,6 @@ export function createSocketSightings() {
   // URL → creation times of captured sockets not yet matched by a sighting.
   const created = new Map<string, number[]>();
   let createdCount = 0;
-  // Sightings already reported (a reopened panel lists the same network log again).
-  const reported = new Set<string>();
-
-  const sightingKey = (s: SocketSighting) => `${socketUrlKey(s.url)}\n${Math.round(s.startedAt)}`;
 
   return {
     /** A captured `new WebSocket(url)` at `t`. */
@@ -57,14 +60,6 @@ export function createSocketSightings() {
       times.push(t);
       created.set(k, times);
       createdCount++;
-    },
-    /** False when this sighting was reported before (it is then ignored). */
-    isNew(s: SocketSighting): boolean {
-      const k = sightingKey(s);
-      if (reported.has(k)) return false;
-      if (reported.size >= MAX_REMEMBERED) reported.clear();
-      reported.add(k);
-      return true;
     },
     /** True when no captured socket explains the sighting; a matching capture is consumed. */
     takeIfUncaptured(s: SocketSighting): boolean {
@@ -84,35 +79,31 @@ export function createSocketSightings() {
 
 export type SocketSightings = ReturnType<typeof createSocketSightings>;
 
-
-interface HarSocketLike {
-  request?: { url?: unknown; headers?: unknown };
-  response?: { status?: unknown };
-  startedDateTime?: unknown;
-  _resourceType?: unknown;
-  _webSocketMessages?: unknown;
-}
-
 const isSocketUrl = (url: string) => /^wss?:\/\//i.test(url);
 
+interface SocketRequestLike {
+  url?: unknown;
+  timeStamp?: unknown;
+  requestHeaders?: unknown;
+}
+
+/** The header that offers subprotocols, from webRequest's `{ name, value }` list. */
+function offeredProtocols(headers: unknown): string[] {
+  const list = Array.isArray(headers) ? (headers as Array<{ name?: unknown; value?: unknown }>) : [];
+  const offered = list.find((h) => typeof h?.name === 'string' && h.name.toLowerCase() === 'sec-websocket-protocol')?.value;
+  return typeof offered === 'string' ? offered.split(',').map((p) => p.trim()).filter(Boolean).slice(0, 64) : [];
+}
+
 /**
- * The AppSync Events WebSocket a HAR entry of DevTools' network log describes, or null.
- * Read leniently: browsers differ in what they list (Chromium: `_resourceType: websocket`,
- * status 101, `_webSocketMessages`), and anything that is not a socket upgrade is ignored.
+ * The AppSync Events WebSocket a `webRequest` event of type `websocket` describes (the
+ * handshake's request, from any context of the tab, workers included), or null.
  */
-export function socketOfHarEntry(raw: unknown): { url: string; startedAt: number; protocols: string[]; messages: number } | null {
+export function socketOfRequest(raw: unknown): ObservedSocket | null {
   if (typeof raw !== 'object' || raw === null) return null;
-  const e = raw as HarSocketLike;
-  const url = e.request?.url;
-  if (typeof url !== 'string' || url.length > 8192) return null;
-  const messages = Array.isArray(e._webSocketMessages) ? e._webSocketMessages.length : 0;
-  const upgraded = e.response?.status === 101;
-  if (!(e._resourceType === 'websocket' || isSocketUrl(url)) || !(upgraded || messages > 0)) return null;
-  const startedAt = typeof e.startedDateTime === 'string' ? Date.parse(e.startedDateTime) : Number.NaN;
-  if (!Number.isFinite(startedAt)) return null;
-  const headers = Array.isArray(e.request?.headers) ? (e.request.headers as Array<{ name?: unknown; value?: unknown }>) : [];
-  const offered = headers.find((h) => typeof h?.name === 'string' && h.name.toLowerCase() === 'sec-websocket-protocol')?.value;
-  const protocols = typeof offered === 'string' ? offered.split(',').map((p) => p.trim()).filter(Boolean).slice(0, 64) : [];
-  if (!isAppSyncEventsSocket(url, protocols)) return null;
-  return { url, startedAt, protocols, messages };
+  const d = raw as SocketRequestLike;
+  if (typeof d.url !== 'string' || d.url.length > 8192 || !isSocketUrl(d.url)) return null;
+  if (typeof d.timeStamp !== 'number' || !Number.isFinite(d.timeStamp)) return null;
+  const protocols = offeredProtocols(d.requestHeaders);
+  if (!isAppSyncEventsSocket(d.url, protocols)) return null;
+  return { url: d.url, startedAt: d.timeStamp, protocols };
 }

@@ -53,9 +53,8 @@ export interface TabRecorder {
    */
   committedSeqs?(tabId: number, socketIds: readonly string[]): Promise<ReadonlyMap<string, number>>;
   /**
-   * The WebSockets the tab's session holds (captured, or noticed from the network log), by
-   * URL and creation time: what a restarted background no longer remembers when the panel
-   * lists the same network log again.
+   * The WebSockets the tab's session holds (captured, or noticed from their handshake), by
+   * URL and creation time: what a restarted background no longer remembers.
    */
   storedSockets?(tabId: number): Promise<readonly SocketSighting[]>;
 }

@@ -182,7 +182,7 @@ export function buildFrames(
       c.protocolsOffered = [...stored.protocols];
       c.authMode = raw.kind === 'ws-create' ? socketAuthMode(raw.protocols) : undefined;
       c.createdAt = stored.t;
-      // A socket only DevTools' network log saw (a worker's): the frame says so, for the
+      // A socket only the browser's report of its handshake saw (a worker's): the frame says so, for the
       // inspector's notice and for every later read of the session.
       if (stored.via === 'network') return [{ ...base, dir: 'connecting', extra: { via: 'network', url: stored.url } }];
       return [{ ...base, dir: 'connecting' }];

@@ -1,7 +1,7 @@
 // A dedicated worker opens an AppSync Events socket: no content script runs in a worker, so
-// the page hook cannot capture it. DevTools' network log lists it, and the session must say
-// plainly that such a socket exists and is not captured, while the page's own socket (also in
-// the network log) is captured and not flagged.
+// the page hook cannot capture it. The browser reports its handshake (webRequest), and the
+// session must say plainly that such a socket exists and is not captured, while the page's
+// own socket is captured and not flagged, with DevTools open or closed.
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { resolve } from 'node:path';
@@ -81,6 +81,38 @@ for (const name of ['chromium', 'firefox'] as BrowserName[]) {
           assert.match(banner, /not captured/);
           assert.match(banner, /from=worker/);
         }
+      } finally {
+        await eb.close();
+      }
+    });
+
+    test('is noticed with DevTools closed, on an always-recorded origin', async () => {
+      const eb = await launch(name);
+      try {
+        const url = server.pageUrl('worker-socket.html', 'closed=1');
+        // A panel page without a tab id opens no panel port: it does not make the tab record.
+        const extPage = await eb.openExtensionPage('extension/panel/panel.html');
+        await extPage.evaluate(async (o: string) => {
+          type Api = { storage: { local: { set(items: object): Promise<void> } } };
+          const g = globalThis as unknown as { browser?: Api; chrome?: Api };
+          await (g.browser ?? g.chrome)!.storage.local.set({ captureSettings: { captureAll: false, alwaysRecordOrigins: [o] } });
+        }, new URL(url).origin);
+        const page = await eb.browser.newPage();
+        await page.goto(url);
+        await waitFor(() => page.evaluate(() => (window as unknown as { __ready: boolean }).__ready), { what: 'page socket subscribed' });
+        await page.evaluate(() => (window as unknown as { __startWorker(): void }).__startWorker());
+        await waitFor(() => page.evaluate(() => (window as unknown as { __workerState: string[] }).__workerState.includes('data')), {
+          what: "the worker's socket received its own publish",
+        });
+        const sockets = await waitFor(
+          async () => {
+            const all = await storedSockets(extPage, url);
+            return all.some((s) => s.via === 'network') ? all : null;
+          },
+          { what: 'the not-captured notice stored without DevTools', timeout: 30_000 },
+        );
+        assert.deepEqual(sockets.filter((s) => s.via === 'network').map((s) => /from=worker$/.test(s.url ?? '')), [true]);
+        assert.equal(sockets.filter((s) => s.via === undefined).length, 1, "the page's own socket is captured and not flagged");
       } finally {
         await eb.close();
       }

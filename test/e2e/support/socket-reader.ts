@@ -1,6 +1,6 @@
 // Bundled by the worker-socket e2e and evaluated in an extension page: the `connecting`
-// frames stored for a page's sessions, with the mark of sockets seen only in DevTools'
-// network log, read through src/sessions' public API.
+// frames stored for a page's sessions, with the mark of sockets the hook did not capture,
+// read through src/sessions' public API.
 import { listSessions, openSessionsDb, scanFrames, type SessionId } from '../../../src/sessions/index.ts';
 
 export interface StoredSocket {

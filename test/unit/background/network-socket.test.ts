@@ -1,50 +1,60 @@
-// Sockets from DevTools' network log: one the hook captured is not flagged, one it did not
-// (a worker's) is stored as a `ws-create` marked `via: 'network'`, once.
+// WebSocket handshakes the browser reports (webRequest): one the hook captured is not
+// flagged, one it did not (a worker's) is stored as a `ws-create` marked `via: 'network'`.
 import { describe, expect, test } from 'vitest';
 import type { CaptureRecord, SocketId } from '../../../src/capture/records.ts';
-import type { ObservedSocket } from '../../../src/messaging/contracts.ts';
 import { batch, setup, until } from './harness.ts';
 
 const URL_PAGE = 'wss://x.appsync-realtime-api.us-east-1.amazonaws.com/event/realtime';
 const URL_WORKER = `${URL_PAGE}?from=worker`;
 const now = Date.now();
-const seen = (url: string, startedAt: number): ObservedSocket => ({ url, startedAt, protocols: ['aws-appsync-event-ws'], messages: 4 });
+/** webRequest's onSendHeaders details of a socket's handshake. */
+const seen = (url: string, timeStamp: number) => ({ url, timeStamp, type: 'websocket', requestHeaders: [{ name: 'Sec-WebSocket-Protocol', value: 'aws-appsync-event-ws' }] });
+const notices = (stored: ReadonlyArray<{ records: readonly CaptureRecord[] }>) => stored.flatMap((b) => b.records).filter((r) => r.kind === 'ws-create' && r.via === 'network');
 
-describe('network-log sockets', () => {
-  test('only the socket the hook did not capture becomes a notice; a repeated sighting does nothing', async () => {
+describe('handshakes the browser reports', () => {
+  test('only the sockets the hook did not capture become notices, one per handshake', async () => {
     const s = setup();
     const c = s.content(5, 'n');
-    const p = s.panel(5);
+    s.panel(5);
     const create: CaptureRecord = { kind: 'ws-create', socketId: 'n:0' as SocketId, seq: 0, t: now, url: URL_PAGE, protocols: ['aws-appsync-event-ws'], frameUrl: 'https://app/', appsync: true };
     c.deliver(batch(1, [create]));
     await until(() => s.stored.length === 1, 'the page socket');
-    p.deliver({ type: 'socketObserved', socket: seen(URL_PAGE, now + 200) });
-    p.deliver({ type: 'socketObserved', socket: seen(URL_WORKER, now + 5_000) });
-    p.deliver({ type: 'socketObserved', socket: seen(URL_WORKER, now + 5_000) });
+    s.router.onSocketRequest(5, seen(URL_PAGE, now + 200));
+    s.router.onSocketRequest(5, seen(URL_WORKER, now + 5_000));
+    s.router.onSocketRequest(5, seen(URL_WORKER, now + 5_100));
     s.fireTimers();
-    await until(() => s.stored.length >= 2, 'the notice');
+    await until(() => notices(s.stored).length >= 2, 'the notices');
     await s.flush();
-    expect(s.stored).toHaveLength(2);
-    const [notice] = s.stored[1]!.records;
-    expect(notice).toMatchObject({ kind: 'ws-create', url: URL_WORKER, via: 'network', seq: 0, appsync: true, t: now + 5_000 });
-    expect(notice!.socketId.startsWith('n:')).toBe(false);
+    const found = notices(s.stored);
+    expect(found).toHaveLength(2);
+    expect(found[0]).toMatchObject({ kind: 'ws-create', url: URL_WORKER, via: 'network', seq: 0, appsync: true, t: now + 5_000, protocols: ['aws-appsync-event-ws'] });
+    expect(found[0]!.socketId.startsWith('n:')).toBe(false);
+    expect(found[1]!.socketId).not.toBe(found[0]!.socketId);
   });
 
-  test('after a restart, a socket or notice the session already holds is not noticed again', async () => {
-    // The session holds the page's socket and an earlier notice; this background saw neither.
+  test('a socket or notice the session already holds (the handshake woke a restarted worker) is not noticed again', async () => {
     const s = setup({ storedSockets: async () => [{ url: URL_PAGE, startedAt: now }, { url: URL_WORKER, startedAt: now + 5_000 }] });
-    const p = s.panel(8);
+    s.panel(8);
     s.content(8, 'n');
-    p.deliver({ type: 'socketObserved', socket: seen(URL_PAGE, now + 200) });
-    p.deliver({ type: 'socketObserved', socket: seen(URL_WORKER, now + 5_000) });
-    p.deliver({ type: 'socketObserved', socket: seen(URL_WORKER, now + 60_000) });
+    s.router.onSocketRequest(8, seen(URL_PAGE, now + 200));
+    s.router.onSocketRequest(8, seen(URL_WORKER, now + 5_000));
+    s.router.onSocketRequest(8, seen(URL_WORKER, now + 60_000));
     s.fireTimers();
     await until(() => s.stored.length >= 1, 'the new notice');
     await s.flush();
     expect(s.stored.flatMap((b) => b.records)).toMatchObject([{ kind: 'ws-create', url: URL_WORKER, via: 'network', t: now + 60_000 }]);
   });
 
-  test('a page record claiming to come from the network log is refused', async () => {
+  test('nothing is kept for a tab that is not recording', async () => {
+    const s = setup();
+    s.content(9, 'n');
+    s.router.onSocketRequest(9, seen(URL_WORKER, now));
+    s.fireTimers();
+    await s.flush();
+    expect(s.stored).toHaveLength(0);
+  });
+
+  test('a page record claiming to come from the network is refused', async () => {
     const s = setup();
     const c = s.content(6, 'n');
     s.panel(6);
@@ -54,13 +64,15 @@ describe('network-log sockets', () => {
     expect(s.stored.flatMap((b) => b.records)).toHaveLength(0);
   });
 
-  test('a malformed sighting is ignored', () => {
+  test('a handshake with no tab, a malformed one, or one of another kind of socket is ignored', () => {
     const s = setup();
-    const p = s.panel(7);
+    s.panel(7);
     const before = s.timers.length;
-    p.deliver({ type: 'socketObserved', socket: { url: URL_WORKER, startedAt: 'now', protocols: [], messages: 0 } });
+    s.router.onSocketRequest(-1, seen(URL_WORKER, now));
+    s.router.onSocketRequest(7, { url: URL_WORKER, timeStamp: 'now' });
+    s.router.onSocketRequest(7, { ...seen('wss://chat.example/socket', now), requestHeaders: [] });
     expect(s.timers).toHaveLength(before);
-    p.deliver({ type: 'socketObserved', socket: seen(URL_WORKER, now) });
+    s.router.onSocketRequest(7, seen(URL_WORKER, now));
     expect(s.timers).toHaveLength(before + 1);
   });
 });

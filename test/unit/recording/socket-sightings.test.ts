@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { createSocketSightings, socketOfHarEntry, socketUrlKey } from '../../../src/recording/socket-sightings.ts';
+import { createSocketSightings, explainsSighting, socketOfRequest, socketUrlKey } from '../../../src/recording/socket-sightings.ts';
 
 const URL_A = 'wss://abc.appsync-realtime-api.eu-west-1.amazonaws.com/event/realtime';
 
@@ -27,43 +27,41 @@ describe('socket sightings', () => {
     expect(s.takeIfUncaptured({ url: 'wss://host.example/event/realtime', startedAt: 5 })).toBe(false);
   });
 
-  test('a sighting reported again (a reopened panel) is recognised', () => {
-    const s = createSocketSightings();
-    expect(s.isNew({ url: URL_A, startedAt: 1.2 })).toBe(true);
-    expect(s.isNew({ url: URL_A, startedAt: 1.2 })).toBe(false);
-    expect(s.isNew({ url: URL_A, startedAt: 2 })).toBe(true);
+  test("the session's sockets explain a sighting by URL spelling and time", () => {
+    const stored = [{ url: 'wss://abc.appsync-realtime-api.eu-west-1.amazonaws.com:443/event/realtime', startedAt: 10_000 }];
+    expect(explainsSighting(stored, { url: URL_A, startedAt: 12_500 })).toBe(true);
+    expect(explainsSighting(stored, { url: URL_A, startedAt: 13_500 })).toBe(false);
+    expect(explainsSighting(stored, { url: `${URL_A}?from=worker`, startedAt: 10_000 })).toBe(false);
+    expect(explainsSighting([], { url: URL_A, startedAt: 10_000 })).toBe(false);
   });
 });
 
-describe('socketOfHarEntry', () => {
-  const entry = (over: Record<string, unknown> = {}) => ({
-    request: { url: URL_A, headers: [{ name: 'Sec-WebSocket-Protocol', value: 'aws-appsync-event-ws, header-abc' }] },
-    response: { status: 101 },
-    startedDateTime: '2026-12-03T15:56:22.683Z',
-    _resourceType: 'websocket',
-    _webSocketMessages: [{}, {}, {}],
+describe('socketOfRequest', () => {
+  // The shape of webRequest's onSendHeaders details for a `websocket` request.
+  const details = (over: Record<string, unknown> = {}) => ({
+    url: URL_A,
+    timeStamp: 1_764_777_382_683.5,
+    type: 'websocket',
+    tabId: 3,
+    requestHeaders: [{ name: 'Sec-WebSocket-Protocol', value: 'aws-appsync-event-ws, header-abc' }],
     ...over,
   });
 
-  test("Chromium's websocket entry of an AppSync socket", () => {
-    expect(socketOfHarEntry(entry())).toEqual({
-      url: URL_A,
-      startedAt: Date.parse('2026-12-03T15:56:22.683Z'),
-      protocols: ['aws-appsync-event-ws', 'header-abc'],
-      messages: 3,
-    });
+  test('the handshake of an AppSync socket', () => {
+    expect(socketOfRequest(details())).toEqual({ url: URL_A, startedAt: 1_764_777_382_683.5, protocols: ['aws-appsync-event-ws', 'header-abc'] });
   });
 
-  test('an AppSync socket is known by its path when the subprotocol header is absent', () => {
-    expect(socketOfHarEntry(entry({ request: { url: 'ws://127.0.0.1:8080/event/realtime' } }))?.protocols).toEqual([]);
+  test('an AppSync socket is known by its path when the subprotocol header is absent, or by the subprotocol on any path', () => {
+    expect(socketOfRequest(details({ url: 'ws://127.0.0.1:8080/event/realtime', requestHeaders: undefined }))?.protocols).toEqual([]);
+    expect(socketOfRequest(details({ url: 'wss://api.example.com/socket' }))?.url).toBe('wss://api.example.com/socket');
   });
 
-  test('not a socket, not upgraded, not AppSync, or unreadable: null', () => {
-    expect(socketOfHarEntry(entry({ request: { url: 'https://x.example/event' }, _resourceType: 'fetch', response: { status: 200 } }))).toBeNull();
-    expect(socketOfHarEntry(entry({ response: { status: 403 }, _webSocketMessages: [] }))).toBeNull();
-    expect(socketOfHarEntry(entry({ request: { url: 'wss://chat.example/socket' } }))).toBeNull();
-    expect(socketOfHarEntry(entry({ startedDateTime: 'yesterday' }))).toBeNull();
-    expect(socketOfHarEntry(null)).toBeNull();
-    expect(socketOfHarEntry({ request: { url: 42 } })).toBeNull();
+  test('not a socket, not AppSync, or unreadable: null', () => {
+    expect(socketOfRequest(details({ url: 'https://x.example/event/realtime' }))).toBeNull();
+    expect(socketOfRequest(details({ url: 'wss://chat.example/socket', requestHeaders: [] }))).toBeNull();
+    expect(socketOfRequest(details({ timeStamp: 'now' }))).toBeNull();
+    expect(socketOfRequest(details({ url: `wss://x.example/${'a'.repeat(9000)}/event/realtime` }))).toBeNull();
+    expect(socketOfRequest(null)).toBeNull();
+    expect(socketOfRequest({ url: 42 })).toBeNull();
   });
 });

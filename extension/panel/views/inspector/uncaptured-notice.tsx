@@ -1,6 +1,6 @@
 // The inspector's banner for WebSockets the recording does not contain: sockets opened by a
-// worker (or another context the page hook cannot reach) that only DevTools' network log
-// listed. The session keeps each as a marked `connecting` frame; this says so up front.
+// worker (or another context the page hook cannot reach), whose handshake only the browser
+// reported. The session keeps each as a marked `connecting` frame; this says so up front.
 // URLs are rendered as text, never as markup.
 import { useMemo } from 'preact/hooks';
 import { NOT_CAPTURED, type TrafficModel } from '../../../../src/traffic/index.ts';
