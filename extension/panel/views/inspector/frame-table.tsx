@@ -67,6 +67,8 @@ export function FrameTable(p: FrameTableProps) {
   const [scrollTop, setScrollTop] = useState(0);
   const [viewport, setViewport] = useState(400);
   const atBottom = useRef(p.follow);
+  /** The scrollTop the tail-follow last set: its own scroll event is not the user's. */
+  const followedTo = useRef(-1);
   const pendingReveal = useRef<number | null>(null);
 
   useEffect(() => {
@@ -81,14 +83,17 @@ export function FrameTable(p: FrameTableProps) {
 
   // Follow the tail only while the user is at the bottom. The bottom is computed from the
   // row count and the observed viewport, not read from the DOM: reading scrollHeight after
-  // each growth forced a layout and a second render per live update.
+  // each growth forced a layout and a second render per live update. While following, the
+  // window is placed from `bottom` and the scrollTop state is left as it is: setting it (and
+  // again from the scroll event the write causes) rendered the whole table twice more per
+  // live update.
   const following = atBottom.current && p.count > 0;
   const bottom = Math.max(0, tableWindow(0, viewport, ROW_HEIGHT, p.count).height - viewport);
   useLayoutEffect(() => {
     const el = ref.current;
     if (!el || !atBottom.current || p.count === 0) return;
+    followedTo.current = bottom;
     el.scrollTop = bottom;
-    if (scrollTop !== bottom) setScrollTop(bottom);
   }, [p.count, bottom]);
 
   useLayoutEffect(() => {
@@ -213,6 +218,7 @@ export function FrameTable(p: FrameTableProps) {
           const top = e.currentTarget.scrollTop;
           // The header sits outside the scroller; narrow panels scroll the columns sideways.
           if (head.current) head.current.scrollLeft = e.currentTarget.scrollLeft;
+          if (atBottom.current && top === followedTo.current) return;
           atBottom.current = top + viewport >= w.height - ROW_HEIGHT;
           setScrollTop(top);
         }}
