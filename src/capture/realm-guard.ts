@@ -12,12 +12,19 @@
 // frames of this window (new WindowProxies among `window[0..length)`) their realms are
 // patched, before the inserting call returns to the page.
 //
-// Not covered: frames inserted by the document's own HTML parser, which calls no script
-// API; a script that runs after such a frame and reads `window[n]` before the frame loads
-// sees its pristine initial realm (a MutationObserver would only fire at the next
-// microtask checkpoint and costs every DOM mutation of the page).
+// Frames the document's own HTML parser inserts call no script API. While the document is
+// parsing, a MutationObserver (registered before any page script, so notified before any
+// page observer) patches them: the parser performs a microtask checkpoint before it runs a
+// parser-inserted script (HTML, "An end tag whose tag name is script"), and the event loop
+// does before every task, so mutation records are delivered before the next page script
+// can run. At DOMContentLoaded the parser is done and the observer goes; every later
+// insertion is a script API call (document.write included, wrapped below).
+//
+// Not covered: the realm of such a frame is only disguised, not tapped: a socket opened
+// through `window[n].WebSocket` of a frame still in its initial about:blank document (or
+// of one reached through contentWindow then) is not captured.
 
-import { ReflectApply, ReflectDefineProperty, ReflectGetOwnPropertyDescriptor, SafeWeakMap, getterOf, ownValue } from './native.ts';
+import { ReflectApply, ReflectDefineProperty, ReflectGetOwnPropertyDescriptor, SafeWeakMap, getterOf, methodOf, ownValue } from './native.ts';
 import { installToString, markRealmLinked, wrapNative } from './disguise.ts';
 import { maskErrorGetters } from './stack-mask.ts';
 
@@ -165,4 +172,68 @@ function guardInsertions(win: typeof globalThis, patchRealm: (value: unknown) =>
   wrapAll(INSERTING_SETTERS, 'set');
   // Frames already in the document when the hook runs (a realm the hook reached late).
   afterInsertion();
+  observeParsing(win, afterInsertion);
+}
+
+function observeParsing(win: typeof globalThis, afterInsertion: () => void): void {
+  const w = win as any;
+  const doc = w.document as Document | undefined;
+  const MO = w.MutationObserver as typeof MutationObserver | undefined;
+  const docProto = (w.Document as typeof Document | undefined)?.prototype;
+  const readyState = getterOf<string>(docProto, 'readyState');
+  const observe = methodOf<MutationObserver['observe']>(MO?.prototype, 'observe');
+  const disconnect = methodOf<MutationObserver['disconnect']>(MO?.prototype, 'disconnect');
+  const add = methodOf<EventTarget['addEventListener']>((w.EventTarget as typeof EventTarget | undefined)?.prototype, 'addEventListener');
+  if (!doc || !MO || !observe || !disconnect || !add || !methodOf((w.NodeList as typeof NodeList | undefined)?.prototype, 'item')) return;
+  try {
+    if (readyState(doc) !== 'loading') return;
+    const addedNodes = getterOf<NodeList>((w.MutationRecord as typeof MutationRecord | undefined)?.prototype, 'addedNodes');
+    const nodeName = getterOf<string>((w.Node as typeof Node | undefined)?.prototype, 'nodeName');
+    const listLength = getterOf<number>((w.NodeList as typeof NodeList | undefined)?.prototype, 'length');
+    const item = methodOf<NodeList['item']>((w.NodeList as typeof NodeList | undefined)?.prototype, 'item');
+    const windowOf = frameWindowGetters(w);
+    const observer = new MO((records: MutationRecord[]) => {
+      // Gecko creates the window of a parser-inserted frame only when something asks for it
+      // (measured in Firefox ESR 153: `window.length` still left out an iframe with src that
+      // the parser had inserted after a srcdoc one, until its contentWindow was read), so
+      // the new frame elements are asked first.
+      for (let i = 0; i < records.length; i++) {
+        const nodes = addedNodes(records[i]!);
+        const n = listLength(nodes);
+        for (let j = 0; j < n; j++) {
+          const node = ReflectApply(item!, nodes, [j]) as Node;
+          const get = windowOf[nodeName(node)];
+          if (get) ReflectApply(get, node, []);
+        }
+      }
+      afterInsertion();
+    });
+    ReflectApply(observe, observer, [doc, { __proto__: null, childList: true, subtree: true }]);
+    const done = (): void => {
+      ReflectApply(disconnect, observer, []);
+      afterInsertion();
+    };
+    ReflectApply(add, doc, ['DOMContentLoaded', done, { __proto__: null, capture: true, once: true }]);
+  } catch {
+    /* an exotic document: script insertions are still guarded */
+  }
+}
+
+/** The native contentWindow getters by the nodeName of their elements (HTML and XHTML). */
+function frameWindowGetters(w: any): Record<string, (() => unknown) | undefined> {
+  const out = { __proto__: null } as unknown as Record<string, (() => unknown) | undefined>;
+  const names: ReadonlyArray<readonly [string, string, string]> = [
+    ['HTMLIFrameElement', 'IFRAME', 'iframe'],
+    ['HTMLFrameElement', 'FRAME', 'frame'],
+    ['HTMLObjectElement', 'OBJECT', 'object'],
+  ];
+  for (let i = 0; i < names.length; i++) {
+    const proto = (w[names[i]![0]] as { prototype?: object } | undefined)?.prototype;
+    const get = proto ? ReflectGetOwnPropertyDescriptor(proto, 'contentWindow')?.get : undefined;
+    if (typeof get === 'function') {
+      out[names[i]![1]] = get as () => unknown;
+      out[names[i]![2]] = get as () => unknown;
+    }
+  }
+  return out;
 }

@@ -98,6 +98,11 @@ for (const name of ['chromium', 'firefox'] as BrowserName[]) {
       for (const k of ['indexedCreatedSrc', 'indexedCreatedSrcdoc', 'indexedParsedAdjacent', 'indexedParsedInnerHTML']) {
         assert.equal(typeof plainRealms[k], 'object', `${k} probed: ${JSON.stringify(plainRealms[k])}`);
       }
+      // Frames the parser inserted, read through window[n] before they load, were there.
+      const plainParsed = (plain as { parsed: Record<string, unknown> }).parsed;
+      for (const k of ['parsedIndexed', 'parsedNamed', 'parsedFrames', 'writtenIndexed']) {
+        assert.equal(typeof plainParsed[k], 'object', `${k} probed: ${JSON.stringify(plainParsed[k])}`);
+      }
       // Own keys, location (SpiderMonkey's fileName/filename/lineNumber/columnNumber) and
       // stack text included, in both engines.
       assert.deepEqual(hooked, plain);
