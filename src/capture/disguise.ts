@@ -72,9 +72,9 @@ const pageErrors = new SafeWeakMap<object, true>();
 // any page script can hold that document. So an ancestor answers a request only when it
 // names one of its own frames (or a window it opened) whose current document nothing has
 // asked for or been patched for yet, and otherwise neither answers nor stops the event, as
-// without the extension. Still open: a frame whose document no hook ever runs in and
-// realm-guard.ts never saw (an iframe the HTML parser inserted, read through `window[n]`
-// before it loads) lets a page be answered once for it.
+// without the extension. Still open: a window whose document no hook ever runs in and
+// realm-guard.ts never patched would let a page be answered once for it (realm-guard.ts
+// patches every frame a page can reach before the page can hold it).
 export const LINK_EVENT = 'appsync-devtools-realm-link-6f1c9e';
 
 // Documents already linked or patched from this realm (see LINK_EVENT).

@@ -12,12 +12,19 @@
 // frames of this window (new WindowProxies among `window[0..length)`) their realms are
 // patched, before the inserting call returns to the page.
 //
-// Not covered: frames inserted by the document's own HTML parser, which calls no script
-// API; a script that runs after such a frame and reads `window[n]` before the frame loads
-// sees its pristine initial realm (a MutationObserver would only fire at the next
-// microtask checkpoint and costs every DOM mutation of the page).
+// Frames the document's own HTML parser inserts call no script API. While the document is
+// parsing, a MutationObserver (registered before any page script, so notified before any
+// page observer) patches them: the parser performs a microtask checkpoint before it runs a
+// parser-inserted script (HTML, "An end tag whose tag name is script"), and the event loop
+// does before every task, so mutation records are delivered before the next page script
+// can run. At DOMContentLoaded the parser is done and the observer goes; every later
+// insertion is a script API call (document.write included, wrapped below).
+//
+// Not covered: the realm of such a frame is only disguised, not tapped: a socket opened
+// through `window[n].WebSocket` of a frame still in its initial about:blank document (or
+// of one reached through contentWindow then) is not captured.
 
-import { ReflectApply, ReflectDefineProperty, ReflectGetOwnPropertyDescriptor, SafeWeakMap, getterOf, ownValue } from './native.ts';
+import { ReflectApply, ReflectDefineProperty, ReflectGetOwnPropertyDescriptor, SafeWeakMap, StringToLowerCase, getterOf, methodOf, ownValue, uncurryThis } from './native.ts';
 import { installToString, markRealmLinked, wrapNative } from './disguise.ts';
 import { maskErrorGetters } from './stack-mask.ts';
 
@@ -75,43 +82,111 @@ export function guardFrameAccess(win: typeof globalThis): void {
   }
 }
 
-// Every DOM method through which a script can put a frame into a document synchronously.
-const INSERTING_METHODS: ReadonlyArray<readonly [string, string]> = [
-  ['Node', 'appendChild'],
-  ['Node', 'insertBefore'],
-  ['Node', 'replaceChild'],
-  ['Element', 'append'],
-  ['Element', 'prepend'],
-  ['Element', 'before'],
-  ['Element', 'after'],
-  ['Element', 'replaceWith'],
-  ['Element', 'replaceChildren'],
-  ['Element', 'insertAdjacentElement'],
-  ['Element', 'insertAdjacentHTML'],
-  ['Element', 'setHTMLUnsafe'],
-  ['CharacterData', 'before'],
-  ['CharacterData', 'after'],
-  ['CharacterData', 'replaceWith'],
-  ['DocumentType', 'before'],
-  ['DocumentType', 'after'],
-  ['DocumentType', 'replaceWith'],
-  ['Document', 'append'],
-  ['Document', 'prepend'],
-  ['Document', 'replaceChildren'],
-  ['Document', 'write'],
-  ['Document', 'writeln'],
-  ['DocumentFragment', 'append'],
-  ['DocumentFragment', 'prepend'],
-  ['DocumentFragment', 'replaceChildren'],
-  ['ShadowRoot', 'setHTMLUnsafe'],
-  ['Range', 'insertNode'],
-  ['Range', 'surroundContents'],
+// Every DOM method through which a script can put a frame into a document synchronously,
+// and what it inserts: the node argument at 0 or 1, every argument (nodes, or strings that
+// become text), an HTML string at 0 or 1, or anything (`always` followed by the frame scan).
+type Inserts = 'node0' | 'node1' | 'nodes' | 'html0' | 'html1' | 'always';
+const INSERTING_METHODS: ReadonlyArray<readonly [string, string, Inserts]> = [
+  ['Node', 'appendChild', 'node0'],
+  ['Node', 'insertBefore', 'node0'],
+  ['Node', 'replaceChild', 'node0'],
+  ['Element', 'append', 'nodes'],
+  ['Element', 'prepend', 'nodes'],
+  ['Element', 'before', 'nodes'],
+  ['Element', 'after', 'nodes'],
+  ['Element', 'replaceWith', 'nodes'],
+  ['Element', 'replaceChildren', 'nodes'],
+  ['Element', 'insertAdjacentElement', 'node1'],
+  ['Element', 'insertAdjacentHTML', 'html1'],
+  ['Element', 'setHTMLUnsafe', 'always'],
+  ['CharacterData', 'before', 'nodes'],
+  ['CharacterData', 'after', 'nodes'],
+  ['CharacterData', 'replaceWith', 'nodes'],
+  ['DocumentType', 'before', 'nodes'],
+  ['DocumentType', 'after', 'nodes'],
+  ['DocumentType', 'replaceWith', 'nodes'],
+  ['Document', 'append', 'nodes'],
+  ['Document', 'prepend', 'nodes'],
+  ['Document', 'replaceChildren', 'nodes'],
+  ['Document', 'write', 'always'],
+  ['Document', 'writeln', 'always'],
+  ['DocumentFragment', 'append', 'nodes'],
+  ['DocumentFragment', 'prepend', 'nodes'],
+  ['DocumentFragment', 'replaceChildren', 'nodes'],
+  ['ShadowRoot', 'setHTMLUnsafe', 'always'],
+  ['Range', 'insertNode', 'node0'],
+  ['Range', 'surroundContents', 'always'],
 ];
-const INSERTING_SETTERS: ReadonlyArray<readonly [string, string]> = [
-  ['Element', 'innerHTML'],
-  ['Element', 'outerHTML'],
-  ['ShadowRoot', 'innerHTML'],
+const INSERTING_SETTERS: ReadonlyArray<readonly [string, string, Inserts]> = [
+  ['Element', 'innerHTML', 'html0'],
+  ['Element', 'outerHTML', 'html0'],
+  ['ShadowRoot', 'innerHTML', 'html0'],
 ];
+
+const FRAME_SELECTOR = 'iframe,frame,object,embed';
+const FRAME_TAGS = ['<iframe', '<frame', '<object', '<embed'];
+const StringIndexOf = uncurryThis(String.prototype.indexOf);
+
+/**
+ * Whether an insertion may have connected a frame that `window[n]` reaches, decided from
+ * what it inserts before it runs, so that the scan of every frame of the window (a
+ * WindowProxy indexed read per frame) is skipped for the plain elements and text most
+ * insertions carry. Frames in shadow trees need no look: `window[n]` only indexes frames
+ * of the document tree (HTML, "document-tree child navigables"; the transparency probe
+ * checks it in both engines), and contentWindow/contentDocument are guarded themselves.
+ */
+function insertionFilter(win: typeof globalThis): (kind: Inserts, args: unknown[]) => boolean {
+  const w = win as any;
+  const nodeProto = (w.Node as typeof Node | undefined)?.prototype;
+  const nodeType = getterOf<number>(nodeProto, 'nodeType');
+  const nodeName = getterOf<string>(nodeProto, 'nodeName');
+  const elementFirst = getterOf<Element | null>((w.Element as typeof Element | undefined)?.prototype, 'firstElementChild');
+  const fragmentFirst = getterOf<Element | null>((w.DocumentFragment as typeof DocumentFragment | undefined)?.prototype, 'firstElementChild');
+  const elementQuery = methodOf<Element['querySelector']>((w.Element as typeof Element | undefined)?.prototype, 'querySelector');
+  const fragmentQuery = methodOf<DocumentFragment['querySelector']>((w.DocumentFragment as typeof DocumentFragment | undefined)?.prototype, 'querySelector');
+  if (!elementQuery || !fragmentQuery) return () => true;
+
+  const frameFree = (node: unknown): boolean => {
+    if (typeof node !== 'object' || node === null) return typeof node !== 'function'; // text
+    const type = nodeType(node);
+    if (type === 3 || type === 8) return true; // Text, Comment
+    if (type === 1) {
+      const name = nodeName(node);
+      if (name === 'IFRAME' || name === 'FRAME' || name === 'OBJECT' || name === 'EMBED') return false;
+      if (name === 'iframe' || name === 'frame' || name === 'object' || name === 'embed') return false;
+      return elementFirst(node) === null || ReflectApply(elementQuery, node, [FRAME_SELECTOR]) === null;
+    }
+    if (type === 11) return fragmentFirst(node) === null || ReflectApply(fragmentQuery, node, [FRAME_SELECTOR]) === null;
+    return false;
+  };
+  const markupFree = (html: unknown): boolean => {
+    if (typeof html !== 'string') return false; // a TrustedHTML or an object: its text is the page's to compute, once
+    const lower = StringToLowerCase(html);
+    for (let i = 0; i < FRAME_TAGS.length; i++) if (StringIndexOf(lower, FRAME_TAGS[i]!) >= 0) return false;
+    return true;
+  };
+  return (kind, args) => {
+    try {
+      switch (kind) {
+        case 'node0':
+          return !frameFree(args[0]);
+        case 'node1':
+          return !frameFree(args[1]);
+        case 'nodes':
+          for (let i = 0; i < args.length; i++) if (!frameFree(args[i])) return true;
+          return false;
+        case 'html0':
+          return !markupFree(args[0]);
+        case 'html1':
+          return !markupFree(args[1]);
+        default:
+          return true;
+      }
+    } catch {
+      return true; // not a node: the native decides what it is
+    }
+  };
+}
 
 function guardInsertions(win: typeof globalThis, patchRealm: (value: unknown) => void): void {
   const w = win as any;
@@ -121,14 +196,16 @@ function guardInsertions(win: typeof globalThis, patchRealm: (value: unknown) =>
   // WindowProxies already handled: a frame keeps its WindowProxy across navigations, and
   // every document it loads later runs its own hook.
   const seen = new SafeWeakMap<object, true>();
-  const afterInsertion = (): void => {
-    let n: unknown;
+  const frameCount = (): number => {
     try {
-      n = ReflectApply(lengthGet, win, []);
+      const n = ReflectApply(lengthGet, win, []) as unknown;
+      return typeof n === 'number' ? n : 0;
     } catch {
-      return;
+      return 0;
     }
-    if (typeof n !== 'number') return;
+  };
+  const afterInsertion = (): void => {
+    const n = frameCount();
     for (let i = 0; i < n; i++) {
       const child = w[i] as unknown;
       if (child === null || typeof child !== 'object' || seen.has(child)) continue;
@@ -136,13 +213,17 @@ function guardInsertions(win: typeof globalThis, patchRealm: (value: unknown) =>
       patchRealm(child);
     }
   };
-  const wrapIn = (target: object, key: string, kind: 'value' | 'set'): void => {
+  const mayConnectFrame = insertionFilter(win);
+  const wrapIn = (target: object, key: string, kind: 'value' | 'set', inserts: Inserts): void => {
     const d = ReflectGetOwnPropertyDescriptor(target, key);
     const native = d && (kind === 'value' ? d.value : d.set);
     if (!d || typeof native !== 'function') return;
     const wrapped = wrapNative(win, native as (...a: any[]) => any, (self, args) => {
+      // With no frame yet, the scan after the call reads only the frames it made: cheaper
+      // than looking at what it inserts.
+      const may = frameCount() === 0 || mayConnectFrame(inserts, args);
       const r = ReflectApply(native, self, args);
-      afterInsertion();
+      if (may) afterInsertion();
       return r;
     });
     const next = { __proto__: null, enumerable: d.enumerable, configurable: d.configurable } as PropertyDescriptor;
@@ -155,14 +236,78 @@ function guardInsertions(win: typeof globalThis, patchRealm: (value: unknown) =>
     }
     ReflectDefineProperty(target, key, next);
   };
-  const wrapAll = (list: ReadonlyArray<readonly [string, string]>, kind: 'value' | 'set'): void => {
+  const wrapAll = (list: ReadonlyArray<readonly [string, string, Inserts]>, kind: 'value' | 'set'): void => {
     for (let i = 0; i < list.length; i++) {
       const proto = (w[list[i]![0]] as { prototype?: object } | undefined)?.prototype;
-      if (proto) wrapIn(proto, list[i]![1], kind);
+      if (proto) wrapIn(proto, list[i]![1], kind, list[i]![2]);
     }
   };
   wrapAll(INSERTING_METHODS, 'value');
   wrapAll(INSERTING_SETTERS, 'set');
   // Frames already in the document when the hook runs (a realm the hook reached late).
   afterInsertion();
+  observeParsing(win, afterInsertion);
+}
+
+function observeParsing(win: typeof globalThis, afterInsertion: () => void): void {
+  const w = win as any;
+  const doc = w.document as Document | undefined;
+  const MO = w.MutationObserver as typeof MutationObserver | undefined;
+  const docProto = (w.Document as typeof Document | undefined)?.prototype;
+  const readyState = getterOf<string>(docProto, 'readyState');
+  const observe = methodOf<MutationObserver['observe']>(MO?.prototype, 'observe');
+  const disconnect = methodOf<MutationObserver['disconnect']>(MO?.prototype, 'disconnect');
+  const add = methodOf<EventTarget['addEventListener']>((w.EventTarget as typeof EventTarget | undefined)?.prototype, 'addEventListener');
+  if (!doc || !MO || !observe || !disconnect || !add || !methodOf((w.NodeList as typeof NodeList | undefined)?.prototype, 'item')) return;
+  try {
+    if (readyState(doc) !== 'loading') return;
+    const addedNodes = getterOf<NodeList>((w.MutationRecord as typeof MutationRecord | undefined)?.prototype, 'addedNodes');
+    const nodeName = getterOf<string>((w.Node as typeof Node | undefined)?.prototype, 'nodeName');
+    const listLength = getterOf<number>((w.NodeList as typeof NodeList | undefined)?.prototype, 'length');
+    const item = methodOf<NodeList['item']>((w.NodeList as typeof NodeList | undefined)?.prototype, 'item');
+    const windowOf = frameWindowGetters(w);
+    const observer = new MO((records: MutationRecord[]) => {
+      // Gecko creates the window of a parser-inserted frame only when something asks for it
+      // (measured in Firefox ESR 153: `window.length` still left out an iframe with src that
+      // the parser had inserted after a srcdoc one, until its contentWindow was read), so
+      // the new frame elements are asked first.
+      for (let i = 0; i < records.length; i++) {
+        const nodes = addedNodes(records[i]!);
+        const n = listLength(nodes);
+        for (let j = 0; j < n; j++) {
+          const node = ReflectApply(item!, nodes, [j]) as Node;
+          const get = windowOf[nodeName(node)];
+          if (get) ReflectApply(get, node, []);
+        }
+      }
+      afterInsertion();
+    });
+    ReflectApply(observe, observer, [doc, { __proto__: null, childList: true, subtree: true }]);
+    const done = (): void => {
+      ReflectApply(disconnect, observer, []);
+      afterInsertion();
+    };
+    ReflectApply(add, doc, ['DOMContentLoaded', done, { __proto__: null, capture: true, once: true }]);
+  } catch {
+    /* an exotic document: script insertions are still guarded */
+  }
+}
+
+/** The native contentWindow getters by the nodeName of their elements (HTML and XHTML). */
+function frameWindowGetters(w: any): Record<string, (() => unknown) | undefined> {
+  const out = { __proto__: null } as unknown as Record<string, (() => unknown) | undefined>;
+  const names: ReadonlyArray<readonly [string, string, string]> = [
+    ['HTMLIFrameElement', 'IFRAME', 'iframe'],
+    ['HTMLFrameElement', 'FRAME', 'frame'],
+    ['HTMLObjectElement', 'OBJECT', 'object'],
+  ];
+  for (let i = 0; i < names.length; i++) {
+    const proto = (w[names[i]![0]] as { prototype?: object } | undefined)?.prototype;
+    const get = proto ? ReflectGetOwnPropertyDescriptor(proto, 'contentWindow')?.get : undefined;
+    if (typeof get === 'function') {
+      out[names[i]![1]] = get as () => unknown;
+      out[names[i]![2]] = get as () => unknown;
+    }
+  }
+  return out;
 }

@@ -7,13 +7,16 @@
 // native for every other receiver. Setters stay native: a page that sets `stack` gets its
 // own data property, which shadows the getter as it would the native one.
 //
-// Not covered: the stack the engine recorded is still what travels with a structured clone
-// of the error (structuredClone, postMessage, IndexedDB), since SpiderMonkey clones the
-// recorded frames and not the getter's answer.
+// A structured clone of such an error (structuredClone, postMessage, IndexedDB) is a new
+// error without a mask: SpiderMonkey clones the recorded frames, not the getter's answer,
+// and the page's own fileName/lineNumber/columnNumber (measured in Firefox ESR 153). The
+// `stack` getters drop the hook's frames from the top of any error's stack text, which is
+// where they sit on such a clone; below the page's first frame nothing is touched.
+// Not covered: a clone received by a worker, whose realm has no hook.
 
 import { type AnyFn, ReflectApply, ReflectDefineProperty, ReflectGetOwnPropertyDescriptor, SafeWeakMap } from './native.ts';
 import { isDisguised, maskOf, wrapNative } from './disguise.ts';
-import { type ErrorMask, recordsOwnStackText } from './stack-text.ts';
+import { type ErrorMask, ownFileName, recordsOwnStackText, withoutLeadingFramesIn } from './stack-text.ts';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- natives are typed loosely on purpose */
 
@@ -52,9 +55,12 @@ function maskGetters(win: typeof globalThis, proto: object | undefined, keys: Re
     const d = ReflectGetOwnPropertyDescriptor(proto, key);
     if (!d || typeof d.get !== 'function' || isDisguised(d.get)) continue;
     const get = d.get as AnyFn;
+    const hookFile = field === 'stack' ? ownFileName() : '';
     const masked = wrapNative(win, get, (self) => {
       const m = maskOf(self);
-      return m !== undefined ? m[field] : ReflectApply(get, self, []);
+      if (m !== undefined) return m[field];
+      const v = ReflectApply(get, self, []) as unknown;
+      return hookFile !== '' && typeof v === 'string' ? withoutLeadingFramesIn(v, hookFile) : v;
     });
     ReflectDefineProperty(proto, key, {
       __proto__: null,

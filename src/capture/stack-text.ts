@@ -54,3 +54,36 @@ export function locationOf(stack: string): ErrorMask {
   }
   return m;
 }
+
+/**
+ * `stack` without its leading frames in `fileName` (the frames above the first one of any
+ * other file). For the structured clone of an error that left through a wrapper: the clone
+ * carries the frames SpiderMonkey recorded, the hook's on top, and no mask.
+ */
+export function withoutLeadingFramesIn(stack: string, fileName: string): string {
+  if (fileName === '') return stack;
+  let start = 0;
+  while (start < stack.length) {
+    const nl = StringIndexOf(stack, '\n', start);
+    const line = nl < 0 ? StringSlice(stack, start) : StringSlice(stack, start, nl);
+    if (line === '' || locationOf(line).fileName !== fileName) break;
+    start = nl < 0 ? stack.length : nl + 1;
+  }
+  return start === 0 ? stack : StringSlice(stack, start);
+}
+
+let ownFile: string | undefined;
+/**
+ * The file name SpiderMonkey gives the frames of the script calling this, here the hook
+ * (measured in Firefox ESR 153: "<anonymous code>" for a MAIN-world content script, which
+ * hides the extension URL from pages). Read once, at install time.
+ */
+export function ownFileName(): string {
+  if (ownFile === undefined) {
+    const probe = ObjectCreate(null) as { stack?: unknown };
+    ErrorCaptureStackTrace?.(probe);
+    const d = ReflectGetOwnPropertyDescriptor(probe, 'stack');
+    ownFile = d !== undefined && typeof d.value === 'string' ? locationOf(d.value).fileName : '';
+  }
+  return ownFile;
+}

@@ -8,9 +8,11 @@
 //        [--duration 30] [--rate 10000] [--micro-frames 200000] [--micro-reps 7]
 //        [--sessions-frames 100000] [--sessions-reads 3] [--sessions-job-runs 3] [--inspector-frames 1000000]
 //        [--traffic-frames 1000000] [--live-seconds 30] [--live-rate 5000] [--no-build]
+//        [--dom-alt-dist DIR]
 //
-// Benchmarks: capture-hook-micro, capture-throughput, capture-cpu, capture-delivery,
-// emulator (test/bench/emulator-bench.ts), sessions (test/bench/sessions-*, if present),
+// Benchmarks: capture-hook-micro, capture-dom-micro (the DOM insertion guard; --dom-alt-dist
+// adds a browser with another build, e.g. a copy of an older dist/), capture-throughput,
+// capture-cpu, capture-delivery, emulator (test/bench/emulator-bench.ts), sessions (test/bench/sessions-*, if present),
 // inspector-render (the panel over a stored session of --inspector-frames frames),
 // inspector-live (the panel following --live-rate events/s from the emulator for
 // --live-seconds s), traffic-fold (the traffic model's fold rate and memory under node).
@@ -46,17 +48,18 @@ const DEFAULTS = {
   liveSeconds: 30,
   liveRate: 5_000,
   build: true,
+  domAltDist: null,
   only: null,
   skip: [],
 };
 
-const ORDER = ['capture-hook-micro', 'capture-throughput', 'capture-cpu', 'capture-delivery', 'emulator', 'sessions', 'inspector-render', 'inspector-live', 'traffic-fold'];
+const ORDER = ['capture-hook-micro', 'capture-dom-micro', 'capture-throughput', 'capture-cpu', 'capture-delivery', 'emulator', 'sessions', 'inspector-render', 'inspector-live', 'traffic-fold'];
 
 function usage() {
   return readFileSync(new URL(import.meta.url), 'utf8')
     .split('\n')
     .filter((l) => l.startsWith('//'))
-    .slice(0, 17)
+    .slice(0, 20)
     .map((l) => l.slice(3))
     .join('\n');
 }
@@ -98,6 +101,7 @@ function parseArgs(argv) {
     else if (a === '--skip') opts.skip = [...opts.skip, ...value().split(',')];
     else if (a === '--no-firefox') opts.firefox = false;
     else if (a === '--no-build') opts.build = false;
+    else if (a === '--dom-alt-dist') opts.domAltDist = resolve(value());
     else if (keys[a]) opts[keys[a]] = num(a, value());
     else throw new Error(`unknown option ${a} (try --help)`);
   }
@@ -443,7 +447,7 @@ async function sessionsInChromium(ctx, file) {
 async function main() {
   const opts = parseArgs(process.argv.slice(2));
   const started = Date.now();
-  const wantsExtension = [...ORDER.slice(0, 4), 'inspector-render', 'inspector-live'].some((b) => selected(opts, b));
+  const wantsExtension = ['capture-hook-micro', 'capture-dom-micro', 'capture-throughput', 'capture-cpu', 'capture-delivery', 'inspector-render', 'inspector-live'].some((b) => selected(opts, b));
   const wantsBrowser = wantsExtension || selected(opts, 'sessions');
   let buildNote = 'not needed';
   let snap = null;

@@ -95,8 +95,15 @@ for (const name of ['chromium', 'firefox'] as BrowserName[]) {
       assert.ok(JSON.stringify(plain).includes('"threw":true'), 'the baseline threw where the probe misuses the APIs');
       // Frames reached only through window[n] were really there to be probed.
       const plainRealms = (plain as { realms: Record<string, unknown> }).realms;
-      for (const k of ['indexedCreatedSrc', 'indexedCreatedSrcdoc', 'indexedParsedAdjacent', 'indexedParsedInnerHTML']) {
+      for (const k of ['indexedCreatedSrc', 'indexedCreatedSrcdoc', 'indexedParsedAdjacent', 'indexedParsedInnerHTML', 'indexedFragment', 'indexedNested', 'indexedUpperCase', 'indexedForeignObject']) {
         assert.equal(typeof plainRealms[k], 'object', `${k} probed: ${JSON.stringify(plainRealms[k])}`);
+      }
+      // window[n] does not reach frames in shadow trees (realm-guard.ts relies on it).
+      for (const k of ['shadowFromTemplate', 'movedShadowHost']) assert.match(String(plainRealms[k]), /no new frame/, k);
+      // Frames the parser inserted, read through window[n] before they load, were there.
+      const plainParsed = (plain as { parsed: Record<string, unknown> }).parsed;
+      for (const k of ['parsedIndexed', 'parsedNamed', 'parsedFrames', 'writtenIndexed']) {
+        assert.equal(typeof plainParsed[k], 'object', `${k} probed: ${JSON.stringify(plainParsed[k])}`);
       }
       // Own keys, location (SpiderMonkey's fileName/filename/lineNumber/columnNumber) and
       // stack text included, in both engines.
@@ -182,6 +189,29 @@ for (const name of ['chromium', 'firefox'] as BrowserName[]) {
       };
       const [hooked, plain] = await Promise.all([run(withExt), run(bare)]);
       assert.deepEqual(hooked, plain);
+    });
+
+    // realm-guard.ts disguises the initial about:blank realm of a frame with src (reached
+    // through window[n] or contentWindow before the frame loads) but does not tap it: a
+    // socket opened with that realm's WebSocket is not captured. Closing it needs the taps
+    // installed in that realm, feeding the inserting frame's hook.
+    test('a socket opened through a loading frame\'s initial realm is captured', { todo: 'the initial realm is disguised, not tapped' }, async (t) => {
+      const page = await withExt.browser.newPage();
+      t.after(() => page.close().catch(() => {}));
+      const url = server.pageUrl('capture-plain-child.html', `run=${Math.random().toString(36).slice(2)}`);
+      await page.goto(url);
+      const tabId = await tabIdFor(withExt, url);
+      const c = await collectRecords(withExt, tabId);
+      t.after(() => c.close());
+      await page.evaluate(`(() => {
+        const f = document.createElement('iframe');
+        f.src = 'capture-plain-child.html?slow';
+        document.body.appendChild(f);
+        window.__sockets = [new WebSocket(${JSON.stringify(echoUrl + '?via=top')}), new window[0].WebSocket(${JSON.stringify(echoUrl + '?via=initial-realm')})];
+      })()`);
+      // The top window's socket is captured: the hook is working in this tab.
+      await c.waitForRecords((rs) => socketIds(rs, (r) => r.url === echoUrl + '?via=top').length > 0 || null, "the top window's socket");
+      await c.waitForRecords((rs) => socketIds(rs, (r) => r.url === echoUrl + '?via=initial-realm').length > 0 || null, "the initial realm's socket", 5_000);
     });
 
     for (const variant of VARIANTS) {

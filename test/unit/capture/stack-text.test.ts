@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { locationOf, recordsOwnStackText } from '../../../src/capture/stack-text.ts';
+import { locationOf, recordsOwnStackText, withoutLeadingFramesIn } from '../../../src/capture/stack-text.ts';
 
 describe('locationOf: the location SpiderMonkey gives an error, from its stack text', () => {
   test('the first frame names file, line and column', () => {
@@ -20,5 +20,21 @@ describe('locationOf: the location SpiderMonkey gives an error, from its stack t
 describe('recordsOwnStackText', () => {
   test('V8 (node) keeps stacks on the errors, so nothing is masked there', () => {
     expect(recordsOwnStackText()).toBe(false);
+  });
+});
+
+describe('withoutLeadingFramesIn: a stack text without the frames a file put on top', () => {
+  const page = 'probe@http://127.0.0.1:8080/probe-realms.js:12:34\n@http://127.0.0.1:8080/page.html:3:1\n';
+  test('the leading frames of that file go, the page frames stay', () => {
+    expect(withoutLeadingFramesIn('construct@<anonymous code>:2:5514\napply@<anonymous code>:2:2556\n' + page, '<anonymous code>')).toBe(page);
+  });
+  test('frames of that file below a page frame stay, and a stack without them is returned as is', () => {
+    const mixed = 'probe@http://127.0.0.1:8080/probe-realms.js:12:34\napply@<anonymous code>:2:2556\n@http://127.0.0.1:8080/page.html:3:1\n';
+    expect(withoutLeadingFramesIn(mixed, '<anonymous code>')).toBe(mixed);
+    expect(withoutLeadingFramesIn(page, '<anonymous code>')).toBe(page);
+  });
+  test('only frames of that file leave an empty text; an unknown file name removes nothing', () => {
+    expect(withoutLeadingFramesIn('apply@<anonymous code>:2:2556\n', '<anonymous code>')).toBe('');
+    expect(withoutLeadingFramesIn(page, '')).toBe(page);
   });
 });
