@@ -2,12 +2,14 @@
 // inspected tab and for any stored or imported session alike.
 import { ImportInput } from '../../components/import-input.tsx';
 import { useComputed } from '@preact/signals';
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { dataMemo } from '../../components/data-memo.ts';
 import type { LiveStore } from '../../store/live-store.ts';
 import type { ExportKind, SessionsStore } from '../../store/sessions-store.ts';
 import { ExportDialog } from '../sessions/export-dialog.tsx';
 import type { ComponentType } from 'preact';
 import type { InspectorStore } from './inspector-store.ts';
+import type { StoredFrame } from '../../../../src/sessions/index.ts';
 import { Toolbar } from './toolbar.tsx';
 import { FrameTable } from './frame-table.tsx';
 import { DetailPane } from './detail-pane.tsx';
@@ -18,6 +20,12 @@ import { toggleSubscription } from './filter-tokens.ts';
 import { StatsPane } from './stats-pane.tsx';
 import { UncapturedNotice } from './uncaptured-notice.tsx';
 import './inspector.css';
+
+// Rendered only when their data changed (see data-memo.ts), not on every render of the view.
+const FrameTablePart = dataMemo(FrameTable);
+const SidebarPart = dataMemo(ConnectionsSidebar);
+const StatsPart = dataMemo(StatsPane);
+const UncapturedPart = dataMemo(UncapturedNotice);
 
 /** How often a recording session's sidebar re-judges keep-alive health. */
 const HEALTH_TICK_MS = 2000;
@@ -108,6 +116,9 @@ export function InspectorView({ store, sessions, live, Settings, onReplay }: Pro
   const trafficVersion = store.trafficVersion.value;
   const traffic = store.traffic;
   const now = store.trafficNow();
+  // Accessors the table compares by identity: the same functions while the model is the same.
+  const channelOf = useMemo(() => (traffic ? (f: StoredFrame) => traffic.channelFor(f) : undefined), [traffic]);
+  const markOf = useMemo(() => (traffic ? (pos: number) => traffic.markAt(pos) : undefined), [traffic]);
 
   const select = (pos: number): void => {
     void store.select(pos);
@@ -183,9 +194,9 @@ export function InspectorView({ store, sessions, live, Settings, onReplay }: Pro
           {source.pageError.value}
         </div>
       )}
-      <UncapturedNotice model={traffic} version={trafficVersion} onSelect={select} />
+      <UncapturedPart model={traffic} version={trafficVersion} onSelect={select} />
       <div class="ibody">
-        <ConnectionsSidebar model={traffic} version={trafficVersion} now={now} filterText={store.filter.value.text} onFilterText={setFilterText} />
+        <SidebarPart model={traffic} version={trafficVersion} now={now} filterText={store.filter.value.text} onFilterText={setFilterText} />
         <div class="imain" ref={table}>
           {!session || !source || session.frameCount === 0 ? (
             <EmptyState live={isLive} hasTab={live !== null} recording={status?.recording ?? false} />
@@ -194,7 +205,7 @@ export function InspectorView({ store, sessions, live, Settings, onReplay }: Pro
               {scan?.running ? 'Filtering…' : 'No frame matches the filter. Change the text, the tokens or the type chips above.'}
             </div>
           ) : (
-            <FrameTable
+            <FrameTablePart
               count={count}
               frameAt={source.frameAt}
               posAt={source.posAt}
@@ -208,8 +219,8 @@ export function InspectorView({ store, sessions, live, Settings, onReplay }: Pro
               onClose={() => setDetailOpen(false)}
               onToggleTime={() => store.setTimeMode(store.timeMode.value === 'relative' ? 'absolute' : 'relative')}
               follow={isLive}
-              channelOf={traffic ? (f) => traffic.channelFor(f) : undefined}
-              markOf={traffic ? (pos) => traffic.markAt(pos) : undefined}
+              channelOf={channelOf}
+              markOf={markOf}
               trafficVersion={trafficVersion}
               key={session.id}
             />
@@ -242,7 +253,7 @@ export function InspectorView({ store, sessions, live, Settings, onReplay }: Pro
         </div>
         {statsOpen &&
           (traffic ? (
-            <StatsPane model={traffic} version={trafficVersion} onClose={() => setStatsOpen(false)} />
+            <StatsPart model={traffic} version={trafficVersion} onClose={() => setStatsOpen(false)} />
           ) : (
             <aside class="stats-pane" data-testid="stats-pane" aria-label="Stats">
               <p class="empty" data-testid="stats-empty">
