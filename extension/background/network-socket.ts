@@ -8,10 +8,15 @@ import type { SocketCreated, SocketId } from '../../src/capture/records.ts';
 import { explainsSighting, type ObservedSocket } from '../../src/recording/socket-sightings.ts';
 import type { TabHub, TabState } from './tab-hub.ts';
 
-/** How long the hook's record of the same socket has to arrive (it batches every 50 ms). */
-const HOOK_GRACE_MS = 1_500;
+/**
+ * How long the hook's record of the same socket has to arrive. It batches every 50 ms, but
+ * a frame whose relay is still connecting to a cold service worker sends later; a capture
+ * arriving within this time cancels the notice, so only real notices wait this long.
+ */
+const HOOK_GRACE_MS = 5_000;
 
 export function onNetworkSocket(hub: TabHub, state: TabState, observed: ObservedSocket): void {
+  if (!state.sockets.sighted(observed)) return;
   hub.deps.setTimer(() => {
     if (!state.sockets.takeIfUncaptured(observed)) return;
     // While stopped, store() counts it as not stored.

@@ -44,34 +44,57 @@ export function explainsSighting(sockets: readonly SocketSighting[], s: SocketSi
 }
 
 export function createSocketSightings() {
-  // URL → creation times of captured sockets not yet matched by a sighting.
+  // URL → creation times of captured sockets no sighting has matched yet.
   const created = new Map<string, number[]>();
   let createdCount = 0;
+  // Sightings no capture has explained yet. The hook's record usually arrives first, but a
+  // frame whose relay is still connecting (a cold service worker, a busy machine) reports
+  // its socket later than the browser reports the handshake.
+  const pending: Array<{ key: string; s: SocketSighting }> = [];
+
+  const near = (a: number, b: number) => Math.abs(a - b) <= SAME_SOCKET_MS;
 
   return {
-    /** A captured `new WebSocket(url)` at `t`. */
+    /** A captured `new WebSocket(url)` at `t`: it explains a waiting sighting, or a later one. */
     sawCreate(url: string, t: number): void {
+      const k = socketUrlKey(url);
+      const waiting = pending.findIndex((p) => p.key === k && near(p.s.startedAt, t));
+      if (waiting >= 0) {
+        pending.splice(waiting, 1);
+        return;
+      }
       if (createdCount >= MAX_REMEMBERED) {
         created.clear();
         createdCount = 0;
       }
-      const k = socketUrlKey(url);
       const times = created.get(k) ?? [];
       times.push(t);
       created.set(k, times);
       createdCount++;
     },
-    /** True when no captured socket explains the sighting; a matching capture is consumed. */
-    takeIfUncaptured(s: SocketSighting): boolean {
+    /**
+     * A handshake the browser reported. False when a capture already explains it (and that
+     * capture is consumed); true when none does yet: then it waits for `takeIfUncaptured`.
+     */
+    sighted(s: SocketSighting): boolean {
       const k = socketUrlKey(s.url);
       const times = created.get(k);
-      const i = times?.findIndex((t) => Math.abs(t - s.startedAt) <= SAME_SOCKET_MS) ?? -1;
+      const i = times?.findIndex((t) => near(t, s.startedAt)) ?? -1;
       if (times && i >= 0) {
         times.splice(i, 1);
         createdCount--;
         if (times.length === 0) created.delete(k);
         return false;
       }
+      if (pending.length >= MAX_REMEMBERED) pending.shift();
+      pending.push({ key: k, s });
+      return true;
+    },
+    /** True when no capture explained the sighting since `sighted`: it is uncaptured. */
+    takeIfUncaptured(s: SocketSighting): boolean {
+      const i = pending.findIndex((p) => p.s === s);
+      if (i < 0) return false;
+      pending.splice(i, 1);
       return true;
     },
   };

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import type { Page } from 'puppeteer-core';
 import type { CaptureRecord, HttpRequestSent, HttpResponseReceived, SocketId } from '../../src/capture/records.ts';
 import { launch, waitFor, type BrowserName, type ExtensionBrowser } from './support/browsers.ts';
-import { collectRecords, label, ofSocket, seqsAreContiguous, socketIds, tabIdFor, textOf, type Collector } from './support/records.ts';
+import { collectRecords, describeSockets, label, ofSocket, seqsAreContiguous, socketIds, tabIdFor, textOf, type Collector } from './support/records.ts';
 import { API_KEY, startTestServer } from './support/server.ts';
 
 const server = await startTestServer();
@@ -59,6 +59,8 @@ for (const name of ['chromium', 'firefox'] as BrowserName[]) {
         (rs) => {
           const ids = socketIds(rs);
           const id = ids[0];
+          // Thrown, the description ends up in the timeout message: which sockets, when, how seen.
+          if (ids.length > 1) throw new Error(describeSockets(rs));
           return ids.length === 1 && id && ofSocket(rs, id).some((r) => label(r) === 'subscribe_success') ? (id as SocketId) : null;
         },
         'the page socket and its handshake',

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import type { Page } from 'puppeteer-core';
 import type { CaptureRecord } from '../../src/capture/records.ts';
 import { launch, waitFor, type BrowserName, type ExtensionBrowser } from './support/browsers.ts';
-import { collectRecords, label, ofSocket, seqsAreContiguous, socketIds, tabIdFor, type Collector } from './support/records.ts';
+import { collectRecords, describeSockets, label, ofSocket, seqsAreContiguous, socketIds, tabIdFor, type Collector } from './support/records.ts';
 import { startTestServer } from './support/server.ts';
 
 const server = await startTestServer();
@@ -162,7 +162,7 @@ for (const name of ['chromium', 'firefox'] as BrowserName[]) {
         'the bystander still recording',
       );
       const otherNonces = new Set(socketIds(otherRecords).map(nonceOf));
-      assert.deepEqual([...otherNonces], [nonceOf(otherSocket)]);
+      assert.deepEqual([...otherNonces], [nonceOf(otherSocket)], describeSockets(otherRecords));
       assert.deepEqual(otherRecords.filter((r) => !otherNonces.has(nonceOf(r.socketId))), [], 'only the bystander page records');
       assert.deepEqual(otherRecords.filter(mentionsAttack), [], 'nothing forged in the bystander session');
       assert.ok(seqsAreContiguous(ofSocket(otherRecords, otherSocket)));

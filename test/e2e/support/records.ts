@@ -144,6 +144,16 @@ export function socketIds(records: readonly CaptureRecord[], match?: (r: Extract
   return out;
 }
 
+/** For a failure message: each socket's first record, its time, and whether the hook or the network saw it. */
+export function describeSockets(records: readonly CaptureRecord[]): string {
+  return [...new Set(records.map((r) => r.socketId))]
+    .map((id) => {
+      const first = ofSocket(records, id)[0];
+      return `${id}: ${first?.kind} t=${first?.t} via=${first && 'via' in first ? first.via : 'hook'}`;
+    })
+    .join('; ');
+}
+
 /**
  * A short label per record: the lifecycle kind, or for text frames the AppSync `type` of
  * the JSON message (what a reader of the stream cares about).

@@ -32,6 +32,19 @@ describe('handshakes the browser reports', () => {
     expect(found[1]!.socketId).not.toBe(found[0]!.socketId);
   });
 
+  test("a hook record that arrives after the handshake (its relay was still connecting) cancels the notice", async () => {
+    const s = setup();
+    const c = s.content(4, 'n');
+    s.panel(4);
+    s.router.onSocketRequest(4, seen(URL_PAGE, now + 200));
+    const create: CaptureRecord = { kind: 'ws-create', socketId: 'n:0' as SocketId, seq: 0, t: now, url: URL_PAGE, protocols: ['aws-appsync-event-ws'], frameUrl: 'https://app/', appsync: true };
+    c.deliver(batch(1, [create]));
+    await until(() => s.stored.length === 1, 'the page socket');
+    s.fireTimers();
+    await s.flush();
+    expect(notices(s.stored)).toHaveLength(0);
+  });
+
   test('a socket or notice the session already holds (the handshake woke a restarted worker) is not noticed again', async () => {
     const s = setup({ storedSockets: async () => [{ url: URL_PAGE, startedAt: now }, { url: URL_WORKER, startedAt: now + 5_000 }] });
     s.panel(8);

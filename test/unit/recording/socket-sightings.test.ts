@@ -7,24 +7,42 @@ describe('socket sightings', () => {
   test('a sighting the hook captured (same URL, close in time) is not a notice, once', () => {
     const s = createSocketSightings();
     s.sawCreate(URL_A, 10_000);
-    expect(s.takeIfUncaptured({ url: URL_A, startedAt: 10_400 })).toBe(false);
+    expect(s.sighted({ url: URL_A, startedAt: 10_400 })).toBe(false);
     // The capture explained one sighting; a second socket at the same moment is another one.
-    expect(s.takeIfUncaptured({ url: URL_A, startedAt: 10_400 })).toBe(true);
+    const second = { url: URL_A, startedAt: 10_400 };
+    expect(s.sighted(second)).toBe(true);
+    expect(s.takeIfUncaptured(second)).toBe(true);
+    expect(s.takeIfUncaptured(second)).toBe(false);
+  });
+
+  test('a capture that arrives after the handshake (a relay still connecting) explains it', () => {
+    const s = createSocketSightings();
+    const early = { url: URL_A, startedAt: 10_000 };
+    expect(s.sighted(early)).toBe(true);
+    s.sawCreate(URL_A, 9_990);
+    expect(s.takeIfUncaptured(early)).toBe(false);
+    // The capture was used up by the sighting it explained.
+    expect(s.sighted({ url: URL_A, startedAt: 10_000 })).toBe(true);
   });
 
   test('a different URL or a start far from every capture is uncaptured', () => {
     const s = createSocketSightings();
     s.sawCreate(URL_A, 10_000);
-    expect(s.takeIfUncaptured({ url: 'ws://127.0.0.1:9/event/realtime', startedAt: 10_000 })).toBe(true);
-    expect(s.takeIfUncaptured({ url: URL_A, startedAt: 20_000 })).toBe(true);
-    expect(s.takeIfUncaptured({ url: URL_A, startedAt: 9_000 })).toBe(false);
+    const other = { url: 'ws://127.0.0.1:9/event/realtime', startedAt: 10_000 };
+    const later = { url: URL_A, startedAt: 20_000 };
+    expect(s.sighted(other)).toBe(true);
+    expect(s.sighted(later)).toBe(true);
+    expect(s.sighted({ url: URL_A, startedAt: 9_000 })).toBe(false);
+    s.sawCreate(URL_A, 30_000);
+    expect(s.takeIfUncaptured(other)).toBe(true);
+    expect(s.takeIfUncaptured(later)).toBe(true);
   });
 
   test('URL spellings of one socket match (default port, fragment)', () => {
     expect(socketUrlKey('wss://Host.example:443/event/realtime#x')).toBe(socketUrlKey('wss://host.example/event/realtime'));
     const s = createSocketSightings();
     s.sawCreate('wss://host.example:443/event/realtime', 5);
-    expect(s.takeIfUncaptured({ url: 'wss://host.example/event/realtime', startedAt: 5 })).toBe(false);
+    expect(s.sighted({ url: 'wss://host.example/event/realtime', startedAt: 5 })).toBe(false);
   });
 
   test("the session's sockets explain a sighting by URL spelling and time", () => {
