@@ -37,10 +37,13 @@ export function socketUrlKey(url: string): string {
   }
 }
 
+/** Whether two start times can be one socket's. */
+const near = (a: number, b: number) => Math.abs(a - b) <= SAME_SOCKET_MS;
+
 /** Whether one of `sockets` (e.g. those a session holds) is the sighted socket. */
 export function explainsSighting(sockets: readonly SocketSighting[], s: SocketSighting): boolean {
   const k = socketUrlKey(s.url);
-  return sockets.some((c) => Math.abs(c.startedAt - s.startedAt) <= SAME_SOCKET_MS && socketUrlKey(c.url) === k);
+  return sockets.some((c) => near(c.startedAt, s.startedAt) && socketUrlKey(c.url) === k);
 }
 
 export function createSocketSightings() {
@@ -51,8 +54,6 @@ export function createSocketSightings() {
   // frame whose relay is still connecting (a cold service worker, a busy machine) reports
   // its socket later than the browser reports the handshake.
   const pending: Array<{ key: string; s: SocketSighting }> = [];
-
-  const near = (a: number, b: number) => Math.abs(a - b) <= SAME_SOCKET_MS;
 
   return {
     /** A captured `new WebSocket(url)` at `t`: it explains a waiting sighting, or a later one. */
