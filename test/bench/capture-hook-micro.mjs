@@ -47,6 +47,8 @@ async function measureIn(browserName, ctx) {
           }
         }
         const relay = await page.evaluate(() => ({ batches: window.__relay.batches, chars: window.__relay.chars, hookReady: window.__relay.hookReady }));
+        // Without the handshake the "recording" mode measures a hook that holds its records.
+        if (relay.hookReady === 0 || relay.batches === 0) throw new Error(`the hook never reached the simulated relay (hookReady ${relay.hookReady}, batches ${relay.batches})`);
         return { reps, relay };
       })(),
       600_000,
