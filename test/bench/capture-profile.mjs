@@ -96,6 +96,21 @@ try {
       total_.set(key, (total_.get(key) ?? 0) + us);
     }
   }
+  const nativeBy = new Map();
+  for (const [id, us] of self) {
+    const f = byId.get(id).callFrame;
+    if (f.url || f.functionName.startsWith('(')) continue;
+    // Two script callers: the nearest is often a wrapper (idb's proxied methods).
+    const callers = [];
+    for (let at = parent.get(id); at !== undefined && callers.length < 2; at = parent.get(at)) {
+      const c = byId.get(at).callFrame;
+      if (c.url) callers.push(`${c.functionName || '(anonymous)'} ${c.url.replace(/^.*\//, '')}:${c.lineNumber + 1}`);
+    }
+    const key = `${f.functionName} ← ${callers.join(' ← ') || '(no script)'}`;
+    nativeBy.set(key, (nativeBy.get(key) ?? 0) + us);
+  }
+  console.log(`\nnative self time by calling script function, top ${top} (µs/frame):`);
+  for (const [k, us] of [...nativeBy].sort((a, b) => b[1] - a[1]).slice(0, top)) console.log(`  ${perFrame(us).padStart(7)}  ${k}`);
   console.log(`\ninclusive time by script function, top ${top} (µs/frame):`);
   for (const [k, us] of [...total_].sort((a, b) => b[1] - a[1]).slice(0, top)) console.log(`  ${perFrame(us).padStart(7)}  ${k}`);
 } finally {
