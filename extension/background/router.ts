@@ -7,7 +7,7 @@ import { CAPTURE_PORT, PANEL_PORT } from '../../src/messaging/contracts.ts';
 import { onContentPort } from './content-port.ts';
 import { onPanelPort } from './panel-port.ts';
 import { onNetworkSocket } from './network-socket.ts';
-import { socketOfRequest } from '../../src/recording/socket-sightings.ts';
+import { pageOrigin, requestOrigin, socketOfRequest } from '../../src/recording/socket-sightings.ts';
 import { createTabHub, type RouterDeps } from './tab-hub.ts';
 
 export type { RouterDeps } from './tab-hub.ts';
@@ -27,11 +27,17 @@ export function createRouter(deps: RouterDeps) {
     onSettingsChanged(): void {
       for (const state of hub.tabs.values()) hub.announceRecording(state);
     },
-    /** A WebSocket handshake the browser reports for a tab (`webRequest`, type `websocket`). */
+    /** A WebSocket handshake the browser reports (`webRequest`, type `websocket`). */
     onSocketRequest(tabId: number, details: unknown): void {
-      if (!Number.isSafeInteger(tabId) || tabId < 0) return;
+      if (!Number.isSafeInteger(tabId)) return;
       const observed = socketOfRequest(details);
-      if (observed) onNetworkSocket(hub, hub.tab(tabId), observed);
+      if (!observed) return;
+      if (tabId >= 0) return onNetworkSocket(hub, hub.tab(tabId), observed);
+      // No tab: a shared (or service) worker's socket. It may serve any tab of its origin,
+      // so each of them that records says such a socket exists and is not captured.
+      const origin = requestOrigin(details);
+      if (origin === null) return;
+      for (const state of hub.tabs.values()) if (state.topUrl !== null && pageOrigin(state.topUrl) === origin) onNetworkSocket(hub, state, observed);
     },
     onTabRemoved(tabId: number): void {
       const state = hub.tabs.get(tabId);

@@ -3,7 +3,8 @@
 //
 // No content script runs in a dedicated or shared worker, so a socket a worker opens never
 // passes through the hook; the browser's webRequest events report its handshake like any
-// other (Chromium and Firefox give it the tab's id). A sighting that no captured `ws-create`
+// other (Chromium and Firefox give a dedicated worker's the tab's id; a shared or service
+// worker belongs to no tab, and its handshake counts for every tab of its origin). A sighting that no captured `ws-create`
 // explains (same URL, start within SAME_SOCKET_MS) is one the recording is missing, and the
 // session says so.
 //
@@ -109,6 +110,10 @@ interface SocketRequestLike {
   url?: unknown;
   timeStamp?: unknown;
   requestHeaders?: unknown;
+  /** Chromium: the origin of the context that opened it. */
+  initiator?: unknown;
+  /** Firefox: the URL of the script or document that opened it. */
+  originUrl?: unknown;
 }
 
 /** The header that offers subprotocols, from webRequest's `{ name, value }` list. */
@@ -130,4 +135,25 @@ export function socketOfRequest(raw: unknown): ObservedSocket | null {
   const protocols = offeredProtocols(d.requestHeaders);
   if (!isAppSyncEventsSocket(d.url, protocols)) return null;
   return { url: d.url, startedAt: d.timeStamp, protocols };
+}
+
+/**
+ * The origin that opened a handshake the browser reports for no tab (tabId -1: a shared or
+ * service worker), or null. Chromium gives it as `initiator`, Firefox as `originUrl`.
+ */
+export function requestOrigin(raw: unknown): string | null {
+  if (typeof raw !== 'object' || raw === null) return null;
+  const d = raw as SocketRequestLike;
+  const from = typeof d.initiator === 'string' ? d.initiator : typeof d.originUrl === 'string' ? d.originUrl : null;
+  return from === null ? null : pageOrigin(from);
+}
+
+/** The http(s) origin of a URL, or null (opaque origins, extension pages, bad input). */
+export function pageOrigin(url: string): string | null {
+  try {
+    const u = new URL(url);
+    return u.protocol === 'http:' || u.protocol === 'https:' ? u.origin : null;
+  } catch {
+    return null;
+  }
 }

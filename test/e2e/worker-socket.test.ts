@@ -1,5 +1,5 @@
-// A dedicated worker opens an AppSync Events socket: no content script runs in a worker, so
-// the page hook cannot capture it. The browser reports its handshake (webRequest), and the
+// A dedicated or shared worker opens an AppSync Events socket: no content script runs in a
+// worker, so the page hook cannot capture it. The browser reports its handshake (webRequest), and the
 // session must say plainly that such a socket exists and is not captured, while the page's
 // own socket is captured and not flagged, with DevTools open or closed.
 import { after, describe, test } from 'node:test';
@@ -112,6 +112,40 @@ for (const name of ['chromium', 'firefox'] as BrowserName[]) {
           { what: 'the not-captured notice stored without DevTools', timeout: 30_000 },
         );
         assert.deepEqual(sockets.filter((s) => s.via === 'network').map((s) => /from=worker$/.test(s.url ?? '')), [true]);
+        assert.equal(sockets.filter((s) => s.via === undefined).length, 1, "the page's own socket is captured and not flagged");
+      } finally {
+        await eb.close();
+      }
+    });
+
+    // Chromium: the shared worker's socket works, but no notice is stored; whether its
+    // webRequest event is missing or differs (tabId, initiator) is not known yet.
+    const sharedTodo = name === 'chromium' ? { todo: "Chromium stores no notice for a shared worker's socket (cause not found)" } : {};
+    test("a shared worker's socket, which belongs to no tab, is noticed in the tab of its origin", sharedTodo, async () => {
+      const eb = await launch(name);
+      try {
+        const url = server.pageUrl('worker-socket.html', 'shared=1');
+        const extPage = await eb.openExtensionPage('extension/panel/panel.html');
+        await extPage.evaluate(async (o: string) => {
+          type Api = { storage: { local: { set(items: object): Promise<void> } } };
+          const g = globalThis as unknown as { browser?: Api; chrome?: Api };
+          await (g.browser ?? g.chrome)!.storage.local.set({ captureSettings: { captureAll: false, alwaysRecordOrigins: [o] } });
+        }, new URL(url).origin);
+        const page = await eb.browser.newPage();
+        await page.goto(url);
+        await waitFor(() => page.evaluate(() => (window as unknown as { __ready: boolean }).__ready), { what: 'page socket subscribed' });
+        await page.evaluate(() => (window as unknown as { __startSharedWorker(): void }).__startSharedWorker());
+        await waitFor(() => page.evaluate(() => (window as unknown as { __workerState: string[] }).__workerState.includes('data')), {
+          what: "the shared worker's socket received its own publish",
+        });
+        const sockets = await waitFor(
+          async () => {
+            const all = await storedSockets(extPage, url);
+            return all.some((s) => s.via === 'network') ? all : null;
+          },
+          { what: "the shared worker's not-captured notice", timeout: 30_000 },
+        );
+        assert.deepEqual(sockets.filter((s) => s.via === 'network').map((s) => /from=shared-worker$/.test(s.url ?? '')), [true]);
         assert.equal(sockets.filter((s) => s.via === undefined).length, 1, "the page's own socket is captured and not flagged");
       } finally {
         await eb.close();

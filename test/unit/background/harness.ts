@@ -44,10 +44,10 @@ export function setup(recorder: Partial<TabRecorder> = {}) {
     preserveLog: { get: async () => false, set: async () => {} },
     setTimer: (fn) => void timers.push(fn),
   });
-  const content = (tabId: number, nonce: string) => {
-    const p = fakePort('appsync-capture', { tab: { id: tabId } as Runtime.MessageSender['tab'], frameId: 0, url: 'https://app/' });
+  const content = (tabId: number, nonce: string, url = 'https://app/') => {
+    const p = fakePort('appsync-capture', { tab: { id: tabId } as Runtime.MessageSender['tab'], frameId: 0, url });
     router.onConnect(p.port);
-    p.deliver({ type: 'contentConnected', version: 1, nonce, frameUrl: 'https://app/', topFrame: true, timeOrigin: 1 });
+    p.deliver({ type: 'contentConnected', version: 1, nonce, frameUrl: url, topFrame: true, timeOrigin: 1 });
     return p;
   };
   const panel = (tabId: number, url = PANEL_URL) => {

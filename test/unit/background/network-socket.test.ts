@@ -77,7 +77,32 @@ describe('handshakes the browser reports', () => {
     expect(s.stored.flatMap((b) => b.records)).toHaveLength(0);
   });
 
-  test('a handshake with no tab, a malformed one, or one of another kind of socket is ignored', () => {
+  test("a shared worker's handshake (no tab) is noticed in each recording tab of its origin", async () => {
+    const s = setup();
+    for (const [tab, url] of [[11, 'https://app/a'], [12, 'https://app/b'], [13, 'https://other/']] as const) {
+      s.content(tab, `n${tab}`, url);
+      s.panel(tab);
+    }
+    s.content(14, 'n14', 'https://app/c'); // not recording
+    // Chromium names the origin that opened it; Firefox the script's URL.
+    s.router.onSocketRequest(-1, { ...seen(URL_WORKER, now), initiator: 'https://app' });
+    s.router.onSocketRequest(-1, { ...seen(`${URL_WORKER}2`, now), originUrl: 'https://app/shared-worker.js' });
+    // An extension page's socket (the panel's own console) or one of no known origin is no tab's.
+    s.router.onSocketRequest(-1, { ...seen(`${URL_WORKER}3`, now), initiator: 'chrome-extension://id' });
+    s.router.onSocketRequest(-1, seen(`${URL_WORKER}4`, now));
+    s.fireTimers();
+    await until(() => notices(s.stored).length >= 4, 'the notices');
+    await s.flush();
+    const byTab = s.stored.filter((b) => notices([b]).length > 0).map((b) => [b.tabId, (b.records[0] as { url: string }).url]);
+    expect(byTab.sort()).toEqual([
+      [11, URL_WORKER],
+      [11, `${URL_WORKER}2`],
+      [12, URL_WORKER],
+      [12, `${URL_WORKER}2`],
+    ]);
+  });
+
+  test('a handshake with no tab and no origin, a malformed one, or one of another kind of socket is ignored', () => {
     const s = setup();
     s.panel(7);
     const before = s.timers.length;

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { createSocketSightings, explainsSighting, socketOfRequest, socketUrlKey } from '../../../src/recording/socket-sightings.ts';
+import { createSocketSightings, explainsSighting, pageOrigin, requestOrigin, socketOfRequest, socketUrlKey } from '../../../src/recording/socket-sightings.ts';
 
 const URL_A = 'wss://abc.appsync-realtime-api.eu-west-1.amazonaws.com/event/realtime';
 
@@ -81,5 +81,17 @@ describe('socketOfRequest', () => {
     expect(socketOfRequest(details({ url: `wss://x.example/${'a'.repeat(9000)}/event/realtime` }))).toBeNull();
     expect(socketOfRequest(null)).toBeNull();
     expect(socketOfRequest({ url: 42 })).toBeNull();
+  });
+});
+
+describe('requestOrigin', () => {
+  test("the http(s) origin that opened a tabless handshake, in either browser's terms", () => {
+    expect(requestOrigin({ initiator: 'https://app.example:8443' })).toBe('https://app.example:8443');
+    expect(requestOrigin({ originUrl: 'http://127.0.0.1:5000/w.js?x#y' })).toBe('http://127.0.0.1:5000');
+    for (const bad of [null, 'x', {}, { initiator: 'null' }, { initiator: 'chrome-extension://abc' }, { originUrl: 'moz-extension://abc/p.html' }, { initiator: 42 }, { originUrl: 'not a url' }]) {
+      expect(requestOrigin(bad)).toBeNull();
+    }
+    expect(pageOrigin('https://a.example/p')).toBe('https://a.example');
+    expect(pageOrigin('about:blank')).toBeNull();
   });
 });
