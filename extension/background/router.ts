@@ -7,7 +7,8 @@ import { CAPTURE_PORT, PANEL_PORT } from '../../src/messaging/contracts.ts';
 import { onContentPort } from './content-port.ts';
 import { onPanelPort } from './panel-port.ts';
 import { onNetworkSocket } from './network-socket.ts';
-import { pageOrigin, requestOrigin, socketOfRequest } from '../../src/recording/socket-sightings.ts';
+import { requestOrigin, socketOfRequest } from '../../src/recording/socket-sightings.ts';
+import { originMatches } from '../../src/recording/policy.ts';
 import { createTabHub, type RouterDeps } from './tab-hub.ts';
 
 export type { RouterDeps } from './tab-hub.ts';
@@ -37,7 +38,7 @@ export function createRouter(deps: RouterDeps) {
       // so each of them that records says such a socket exists and is not captured.
       const origin = requestOrigin(details);
       if (origin === null) return;
-      for (const state of hub.tabs.values()) if (state.topUrl !== null && pageOrigin(state.topUrl) === origin) onNetworkSocket(hub, state, observed);
+      for (const state of hub.tabs.values()) if (state.topUrl !== null && originMatches(origin, state.topUrl)) onNetworkSocket(hub, state, observed);
     },
     onTabRemoved(tabId: number): void {
       const state = hub.tabs.get(tabId);

@@ -4,9 +4,9 @@
 // No content script runs in a dedicated or shared worker, so a socket a worker opens never
 // passes through the hook; the browser's webRequest events report its handshake like any
 // other (Chromium and Firefox give a dedicated worker's the tab's id; a shared or service
-// worker belongs to no tab, and its handshake counts for every tab of its origin). A sighting that no captured `ws-create`
-// explains (same URL, start within SAME_SOCKET_MS) is one the recording is missing, and the
-// session says so.
+// worker belongs to no tab, and its handshake counts for every tab of its origin). A
+// sighting that no captured `ws-create` explains (same URL, start within SAME_SOCKET_MS) is
+// one the recording is missing, and the session says so.
 //
 // Pure: the background feeds it the page's `ws-create` records and the sightings.
 
@@ -149,7 +149,7 @@ export function requestOrigin(raw: unknown): string | null {
 }
 
 /** The http(s) origin of a URL, or null (opaque origins, extension pages, bad input). */
-export function pageOrigin(url: string): string | null {
+function pageOrigin(url: string): string | null {
   try {
     const u = new URL(url);
     return u.protocol === 'http:' || u.protocol === 'https:' ? u.origin : null;

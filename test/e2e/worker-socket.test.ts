@@ -45,6 +45,41 @@ async function chromiumBanner(eb: Awaited<ReturnType<typeof launch>>): Promise<s
   return null;
 }
 
+/**
+ * With the fixture's origin always recorded and DevTools closed: opens the page, starts one
+ * of its workers (`start`), waits for the worker's socket to work and then for a
+ * not-captured notice in the session; returns the session's sockets.
+ */
+async function noticedWithDevToolsClosed(
+  eb: Awaited<ReturnType<typeof launch>>,
+  query: string,
+  start: '__startWorker' | '__startSharedWorker',
+  what: string,
+): Promise<StoredSocket[]> {
+  const url = server.pageUrl('worker-socket.html', query);
+  // A panel page without a tab id opens no panel port: it does not make the tab record.
+  const extPage = await eb.openExtensionPage('extension/panel/panel.html');
+  await extPage.evaluate(async (o: string) => {
+    type Api = { storage: { local: { set(items: object): Promise<void> } } };
+    const g = globalThis as unknown as { browser?: Api; chrome?: Api };
+    await (g.browser ?? g.chrome)!.storage.local.set({ captureSettings: { captureAll: false, alwaysRecordOrigins: [o] } });
+  }, new URL(url).origin);
+  const page = await eb.browser.newPage();
+  await page.goto(url);
+  await waitFor(() => page.evaluate(() => (window as unknown as { __ready: boolean }).__ready), { what: 'page socket subscribed' });
+  await page.evaluate((fn: string) => (window as unknown as Record<string, () => void>)[fn]!(), start);
+  await waitFor(() => page.evaluate(() => (window as unknown as { __workerState: string[] }).__workerState.includes('data')), {
+    what: "the worker's socket received its own publish",
+  });
+  return waitFor(
+    async () => {
+      const all = await storedSockets(extPage, url);
+      return all.some((s) => s.via === 'network') ? all : null;
+    },
+    { what, timeout: 30_000 },
+  );
+}
+
 for (const name of ['chromium', 'firefox'] as BrowserName[]) {
   describe(`a worker's socket (${name})`, () => {
     test('is stored as a notice that it is not captured; the page socket is not flagged', async () => {
@@ -89,28 +124,7 @@ for (const name of ['chromium', 'firefox'] as BrowserName[]) {
     test('is noticed with DevTools closed, on an always-recorded origin', async () => {
       const eb = await launch(name);
       try {
-        const url = server.pageUrl('worker-socket.html', 'closed=1');
-        // A panel page without a tab id opens no panel port: it does not make the tab record.
-        const extPage = await eb.openExtensionPage('extension/panel/panel.html');
-        await extPage.evaluate(async (o: string) => {
-          type Api = { storage: { local: { set(items: object): Promise<void> } } };
-          const g = globalThis as unknown as { browser?: Api; chrome?: Api };
-          await (g.browser ?? g.chrome)!.storage.local.set({ captureSettings: { captureAll: false, alwaysRecordOrigins: [o] } });
-        }, new URL(url).origin);
-        const page = await eb.browser.newPage();
-        await page.goto(url);
-        await waitFor(() => page.evaluate(() => (window as unknown as { __ready: boolean }).__ready), { what: 'page socket subscribed' });
-        await page.evaluate(() => (window as unknown as { __startWorker(): void }).__startWorker());
-        await waitFor(() => page.evaluate(() => (window as unknown as { __workerState: string[] }).__workerState.includes('data')), {
-          what: "the worker's socket received its own publish",
-        });
-        const sockets = await waitFor(
-          async () => {
-            const all = await storedSockets(extPage, url);
-            return all.some((s) => s.via === 'network') ? all : null;
-          },
-          { what: 'the not-captured notice stored without DevTools', timeout: 30_000 },
-        );
+        const sockets = await noticedWithDevToolsClosed(eb, 'closed=1', '__startWorker', 'the not-captured notice stored without DevTools');
         assert.deepEqual(sockets.filter((s) => s.via === 'network').map((s) => /from=worker$/.test(s.url ?? '')), [true]);
         assert.equal(sockets.filter((s) => s.via === undefined).length, 1, "the page's own socket is captured and not flagged");
       } finally {
@@ -124,27 +138,7 @@ for (const name of ['chromium', 'firefox'] as BrowserName[]) {
     test("a shared worker's socket, which belongs to no tab, is noticed in the tab of its origin", sharedTodo, async () => {
       const eb = await launch(name);
       try {
-        const url = server.pageUrl('worker-socket.html', 'shared=1');
-        const extPage = await eb.openExtensionPage('extension/panel/panel.html');
-        await extPage.evaluate(async (o: string) => {
-          type Api = { storage: { local: { set(items: object): Promise<void> } } };
-          const g = globalThis as unknown as { browser?: Api; chrome?: Api };
-          await (g.browser ?? g.chrome)!.storage.local.set({ captureSettings: { captureAll: false, alwaysRecordOrigins: [o] } });
-        }, new URL(url).origin);
-        const page = await eb.browser.newPage();
-        await page.goto(url);
-        await waitFor(() => page.evaluate(() => (window as unknown as { __ready: boolean }).__ready), { what: 'page socket subscribed' });
-        await page.evaluate(() => (window as unknown as { __startSharedWorker(): void }).__startSharedWorker());
-        await waitFor(() => page.evaluate(() => (window as unknown as { __workerState: string[] }).__workerState.includes('data')), {
-          what: "the shared worker's socket received its own publish",
-        });
-        const sockets = await waitFor(
-          async () => {
-            const all = await storedSockets(extPage, url);
-            return all.some((s) => s.via === 'network') ? all : null;
-          },
-          { what: "the shared worker's not-captured notice", timeout: 30_000 },
-        );
+        const sockets = await noticedWithDevToolsClosed(eb, 'shared=1', '__startSharedWorker', "the shared worker's not-captured notice");
         assert.deepEqual(sockets.filter((s) => s.via === 'network').map((s) => /from=shared-worker$/.test(s.url ?? '')), [true]);
         assert.equal(sockets.filter((s) => s.via === undefined).length, 1, "the page's own socket is captured and not flagged");
       } finally {

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { createSocketSightings, explainsSighting, pageOrigin, requestOrigin, socketOfRequest, socketUrlKey } from '../../../src/recording/socket-sightings.ts';
+import { createSocketSightings, explainsSighting, requestOrigin, socketOfRequest, socketUrlKey } from '../../../src/recording/socket-sightings.ts';
 
 const URL_A = 'wss://abc.appsync-realtime-api.eu-west-1.amazonaws.com/event/realtime';
 
@@ -91,7 +91,7 @@ describe('requestOrigin', () => {
     for (const bad of [null, 'x', {}, { initiator: 'null' }, { initiator: 'chrome-extension://abc' }, { originUrl: 'moz-extension://abc/p.html' }, { initiator: 42 }, { originUrl: 'not a url' }]) {
       expect(requestOrigin(bad)).toBeNull();
     }
-    expect(pageOrigin('https://a.example/p')).toBe('https://a.example');
-    expect(pageOrigin('about:blank')).toBeNull();
+    expect(requestOrigin({ originUrl: 'https://a.example/p' })).toBe('https://a.example');
+    expect(requestOrigin({ originUrl: 'about:blank' })).toBeNull();
   });
 });
