@@ -132,10 +132,12 @@ for (const name of ['chromium', 'firefox'] as BrowserName[]) {
       }
     });
 
-    // Chromium: the shared worker's socket works, but no notice is stored; whether its
-    // webRequest event is missing or differs (tabId, initiator) is not known yet.
-    const sharedTodo = name === 'chromium' ? { todo: "Chromium stores no notice for a shared worker's socket (cause not found)" } : {};
-    test("a shared worker's socket, which belongs to no tab, is noticed in the tab of its origin", sharedTodo, async () => {
+    // Chromium's webRequest sees a WebSocket only through the frame that opens it
+    // (ContentBrowserClient::WillInterceptWebSocket returns false without a frame; the same
+    // gap for service workers is electron/electron#47857). A shared worker has no frame, so
+    // its handshake never reaches an extension there, and nothing can be noticed.
+    const sharedSkip = name === 'chromium' ? { skip: "Chromium shows extensions no handshake of a shared worker's socket" } : {};
+    test("a shared worker's socket, which belongs to no tab, is noticed in the tab of its origin", sharedSkip, async () => {
       const eb = await launch(name);
       try {
         const sockets = await noticedWithDevToolsClosed(eb, 'shared=1', '__startSharedWorker', "the shared worker's not-captured notice");

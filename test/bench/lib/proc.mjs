@@ -53,14 +53,17 @@ function readThreads(pid) {
 
 /** CPU µs of a process's threads between two snapshots, by thread role. */
 function threadDelta(b, a) {
-  const roles = { main: 0, sw: 0, io: 0, other: 0 };
+  const roles = { main: 0, sw: 0, io: 0, pool: 0, other: 0 };
   if (!a?.threads) return roles;
   for (const [tid, t] of a.threads) {
     const d = (t.ticks - (b?.threads?.get(tid)?.ticks ?? 0)) * TICK_US;
-    // The main thread's tid is the pid; Chromium names the others.
+    // The main thread's tid is the pid; Chromium names the others. The browser's IndexedDB
+    // backend runs on thread-pool sequences, its IPC (and extension message routing) on
+    // the UI and IO threads.
     if (Number(tid) === a.pid) roles.main += d;
     else if (t.comm.startsWith('ServiceWorker')) roles.sw += d;
-    else if (t.comm.startsWith('Chrome_ChildIOT')) roles.io += d;
+    else if (t.comm.startsWith('Chrome_ChildIOT') || t.comm.startsWith('Chrome_IOThread')) roles.io += d;
+    else if (t.comm.startsWith('ThreadPool')) roles.pool += d;
     else roles.other += d;
   }
   return roles;
@@ -91,7 +94,7 @@ export function treeSnapshot(rootPid) {
   while (stack.length) {
     const p = stack.pop();
     const kind = classify(p.pid, p.pid === rootPid);
-    procs.set(p.pid, { ...p, kind, threads: kind === 'renderer' || kind === 'extension' ? readThreads(p.pid) : null });
+    procs.set(p.pid, { ...p, kind, threads: kind === 'renderer' || kind === 'extension' || kind === 'browser' ? readThreads(p.pid) : null });
     for (const c of children.get(p.pid) ?? []) stack.push(c);
   }
   return { at: Date.now(), procs };
@@ -160,17 +163,24 @@ export function cpuDelta(before, after, frames) {
   // Sub-split: the page renderer's main thread vs its IO thread (socket reads), and the
   // extension process's service-worker thread vs its main thread (the panel page).
   const pageThreads = page ? threadDelta(before.procs.get(page.pid), after.procs.get(page.pid)) : null;
-  const ext = { main: 0, sw: 0, io: 0, other: 0 };
+  const ext = { main: 0, sw: 0, io: 0, pool: 0, other: 0 };
   for (const p of perProc) {
     if (p.kind !== 'extension') continue;
     const t = threadDelta(before.procs.get(p.pid), after.procs.get(p.pid));
     for (const k of Object.keys(ext)) ext[k] += t[k];
   }
+  const browserPid = perProc.find((p) => p.kind === 'browser')?.pid;
+  const br = browserPid ? threadDelta(before.procs.get(browserPid), after.procs.get(browserPid)) : null;
   const detail = {
+    browserUI: br ? br.main : NaN,
+    browserIO: br ? br.io : NaN,
+    browserPool: br ? br.pool : NaN,
     pageMain: pageThreads ? pageThreads.main : NaN,
     pageIO: pageThreads ? pageThreads.io : NaN,
     extSW: ext.sw,
     extMain: ext.main,
+    extIO: ext.io,
+    extOther: ext.pool + ext.other,
   };
   const perFrame = {};
   for (const [k, v] of Object.entries({ ...groups, total, ...detail })) perFrame[k] = v / frames;
