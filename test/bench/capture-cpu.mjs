@@ -105,6 +105,8 @@ export async function run(ctx) {
   return {
     name,
     text,
+    // For messaging-floor, in the same run.
+    figures: { chromiumAddedTotal: addedTotal, firefoxAddedTotal: firefox?.addedTotal },
     summary: [
       ['Page renderer CPU added by recording', `${fmt(addedPage)} µs/frame`, `bare ${fmt(median(bare.map((x) => x.cpu.page)))} → ${fmt(median(rec.map((x) => x.cpu.page)))}; main thread +${fmt(addedMain)}`],
       ['All processes CPU added by recording', `${fmt(addedTotal)} µs/frame`, `service worker ${fmt(median(rec.map((x) => x.cpu.extSW)))}, panel ${fmt(median(rec.map((x) => x.cpu.extMain)))}, browser +${fmt(median(rec.map((x) => x.cpu.browser)) - median(bare.map((x) => x.cpu.browser)))}`],
@@ -138,6 +140,7 @@ async function firefoxTable(baselineDir, ctx) {
   const fps = (xs) => fmtInt(median(xs.map((x) => x.fps)));
   const added = m(rec, 'total') - m(bare, 'total');
   return {
+    addedTotal: added,
     lines: [
       `### capture-cpu: Firefox ESR, CPU µs per frame (${bare.length} bare / ${rec.length} recording runs, medians)`,
       '',

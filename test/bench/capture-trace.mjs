@@ -81,7 +81,10 @@ try {
   for (const e of events) {
     if (e.cat === 'toplevel' || e.ph !== 'X') continue;
     const thread = `${procName.get(e.pid) ?? e.pid} / ${threadName.get(`${e.pid}:${e.tid}`) ?? e.tid}`.replace(/\d+$/, '#');
-    const k = `${thread}  ·  ${e.name}`;
+    // Mojo messages name their interface (and method) in args when the build keeps them.
+    const info = e.args?.chrome_mojo_event_info ?? e.args?.info ?? null;
+    const detail = info ? ` ${info.mojo_interface_tag ?? info.watcher_notify_interface_tag ?? ''} ${info.ipc_hash ?? info.mojo_method_name ?? ''}`.trimEnd() : '';
+    const k = `${thread}  ·  ${e.name}${detail}`;
     inner.set(k, (inner.get(k) ?? 0) + (e.dur ?? 0));
     innerCount.set(k, (innerCount.get(k) ?? 0) + 1);
   }

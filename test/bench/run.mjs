@@ -12,7 +12,8 @@
 //
 // Benchmarks: capture-hook-micro, capture-dom-micro (the DOM insertion guard; --dom-alt-dist
 // adds a browser with another build, e.g. a copy of an older dist/), capture-throughput,
-// capture-cpu, capture-delivery, emulator (test/bench/emulator-bench.ts), sessions (test/bench/sessions-*, if present),
+// capture-cpu, messaging-floor (the relay → background hop alone, the floor under capture-cpu),
+// capture-delivery, emulator (test/bench/emulator-bench.ts), sessions (test/bench/sessions-*, if present),
 // inspector-render (the panel over a stored session of --inspector-frames frames),
 // inspector-live (the panel following --live-rate events/s from the emulator for
 // --live-seconds s), traffic-fold (the traffic model's fold rate and memory under node).
@@ -53,7 +54,7 @@ const DEFAULTS = {
   skip: [],
 };
 
-const ORDER = ['capture-hook-micro', 'capture-dom-micro', 'capture-throughput', 'capture-cpu', 'capture-delivery', 'emulator', 'sessions', 'inspector-render', 'inspector-live', 'traffic-fold'];
+const ORDER = ['capture-hook-micro', 'capture-dom-micro', 'capture-throughput', 'capture-cpu', 'messaging-floor', 'capture-delivery', 'emulator', 'sessions', 'inspector-render', 'inspector-live', 'traffic-fold'];
 
 function usage() {
   return readFileSync(new URL(import.meta.url), 'utf8')
@@ -448,7 +449,7 @@ async function main() {
   const opts = parseArgs(process.argv.slice(2));
   const started = Date.now();
   const wantsExtension = ['capture-hook-micro', 'capture-dom-micro', 'capture-throughput', 'capture-cpu', 'capture-delivery', 'inspector-render', 'inspector-live'].some((b) => selected(opts, b));
-  const wantsBrowser = wantsExtension || selected(opts, 'sessions');
+  const wantsBrowser = wantsExtension || selected(opts, 'sessions') || selected(opts, 'messaging-floor');
   let buildNote = 'not needed';
   let snap = null;
   if (wantsExtension) {
@@ -497,6 +498,7 @@ async function main() {
   };
 
   const results = [];
+  ctx.results = results;
   for (const name of ORDER) {
     if (!selected(opts, name)) continue;
     const t0 = Date.now();
