@@ -51,7 +51,7 @@ export function manifestFor(t: Target): ManifestV3Export {
 
 export default defineConfig(({ mode }) => ({
   plugins: [preact(), stripPreactInnerHtml(), crx({ manifest: manifestFor(target), browser: target }), requireStandaloneDocumentStart()],
-  define: { 'import.meta.env.DEV': JSON.stringify(mode !== 'production') },
+  define: { 'import.meta.env.DEV': JSON.stringify(mode !== 'production'), 'import.meta.env.TARGET': JSON.stringify(target) },
   build: {
     outDir: `dist/${target}`,
     emptyOutDir: true,

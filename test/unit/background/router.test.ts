@@ -24,6 +24,33 @@ describe('router', () => {
     expect(c.sent.at(-1)).toMatchObject({ type: 'recordingChanged', recording: false });
   });
 
+  test('batches that arrive while a write runs share the next one, each acknowledged only after its commit', async () => {
+    const commits: Array<() => void> = [];
+    const appended: number[][] = [];
+    const s = setup({
+      append: (_tab, records) => {
+        appended.push(records.map((r) => r.seq));
+        return new Promise((resolve) => commits.push(() => resolve({ sessionId: 's7', stored: 0, records })));
+      },
+    });
+    const c = s.content(7, 'n1');
+    s.panel(7);
+    const acks = () => c.sent.filter((m) => (m as { type: string }).type === 'batchAcknowledged').map((m) => (m as { batchId: number }).batchId);
+    c.deliver(batch(1, [rec('n1', 0)]));
+    await s.flush();
+    c.deliver(batch(2, [rec('n1', 1)]));
+    c.deliver(batch(3, [rec('n1', 2), rec('n1', 3)]));
+    await s.flush();
+    expect(appended).toEqual([[0]]);
+    commits.shift()!();
+    await s.flush();
+    expect(acks()).toEqual([1]);
+    expect(appended).toEqual([[0], [1, 2, 3]]);
+    commits.shift()!();
+    await s.flush();
+    expect(acks()).toEqual([1, 2, 3]);
+  });
+
   test('records with another frame\'s nonce and malformed messages are refused and counted', async () => {
     const s = setup();
     const c = s.content(7, 'n1');
