@@ -11,8 +11,11 @@
 import type { CaptureRecord } from '../../src/capture/records.ts';
 import { MAX_STOPPED_SPANS, type StoppedSpan } from '../../src/messaging/contracts.ts';
 
-/** Capture kinds kept while stopped: they describe a connection, not traffic on it. */
-const LIFECYCLE_KINDS: ReadonlySet<CaptureRecord['kind']> = new Set(['ws-create', 'ws-open', 'ws-error', 'ws-close']);
+/**
+ * Capture kinds kept while stopped: they describe a connection, not traffic on it. A
+ * shared worker's start is kept too: it says which sockets the session cannot hold.
+ */
+const LIFECYCLE_KINDS: ReadonlySet<CaptureRecord['kind']> = new Set(['ws-create', 'ws-open', 'ws-error', 'ws-close', 'worker-start']);
 
 export function isLifecycle(record: CaptureRecord): boolean {
   return LIFECYCLE_KINDS.has(record.kind);

@@ -1,6 +1,7 @@
 // Runs in the inspected page's MAIN world at document_start, in every frame, before any page
-// script. It may touch only the page's globals it wraps (WebSocket, fetch, XMLHttpRequest)
-// and one private MessagePort that the relay hands over (src/capture/meeting.ts). The logic is src/capture
+// script. It may touch only the page's globals it wraps (WebSocket, fetch, XMLHttpRequest,
+// SharedWorker) and one private MessagePort that the relay hands over
+// (src/capture/meeting.ts). The logic is src/capture
 // (hook-core.ts, the taps, the outbox); this file wires it to natives saved now, before the
 // page can replace them. Everything here is on the page's main thread: no parsing, no
 // per-frame messaging; records are batched by the outbox.
@@ -8,6 +9,7 @@
 import { createHookCore } from '../../src/capture/hook-core.ts';
 import { tapWebSocket } from '../../src/capture/socket-tap.ts';
 import { tapHttpPublishes } from '../../src/capture/http-tap.ts';
+import { tapSharedWorker } from '../../src/capture/worker-tap.ts';
 import { isAppSyncEventsSocket, isHttpPublish } from '../../src/protocol/endpoints.ts';
 import { HOOK_LIMITS } from '../../src/capture/limits.ts';
 import { linkRealms } from '../../src/capture/disguise.ts';
@@ -64,6 +66,7 @@ import { MEETING_ATTR, MEETING_FLUSH_ATTR, MEETING_HELLO, MEETING_NONCE_ATTR, ME
     maxTextLength: HOOK_LIMITS.maxTextLength,
     now,
   });
+  tapSharedWorker(win, core.emit, { nonce, now });
 
   // The private port comes over a detached element only the relay and this script hold
   // (see meeting.ts for why not a window message). Everything below runs in the task that

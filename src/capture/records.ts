@@ -138,6 +138,18 @@ export interface HttpPublish extends Base {
   readonly via: 'fetch' | 'xhr' | 'network';
 }
 
+/**
+ * `new SharedWorker(url)` was called (src/capture/worker-tap.ts). Not traffic: the hook
+ * cannot reach a worker, so the WebSockets it opens are missing from the recording, and in
+ * Chromium nothing else reports them. `url` is the resolved script URL, or '' when the page
+ * passed something other than a string. All of a page's workers share one socketId.
+ */
+export interface WorkerStarted extends Base {
+  readonly kind: 'worker-start';
+  readonly url: string;
+  readonly frameUrl: string;
+}
+
 export type CaptureRecord =
   | SocketCreated
   | SocketOpened
@@ -147,7 +159,8 @@ export type CaptureRecord =
   | SocketClosed
   | HttpRequestSent
   | HttpResponseReceived
-  | HttpPublish;
+  | HttpPublish
+  | WorkerStarted;
 
 export type CaptureKind = CaptureRecord['kind'];
 
@@ -161,6 +174,7 @@ export const CAPTURE_KINDS: readonly CaptureKind[] = [
   'http-request',
   'http-response',
   'http',
+  'worker-start',
 ];
 
 /** The text of a payload when it has one (truncated text gives its kept part). */

@@ -38,6 +38,8 @@ export function redactRecord(record: CaptureRecord): CaptureRecord {
         responseBody: text(record.responseBody) as string | TruncatedText,
         ...(record.responseHeaders ? { responseHeaders: redactAuthHeaders(record.responseHeaders) as Record<string, string> } : {}),
       };
+    case 'worker-start':
+      return { ...record, url: redactUrl(record.url), frameUrl: redactUrl(record.frameUrl) };
     default:
       return record;
   }

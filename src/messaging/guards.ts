@@ -290,6 +290,8 @@ export function isCaptureRecord(x: unknown): x is CaptureRecord {
         (x.error === undefined || str(x.error, MAX_SHORT)) &&
         (x.via === 'fetch' || x.via === 'xhr' || x.via === 'network')
       );
+    case 'worker-start':
+      return str(x.url, MAX_URL) && str(x.frameUrl, MAX_URL);
     default:
       return false;
   }

@@ -13,6 +13,7 @@
 
 import { readChunks } from './queries.ts';
 import { exportSnapshot, type ExportSnapshot } from './export-session.ts';
+import { isWorkerConnId } from './frame-builder.ts';
 import type { SessionsDb } from './schema.ts';
 import { textStream } from './stream-util.ts';
 import type { ConnectionRecord, Redact, SessionId, StoredFrame } from './types.ts';
@@ -190,7 +191,9 @@ async function* har(db: SessionsDb, snap: ExportSnapshot, version: string): Asyn
   const sep = (): string => (first ? ((first = false), '') : ',');
   // Entries in time order: sockets by creation, merged with the publishes by request time.
   const start = (c: ConnectionRecord): number => c.createdAt ?? c.openedAt ?? s.startedAt;
-  const sockets = snap.connections.filter((c) => c.kind === 'websocket').sort((a, b) => start(a) - start(b));
+  // A shared worker the page started is kept as a connection of its own, not a socket: HAR
+  // has no entry for it.
+  const sockets = snap.connections.filter((c) => c.kind === 'websocket' && !isWorkerConnId(c.connId)).sort((a, b) => start(a) - start(b));
   let next = 0;
   for await (const entry of httpEntries(db, snap)) {
     while (next < sockets.length && start(sockets[next] as ConnectionRecord) <= entry.t) {

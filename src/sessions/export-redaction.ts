@@ -52,7 +52,7 @@ export function storedRedactor(redact: Redact): StoredRedactor {
       }
       if (f.dir === 'http-request') {
         const x = f.extra ?? {};
-        const r = redact({ ...base(f), kind: 'http-request', url: x.url ?? '', method: x.method ?? 'POST', frameUrl: '', requestHeaders: x.headers ?? {}, requestBody: f.text, via: x.via ?? 'fetch' });
+        const r = redact({ ...base(f), kind: 'http-request', url: x.url ?? '', method: x.method ?? 'POST', frameUrl: '', requestHeaders: x.headers ?? {}, requestBody: f.text, via: x.via === 'xhr' || x.via === 'network' ? x.via : 'fetch' });
         if (r.kind !== 'http-request') return f;
         const extra: FrameExtra = { ...f.extra, ...(x.url !== undefined ? { url: r.url } : {}), ...(x.headers !== undefined ? { headers: { ...r.requestHeaders } } : {}) };
         return { ...f, text: textOf(r.requestBody) ?? f.text, extra };

@@ -20,6 +20,19 @@ type Labels = { type?: string; id?: string; channel?: string };
 /** Requests whose response is still to come, per table; more are not remembered. */
 const MAX_OPEN_REQUESTS = 1024;
 
+/**
+ * The connection that stands for a shared worker the page started (`worker-start`): one per
+ * worker, though a page's workers share one record stream. It holds a single `connecting`
+ * frame marked `via: 'shared-worker'`; the worker's sockets are not captured.
+ */
+export function workerConnId(socketId: string, seq: number): string {
+  return `worker ${socketId}/${seq}`;
+}
+
+export function isWorkerConnId(connId: string): boolean {
+  return connId.startsWith('worker ');
+}
+
 /** The connection an HTTP publish belongs to: one per endpoint (query string dropped). */
 export function httpConnId(url: string): string {
   const q = url.search(/[?#]/);
@@ -171,6 +184,14 @@ export function buildFrames(
   if (stored.kind === 'http') return httpFrames(stored, raw as HttpPublish, conns, classify, gap, key);
   if (stored.kind === 'http-request') return [requestFrame(stored, raw as HttpRequestSent, conns, classify, gap, key)];
   if (stored.kind === 'http-response') return [responseFrame(stored, conns, classify, gap, key)];
+  if (stored.kind === 'worker-start') {
+    // Listed like the uncaptured sockets it stands for.
+    const w = conns.touch(workerConnId(stored.socketId, stored.seq), 'websocket', stored.url);
+    w.appsync = false;
+    w.frameUrl = stored.frameUrl;
+    w.createdAt = stored.t;
+    return [{ ...key, t: stored.t, conn: w.connId, size: 0, dir: 'connecting', extra: { via: 'shared-worker', url: stored.url } }];
+  }
   const c = conns.touch(stored.socketId, 'websocket', stored.kind === 'ws-create' ? stored.url : '');
   c.lost += gap;
   const base = { ...key, t: stored.t, conn: c.connId, size: 0 };

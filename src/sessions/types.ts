@@ -68,7 +68,13 @@ export interface FrameExtra {
   readonly status?: number;
   readonly duration?: number;
   readonly error?: string;
-  readonly via?: 'fetch' | 'xhr' | 'network';
+  /**
+   * How a frame was seen when not by the page hook: `network`, by the browser's report
+   * (a worker's socket handshake, DevTools' network log); `shared-worker`, on the
+   * `connecting` frame that stands for a shared worker the page started, whose sockets
+   * are not captured.
+   */
+  readonly via?: 'fetch' | 'xhr' | 'network' | 'shared-worker';
 }
 
 export interface StoredFrame {

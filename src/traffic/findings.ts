@@ -9,8 +9,10 @@ import { Mark, type Finding } from './types.ts';
 
 const SEVERITY_MARK: Record<LintSeverity, number> = { error: Mark.error, warning: Mark.warning, info: Mark.info };
 
-/** A socket seen only in DevTools' network log (a worker's): the session has none of its frames. */
+/** A socket seen only by the browser's report of its handshake (a worker's): the session has none of its frames. */
 export const NOT_CAPTURED = 'socket-not-captured';
+/** A shared worker the page started: whatever sockets it opens, the session has none of their frames. */
+export const WORKER_NOT_CAPTURED = 'worker-not-captured';
 
 /** What each history-dependent code means, for frames whose finding object was not kept. */
 export const EXPLAIN: Readonly<Record<string, string>> = {
@@ -34,7 +36,8 @@ export const EXPLAIN: Readonly<Record<string, string>> = {
   'duplicate-connection-init': 'connection_init was sent more than once',
   'duplicate-connection-ack': 'connection_ack arrived more than once',
   'publish-rate': 'more than 25 publishes were sent within one second on one connection, over the service quota',
-  [NOT_CAPTURED]: 'a WebSocket opened by a worker (or another context) is not captured: the page hook cannot see it and only DevTools\' network log listed it; its frames are not recorded',
+  [NOT_CAPTURED]: 'a WebSocket opened by a worker (or another context) is not captured: the page hook cannot see it and only the browser\'s report of its handshake listed it; its frames are not recorded',
+  [WORKER_NOT_CAPTURED]: 'the page started a shared worker: WebSockets it opens are not captured (no page hook runs in a worker), and Chromium does not report them to extensions at all',
   'model-capacity': 'the inspector stopped tracking some details here to stay within its memory bounds',
 };
 

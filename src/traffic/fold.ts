@@ -2,7 +2,7 @@
 // map lookups, and only frames that are not `data`/`ka` (or are suspicious) are decoded.
 
 import { FrameFlag, type StoredFrame } from '../sessions/types.ts';
-import { addFinding, NOT_CAPTURED } from './findings.ts';
+import { addFinding, NOT_CAPTURED, WORKER_NOT_CAPTURED } from './findings.ts';
 import { checkGap, connFor, withRelated } from './connections.ts';
 import { endSub, isLive, pubState, setPubState } from './entities.ts';
 import { foldHttp } from './fold-http.ts';
@@ -59,6 +59,7 @@ function applyOne(s: State, f: StoredFrame): void {
       c.createdAt = t;
       c.fromStart = true;
       if (f.extra?.via === 'network') notCaptured(s, f);
+      else if (f.extra?.via === 'shared-worker') workerNotCaptured(s, f);
       break;
     case 'open':
       if (c.state !== 'closed') c.state = 'open';
@@ -150,8 +151,17 @@ function close(s: State, c: ConnS, f: StoredFrame, t: number): void {
   }
 }
 
-/** A socket only DevTools' network log saw (a worker's): the session has none of its frames. */
+/** A socket only the browser's report of its handshake saw (a worker's): the session has none of its frames. */
 function notCaptured(s: State, f: StoredFrame): void {
   const url = f.extra?.url ?? '';
   addFinding(s, { code: NOT_CAPTURED, severity: 'warning', pos: f.pos, message: `a WebSocket to ${url} opened by a worker (or another context) is not captured; its frames are not recorded` });
+}
+
+/**
+ * A shared worker the page started. Whether it opens sockets is unknown; that none it opens
+ * is recorded is not, and in Chromium nothing else shows them (see src/capture/worker-tap.ts).
+ */
+function workerNotCaptured(s: State, f: StoredFrame): void {
+  const what = f.extra?.url ? `a shared worker (${f.extra.url})` : 'a shared worker';
+  addFinding(s, { code: WORKER_NOT_CAPTURED, severity: 'warning', pos: f.pos, message: `the page started ${what}; WebSockets it opens are not captured` });
 }

@@ -54,6 +54,21 @@ describe('not-captured notice', () => {
     await waitFor(() => expect(inspector!.selectedPos.value).toBe(2));
   });
 
+  test('a shared worker the page started is named, with where to see its sockets', async () => {
+    await show(async (db) => {
+      const session = await createSession(db, { name: 'shared', startedAt: 1_000, pageUrl: 'https://app.example.com/', pageTitle: 'App', source: 'live', keepSecrets: false });
+      const writer = await createRecorder(db, { sessionId: session.id, classify: classifyFrame, redact: redactRecord });
+      await writer.append([{ socketId: 'p:worker' as SocketId, seq: 0, t: 1_010, kind: 'worker-start', url: 'https://app.example.com/<i>w</i>.js', frameUrl: 'https://app.example.com/' }]);
+      return writer.finish(2_000);
+    });
+    const banner = await screen.findByTestId('uncaptured-notice');
+    expect(banner.textContent).toContain('the page started a shared worker (https://app.example.com/<i>w</i>.js); WebSockets it opens are not captured.');
+    expect(banner.textContent).toContain('chrome://inspect/#workers');
+    expect(banner.textContent).not.toContain("use DevTools' Network panel");
+    expect(banner.querySelector('i')).toBeNull();
+    await waitFor(() => expect([...document.querySelectorAll('.frow')].map((r) => r.textContent).join('\n')).toContain('https://app.example.com/<i>w</i>.js: its sockets are not captured'));
+  });
+
   test('a session whose sockets were all captured has no such notice', async () => {
     await show((db) => seedConversation(db));
     await waitFor(() => expect(document.querySelectorAll('.frow').length).toBeGreaterThan(3));

@@ -80,7 +80,7 @@ export function summarize(f: StoredFrame): string {
   const x = f.extra;
   if (f.dir === 'close') return `${x?.code ?? ''}${x?.reason ? ` ${x.reason}` : ''}${x?.wasClean === false ? ' (not clean)' : ''}`.trim();
   if (f.dir === 'error') return x?.error ?? 'The browser reported a WebSocket error';
-  if (f.dir === 'connecting') return x?.url ?? '';
+  if (f.dir === 'connecting') return x?.via === 'shared-worker' ? `shared worker ${x.url || '(script URL not a string)'}: its sockets are not captured` : (x?.url ?? '');
   if (f.dir === 'open') return '';
   if (f.binary) return `binary frame, ${formatBytes(f.binary.size)}`;
   const text = f.text;
