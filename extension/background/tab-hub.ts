@@ -42,7 +42,10 @@ export interface ContentLink {
 }
 
 interface PendingStore {
-  readonly records: CaptureRecord[];
+  // The batches as they arrived, joined only when more than one waits: most writes hold a
+  // single batch, which is then stored without a copy.
+  readonly parts: (readonly CaptureRecord[])[];
+  count: number;
   readonly after: (() => void)[];
 }
 
@@ -173,12 +176,13 @@ export function createTabHub(deps: RouterDeps) {
 
   function store(state: TabState, records: readonly CaptureRecord[], after?: () => void): void {
     const open = state.openStore;
-    if (open !== null && open.records.length + records.length <= MERGE_RECORDS) {
-      for (const r of records) open.records.push(r);
+    if (open !== null && open.count + records.length <= MERGE_RECORDS) {
+      open.parts.push(records);
+      open.count += records.length;
       if (after) open.after.push(after);
       return;
     }
-    const pending: PendingStore = { records: [...records], after: after ? [after] : [] };
+    const pending: PendingStore = { parts: [records], count: records.length, after: after ? [after] : [] };
     // One append at a time per tab, in arrival order; a failed one is acknowledged to none
     // of its batches, so all of them are sent again.
     enqueue(state, async () => {
@@ -189,8 +193,9 @@ export function createTabHub(deps: RouterDeps) {
       // Record are then neither counted as lost nor, after a worker restart, refused as
       // implausibly far ahead of what the session holds.
       const stopped = state.paused;
-      if (pending.records.length > 0) {
-        const result = await deps.recorder.append(state.tabId, pending.records, stopped ? isLifecycle : undefined);
+      if (pending.count > 0) {
+        const records = pending.parts.length === 1 ? pending.parts[0]! : pending.parts.flat();
+        const result = await deps.recorder.append(state.tabId, records, stopped ? isLifecycle : undefined);
         state.sessionId = result.sessionId;
         state.stored = result.stored;
         state.problem = null;
