@@ -7,7 +7,8 @@
 // per-frame messaging; records are batched by the outbox.
 
 import { createHookCore } from '../../src/capture/hook-core.ts';
-import { tapWebSocket } from '../../src/capture/socket-tap.ts';
+import { tapWebSocket, type SocketControl, type SocketTapOptions } from '../../src/capture/socket-tap.ts';
+import { tapInitialRealm } from '../../src/capture/realm-tap.ts';
 import { tapHttpPublishes } from '../../src/capture/http-tap.ts';
 import { tapSharedWorker } from '../../src/capture/worker-tap.ts';
 import { isAppSyncEventsSocket, isHttpPublish } from '../../src/protocol/endpoints.ts';
@@ -15,7 +16,7 @@ import { HOOK_LIMITS } from '../../src/capture/limits.ts';
 import { linkRealms } from '../../src/capture/disguise.ts';
 import { guardFrameAccess } from '../../src/capture/realm-guard.ts';
 import { maskErrorGetters } from '../../src/capture/stack-mask.ts';
-import { MathRandom, NumberToString, StringSlice, clockOf, windowNatives } from '../../src/capture/native.ts';
+import { MathRandom, NumberToString, SafeMap, StringSlice, clockOf, defineData, windowNatives } from '../../src/capture/native.ts';
 import { HANDSHAKE_TAG } from '../../src/messaging/contracts.ts';
 import { MEETING_ATTR, MEETING_FLUSH_ATTR, MEETING_HELLO, MEETING_NONCE_ATTR, MEETING_PORT } from '../../src/capture/meeting.ts';
 
@@ -25,7 +26,9 @@ import { MEETING_ATTR, MEETING_FLUSH_ATTR, MEETING_HELLO, MEETING_NONCE_ATTR, ME
   // Before any wrapper exists: wrappers register in the registry shared with same-origin
   // parent realms, so every realm's toString prints every realm's wrappers as natives.
   linkRealms(win, n);
-  guardFrameAccess(win);
+  // Set below, once the core exists; no page script runs in between.
+  let onRealm: ((realm: typeof globalThis) => void) | undefined;
+  guardFrameAccess(win, (realm) => onRealm?.(realm));
   maskErrorGetters(win);
   const now = clockOf(win);
   const doc = win.document;
@@ -51,15 +54,45 @@ import { MEETING_ATTR, MEETING_FLUSH_ATTR, MEETING_HELLO, MEETING_NONCE_ATTR, ME
     { nonce, outbox: HOOK_LIMITS.outbox },
   );
 
-  const sockets = tapWebSocket(win, core.emit, {
-    nonce,
-    isAppSync: isAppSyncEventsSocket,
-    captureAll: core.captureAll,
-    maxTextLength: HOOK_LIMITS.maxTextLength,
-    previewBytes: HOOK_LIMITS.previewBytes,
-    now,
+  const socketOptions = (prefix: string) =>
+    ({
+      __proto__: null,
+      nonce: prefix,
+      isAppSync: isAppSyncEventsSocket,
+      captureAll: core.captureAll,
+      maxTextLength: HOOK_LIMITS.maxTextLength,
+      previewBytes: HOOK_LIMITS.previewBytes,
+      now,
+    }) as SocketTapOptions;
+  const sockets = tapWebSocket(win, core.emit, socketOptions(nonce));
+  // Sockets of frames' initial realms (realm-tap.ts), keyed by their id prefix
+  // `<nonce>:r<n>:`, which no socket of this realm's tap (`<nonce>:<n>`) has.
+  const realmSockets = new SafeMap<string, SocketControl>();
+  let realms = 0;
+  onRealm = (realm) => {
+    const prefix = `${nonce}:r${++realms}`;
+    const control = tapInitialRealm(realm, core.emit, socketOptions(prefix));
+    if (control) realmSockets.set(`${prefix}:`, control);
+  };
+  const controlOf = (socketId: string): SocketControl => {
+    let found: SocketControl | undefined;
+    realmSockets.forEach((c, p) => {
+      if (found === undefined && typeof socketId === 'string' && StringSlice(socketId, 0, p.length) === p) found = c;
+    });
+    return found ?? sockets;
+  };
+  core.useSockets({
+    inject: (id, data) => controlOf(id).inject(id, data),
+    send: (id, data) => controlOf(id).send(id, data),
+    list: () => {
+      const all = sockets.list();
+      realmSockets.forEach((c) => {
+        const more = c.list();
+        for (let i = 0; i < more.length; i++) defineData(all, all.length, more[i]);
+      });
+      return all;
+    },
   });
-  core.useSockets(sockets);
   tapHttpPublishes(win, core.emit, {
     nonce,
     isPublish: (method: string, url: string) => isHttpPublish(method, url),

@@ -239,7 +239,9 @@ export function disguise(win: typeof globalThis, wrapper: Callable, original: Ca
   installToString(((win as any).Function as FunctionConstructor | undefined)?.prototype ?? Function.prototype);
   if (typeof wrapper !== typeof original) return;
   if (!proxies.has(wrapper)) matchShape(wrapper, original);
-  registry.set(wrapper, FunctionToString(original));
+  // A wrapper of a wrapper (a frame's hook over what its parent's hook installed in the
+  // frame's initial realm, which a same-origin load reuses) prints as the native below both.
+  registry.set(wrapper, registry.get(original) ?? FunctionToString(original));
 }
 
 /** Whether `fn` is a wrapper of some linked realm (so installing over it again is moot). */

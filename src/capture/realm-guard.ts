@@ -20,9 +20,10 @@
 // can run. At DOMContentLoaded the parser is done and the observer goes; every later
 // insertion is a script API call (document.write included, wrapped below).
 //
-// Not covered: the realm of such a frame is only disguised, not tapped: a socket opened
-// through `window[n].WebSocket` of a frame still in its initial about:blank document (or
-// of one reached through contentWindow then) is not captured.
+// Such a realm's WebSocket is also tapped, feeding this window's hook (realm-tap.ts), so a
+// socket opened through `window[n].WebSocket` of a frame still in its initial about:blank
+// document is captured. Not covered: its `fetch` and `XMLHttpRequest` (an HTTP publish
+// sent with them is not captured).
 
 import { ReflectApply, ReflectDefineProperty, ReflectGetOwnPropertyDescriptor, SafeWeakMap, StringToLowerCase, getterOf, methodOf, ownValue, uncurryThis } from './native.ts';
 import { installToString, markRealmLinked, wrapNative } from './disguise.ts';
@@ -30,7 +31,11 @@ import { maskErrorGetters } from './stack-mask.ts';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- natives are typed loosely on purpose */
 
-export function guardFrameAccess(win: typeof globalThis): void {
+/**
+ * `onRealm` is told of each same-origin realm patched here (right after patching, before
+ * the page can touch it), for the caller to tap (realm-tap.ts).
+ */
+export function guardFrameAccess(win: typeof globalThis, onRealm?: (realm: typeof globalThis) => void): void {
   const w = win as any;
   const docProto = (w.Document as typeof Document | undefined)?.prototype;
   const defaultView = getterOf<Window | null>(docProto, 'defaultView');
@@ -50,6 +55,7 @@ export function guardFrameAccess(win: typeof globalThis): void {
       markRealmLinked(target);
       // Its error getters too: the page can read the top window's errors with them.
       maskErrorGetters(target as typeof globalThis);
+      if (onRealm) onRealm(target as typeof globalThis);
     } catch {
       /* cross-origin */
     }

@@ -69,6 +69,11 @@ export interface SocketTapOptions {
    * dispatchEvent. Injectable for tests, which can only dispatch untrusted events.
    */
   readonly isTrusted?: (e: Event) => boolean;
+  /**
+   * Read at each construction: whether this tap records the socket. A tap installed from
+   * a parent realm (realm-tap.ts) stands aside once the frame's own hook has taken over.
+   */
+  readonly active?: () => boolean;
 }
 
 /**
@@ -117,7 +122,7 @@ export function tapWebSocket(
   const sendNative = uncurryThis(nativeSend);
 
   const n = windowNatives(win);
-  const { nonce, isAppSync, captureAll, maxTextLength, previewBytes, now } = opts;
+  const { nonce, isAppSync, captureAll, maxTextLength, previewBytes, now, active } = opts;
   // `isTrusted` is an own, non-configurable property of every event ([LegacyUnforgeable]
   // in the DOM standard), so reading it runs no page code and cannot be faked.
   const trusted = opts.isTrusted ?? ((e: Event) => e.isTrusted === true);
@@ -317,7 +322,7 @@ export function tapWebSocket(
         throw hideOwnFrames(e, constructTrap);
       }
       try {
-        attach(ws, args[1]);
+        if (active === undefined || active()) attach(ws, args[1]);
       } catch {
         /* the app gets its socket whatever happens to the recording */
       }

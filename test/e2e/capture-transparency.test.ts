@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { WebSocketServer } from 'ws';
 import { launch, waitFor, type BrowserName, type ExtensionBrowser } from './support/browsers.ts';
 import { collectRecords, socketIds, tabIdFor } from './support/records.ts';
+import type { CaptureRecord } from '../../src/capture/records.ts';
 import { startTestServer } from './support/server.ts';
 import { LINK_EVENT } from '../../src/capture/disguise.ts';
 
@@ -191,11 +192,11 @@ for (const name of ['chromium', 'firefox'] as BrowserName[]) {
       assert.deepEqual(hooked, plain);
     });
 
-    // realm-guard.ts disguises the initial about:blank realm of a frame with src (reached
-    // through window[n] or contentWindow before the frame loads) but does not tap it: a
-    // socket opened with that realm's WebSocket is not captured. Closing it needs the taps
-    // installed in that realm, feeding the inserting frame's hook.
-    test('a socket opened through a loading frame\'s initial realm is captured', { todo: 'the initial realm is disguised, not tapped' }, async (t) => {
+    // A frame with src starts in an initial about:blank document where no content script
+    // runs; realm-guard.ts taps that realm's WebSocket for the inserting window's hook
+    // (realm-tap.ts). A same-origin load reuses the realm, and the frame's own hook wraps
+    // that tap: each socket must still be recorded once, by one of them.
+    test("a socket opened through a loading frame's initial realm is captured, and the loaded frame's once", async (t) => {
       const page = await withExt.browser.newPage();
       t.after(() => page.close().catch(() => {}));
       const url = server.pageUrl('capture-plain-child.html', `run=${Math.random().toString(36).slice(2)}`);
@@ -203,15 +204,30 @@ for (const name of ['chromium', 'firefox'] as BrowserName[]) {
       const tabId = await tabIdFor(withExt, url);
       const c = await collectRecords(withExt, tabId);
       t.after(() => c.close());
+      const at = (via: string) => `${echoUrl}?via=${via}`;
+      // Every record so far (the collector hands over all it has seen); `via` marks a socket
+      // only the browser's handshake report saw, which is not a capture.
+      let latest: readonly CaptureRecord[] = [];
+      const hooked = (rs: readonly CaptureRecord[], via: string) => ((latest = rs), socketIds(rs, (r) => r.url === at(via) && r.via === undefined));
       await page.evaluate(`(() => {
         const f = document.createElement('iframe');
         f.src = 'capture-plain-child.html?slow';
         document.body.appendChild(f);
-        window.__sockets = [new WebSocket(${JSON.stringify(echoUrl + '?via=top')}), new window[0].WebSocket(${JSON.stringify(echoUrl + '?via=initial-realm')})];
+        window.__sockets = [new WebSocket(${JSON.stringify(at('top'))}), new window[0].WebSocket(${JSON.stringify(at('initial-realm'))})];
       })()`);
       // The top window's socket is captured: the hook is working in this tab.
-      await c.waitForRecords((rs) => socketIds(rs, (r) => r.url === echoUrl + '?via=top').length > 0 || null, "the top window's socket");
-      await c.waitForRecords((rs) => socketIds(rs, (r) => r.url === echoUrl + '?via=initial-realm').length > 0 || null, "the initial realm's socket", 5_000);
+      await c.waitForRecords((rs) => hooked(rs, 'top').length > 0 || null, "the top window's socket");
+      await c.waitForRecords((rs) => hooked(rs, 'initial-realm').length > 0 || null, "the initial realm's socket, captured by the hook");
+      await waitFor(() => page.evaluate(`window[0].location.pathname.endsWith('capture-plain-child.html') && window[0].document.readyState === 'complete'`), { what: 'the frame loaded' });
+      await page.evaluate(`window.__sockets.push(new window[0].WebSocket(${JSON.stringify(at('loaded-frame'))}))`);
+      await c.waitForRecords((rs) => hooked(rs, 'loaded-frame').length > 0 || null, "the loaded frame's socket");
+      // Each outbox delivers in order: once a later socket of each hook is recorded, a second
+      // record of the loaded frame's socket would have arrived before it.
+      await page.evaluate(`window.__sockets.push(new WebSocket(${JSON.stringify(at('top-marker'))}), new window[0].WebSocket(${JSON.stringify(at('frame-marker'))}))`);
+      await c.waitForRecords((rs) => (hooked(rs, 'top-marker').length > 0 && hooked(rs, 'frame-marker').length > 0) || null, 'both markers');
+      assert.equal(hooked(latest, 'initial-realm').length, 1, "the initial realm's socket is recorded once");
+      assert.equal(hooked(latest, 'loaded-frame').length, 1, "the loaded frame's socket is recorded once");
+      assert.equal(hooked(latest, 'frame-marker').length, 1);
     });
 
     for (const variant of VARIANTS) {

@@ -1,0 +1,46 @@
+// The WebSocket tap of a realm no hook of its own runs in: the initial about:blank document
+// of a frame that will navigate (realm-guard.ts finds it and disguises it). Neither Chromium
+// nor Firefox runs content scripts there, yet a page can open a socket with
+// `new window[0].WebSocket(url)` the moment the frame exists; the socket is then the
+// inserting window's traffic, and its hook records it.
+//
+// Why the tap stands aside later: a same-origin load reuses the initial document's Window
+// (HTML, "create and initialize a Document object": the Window is kept when the initial
+// about:blank is replaced by a same-origin document), so the frame's own hook, running at
+// document_start of the new document, wraps this tap's WebSocket in its own. From then on
+// the frame's hook records the frame's sockets, and this tap records nothing new: it is
+// active only while the realm's document is the one it was installed for.
+//
+// Runs when the realm is patched, before the page can touch it: the realm's built-ins read
+// here are pristine.
+
+import { ReflectApply, ReflectGetOwnPropertyDescriptor, ownValue } from './native.ts';
+import { isDisguised } from './disguise.ts';
+import { tapWebSocket, type Emit, type SocketControl, type SocketTapOptions } from './socket-tap.ts';
+
+export function tapInitialRealm(realm: typeof globalThis, emit: Emit, opts: SocketTapOptions): SocketControl | undefined {
+  const WS = ownValue(realm, 'WebSocket');
+  // Already a wrapper: the realm has a hook of its own (or was tapped before).
+  if (typeof WS !== 'function' || isDisguised(WS)) return undefined;
+  const d = ReflectGetOwnPropertyDescriptor(realm, 'document');
+  const documentOf = d?.get;
+  if (typeof documentOf !== 'function') return undefined;
+  const initial: unknown = ReflectApply(documentOf, realm, []);
+  const active = (): boolean => {
+    try {
+      return ReflectApply(documentOf, realm, []) === initial;
+    } catch {
+      return false;
+    }
+  };
+  return tapWebSocket(realm, emit, {
+    __proto__: null,
+    nonce: opts.nonce,
+    isAppSync: opts.isAppSync,
+    captureAll: opts.captureAll,
+    maxTextLength: opts.maxTextLength,
+    previewBytes: opts.previewBytes,
+    now: opts.now,
+    active,
+  } as SocketTapOptions);
+}
