@@ -7,11 +7,11 @@
 // per-frame messaging; records are batched by the outbox.
 
 import { createHookCore } from '../../src/capture/hook-core.ts';
-import { tapWebSocket, type SocketControl, type SocketTapOptions } from '../../src/capture/socket-tap.ts';
-import { tapInitialRealm } from '../../src/capture/realm-tap.ts';
+import { tapWebSocket, type SocketControl } from '../../src/capture/socket-tap.ts';
+import { tapInitialRealm, type RealmTapOptions } from '../../src/capture/realm-tap.ts';
 import { tapHttpPublishes } from '../../src/capture/http-tap.ts';
 import { tapSharedWorker } from '../../src/capture/worker-tap.ts';
-import { isAppSyncEventsSocket, isHttpPublish } from '../../src/protocol/endpoints.ts';
+import { isAppSyncSocket, isPublishRequest } from '../../src/capture/detect.ts';
 import { HOOK_LIMITS } from '../../src/capture/limits.ts';
 import { linkRealms } from '../../src/capture/disguise.ts';
 import { guardFrameAccess } from '../../src/capture/realm-guard.ts';
@@ -54,24 +54,26 @@ import { MEETING_ATTR, MEETING_FLUSH_ATTR, MEETING_HELLO, MEETING_NONCE_ATTR, ME
     { nonce, outbox: HOOK_LIMITS.outbox },
   );
 
-  const socketOptions = (prefix: string) =>
+  const tapOptions = (prefix: string) =>
     ({
       __proto__: null,
       nonce: prefix,
-      isAppSync: isAppSyncEventsSocket,
+      isAppSync: isAppSyncSocket,
+      // For the taps of frames' initial realms (this realm's HTTP tap is installed below).
+      isPublish: isPublishRequest,
       captureAll: core.captureAll,
       maxTextLength: HOOK_LIMITS.maxTextLength,
       previewBytes: HOOK_LIMITS.previewBytes,
       now,
-    }) as SocketTapOptions;
-  const sockets = tapWebSocket(win, core.emit, socketOptions(nonce));
+    }) as RealmTapOptions;
+  const sockets = tapWebSocket(win, core.emit, tapOptions(nonce));
   // Sockets of frames' initial realms (realm-tap.ts), keyed by their id prefix
   // `<nonce>:r<n>:`, which no socket of this realm's tap (`<nonce>:<n>`) has.
   const realmSockets = new SafeMap<string, SocketControl>();
   let realms = 0;
   onRealm = (realm) => {
     const prefix = `${nonce}:r${++realms}`;
-    const control = tapInitialRealm(realm, core.emit, socketOptions(prefix));
+    const control = tapInitialRealm(realm, core.emit, tapOptions(prefix));
     if (control) realmSockets.set(`${prefix}:`, control);
   };
   const controlOf = (socketId: string): SocketControl => {
@@ -95,7 +97,7 @@ import { MEETING_ATTR, MEETING_FLUSH_ATTR, MEETING_HELLO, MEETING_NONCE_ATTR, ME
   });
   tapHttpPublishes(win, core.emit, {
     nonce,
-    isPublish: (method: string, url: string) => isHttpPublish(method, url),
+    isPublish: isPublishRequest,
     maxTextLength: HOOK_LIMITS.maxTextLength,
     now,
   });

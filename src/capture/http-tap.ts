@@ -54,6 +54,12 @@ export interface HttpTapOptions {
   /** Bodies longer than this (UTF-16 units) are kept as TruncatedText. */
   readonly maxTextLength: number;
   readonly now: () => number;
+  /**
+   * Read at each call: false makes the wrappers plain pass-throughs to the natives. A tap
+   * installed from a parent realm (realm-tap.ts) stands aside once the frame's own hook,
+   * which wraps it, has taken over.
+   */
+  readonly active?: () => boolean;
 }
 
 // Kept headers are looked up by index over the module's own arrays: no Set or array method
@@ -105,7 +111,8 @@ const FETCH_PREFIXES: readonly string[] = [
  */
 export function tapHttpPublishes(win: typeof globalThis, emit: Emit, opts: HttpTapOptions): void {
   const n = windowNatives(win);
-  const { isPublish, maxTextLength, now } = opts;
+  const { isPublish, maxTextLength, now, active } = opts;
+  const inactive = (): boolean => active !== undefined && active() !== true;
   const streamId = `${opts.nonce}:http` as SocketId;
   let seq = 0;
 
@@ -255,6 +262,7 @@ export function tapHttpPublishes(win: typeof globalThis, emit: Emit, opts: HttpT
     const PromiseRejectFn = PromiseCtor.reject;
     const PromiseReject = (e: unknown): Promise<never> => ReflectApply(PromiseRejectFn, PromiseCtor, [e]) as Promise<never>;
     const wrapper = wrapNative(win, nativeFetch, (self, args, trap): Promise<Response> => {
+      if (inactive()) return ReflectApply(nativeFetch, self, args) as Promise<Response>;
       if (self !== undefined && self !== null && self !== win && nativeAtob) {
         // A receiver fetch refuses: the same brand check of another Window operation gives
         // the engine's error synchronously ("Illegal invocation" in Blink; Gecko names the
@@ -586,10 +594,10 @@ export function tapHttpPublishes(win: typeof globalThis, emit: Emit, opts: HttpT
       }
       return undefined;
     };
-    const as = (impl: (xhr: XMLHttpRequest, args: unknown[]) => unknown) => (self: unknown, args: unknown[]) =>
-      impl(self as XMLHttpRequest, args);
-    replaceValue(proto, 'open', wrapNative(win, nativeOpen, as(open)));
-    replaceValue(proto, 'setRequestHeader', wrapNative(win, nativeSetHeader, as(setRequestHeader)));
-    replaceValue(proto, 'send', wrapNative(win, nativeSend, as(send)));
+    const as = (native: AnyFunction, impl: (xhr: XMLHttpRequest, args: unknown[]) => unknown) => (self: unknown, args: unknown[]) =>
+      inactive() ? ReflectApply(native, self, args) : impl(self as XMLHttpRequest, args);
+    replaceValue(proto, 'open', wrapNative(win, nativeOpen, as(nativeOpen, open)));
+    replaceValue(proto, 'setRequestHeader', wrapNative(win, nativeSetHeader, as(nativeSetHeader, setRequestHeader)));
+    replaceValue(proto, 'send', wrapNative(win, nativeSend, as(nativeSend, send)));
   }
 }

@@ -30,7 +30,10 @@ const nativeBind = FunctionPrototype.bind;
 export function uncurryThis<T, A extends unknown[], R>(
   fn: (this: T, ...args: A) => R,
 ): (self: T, ...args: A) => R {
-  return nativeBind.call(nativeCall, fn) as unknown as (self: T, ...args: A) => R;
+  // Through the saved Reflect.apply, not `nativeBind.call`: that looks `call` up on
+  // Function.prototype when it runs, and this runs after page scripts too (a frame's
+  // initial realm is tapped when the page inserts the frame).
+  return ReflectApply(nativeBind, nativeCall, [fn]) as unknown as (self: T, ...args: A) => R;
 }
 
 export const ReflectApply = Reflect.apply;
@@ -57,6 +60,7 @@ export const PromiseThen = uncurryThis(Promise.prototype.then) as <T>(
 export const FunctionToString = uncurryThis(FunctionPrototype.toString) as (fn: unknown) => string;
 export const StringSlice = uncurryThis(String.prototype.slice);
 export const StringToLowerCase = uncurryThis(String.prototype.toLowerCase);
+export const StringToUpperCase = uncurryThis(String.prototype.toUpperCase);
 export const ObjectToString = uncurryThis(Object.prototype.toString) as (o: unknown) => string;
 export const ErrorToString = uncurryThis(Error.prototype.toString) as (e: unknown) => string;
 export const Uint8ArrayCtor = Uint8Array;
@@ -321,7 +325,8 @@ export function windowNatives(win: typeof globalThis): WindowNatives {
   const baseURIOf = document ? getterOf<string>(document, 'baseURI') : undefined;
   const frameUrl = (): string => {
     try {
-      return location && hrefOfLocation ? String(hrefOfLocation(location)) : '';
+      // A template, not `String(…)`: the global `String` is the page's to replace.
+      return location && hrefOfLocation ? `${hrefOfLocation(location)}` : '';
     } catch {
       return '';
     }
@@ -356,7 +361,7 @@ export function windowNatives(win: typeof globalThis): WindowNatives {
     frameUrl,
     baseUrl: () => {
       try {
-        return document && baseURIOf ? String(baseURIOf(document)) : frameUrl();
+        return document && baseURIOf ? `${baseURIOf(document)}` : frameUrl();
       } catch {
         return frameUrl();
       }

@@ -20,10 +20,9 @@
 // can run. At DOMContentLoaded the parser is done and the observer goes; every later
 // insertion is a script API call (document.write included, wrapped below).
 //
-// Such a realm's WebSocket is also tapped, feeding this window's hook (realm-tap.ts), so a
-// socket opened through `window[n].WebSocket` of a frame still in its initial about:blank
-// document is captured. Not covered: its `fetch` and `XMLHttpRequest` (an HTTP publish
-// sent with them is not captured).
+// Such a realm's WebSocket, fetch and XMLHttpRequest are also tapped, feeding this
+// window's hook (realm-tap.ts), so a socket or publish opened through `window[n]` of a
+// frame still in its initial about:blank document is captured.
 
 import { ReflectApply, ReflectDefineProperty, ReflectGetOwnPropertyDescriptor, SafeWeakMap, StringToLowerCase, getterOf, methodOf, ownValue, uncurryThis } from './native.ts';
 import { installToString, markRealmLinked, wrapNative } from './disguise.ts';

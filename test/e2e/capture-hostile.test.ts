@@ -188,9 +188,9 @@ for (const name of ['chromium', 'firefox'] as BrowserName[]) {
       t.after(() => c.close());
       const victim = await subscribedSocket(c, 'the tampering page socket');
 
-      // Array.prototype.push, JSON.stringify, String.prototype.slice, the MessagePort
-      // onmessage setter and postMessage are replaced; then a synthetic message, then a real
-      // one from the service and a real send.
+      // Array.prototype.push/includes/indexOf, JSON.stringify, String.prototype.slice/
+      // endsWith/includes, the MessagePort onmessage setter and postMessage are replaced;
+      // then a synthetic message, then a real one from the service and a real send.
       await page.evaluate(() => (window as unknown as HostileWindow).__tamper());
       const synthetic = JSON.stringify({ type: 'data', id: 'sub-h', event: JSON.stringify({ SYNTHETIC: 1 }) });
       await page.evaluate((s: string) => (window as unknown as HostileWindow).__synthetic(s), synthetic);
@@ -209,6 +209,11 @@ for (const name of ['chromium', 'firefox'] as BrowserName[]) {
         },
         'the real frames after the tampering recorded',
       );
+      // A socket opened now, with the string and array checks answering "not AppSync", is
+      // still captured: the hook's detection does not go through them.
+      await page.evaluate(() => (window as unknown as HostileWindow).__afterAttack());
+      await waitFor(() => page.evaluate(() => (window as unknown as HostileWindow).__hostile.afterReady === true), { what: 'post-tamper socket subscribed' });
+      await subscribedSocket(c, 'the socket opened after the tampering, in the records', [victim]);
       assert.ok(!records.some((r) => JSON.stringify(r).includes('TAMPERED')), 'no record rewritten by a patched built-in');
       assert.ok(seqsAreContiguous(records), `seqs: ${records.map((r) => r.seq).join(',')}`);
       // The made-up event is kept (the app did see it) but marked as not from the network.

@@ -196,7 +196,7 @@ for (const name of ['chromium', 'firefox'] as BrowserName[]) {
     // runs; realm-guard.ts taps that realm's WebSocket for the inserting window's hook
     // (realm-tap.ts). A same-origin load reuses the realm, and the frame's own hook wraps
     // that tap: each socket must still be recorded once, by one of them.
-    test("a socket opened through a loading frame's initial realm is captured, and the loaded frame's once", async (t) => {
+    test("sockets and publishes opened through a loading frame's initial realm are captured, and the loaded frame's once", async (t) => {
       const page = await withExt.browser.newPage();
       t.after(() => page.close().catch(() => {}));
       const url = server.pageUrl('capture-plain-child.html', `run=${Math.random().toString(36).slice(2)}`);
@@ -214,12 +214,13 @@ for (const name of ['chromium', 'firefox'] as BrowserName[]) {
         f.src = 'capture-plain-child.html?slow';
         document.body.appendChild(f);
         window.__sockets = [new WebSocket(${JSON.stringify(at('top'))}), new window[0].WebSocket(${JSON.stringify(at('initial-realm'))})];
+        window[0].fetch('/event?via=initial-realm', { method: 'POST', body: '{}' }).catch(() => {});
       })()`);
       // The top window's socket is captured: the hook is working in this tab.
       await c.waitForRecords((rs) => hooked(rs, 'top').length > 0 || null, "the top window's socket");
       await c.waitForRecords((rs) => hooked(rs, 'initial-realm').length > 0 || null, "the initial realm's socket, captured by the hook");
       await waitFor(() => page.evaluate(`window[0].location.pathname.endsWith('capture-plain-child.html') && window[0].document.readyState === 'complete'`), { what: 'the frame loaded' });
-      await page.evaluate(`window.__sockets.push(new window[0].WebSocket(${JSON.stringify(at('loaded-frame'))}))`);
+      await page.evaluate(`window.__sockets.push(new window[0].WebSocket(${JSON.stringify(at('loaded-frame'))})); window[0].fetch('/event?via=loaded-frame', { method: 'POST', body: '{}' }).catch(() => {})`);
       await c.waitForRecords((rs) => hooked(rs, 'loaded-frame').length > 0 || null, "the loaded frame's socket");
       // Each outbox delivers in order: once a later socket of each hook is recorded, a second
       // record of the loaded frame's socket would have arrived before it.
@@ -228,6 +229,11 @@ for (const name of ['chromium', 'firefox'] as BrowserName[]) {
       assert.equal(hooked(latest, 'initial-realm').length, 1, "the initial realm's socket is recorded once");
       assert.equal(hooked(latest, 'loaded-frame').length, 1, "the loaded frame's socket is recorded once");
       assert.equal(hooked(latest, 'frame-marker').length, 1);
+      // The same for HTTP publishes sent with the realm's fetch (each outbox is in order, and
+      // the markers were created after them).
+      const publishes = (via: string) => latest.filter((r) => r.kind === 'http-request' && r.url.endsWith(`/event?via=${via}`) && r.via === 'fetch').length;
+      assert.equal(publishes('initial-realm'), 1, "the initial realm's publish is recorded once");
+      assert.equal(publishes('loaded-frame'), 1, "the loaded frame's publish is recorded once");
     });
 
     for (const variant of VARIANTS) {

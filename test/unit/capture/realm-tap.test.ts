@@ -3,8 +3,8 @@
 // own hook records from then on), and is never installed twice.
 import { describe, expect, it } from 'vitest';
 import type { CaptureRecord } from '../../../src/capture/records.ts';
-import { tapInitialRealm } from '../../../src/capture/realm-tap.ts';
-import { tapWebSocket, type SocketTapOptions } from '../../../src/capture/socket-tap.ts';
+import { tapInitialRealm, type RealmTapOptions } from '../../../src/capture/realm-tap.ts';
+import { tapWebSocket } from '../../../src/capture/socket-tap.ts';
 import { makeFakeWebSocket, makeWindow } from './fake-websocket.ts';
 
 const URL_ = 'wss://h.appsync-realtime-api.us-east-1.amazonaws.com/event/realtime';
@@ -16,7 +16,7 @@ function realm() {
   return { win, load: () => (doc = { initial: false }) };
 }
 
-const options = (nonce: string): SocketTapOptions => ({ nonce, isAppSync: () => true, captureAll: () => false, maxTextLength: 100, previewBytes: 4, now: () => 1 });
+const options = (nonce: string): RealmTapOptions => ({ nonce, isAppSync: () => true, isPublish: (m, u) => m === 'POST' && u.endsWith('/event'), captureAll: () => false, maxTextLength: 100, previewBytes: 4, now: () => 1 });
 
 describe('initial-realm tap', () => {
   it("records the realm's sockets until its document is replaced, then leaves them to the frame's own tap", () => {
