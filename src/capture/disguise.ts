@@ -17,6 +17,7 @@ import {
   ObjectCreate,
   ProxyCtor,
   ReflectApply,
+  ReflectConstruct,
   ReflectDefineProperty,
   ReflectGetOwnPropertyDescriptor,
   ReflectOwnKeys,
@@ -260,6 +261,39 @@ export function disguisedProxy<T extends Callable>(win: typeof globalThis, targe
   proxies.set(p, true);
   disguise(win, p, target);
   return p;
+}
+
+/**
+ * Wrap a native constructor as a Proxy whose only trap is `construct`: everything else
+ * (statics, `name`, `length`, `prototype`, calls without `new`) is the native's.
+ * `Reflect.construct` with the page's `newTarget` keeps subclassing intact; the native's
+ * errors leave without the hook's frames; `observe` sees each object made (its failures are
+ * swallowed: the page gets its object whatever happens to the recording).
+ */
+export function wrapConstructor<T extends new (...args: any[]) => object>(
+  win: typeof globalThis,
+  native: T,
+  observe: (made: InstanceType<T>, args: unknown[]) => void,
+): T {
+  const handler = {
+    __proto__: null,
+    construct(target: T, args: unknown[], newTarget: object): object {
+      let made: InstanceType<T>;
+      try {
+        made = ReflectConstruct(target, args, newTarget as T) as InstanceType<T>;
+      } catch (e) {
+        throw hideOwnFrames(e, trap);
+      }
+      try {
+        observe(made, args);
+      } catch {
+        /* see above */
+      }
+      return made;
+    },
+  } as ProxyHandler<T>;
+  const trap = handler.construct!;
+  return disguisedProxy(win, native, handler);
 }
 
 /**

@@ -34,7 +34,6 @@ import type {
 import {
   ArrayIsArray,
   ReflectApply,
-  ReflectConstruct,
   SafeMap,
   SafeWeakMap,
   SAFE_PROTO,
@@ -50,7 +49,7 @@ import {
   weakRef,
   windowNatives,
 } from './native.ts';
-import { disguisedProxy, wrapNative, fromPage, hideOwnFrames } from './disguise.ts';
+import { wrapConstructor, wrapNative, fromPage } from './disguise.ts';
 
 export interface SocketTapOptions {
   /** Prefix of socket ids for this page load and frame. */
@@ -308,29 +307,11 @@ export function tapWebSocket(
     return out;
   }
 
-  // Proxy handler with a null prototype: otherwise a page defining `Object.prototype.get`
-  // would become a trap of our Proxy and see every access to `WebSocket`.
-  const handler = {
-    __proto__: null,
-    construct(target: typeof WebSocket, args: [string, unknown?], newTarget: object): object {
-      // Errors (bad URL, bad protocol, missing argument) are the native's, with the
-      // hook's frames cut from their stack (see hideOwnFrames).
-      let ws: WebSocket;
-      try {
-        ws = ReflectConstruct(target, args, newTarget as typeof WebSocket) as WebSocket;
-      } catch (e) {
-        throw hideOwnFrames(e, constructTrap);
-      }
-      try {
-        if (active === undefined || active()) attach(ws, args[1]);
-      } catch {
-        /* the app gets its socket whatever happens to the recording */
-      }
-      return ws;
-    },
-  } as ProxyHandler<typeof WebSocket>;
-  const constructTrap = handler.construct!;
-  const Wrapped = disguisedProxy(win, NativeWS, handler);
+  // Errors (bad URL, bad protocol, missing argument) are the native's, with the hook's
+  // frames cut from their stack (see hideOwnFrames).
+  const Wrapped = wrapConstructor(win, NativeWS, (ws, args) => {
+    if (active === undefined || active()) attach(ws, args[1]);
+  });
 
   const sendTapped = (ws: WebSocket, st: SocketState, data: unknown): void => {
     if (typeof data === 'string' || binary(data) !== undefined) {

@@ -21,8 +21,8 @@
 // converted again, and the record keeps an empty URL.
 
 import type { CaptureRecord, SocketId } from './records.ts';
-import { ReflectConstruct, SAFE_PROTO, replaceValue, windowNatives } from './native.ts';
-import { disguisedProxy, hideOwnFrames } from './disguise.ts';
+import { SAFE_PROTO, replaceValue, windowNatives } from './native.ts';
+import { wrapConstructor } from './disguise.ts';
 import { RECORD_OVERHEAD, type Emit } from './socket-tap.ts';
 
 export interface WorkerTapOptions {
@@ -50,27 +50,11 @@ export function tapSharedWorker(win: typeof globalThis, emit: Emit, opts: Worker
     }
   };
 
-  const handler = {
-    __proto__: null,
-    construct(target: typeof SharedWorker, args: [string, unknown?], newTarget: object): object {
-      let worker: SharedWorker;
-      try {
-        worker = ReflectConstruct(target, args, newTarget as typeof SharedWorker) as SharedWorker;
-      } catch (e) {
-        throw hideOwnFrames(e, constructTrap);
-      }
-      try {
-        const url = resolved(args[0]);
-        const r = { __proto__: SAFE_PROTO, socketId: streamId, seq: seq++, t: now(), kind: 'worker-start', url, frameUrl: n.frameUrl() };
-        emit(r as unknown as CaptureRecord, RECORD_OVERHEAD + url.length * 2);
-      } catch {
-        /* the page gets its worker whatever happens to the recording */
-      }
-      return worker;
-    },
-  } as ProxyHandler<typeof SharedWorker>;
-  const constructTrap = handler.construct!;
-  const Wrapped = disguisedProxy(win, Native, handler);
+  const Wrapped = wrapConstructor(win, Native, (_worker, args) => {
+    const url = resolved(args[0]);
+    const r = { __proto__: SAFE_PROTO, socketId: streamId, seq: seq++, t: now(), kind: 'worker-start', url, frameUrl: n.frameUrl() };
+    emit(r as unknown as CaptureRecord, RECORD_OVERHEAD + url.length * 2);
+  });
   replaceValue(Native.prototype, 'constructor', Wrapped);
   replaceValue(win, 'SharedWorker', Wrapped);
 }
