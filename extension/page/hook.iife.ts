@@ -8,7 +8,7 @@
 
 import { createHookCore } from '../../src/capture/hook-core.ts';
 import { tapWebSocket, type SocketControl } from '../../src/capture/socket-tap.ts';
-import { tapInitialRealm, type RealmTapOptions } from '../../src/capture/realm-tap.ts';
+import { tapInitialRealm, type RealmControl, type RealmTapOptions } from '../../src/capture/realm-tap.ts';
 import { tapHttpPublishes } from '../../src/capture/http-tap.ts';
 import { tapSharedWorker } from '../../src/capture/worker-tap.ts';
 import { isAppSyncSocket, isPublishRequest } from '../../src/capture/detect.ts';
@@ -68,10 +68,15 @@ import { MEETING_ATTR, MEETING_FLUSH_ATTR, MEETING_HELLO, MEETING_NONCE_ATTR, ME
     }) as RealmTapOptions;
   const sockets = tapWebSocket(win, core.emit, tapOptions(nonce));
   // Sockets of frames' initial realms (realm-tap.ts), keyed by their id prefix
-  // `<nonce>:r<n>:`, which no socket of this realm's tap (`<nonce>:<n>`) has.
-  const realmSockets = new SafeMap<string, SocketControl>();
+  // `<nonce>:r<n>:`, which no socket of this realm's tap (`<nonce>:<n>`) has. Retired
+  // realms (navigated away, no socket open) are swept whenever a new one arrives, so the
+  // map holds the frames still loading plus those with open sockets.
+  const realmSockets = new SafeMap<string, RealmControl>();
   let realms = 0;
   onRealm = (realm) => {
+    realmSockets.forEach((c, p) => {
+      if (c.retired()) realmSockets.delete(p);
+    });
     const prefix = `${nonce}:r${++realms}`;
     const control = tapInitialRealm(realm, core.emit, tapOptions(prefix));
     if (control) realmSockets.set(`${prefix}:`, control);

@@ -22,8 +22,17 @@ import { tapHttpPublishes, type HttpTapOptions } from './http-tap.ts';
 /** What both taps need; `nonce` is this realm's id prefix. */
 export type RealmTapOptions = SocketTapOptions & Pick<HttpTapOptions, 'isPublish'>;
 
-/** Taps WebSocket, fetch and XMLHttpRequest of `realm`; the sockets' control, or undefined when the realm has its own hook. */
-export function tapInitialRealm(realm: typeof globalThis, emit: Emit, opts: RealmTapOptions): SocketControl | undefined {
+export interface RealmControl extends SocketControl {
+  /**
+   * True once the realm's document is no longer the initial one and none of its sockets is
+   * open: nothing will be recorded or controlled through this tap again, so the hook can
+   * forget it (a page that inserts frames all day must not grow the hook's state).
+   */
+  retired(): boolean;
+}
+
+/** Taps WebSocket, fetch and XMLHttpRequest of `realm`; its control, or undefined when the realm has its own hook. */
+export function tapInitialRealm(realm: typeof globalThis, emit: Emit, opts: RealmTapOptions): RealmControl | undefined {
   const WS = ownValue(realm, 'WebSocket');
   // Already a wrapper: the realm has a hook of its own (or was tapped before).
   if (typeof WS !== 'function' || isDisguised(WS)) return undefined;
@@ -46,7 +55,7 @@ export function tapInitialRealm(realm: typeof globalThis, emit: Emit, opts: Real
     now: opts.now,
     active,
   } as HttpTapOptions);
-  return tapWebSocket(realm, emit, {
+  const sockets = tapWebSocket(realm, emit, {
     __proto__: null,
     nonce: opts.nonce,
     isAppSync: opts.isAppSync,
@@ -54,6 +63,14 @@ export function tapInitialRealm(realm: typeof globalThis, emit: Emit, opts: Real
     maxTextLength: opts.maxTextLength,
     previewBytes: opts.previewBytes,
     now: opts.now,
+    isTrusted: opts.isTrusted,
     active,
   } as SocketTapOptions);
+  return {
+    __proto__: null,
+    inject: sockets.inject,
+    send: sockets.send,
+    list: sockets.list,
+    retired: () => !active() && sockets.list().length === 0,
+  } as RealmControl;
 }

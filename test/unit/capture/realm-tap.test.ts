@@ -5,15 +5,16 @@ import { describe, expect, it } from 'vitest';
 import type { CaptureRecord } from '../../../src/capture/records.ts';
 import { tapInitialRealm, type RealmTapOptions } from '../../../src/capture/realm-tap.ts';
 import { tapWebSocket } from '../../../src/capture/socket-tap.ts';
-import { makeFakeWebSocket, makeWindow } from './fake-websocket.ts';
+import { isWireEvent, makeFakeWebSocket, makeWindow } from './fake-websocket.ts';
 
 const URL_ = 'wss://h.appsync-realtime-api.us-east-1.amazonaws.com/event/realtime';
 
 function realm() {
-  const win = makeWindow(makeFakeWebSocket(), 'about:blank');
+  const Fake = makeFakeWebSocket();
+  const win = makeWindow(Fake, 'about:blank');
   let doc = { initial: true };
   Object.defineProperty(win, 'document', { get: () => doc, enumerable: true, configurable: false });
-  return { win, load: () => (doc = { initial: false }) };
+  return { win, servers: Fake.servers, load: () => (doc = { initial: false }) };
 }
 
 const options = (nonce: string): RealmTapOptions => ({ nonce, isAppSync: () => true, isPublish: (m, u) => m === 'POST' && u.endsWith('/event'), captureAll: () => false, maxTextLength: 100, previewBytes: 4, now: () => 1 });
@@ -37,6 +38,20 @@ describe('initial-realm tap', () => {
     expect(parent).toHaveLength(1);
     expect(frame.map((r) => [r.socketId, r.kind, (r as { url?: string }).url])).toEqual([['child:0', 'ws-create', URL_ + '?b']]);
     expect(control!.list()).toEqual(['top:r1:0']);
+  });
+
+  it('retires once the document is replaced and no socket of the realm is open', () => {
+    const { win, load, servers } = realm();
+    const control = tapInitialRealm(win, () => {}, { ...options('top:r1'), isTrusted: isWireEvent })!;
+    const WS = (win as unknown as { WebSocket: typeof WebSocket }).WebSocket;
+    new WS(URL_);
+    expect(control.retired()).toBe(false);
+    load();
+    // Still one open socket the panel may inject into.
+    expect(control.retired()).toBe(false);
+    servers[0]!.close();
+    expect(control.list()).toEqual([]);
+    expect(control.retired()).toBe(true);
   });
 
   it('is not installed over a wrapper (a realm with its own hook, or tapped already)', () => {
