@@ -54,7 +54,7 @@ function onHello(hub: TabHub, state: TabState, link: ContentLink, hello: Content
       if (!first) hub.enqueue(state, () => (state.preserveLog ? Promise.resolve() : hub.deps.recorder.rollSession(state.tabId, 'navigation')));
     }
   }
-  link.port.postMessage(hub.recordingMessage(state));
+  hub.tellRecording(state, link);
 }
 
 function onBatch(hub: TabHub, state: TabState, link: ContentLink, batch: BatchForwarded): void {

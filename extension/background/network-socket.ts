@@ -9,15 +9,20 @@ import { explainsSighting, type ObservedSocket } from '../../src/recording/socke
 import type { TabHub, TabState } from './tab-hub.ts';
 
 /**
- * How long the hook's record of the same socket has to arrive. It batches every 50 ms, but
- * a frame whose relay is still connecting to a cold service worker sends later; a capture
- * arriving within this time cancels the notice, so only real notices wait this long.
+ * How long the hook's record of the same socket has to arrive, from the handshake or from
+ * when the tab's frames were last told to record, whichever is later. A hook batches every
+ * 50 ms, but one that was not recording holds its sockets until it is told to (DevTools
+ * opened after the page), and a frame whose relay is still connecting to a cold service
+ * worker sends later still; a capture arriving within this time cancels the notice, so only
+ * real notices wait this long.
  */
 const HOOK_GRACE_MS = 5_000;
 
 export function onNetworkSocket(hub: TabHub, state: TabState, observed: ObservedSocket): void {
   if (!state.sockets.sighted(observed)) return;
-  hub.deps.setTimer(() => {
+  const settle = (): void => {
+    const left = state.recordingToldAt + HOOK_GRACE_MS - hub.now();
+    if (left > 0) return hub.deps.setTimer(settle, left);
     if (!state.sockets.takeIfUncaptured(observed)) return;
     // While stopped, store() counts it as not stored.
     if (!hub.capturing(state)) return;
@@ -41,5 +46,6 @@ export function onNetworkSocket(hub: TabHub, state: TabState, observed: Observed
       };
       hub.store(state, [record]);
     });
-  }, HOOK_GRACE_MS);
+  };
+  hub.deps.setTimer(settle, HOOK_GRACE_MS);
 }

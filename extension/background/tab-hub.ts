@@ -90,6 +90,8 @@ export interface TabState {
   readonly dedupe: ReturnType<typeof createPublishDeduper>;
   /** Captured sockets, to tell the handshakes the hook could not see from those it did. */
   readonly sockets: SocketSightings;
+  /** When a frame of the tab was last told to record: its hook then sends what it held. */
+  recordingToldAt: number;
   readonly live: LiveFeed;
 }
 
@@ -107,6 +109,7 @@ export function createTabHub(deps: RouterDeps) {
   // The page's own credentials, in memory only, for the console's "Use this page's endpoint".
   const credentials = createPageCredentials();
   const networkKey = () => ({ socketId: netStream, seq: netSeq++ });
+  const now = deps.now ?? Date.now;
 
   /** Whether the pages of the tab send their records (stopped or not: see `recording`). */
   function capturing(state: TabState): boolean {
@@ -144,14 +147,22 @@ export function createTabHub(deps: RouterDeps) {
     for (const link of state.content) if (!only || only(link)) link.port.postMessage(message);
   }
 
-  function recordingMessage(state: TabState): BackgroundToContent {
+  function recordingMessage(state: TabState): Extract<BackgroundToContent, { type: 'recordingChanged' }> {
     // While stopped the pages keep sending and the batches are acknowledged unstored: a hook
     // told to stop would hold them and send them all on resume, storing the pause after all.
     return { type: 'recordingChanged', recording: capturing(state), captureAll: deps.settings().captureAll };
   }
 
+  /** Tells the tab's frames, or one that just connected, whether they record. */
+  function tellRecording(state: TabState, only?: ContentLink): void {
+    const message = recordingMessage(state);
+    if (message.recording) state.recordingToldAt = now();
+    if (only) only.port.postMessage(message);
+    else toFrames(state, message);
+  }
+
   function announceRecording(state: TabState): void {
-    toFrames(state, recordingMessage(state));
+    tellRecording(state);
     toPanels(state, status(state));
   }
 
@@ -229,7 +240,7 @@ export function createTabHub(deps: RouterDeps) {
       paused: false,
       pausedSet: false,
       discarded: 0,
-      stops: createStopLog(deps.now ?? Date.now),
+      stops: createStopLog(now),
       topLoad: 0,
       topUrl: null,
       sessionId: null,
@@ -243,6 +254,7 @@ export function createTabHub(deps: RouterDeps) {
       openStore: null,
       dedupe: createPublishDeduper(),
       sockets: createSocketSightings(),
+      recordingToldAt: 0,
       live: createLiveFeed(
         (update) => {
           if (state.panels.size === 0) return;
@@ -279,5 +291,5 @@ export function createTabHub(deps: RouterDeps) {
     return state;
   }
 
-  return { deps, tabs, tab, credentials, networkKey, capturing, recording, status, toPanels, toFrames, recordingMessage, announceRecording, enqueue, store };
+  return { deps, tabs, tab, credentials, networkKey, capturing, recording, now, status, toPanels, toFrames, tellRecording, announceRecording, enqueue, store };
 }

@@ -27,7 +27,9 @@ export const rec = (nonce: string, seq: number): CaptureRecord => ({ kind: 'ws-r
 
 export function setup(recorder: Partial<TabRecorder> = {}) {
   const stored: Array<{ tabId: number; records: readonly CaptureRecord[] }> = [];
-  const timers: Array<() => void> = [];
+  const timers: Array<{ fn: () => void; at: number }> = [];
+  // A fake clock that only the timers move: firing them sets it to the latest one's time.
+  const clock = { t: Date.now() };
   const full: TabRecorder = {
     async append(tabId, all, keep) {
       const records = keep ? all.filter(keep) : all;
@@ -42,7 +44,8 @@ export function setup(recorder: Partial<TabRecorder> = {}) {
     panelUrl: PANEL_URL,
     settings: () => DEFAULT_SETTINGS,
     preserveLog: { get: async () => false, set: async () => {} },
-    setTimer: (fn) => void timers.push(fn),
+    setTimer: (fn, ms) => void timers.push({ fn, at: clock.t + ms }),
+    now: () => clock.t,
   });
   const content = (tabId: number, nonce: string, url = 'https://app/') => {
     const p = fakePort('appsync-capture', { tab: { id: tabId } as Runtime.MessageSender['tab'], frameId: 0, url });
@@ -58,7 +61,12 @@ export function setup(recorder: Partial<TabRecorder> = {}) {
   const flush = async () => {
     for (let i = 0; i < 5; i++) await new Promise((r) => setTimeout(r, 0));
   };
-  return { router, stored, timers, content, panel, flush, fireTimers: () => timers.splice(0).forEach((f) => f()) };
+  const fireTimers = () => {
+    const due = timers.splice(0);
+    clock.t = Math.max(clock.t, ...due.map((d) => d.at));
+    for (const d of due) d.fn();
+  };
+  return { router, stored, timers, clock, content, panel, flush, fireTimers };
 }
 
 export const batch = (batchId: number, records: unknown) => ({ type: 'framesCaptured', batchId, dropped: 0, payload: JSON.stringify(records) });

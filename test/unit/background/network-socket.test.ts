@@ -45,6 +45,39 @@ describe('handshakes the browser reports', () => {
     expect(notices(s.stored)).toHaveLength(0);
   });
 
+  test('a hook told to record after the handshake (DevTools opened later) has the grace from then', async () => {
+    const s = setup();
+    const c = s.content(3, 'n');
+    s.router.onSocketRequest(3, seen(URL_PAGE, now + 200));
+    // The panel opens just before the handshake's grace ends; only then does the hook send
+    // the socket it held.
+    s.clock.t += 4_900;
+    s.panel(3);
+    s.fireTimers();
+    await s.flush();
+    expect(notices(s.stored)).toHaveLength(0);
+    expect(s.timers, 'the grace is extended, not ended').toHaveLength(1);
+    const create: CaptureRecord = { kind: 'ws-create', socketId: 'n:0' as SocketId, seq: 0, t: now, url: URL_PAGE, protocols: ['aws-appsync-event-ws'], frameUrl: 'https://app/', appsync: true };
+    c.deliver(batch(1, [create]));
+    await until(() => s.stored.length === 1, 'the page socket');
+    s.fireTimers();
+    await s.flush();
+    expect(notices(s.stored)).toHaveLength(0);
+  });
+
+  test('a socket the hook never reports is noticed once the grace after recording began has passed', async () => {
+    const s = setup();
+    s.content(3, 'n');
+    s.router.onSocketRequest(3, seen(URL_WORKER, now + 200));
+    s.clock.t += 4_900;
+    s.panel(3);
+    s.fireTimers();
+    await s.flush();
+    expect(notices(s.stored), 'not before the grace from the panel opening').toHaveLength(0);
+    s.fireTimers();
+    await until(() => notices(s.stored).length === 1, 'the notice');
+  });
+
   test('a socket or notice the session already holds (the handshake woke a restarted worker) is not noticed again', async () => {
     const s = setup({ storedSockets: async () => [{ url: URL_PAGE, startedAt: now }, { url: URL_WORKER, startedAt: now + 5_000 }] });
     s.panel(8);
