@@ -29,10 +29,11 @@ export function TemplatesPane({ store }: { store: ConsoleStore }) {
             const vars = variablesIn(t.channel + t.body);
             return (
               <li data-testid="template-item" class={store.activeTemplate.value === t.id ? 'selected' : ''}>
-                <strong>{t.name}</strong> <span class="mono">{t.channel}</span>
-                {vars.length > 0 && <span class="info"> · {vars.map((v) => `{{${v}}}`).join(' ')}</span>}
-                {t.counter > 0 && <span class="info"> · used {t.counter}×</span>}
-                <span class="spacer" />
+                <span class="entry">
+                  <strong>{t.name}</strong> <span class="mono">{t.channel}</span>
+                  {vars.length > 0 && <span class="info"> · {vars.map((v) => `{{${v}}}`).join(' ')}</span>}
+                  {t.counter > 0 && <span class="info"> · used {t.counter}×</span>}
+                </span>
                 <button type="button" data-testid="template-use" onClick={() => store.useTemplate(t.id)}>
                   Use
                 </button>
@@ -70,8 +71,9 @@ export function HistoryPane({ store }: { store: ConsoleStore }) {
         <ul class="plain-list">
           {list.map((h) => (
             <li data-testid="history-item" class={h.outcome && (!h.outcome.ok || h.outcome.events.some((e) => !e.ok)) ? 'failed' : ''}>
-              <span class="time">{formatTime(h.at)}</span> {h.transport === 'http' ? 'HTTP' : 'WS'} <span class="mono">{h.channel}</span> · {outcomeSummary(h.outcome)}
-              <span class="spacer" />
+              <span class="entry" title={h.channel}>
+                <span class="time">{formatTime(h.at)}</span> {h.transport === 'http' ? 'HTTP' : 'WS'} <span class="mono">{h.channel}</span> · {outcomeSummary(h.outcome)}
+              </span>
               <button type="button" onClick={() => store.loadFromHistory(h.id)} title="Put this channel and these events in the editor">
                 Edit
               </button>
