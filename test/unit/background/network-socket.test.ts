@@ -9,6 +9,8 @@ const URL_WORKER = `${URL_PAGE}?from=worker`;
 const now = Date.now();
 /** webRequest's onSendHeaders details of a socket's handshake. */
 const seen = (url: string, timeStamp: number) => ({ url, timeStamp, type: 'websocket', requestHeaders: [{ name: 'Sec-WebSocket-Protocol', value: 'aws-appsync-event-ws' }] });
+/** The hook's record of the page's own socket. */
+const pageCreate: CaptureRecord = { kind: 'ws-create', socketId: 'n:0' as SocketId, seq: 0, t: now, url: URL_PAGE, protocols: ['aws-appsync-event-ws'], frameUrl: 'https://app/', appsync: true };
 const notices = (stored: ReadonlyArray<{ records: readonly CaptureRecord[] }>) => stored.flatMap((b) => b.records).filter((r) => r.kind === 'ws-create' && r.via === 'network');
 
 describe('handshakes the browser reports', () => {
@@ -16,8 +18,7 @@ describe('handshakes the browser reports', () => {
     const s = setup();
     const c = s.content(5, 'n');
     s.panel(5);
-    const create: CaptureRecord = { kind: 'ws-create', socketId: 'n:0' as SocketId, seq: 0, t: now, url: URL_PAGE, protocols: ['aws-appsync-event-ws'], frameUrl: 'https://app/', appsync: true };
-    c.deliver(batch(1, [create]));
+    c.deliver(batch(1, [pageCreate]));
     await until(() => s.stored.length === 1, 'the page socket');
     s.router.onSocketRequest(5, seen(URL_PAGE, now + 200));
     s.router.onSocketRequest(5, seen(URL_WORKER, now + 5_000));
@@ -37,8 +38,7 @@ describe('handshakes the browser reports', () => {
     const c = s.content(4, 'n');
     s.panel(4);
     s.router.onSocketRequest(4, seen(URL_PAGE, now + 200));
-    const create: CaptureRecord = { kind: 'ws-create', socketId: 'n:0' as SocketId, seq: 0, t: now, url: URL_PAGE, protocols: ['aws-appsync-event-ws'], frameUrl: 'https://app/', appsync: true };
-    c.deliver(batch(1, [create]));
+    c.deliver(batch(1, [pageCreate]));
     await until(() => s.stored.length === 1, 'the page socket');
     s.fireTimers();
     await s.flush();
@@ -57,8 +57,7 @@ describe('handshakes the browser reports', () => {
     await s.flush();
     expect(notices(s.stored)).toHaveLength(0);
     expect(s.timers, 'the grace is extended, not ended').toHaveLength(1);
-    const create: CaptureRecord = { kind: 'ws-create', socketId: 'n:0' as SocketId, seq: 0, t: now, url: URL_PAGE, protocols: ['aws-appsync-event-ws'], frameUrl: 'https://app/', appsync: true };
-    c.deliver(batch(1, [create]));
+    c.deliver(batch(1, [pageCreate]));
     await until(() => s.stored.length === 1, 'the page socket');
     s.fireTimers();
     await s.flush();

@@ -29,7 +29,7 @@ export function TemplatesPane({ store }: { store: ConsoleStore }) {
             const vars = variablesIn(t.channel + t.body);
             return (
               <li data-testid="template-item" class={store.activeTemplate.value === t.id ? 'selected' : ''}>
-                <span class="entry">
+                <span class="entry" title={t.channel}>
                   <strong>{t.name}</strong> <span class="mono">{t.channel}</span>
                   {vars.length > 0 && <span class="info"> · {vars.map((v) => `{{${v}}}`).join(' ')}</span>}
                   {t.counter > 0 && <span class="info"> · used {t.counter}×</span>}
