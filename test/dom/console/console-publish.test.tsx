@@ -44,7 +44,27 @@ describe('Console publish', () => {
     const events = within(r).getAllByTestId('event-result');
     expect(events.map((e) => e.getAttribute('data-ok'))).toEqual(['true', 'true']);
     expect(events[0]!.textContent).toMatch(/successful/);
+    // All through: no code or message columns, the identifier whole (and on hover).
+    expect(within(r).getAllByRole('columnheader').map((h) => h.textContent)).toEqual(['index', 'result', 'identifier']);
+    const id = events[0]!.querySelector('td.identifier')!;
+    expect(id.textContent).toMatch(/^[0-9a-f-]{36}$/);
+    expect(id.getAttribute('title')).toBe(id.textContent);
     expect(screen.getAllByTestId('history-item')).toHaveLength(1);
+  });
+
+  test('a batch with one event too large shows that event failed, with its code and message', async () => {
+    const { store } = await setup();
+    type('publish-channel', '/default/orders');
+    store.setText(JSON.stringify([{ a: 1 }, { big: 'x'.repeat(250_000) }]));
+    fireEvent.click(screen.getByTestId('publish-override'));
+    fireEvent.click(screen.getByTestId('publish-http'));
+    await waitFor(() => expect(results()).toHaveLength(1));
+    const r = results()[0]!;
+    expect(within(r).getAllByRole('columnheader').map((h) => h.textContent)).toEqual(['index', 'result', 'identifier', 'code', 'message']);
+    const events = within(r).getAllByTestId('event-result');
+    expect(events.map((e) => e.getAttribute('data-ok'))).toEqual(['true', 'false']);
+    expect(events[1]!.textContent).toMatch(/413 EventTooLargeException/);
+    expect(events[1]!.textContent).toMatch(/larger than 240KB/);
   });
 
   test('checks stop a bad publish until overridden; the service then answers with its own error', async () => {

@@ -9,6 +9,7 @@ import { JsonEditor } from './json-editor.tsx';
 function ResultView({ r }: { r: PublishResult }) {
   const o = r.outcome;
   const state = resultState(o);
+  const anyFailed = o.ok && o.events.some((e) => !e.ok);
   return (
     <li class={`publish-result ${state}`} data-testid="publish-result" data-state={state}>
       <div class="result-head">
@@ -16,14 +17,16 @@ function ResultView({ r }: { r: PublishResult }) {
         {o.status !== undefined ? ` · HTTP ${o.status}` : ''}
       </div>
       {o.ok ? (
-        <table class="event-results">
+        // Code and message columns only when an event failed: with all events through, the
+        // identifiers get the width and stay on one line each.
+        <table class={anyFailed ? 'event-results' : 'event-results all-ok'}>
           <thead>
             <tr>
               <th>index</th>
               <th>result</th>
               <th>identifier</th>
-              <th>code</th>
-              <th>message</th>
+              {anyFailed && <th>code</th>}
+              {anyFailed && <th>message</th>}
             </tr>
           </thead>
           <tbody>
@@ -33,12 +36,16 @@ function ResultView({ r }: { r: PublishResult }) {
                 <tr data-testid="event-result" data-ok={String(e.ok)} class={e.ok ? '' : 'error'}>
                   <td>{e.index}</td>
                   <td>{e.ok ? 'successful' : 'failed'}</td>
-                  <td class="mono">{e.identifier ?? ''}</td>
-                  <td>{[e.code, e.errorType].filter(Boolean).join(' ')}</td>
-                  <td>
-                    {e.message ?? ''}
-                    {hint && <div class="hint">{hint}</div>}
+                  <td class="mono identifier" title={e.identifier ?? ''}>
+                    {e.identifier ?? ''}
                   </td>
+                  {anyFailed && <td>{[e.code, e.errorType].filter(Boolean).join(' ')}</td>}
+                  {anyFailed && (
+                    <td>
+                      {e.message ?? ''}
+                      {hint && <div class="hint">{hint}</div>}
+                    </td>
+                  )}
                 </tr>
               );
             })}
