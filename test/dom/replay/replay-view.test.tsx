@@ -196,6 +196,12 @@ describe('Replay view', () => {
     await waitFor(() => expect(screen.getByTestId('compare-counts').dataset['identical']).toBe('true'));
     expect(document.querySelectorAll('tr.cmp-row.matched')).toHaveLength(7);
     await waitFor(() => expect(document.querySelector('tr.cmp-row .cmp-event')?.textContent).toBe('{"n":0}'));
+    // The replay batched the events into two publishes: each event is told by its index there.
+    const positions = (cell: number) => [...document.querySelectorAll('tr.cmp-row')].map((row) => row.querySelectorAll('td')[cell]!.querySelector('.cmp-pos')!.textContent);
+    expect(positions(0).every((p) => /^#\d+$/.test(p ?? ''))).toBe(true);
+    const right = positions(2);
+    expect(right.map((p) => p?.replace(/^#\d+/, ''))).toEqual(['[0]', '[1]', '[2]', '[3]', '[4]', '[0]', '[1]']);
+    expect(new Set(right.map((p) => p?.replace(/\[\d+\]$/, ''))).size).toBe(2);
     fireEvent.click(screen.getByTestId('compare-export'));
     await waitFor(() => expect(downloads).toHaveLength(1));
     const report = JSON.parse(await downloads[0]!.blob.text()) as { format: string; identical: boolean; counts: { matched: number } };

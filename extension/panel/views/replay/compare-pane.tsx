@@ -14,10 +14,16 @@ function Cell({ store, side, index }: { store: CompareStore; side: 'left' | 'rig
   if (index === undefined || !r) return <td class="cmp-cell empty-cell" />;
   const events = r[side];
   const pos = events.pos[index]!;
-  const d = store.cached(side, pos, events.index[index]!);
+  const i = events.index[index]!;
+  const d = store.cached(side, pos, i);
+  // A publish of several events is one frame: its events are told apart by their index in it.
+  const several = i > 0 || (index + 1 < events.pos.length && events.pos[index + 1] === pos && events.index[index + 1]! > 0);
   return (
     <td class="cmp-cell">
-      <span class="cmp-pos">#{pos}</span> <span class="cmp-chan">{d?.channel ?? ''}</span> <code class="cmp-event">{d?.event ?? '…'}</code>
+      <span class="cmp-pos" title={several ? `frame #${pos}, event ${i} of its publish` : `frame #${pos}`}>
+        #{pos}
+        {several ? `[${i}]` : ''}
+      </span> <span class="cmp-chan">{d?.channel ?? ''}</span> <code class="cmp-event">{d?.event ?? '…'}</code>
     </td>
   );
 }
