@@ -7,7 +7,10 @@ import { createSessionsStore, type SessionsStore } from '../../../extension/pane
 import { createInspectorStore, type InspectorStore } from '../../../extension/panel/views/inspector/inspector-store.ts';
 import { InspectorView } from '../../../extension/panel/views/inspector/inspector-view.tsx';
 import { createLiveStore } from '../../../extension/panel/store/live-store.ts';
-import type { SessionRecord, SessionsDb } from '../../../src/sessions/index.ts';
+import { createRecorder, createSession, type SessionRecord, type SessionsDb } from '../../../src/sessions/index.ts';
+import type { CaptureRecord, SocketId } from '../../../src/capture/records.ts';
+import { classifyFrame } from '../../../src/protocol/decode.ts';
+import { redactRecord } from '../../../src/capture/redact.ts';
 import { freshDb, seedConversation, seedMessages } from './helpers.ts';
 
 const AUTH = { 'x-api-key': 'da2-abcdefghijklmnopqrstuvwxyz', host: 'example.appsync-api.us-east-1.amazonaws.com' };
@@ -50,7 +53,7 @@ describe('connections sidebar', () => {
     await show((db) => seedConversation(db, { extraData: 3 }));
     const sidebar = screen.getByTestId('connections-sidebar');
     const items = await within(sidebar).findAllByTestId('connection-item');
-    const ws = items.find((i) => i.dataset.conn === '1')!;
+    const ws = items.find((i) => i.dataset.conn === '0')!;
     expect(ws.dataset.state).toBe('open');
     expect(ws.dataset.health).toBe('ok');
     expect(ws.textContent).toContain('API_KEY');
@@ -73,20 +76,44 @@ describe('connections sidebar', () => {
 
   test('clicking a connection filters to it, clicking a subscription to its frames, again clears', async () => {
     await show((db) => seedConversation(db));
-    const ws = (await screen.findAllByTestId('connection-item')).find((i) => i.dataset.conn === '1')!;
-    fireEvent.click(within(ws).getByRole('button', { pressed: false, name: /#1/ }));
-    await waitFor(() => expect(filterText()).toBe('conn:1'));
+    const ws = (await screen.findAllByTestId('connection-item')).find((i) => i.dataset.conn === '0')!;
+    fireEvent.click(within(ws).getByRole('button', { pressed: false, name: /#0/ }));
+    await waitFor(() => expect(filterText()).toBe('conn:0'));
     await waitFor(() => expect(types()).toContain('publish'));
     expect(types()).not.toContain('POST /event');
-    fireEvent.click(within(ws).getByRole('button', { name: /#1/ }));
+    fireEvent.click(within(ws).getByRole('button', { name: /#0/ }));
     await waitFor(() => expect(filterText()).toBe(''));
     await waitFor(() => expect(types()).toContain('POST /event'));
 
     fireEvent.click(within(screen.getByTestId('subscription-item')).getByRole('button'));
-    await waitFor(() => expect(filterText()).toBe('conn:1 id:sub-1'));
+    await waitFor(() => expect(filterText()).toBe('conn:0 id:sub-1'));
     await waitFor(() => expect(types()).toEqual(['subscribe', 'subscribe_success', 'data', 'data']));
     fireEvent.click(within(screen.getByTestId('subscription-item')).getByRole('button'));
     await waitFor(() => expect(filterText()).toBe(''));
+  });
+
+  test('sockets of the page and of its iframe, each numbered 1 by its own frame, are #0 and #1', async () => {
+    await show(async (db) => {
+      const session = await createSession(db, { name: 'frames', startedAt: 1000, pageUrl: 'https://app.example.com/', pageTitle: 'App', source: 'live', keepSecrets: false });
+      const writer = await createRecorder(db, { sessionId: session.id, classify: classifyFrame, redact: redactRecord });
+      const socket = (socketId: string, t: number, frameUrl: string): CaptureRecord[] => [
+        { socketId: socketId as SocketId, seq: 0, t, kind: 'ws-create', url: 'wss://h.appsync-realtime-api.us-east-1.amazonaws.com/event/realtime', protocols: ['aws-appsync-event-ws'], frameUrl, appsync: true },
+        { socketId: socketId as SocketId, seq: 1, t: t + 1, kind: 'ws-open', protocol: 'aws-appsync-event-ws', extensions: '' },
+        { socketId: socketId as SocketId, seq: 2, t: t + 2, kind: 'ws-send', data: '{"type":"connection_init"}', size: 26 },
+      ];
+      // The iframe's batch is stored first, though its socket was created later.
+      await writer.append(socket('frame:1', 1100, 'https://app.example.com/frame'));
+      await writer.append(socket('top:1', 1000, 'https://app.example.com/'));
+      return writer.finish(2000);
+    });
+    const items = await screen.findAllByTestId('connection-item');
+    expect(items.map((i) => i.dataset.conn).sort()).toEqual(['0', '1']);
+    const connCells = rows().map((r) => [r.querySelector('.conn')?.getAttribute('title'), r.querySelector('.conn')?.textContent]);
+    expect(new Set(connCells.map(([id, label]) => `${id}=${label}`))).toEqual(new Set(['top:1=0', 'frame:1=1']));
+    // conn:1 is the iframe's socket alone.
+    fireEvent.click(within(items.find((i) => i.dataset.conn === '1')!).getByRole('button', { name: /#1/ }));
+    await waitFor(() => expect(filterText()).toBe('conn:1'));
+    await waitFor(() => expect(rows().map((r) => r.querySelector('.conn')?.getAttribute('title'))).toEqual(['frame:1', 'frame:1', 'frame:1']));
   });
 
   test('a subscription whose id has a space filters by its channel', async () => {
@@ -221,7 +248,7 @@ describe('detail pane chain', () => {
     fireEvent.mouseDown(later);
     await waitFor(() => expect(document.querySelector('[data-testid="correlation-chain"] .chain-link.current')?.textContent).toBe(`this data #${later.dataset.pos}`));
     fireEvent.click(within(screen.getByTestId('correlation-chain')).getByRole('button', { name: 'show all' }));
-    await waitFor(() => expect(filterText()).toBe('conn:1 id:sub-1'));
+    await waitFor(() => expect(filterText()).toBe('conn:0 id:sub-1'));
   });
 
   test('an HTTP publish links request and response; an unknown ack explains its finding', async () => {

@@ -1,20 +1,20 @@
 // Pure parts of the inspector: the filter bar's parser, the table's window arithmetic, the
 // JSON tree (iterative, bounded), the row formatter and the Copy-as texts.
 import { describe, expect, test } from 'vitest';
-import { DEFAULT_HIDDEN, EMPTY_FILTER, hiddenTypes, parseFilter, resolveConnection, tokenize } from '../../../extension/panel/views/inspector/filter-query.ts';
+import { connectionLabel, connectionLabels, DEFAULT_HIDDEN, EMPTY_FILTER, hiddenTypes, parseFilter, resolveConnection, tokenize } from '../../../extension/panel/views/inspector/filter-query.ts';
 import { MAX_HEIGHT, scrollToReveal, scrollTopFor, tableWindow } from '../../../extension/panel/views/inspector/table-window.ts';
 import { CHILDREN_PAGE, flattenJson, MAX_ROWS, showMore, toggle, EMPTY_TREE_STATE } from '../../../extension/panel/views/inspector/json-tree-model.ts';
 import { describeRow, formatRelative, summarize } from '../../../extension/panel/views/inspector/row-format.ts';
 import { copyChoices, copyText } from '../../../extension/panel/views/inspector/copy-as.ts';
 import { frameDetail } from '../../../extension/panel/views/inspector/detail-model.ts';
-import { FrameFlag, type StoredFrame } from '../../../src/sessions/index.ts';
+import { FrameFlag, type ConnectionRecord, type StoredFrame } from '../../../src/sessions/index.ts';
 
 const frame = (over: Partial<StoredFrame>): StoredFrame => ({ pos: 0, sock: 'p1:1', seq: 0, t: 1000, conn: 'p1:1', dir: 'receive', size: 10, flags: 0, ...over });
 
 describe('filter bar', () => {
   test('tokens, quoted text and negation', () => {
     expect(tokenize(' type:data  "id":1 c')).toEqual(['type:data', '"id":1', 'c']);
-    const { query, problems } = parseFilter({ ...EMPTY_FILTER, text: 'channel:default/* type:data type:ka dir:in conn:2 id:s1 -channel:/x hello' }, ['p1:1', 'p1:2']);
+    const { query, problems } = parseFilter({ ...EMPTY_FILTER, text: 'channel:default/* type:data type:ka dir:in conn:1 id:s1 -channel:/x hello' }, new Map([['p1:1', '0'], ['p1:2', '1']]));
     expect(problems).toEqual([]);
     expect(query.include).toEqual({ channels: ['/default/*'], types: ['data', 'ka'], directions: ['receive', 'http-response'], connections: ['p1:2'], ids: ['s1'], text: 'hello', caseSensitive: false });
     expect(query.exclude).toEqual([{ types: ['ka'] }, { channels: ['/x'] }]);
@@ -37,8 +37,40 @@ describe('filter bar', () => {
     expect(hiddenTypes(new Set(['errors', 'publish']))).toEqual(expect.arrayContaining(['publish', 'publish_success', 'publish_error', 'error']));
     const conn = parseFilter({ ...EMPTY_FILTER, hidden: new Set(['connection']) });
     expect(conn.query.exclude).toEqual([{ types: ['connection_init', 'connection_ack'] }, { directions: ['connecting', 'open', 'close'] }]);
-    expect(resolveConnection('http', ['p1:1', 'http https://x/event'])).toEqual(['http https://x/event']);
-    expect(resolveConnection('9', ['p1:1'])).toEqual(['9']);
+    expect(resolveConnection('http', new Map([['p1:1', '0'], ['http https://x/event', 'http']]))).toEqual(['http https://x/event']);
+    expect(resolveConnection('9', new Map([['p1:1', '0']]))).toEqual(['9']);
+    expect(resolveConnection('p1:1', new Map([['p1:1', '0']]))).toEqual(['p1:1']);
+  });
+});
+
+describe('connection names', () => {
+  const conn = (connId: string, over: Partial<ConnectionRecord> = {}): ConnectionRecord =>
+    ({ sessionId: 's', connId, kind: 'websocket', url: 'wss://h', appsync: true, protocolsOffered: [], errors: 0, sent: 0, received: 0, bytesSent: 0, bytesReceived: 0, lost: 0, subscriptions: {}, ...over }) as ConnectionRecord;
+
+  test("sockets of two frames (each numbering its own from 0) get names of their own, in creation order", () => {
+    // The record order is the store's (by id), not creation order.
+    const labels = connectionLabels([
+      conn('bbb:0', { createdAt: 100 }),
+      conn('aaa:0', { createdAt: 200 }),
+      conn('aaa:r1:0', { createdAt: 150 }),
+      conn('ccc:0'),
+      conn('http https://h/event', { kind: 'http' }),
+      conn('worker aaa:worker/0', { createdAt: 50 }),
+    ]);
+    expect([...labels].sort()).toEqual([
+      ['aaa:0', '2'],
+      ['aaa:r1:0', '1'],
+      ['bbb:0', '0'],
+      ['ccc:0', '3'],
+      ['http https://h/event', 'http'],
+      ['worker aaa:worker/0', 'w0'],
+    ]);
+    // conn:N names one connection, where the socket's own number named three.
+    expect(parseFilter({ ...EMPTY_FILTER, text: 'conn:0' }, labels).query.include?.connections).toEqual(['bbb:0']);
+    expect(connectionLabel('aaa:0', labels)).toBe('2');
+    // A connection not recorded yet keeps the socket's own number until it is.
+    expect(connectionLabel('ddd:7', labels)).toBe('7');
+    expect(describeRow(frame({ conn: 'aaa:0' }), 'relative', 0, undefined, labels).conn).toBe('2');
   });
 });
 

@@ -6,6 +6,7 @@ import type { ConnectionView, SubscriptionView, TrafficModel } from '../../../..
 import { ChannelTree } from './channel-tree.tsx';
 import { connectionText, formatRate, subscriptionState } from './sidebar-format.ts';
 import { hasTokens, toggleSubscription, toggleTokens } from './filter-tokens.ts';
+import type { ConnectionLabels } from './filter-query.ts';
 
 /** Connections and subscriptions rendered at most; the rest are counted, never dropped silently. */
 const MAX_CONNECTIONS = 300;
@@ -19,13 +20,15 @@ interface Props {
   readonly now: number | undefined;
   readonly filterText: string;
   readonly onFilterText: (text: string) => void;
+  /** The session's connection names (see connectionLabels). */
+  readonly labels?: ConnectionLabels;
 }
 
 type Tab = 'connections' | 'channels';
 
 export const EMPTY_CONNECTIONS = 'No connections yet — open a page that uses AppSync Events, or reload to capture from the start.';
 
-export function ConnectionsSidebar({ model, version, now, filterText, onFilterText }: Props) {
+export function ConnectionsSidebar({ model, version, now, filterText, onFilterText, labels }: Props) {
   const [collapsed, setCollapsed] = useState(false);
   const [tab, setTab] = useState<Tab>('connections');
   if (collapsed) {
@@ -59,7 +62,7 @@ export function ConnectionsSidebar({ model, version, now, filterText, onFilterTe
         ) : conns.length === 0 ? (
           <p class="empty small" data-testid="sidebar-empty">{EMPTY_CONNECTIONS}</p>
         ) : (
-          <ConnectionList conns={conns} subs={subs} now={now ?? model?.stats().lastAt ?? 0} filterText={filterText} onFilterText={onFilterText} />
+          <ConnectionList conns={conns} subs={subs} now={now ?? model?.stats().lastAt ?? 0} filterText={filterText} onFilterText={onFilterText} labels={labels} />
         )}
       </div>
     </aside>
@@ -72,9 +75,10 @@ interface ListProps {
   readonly now: number;
   readonly filterText: string;
   readonly onFilterText: (text: string) => void;
+  readonly labels: ConnectionLabels | undefined;
 }
 
-function ConnectionList({ conns, subs, now, filterText, onFilterText }: ListProps) {
+function ConnectionList({ conns, subs, now, filterText, onFilterText, labels }: ListProps) {
   // The newest connections matter most in a long session.
   const shown = conns.length > MAX_CONNECTIONS ? conns.slice(conns.length - MAX_CONNECTIONS) : conns;
   return (
@@ -83,7 +87,7 @@ function ConnectionList({ conns, subs, now, filterText, onFilterText }: ListProp
       {shown.map((c) => {
         // Without a connection-level auth header, operations carry their own (each subscribe).
         const opModes = c.auth ? [] : [...new Set(c.subscriptions.map((i) => subs[i]?.authMode).filter((m): m is string => typeof m === 'string'))];
-        const t = connectionText(c, now, opModes);
+        const t = connectionText(c, now, opModes, labels);
         const token = `conn:${t.token}`;
         const active = hasTokens(filterText, 'conn', [token]);
         const own = c.subscriptions.length > MAX_SUBSCRIPTIONS ? c.subscriptions.slice(-MAX_SUBSCRIPTIONS) : c.subscriptions;

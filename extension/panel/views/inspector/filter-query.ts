@@ -5,7 +5,8 @@
 // `-` excludes (`-type:ka`). Invert shows the frames that the text and the other tokens
 // do not match (`-` tokens still exclude). Chips hide
 // groups of message types; `ka` is hidden by default.
-import type { Direction, FrameFilter } from '../../../../src/sessions/index.ts';
+import type { ConnectionRecord, Direction, FrameFilter } from '../../../../src/sessions/index.ts';
+import { isWorkerConnId } from '../../../../src/sessions/frame-builder.ts';
 import type { PositionQuery } from '../../../../src/sessions/frame-positions.ts';
 
 export type ChipName = 'data' | 'subscribe' | 'publish' | 'errors' | 'connection' | 'ka';
@@ -76,23 +77,49 @@ interface Parts {
 
 const emptyParts = (): Parts => ({ channels: [], types: [], directions: [], connections: [], ids: [] });
 
+/** Short names of a session's connections by id (see connectionLabels). */
+export type ConnectionLabels = ReadonlyMap<string, string>;
+
 /**
- * `conn:` accepts what the table shows (the socket's number, or `http`) as well as the full
- * id; `connections` are the session's ids, used to resolve the short form.
+ * `conn:` accepts what the table shows (the connection's number, `http`, `w0`) as well as
+ * the full id; `labels` are the session's, used to resolve the short form.
  */
-export function resolveConnection(value: string, connections: readonly string[]): string[] {
-  if (connections.includes(value)) return [value];
-  const short = connections.filter((c) => connectionLabel(c) === value);
+export function resolveConnection(value: string, labels: ConnectionLabels): string[] {
+  if (labels.has(value)) return [value];
+  const short = [...labels].filter(([, label]) => label === value).map(([id]) => id);
   return short.length > 0 ? short : [value];
 }
 
-/** What the table shows for a connection id: the socket's number, or `http`. */
-export function connectionLabel(conn: string): string {
+/**
+ * The short names the inspector gives a session's connections: WebSockets numbered 0, 1, …
+ * in the order they were created (ties and sockets whose creation was not seen by id), `w0`,
+ * `w1`, … for shared workers, `http` for HTTP publish endpoints. Not the socket id's own
+ * number: each page and frame numbers its sockets from 0, so a page with a socket in an
+ * iframe, or a session kept across reloads, had several connections called 0.
+ */
+export function connectionLabels(conns: readonly ConnectionRecord[]): ConnectionLabels {
+  const created = (c: ConnectionRecord) => c.createdAt ?? c.openedAt ?? Infinity;
+  const order = (a: ConnectionRecord, b: ConnectionRecord) => created(a) - created(b) || (a.connId < b.connId ? -1 : a.connId > b.connId ? 1 : 0);
+  const out = new Map<string, string>();
+  const sockets = conns.filter((c) => c.kind === 'websocket');
+  sockets.filter((c) => !isWorkerConnId(c.connId)).sort(order).forEach((c, i) => out.set(c.connId, String(i)));
+  sockets.filter((c) => isWorkerConnId(c.connId)).sort(order).forEach((c, i) => out.set(c.connId, `w${i}`));
+  for (const c of conns) if (!out.has(c.connId)) out.set(c.connId, connectionLabel(c.connId));
+  return out;
+}
+
+/**
+ * What the table shows for a connection id: its name in `labels`, else (a connection the
+ * session has no record of yet) the socket's own number, or `http`.
+ */
+export function connectionLabel(conn: string, labels?: ConnectionLabels): string {
+  const known = labels?.get(conn);
+  if (known !== undefined) return known;
   if (conn.startsWith('http ')) return 'http';
   return conn.split(':').pop() ?? conn;
 }
 
-function add(parts: Parts, key: Key, value: string, connections: readonly string[], problems: string[]): void {
+function add(parts: Parts, key: Key, value: string, connections: ConnectionLabels, problems: string[]): void {
   switch (key) {
     case 'channel':
       parts.channels.push(value.startsWith('/') ? value : `/${value}`);
@@ -132,7 +159,7 @@ export function hiddenTypes(hidden: ReadonlySet<ChipName>): string[] {
   return [...new Set(CHIPS.filter((c) => hidden.has(c.name)).flatMap((c) => c.types))].filter((t) => !shown.has(t));
 }
 
-export function parseFilter(input: FilterInput, connections: readonly string[] = []): ParsedFilter {
+export function parseFilter(input: FilterInput, connections: ConnectionLabels = new Map()): ParsedFilter {
   const problems: string[] = [];
   const include = emptyParts();
   const negative: FrameFilter[] = [];

@@ -4,6 +4,7 @@
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { StoredFrame } from '../../../../src/sessions/index.ts';
 import { describeRow, type TimeMode } from './row-format.ts';
+import type { ConnectionLabels } from './filter-query.ts';
 import { scrollToReveal, tableWindow } from './table-window.ts';
 import { Mark } from '../../../../src/traffic/index.ts';
 
@@ -28,6 +29,8 @@ export interface FrameTableProps {
   readonly timeMode: TimeMode;
   readonly origin: number;
   readonly channelOf?: (f: StoredFrame) => string | undefined;
+  /** The session's connection names (the Conn column). */
+  readonly labels?: ConnectionLabels;
   /** The traffic model's row mark bits (Mark) for a position. */
   readonly markOf?: (pos: number) => number;
   /** trafficVersion: marks and resolved channels change without new rows. */
@@ -161,7 +164,7 @@ export function FrameTable(p: FrameTableProps) {
       );
       continue;
     }
-    const t = describeRow(f, p.timeMode, p.origin, p.channelOf);
+    const t = describeRow(f, p.timeMode, p.origin, p.channelOf, p.labels);
     const selected = f.pos === p.selectedPos;
     const mark = rowMark(p.markOf?.(f.pos) ?? 0, t.error);
     const cls = `frow dir-${f.dir}${mark.cls}${selected ? ' selected' : ''}`;

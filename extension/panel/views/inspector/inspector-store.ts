@@ -3,11 +3,11 @@
 // session's connection records. Everything is read from IndexedDB; the live session
 // is re-read when the background says records were stored (at most a few times a second).
 // One traffic model per shown session (traffic-feed.ts) is fed from the same reads.
-import { batch, signal } from '@preact/signals';
+import { batch, computed, signal } from '@preact/signals';
 import { getSession, listSessions, readFramePage, type ConnectionRecord, type SessionId, type SessionRecord, type SessionsDb, type StoredFrame } from '../../../../src/sessions/index.ts';
 import { readFramesAt } from '../../../../src/sessions/frame-positions.ts';
 import { createFrameSource, type FrameSource } from './frame-source.ts';
-import { EMPTY_FILTER, parseFilter, type FilterInput } from './filter-query.ts';
+import { connectionLabels, EMPTY_FILTER, parseFilter, type FilterInput } from './filter-query.ts';
 import type { TimeMode } from './row-format.ts';
 import { createTrafficFeed, type TrafficFeed } from './traffic-feed.ts';
 import type { TrafficModel } from '../../../../src/traffic/index.ts';
@@ -60,6 +60,8 @@ export function createInspectorStore(getDb: () => Promise<SessionsDb>, options: 
   const selected = signal<StoredFrame | null>(null);
   const timeMode = signal<TimeMode>('relative');
   const connections = signal<readonly ConnectionRecord[]>([]);
+  /** The connections' short names (`conn:` tokens, the table's Conn column, the sidebar). */
+  const labels = computed(() => connectionLabels(connections.value));
   const error = signal<string | null>(null);
   /** Time zero of relative times: the first frame (the page may have buffered frames from
    * before the session started), else the session's start. */
@@ -76,7 +78,7 @@ export function createInspectorStore(getDb: () => Promise<SessionsDb>, options: 
   let disposed = false;
 
   function applyFilter(): void {
-    const parsed = parseFilter(filter.value, connections.value.map((c) => c.connId));
+    const parsed = parseFilter(filter.value, labels.value);
     problems.value = parsed.problems;
     source.value?.setQuery(parsed.query);
   }
@@ -201,6 +203,7 @@ export function createInspectorStore(getDb: () => Promise<SessionsDb>, options: 
     selected,
     timeMode,
     connections,
+    labels,
     error,
     grown,
     origin,

@@ -138,7 +138,7 @@ export function InspectorView({ store, sessions, live, Settings, onReplay }: Pro
   const setFilterText = (text: string): void => store.setFilter({ text });
   const showSubscription = (conn: number, id: string): void => {
     const c = traffic?.connection(conn);
-    if (c) setFilterText(toggleSubscription('', `conn:${connectionLabel(c.connId)}`, `id:${id}`));
+    if (c) setFilterText(toggleSubscription('', `conn:${connectionLabel(c.connId, store.labels.value)}`, `id:${id}`));
   };
 
   const origin = store.origin.value;
@@ -196,7 +196,7 @@ export function InspectorView({ store, sessions, live, Settings, onReplay }: Pro
       )}
       <UncapturedPart model={traffic} version={trafficVersion} onSelect={select} />
       <div class="ibody">
-        <SidebarPart model={traffic} version={trafficVersion} now={now} filterText={store.filter.value.text} onFilterText={setFilterText} />
+        <SidebarPart model={traffic} version={trafficVersion} now={now} filterText={store.filter.value.text} onFilterText={setFilterText} labels={store.labels.value} />
         <div class="imain" ref={table}>
           {!session || !source || session.frameCount === 0 ? (
             <EmptyState live={isLive} hasTab={live !== null} recording={status?.recording ?? false} />
@@ -220,6 +220,7 @@ export function InspectorView({ store, sessions, live, Settings, onReplay }: Pro
               onToggleTime={() => store.setTimeMode(store.timeMode.value === 'relative' ? 'absolute' : 'relative')}
               follow={isLive}
               channelOf={channelOf}
+              labels={store.labels.value}
               markOf={markOf}
               trafficVersion={trafficVersion}
               key={session.id}

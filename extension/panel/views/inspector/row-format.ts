@@ -2,7 +2,7 @@
 // as text nodes (payloads come from pages and files and are never markup). Pure.
 import { formatBytes } from '../../../../src/sessions/retention.ts';
 import { FrameFlag, type StoredFrame } from '../../../../src/sessions/index.ts';
-import { connectionLabel } from './filter-query.ts';
+import { connectionLabel, type ConnectionLabels } from './filter-query.ts';
 
 export type TimeMode = 'relative' | 'absolute';
 
@@ -146,14 +146,14 @@ export function isErrorFrame(f: StoredFrame): boolean {
  * `channelOf(frame)`: the channel of a frame that carries none itself (an ack), through
  * the traffic model; the frame's own channel wins.
  */
-export function describeRow(f: StoredFrame, mode: TimeMode, origin: number, channelOf?: (f: StoredFrame) => string | undefined): RowText {
+export function describeRow(f: StoredFrame, mode: TimeMode, origin: number, channelOf?: (f: StoredFrame) => string | undefined, labels?: ConnectionLabels): RowText {
   const [dir, dirTitle] = ARROWS[f.dir];
   const isMessage = f.dir === 'send' || f.dir === 'receive' || f.dir === 'http-request' || f.dir === 'http-response';
   return {
     time: mode === 'relative' ? formatRelative(f.t, origin) : formatClock(f.t),
     dir,
     dirTitle,
-    conn: connectionLabel(f.conn),
+    conn: connectionLabel(f.conn, labels),
     type: f.type ?? fallbackType(f),
     channel: f.channel ?? channelOf?.(f) ?? '',
     id: f.id ?? '',

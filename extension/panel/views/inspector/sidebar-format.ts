@@ -1,7 +1,7 @@
 // Words for the connections sidebar: state, age, keep-alive health and subscription rates,
 // as plain strings (the view renders them as text). Pure.
 import type { ConnectionView, KeepAliveHealth, SubscriptionView } from '../../../../src/traffic/index.ts';
-import { connectionLabel } from './filter-query.ts';
+import { connectionLabel, type ConnectionLabels } from './filter-query.ts';
 
 /** `850 ms`, `12 s`, `4 min 05 s`, `2 h 03 min`. */
 export function formatDuration(ms: number): string {
@@ -44,8 +44,8 @@ function hostOf(url: string): string {
 }
 
 /** `operationModes`: auth modes of the connection's subscribes, shown when the connection itself names none. */
-export function connectionText(c: ConnectionView, now: number, operationModes: readonly string[] = []): ConnectionText {
-  const label = connectionLabel(c.connId);
+export function connectionText(c: ConnectionView, now: number, operationModes: readonly string[] = [], labels?: ConnectionLabels): ConnectionText {
+  const label = connectionLabel(c.connId, labels);
   const start = c.createdAt ?? c.openedAt;
   const end = c.state === 'closed' ? (c.closedAt ?? c.lastAt) : Math.max(now, c.lastAt);
   const span = start !== undefined ? formatDuration(end - start) : '';
