@@ -108,6 +108,10 @@ describe('connections sidebar', () => {
     });
     const items = await screen.findAllByTestId('connection-item');
     expect(items.map((i) => i.dataset.conn).sort()).toEqual(['0', '1']);
+    // The iframe's connection says which document opened it; the page's own does not.
+    const byConn = (n: string) => items.find((i) => i.dataset.conn === n)!;
+    expect(within(byConn('1')).getByTestId('connection-frame').textContent).toBe('from /frame');
+    expect(within(byConn('0')).queryByTestId('connection-frame')).toBeNull();
     const connCells = rows().map((r) => [r.querySelector('.conn')?.getAttribute('title'), r.querySelector('.conn')?.textContent]);
     expect(new Set(connCells.map(([id, label]) => `${id}=${label}`))).toEqual(new Set(['top:1=0', 'frame:1=1']));
     // conn:1 is the iframe's socket alone.

@@ -3,10 +3,20 @@
 // bounded) and the row marks.
 import { describe, expect, test } from 'vitest';
 import { channelTokens, hasTokens, toggleSubscription, toggleTokens, withTokens } from '../../../extension/panel/views/inspector/filter-tokens.ts';
-import { connectionText, formatDuration, formatRate } from '../../../extension/panel/views/inspector/sidebar-format.ts';
+import { connectionText, formatDuration, formatRate, framesOf } from '../../../extension/panel/views/inspector/sidebar-format.ts';
+import type { ConnectionRecord } from '../../../src/sessions/index.ts';
 import { flattenTree } from '../../../extension/panel/views/inspector/channel-tree.tsx';
 import { rowMark } from '../../../extension/panel/views/inspector/frame-table.tsx';
 import { Mark, type ChannelNode, type ConnectionView } from '../../../src/traffic/index.ts';
+
+describe('the document a connection came from', () => {
+  test("named only when it is not the session's page: path on the page's host, host and path elsewhere", () => {
+    const c = (connId: string, frameUrl?: string) => ({ connId, ...(frameUrl !== undefined ? { frameUrl } : {}) }) as ConnectionRecord;
+    const frames = framesOf([c('a', 'https://app.example.com/#top'), c('b', 'https://app.example.com/frame?x=1'), c('c', 'https://ads.example.net/slot'), c('d', 'about:blank'), c('e'), c('f', 'not a url')], 'https://app.example.com/');
+    expect(Object.fromEntries([...frames].map(([id, f]) => [id, f.text]))).toEqual({ b: '/frame?x=1', c: 'ads.example.net/slot', d: 'about:blank', f: 'not a url' });
+    expect(frames.get('b')!.url).toBe('https://app.example.com/frame?x=1');
+  });
+});
 
 describe('filter toggles', () => {
   test('a click sets its tokens in place of the same key, a second click removes them', () => {

@@ -22,13 +22,15 @@ interface Props {
   readonly onFilterText: (text: string) => void;
   /** The session's connection names (see connectionLabels). */
   readonly labels?: ConnectionLabels;
+  /** The document of each connection not opened by the session's page (see framesOf). */
+  readonly frames?: ReadonlyMap<string, { readonly text: string; readonly url: string }>;
 }
 
 type Tab = 'connections' | 'channels';
 
 export const EMPTY_CONNECTIONS = 'No connections yet — open a page that uses AppSync Events, or reload to capture from the start.';
 
-export function ConnectionsSidebar({ model, version, now, filterText, onFilterText, labels }: Props) {
+export function ConnectionsSidebar({ model, version, now, filterText, onFilterText, labels, frames }: Props) {
   const [collapsed, setCollapsed] = useState(false);
   const [tab, setTab] = useState<Tab>('connections');
   if (collapsed) {
@@ -62,7 +64,7 @@ export function ConnectionsSidebar({ model, version, now, filterText, onFilterTe
         ) : conns.length === 0 ? (
           <p class="empty small" data-testid="sidebar-empty">{EMPTY_CONNECTIONS}</p>
         ) : (
-          <ConnectionList conns={conns} subs={subs} now={now ?? model?.stats().lastAt ?? 0} filterText={filterText} onFilterText={onFilterText} labels={labels} />
+          <ConnectionList conns={conns} subs={subs} now={now ?? model?.stats().lastAt ?? 0} filterText={filterText} onFilterText={onFilterText} labels={labels} frames={frames} />
         )}
       </div>
     </aside>
@@ -76,9 +78,10 @@ interface ListProps {
   readonly filterText: string;
   readonly onFilterText: (text: string) => void;
   readonly labels: ConnectionLabels | undefined;
+  readonly frames: Props['frames'];
 }
 
-function ConnectionList({ conns, subs, now, filterText, onFilterText, labels }: ListProps) {
+function ConnectionList({ conns, subs, now, filterText, onFilterText, labels, frames }: ListProps) {
   // The newest connections matter most in a long session.
   const shown = conns.length > MAX_CONNECTIONS ? conns.slice(conns.length - MAX_CONNECTIONS) : conns;
   return (
@@ -102,6 +105,11 @@ function ConnectionList({ conns, subs, now, filterText, onFilterText, labels }: 
             <div class="conn-facts">
               <span class="muted" title={c.url}>{t.host}</span>
               <span>{c.origin === 'page' ? 'page' : c.origin} · {t.auth}</span>
+              {frames?.has(c.connId) && (
+                <span class="muted" data-testid="connection-frame" title={`Opened by ${frames.get(c.connId)!.url}`}>
+                  from {frames.get(c.connId)!.text}
+                </span>
+              )}
               {t.stateDetail && <span class={`state-detail ${t.problem ? 'error' : 'muted'}`}>{t.stateDetail}</span>}
               {t.healthText && (
                 <span class={`ka ka-${t.health}`} title={t.healthTitle}>

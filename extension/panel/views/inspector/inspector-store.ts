@@ -10,6 +10,7 @@ import { createFrameSource, type FrameSource } from './frame-source.ts';
 import { connectionLabels, EMPTY_FILTER, parseFilter, type FilterInput } from './filter-query.ts';
 import type { TimeMode } from './row-format.ts';
 import { createTrafficFeed, type TrafficFeed } from './traffic-feed.ts';
+import { framesOf } from './sidebar-format.ts';
 import type { TrafficModel } from '../../../../src/traffic/index.ts';
 
 export type Target = { readonly kind: 'live' } | { readonly kind: 'stored'; readonly id: SessionId };
@@ -62,6 +63,7 @@ export function createInspectorStore(getDb: () => Promise<SessionsDb>, options: 
   const connections = signal<readonly ConnectionRecord[]>([]);
   /** The connections' short names (`conn:` tokens, the table's Conn column, the sidebar). */
   const labels = computed(() => connectionLabels(connections.value));
+  const frames = computed(() => framesOf(connections.value, session.value?.pageUrl ?? ''));
   const error = signal<string | null>(null);
   /** Time zero of relative times: the first frame (the page may have buffered frames from
    * before the session started), else the session's start. */
@@ -204,6 +206,7 @@ export function createInspectorStore(getDb: () => Promise<SessionsDb>, options: 
     timeMode,
     connections,
     labels,
+    frames,
     error,
     grown,
     origin,

@@ -196,7 +196,7 @@ export function InspectorView({ store, sessions, live, Settings, onReplay }: Pro
       )}
       <UncapturedPart model={traffic} version={trafficVersion} onSelect={select} />
       <div class="ibody">
-        <SidebarPart model={traffic} version={trafficVersion} now={now} filterText={store.filter.value.text} onFilterText={setFilterText} labels={store.labels.value} />
+        <SidebarPart model={traffic} version={trafficVersion} now={now} filterText={store.filter.value.text} onFilterText={setFilterText} labels={store.labels.value} frames={store.frames.value} />
         <div class="imain" ref={table}>
           {!session || !source || session.frameCount === 0 ? (
             <EmptyState live={isLive} hasTab={live !== null} recording={status?.recording ?? false} />

@@ -1,6 +1,7 @@
 // Words for the connections sidebar: state, age, keep-alive health and subscription rates,
 // as plain strings (the view renders them as text). Pure.
 import type { ConnectionView, KeepAliveHealth, SubscriptionView } from '../../../../src/traffic/index.ts';
+import type { ConnectionRecord } from '../../../../src/sessions/index.ts';
 import { connectionLabel, type ConnectionLabels } from './filter-query.ts';
 
 /** `850 ms`, `12 s`, `4 min 05 s`, `2 h 03 min`. */
@@ -31,6 +32,36 @@ export interface ConnectionText {
   readonly healthText: string;
   readonly healthTitle: string;
   readonly host: string;
+}
+
+/**
+ * For each connection opened by a document other than the session's page (an iframe, a
+ * later page kept with Preserve log), that document: its path, with its host when that is
+ * another; what tells the demo's socket from its iframe's, both on the same host and key.
+ */
+export function framesOf(conns: readonly ConnectionRecord[], pageUrl: string): ReadonlyMap<string, { readonly text: string; readonly url: string }> {
+  const out = new Map<string, { text: string; url: string }>();
+  const page = parse(pageUrl);
+  for (const c of conns) {
+    if (!c.frameUrl || sameDocument(c.frameUrl, pageUrl)) continue;
+    const u = parse(c.frameUrl);
+    // about:blank, about:srcdoc, data: … have no host: shown whole.
+    const text = !u || u.host === '' ? c.frameUrl : page && u.host === page.host && u.protocol === page.protocol ? u.pathname + u.search : `${u.host}${u.pathname}${u.search}`;
+    out.set(c.connId, { text, url: c.frameUrl });
+  }
+  return out;
+}
+
+function parse(url: string): URL | null {
+  try {
+    return new URL(url);
+  } catch {
+    return null;
+  }
+}
+
+function sameDocument(a: string, b: string): boolean {
+  return a.split('#')[0] === b.split('#')[0];
 }
 
 const HEALTH_ICON: Readonly<Record<KeepAliveHealth, string>> = { ok: '✓', warning: '⚠', 'timed-out': '✕', unknown: '·' };
