@@ -63,7 +63,10 @@ export function createInspectorStore(getDb: () => Promise<SessionsDb>, options: 
   const connections = signal<readonly ConnectionRecord[]>([]);
   /** The connections' short names (`conn:` tokens, the table's Conn column, the sidebar). */
   const labels = computed(() => connectionLabels(connections.value));
-  const frames = computed(() => framesOf(connections.value, session.value?.pageUrl ?? ''));
+  // Through its own computed, so the session record read on every growth, with the same
+  // page URL, does not build the map again.
+  const pageUrl = computed(() => session.value?.pageUrl ?? '');
+  const frames = computed(() => framesOf(connections.value, pageUrl.value));
   const error = signal<string | null>(null);
   /** Time zero of relative times: the first frame (the page may have buffered frames from
    * before the session started), else the session's start. */
