@@ -17,9 +17,15 @@ export interface ScanState {
   readonly chunksTotal: number;
   readonly cancelled: boolean;
   readonly error: string | null;
+  /**
+   * The scan covers only frames a live session added since the last one: quick and not the
+   * user's doing, so the toolbar shows no progress or Cancel for it (it flickered there on
+   * every growth while a filter was set, which the default `ka` chip always is).
+   */
+  readonly tail: boolean;
 }
 
-const IDLE: ScanState = { running: false, chunksScanned: 0, chunksTotal: 0, cancelled: false, error: null };
+const IDLE: ScanState = { running: false, chunksScanned: 0, chunksTotal: 0, cancelled: false, error: null, tail: false };
 
 function errorText(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
@@ -98,7 +104,7 @@ export function createFrameSource(getDb: () => Promise<SessionsDb>, sessionId: S
         const short = Math.floor(before / PAGE_SIZE);
         if (batch.positions.length > 0 && before % PAGE_SIZE !== 0 && pages.get(short) !== 'loading') pages.delete(short);
         fillEarlyPages();
-        scan.value = { running: true, chunksScanned: batch.chunksScanned, chunksTotal: batch.chunksTotal, cancelled: false, error: null };
+        scan.value = { running: true, chunksScanned: batch.chunksScanned, chunksTotal: batch.chunksTotal, cancelled: false, error: null, tail: scan.value.tail };
         bump();
       }
       if (gen !== generation || controller.signal.aborted) return;
@@ -106,7 +112,7 @@ export function createFrameSource(getDb: () => Promise<SessionsDb>, sessionId: S
       abort = null;
       if (pendingGrowth) {
         pendingGrowth = false;
-        startScan();
+        startScan(true);
       }
     } catch (e) {
       if (gen !== generation || controller.signal.aborted) return;
@@ -115,10 +121,10 @@ export function createFrameSource(getDb: () => Promise<SessionsDb>, sessionId: S
     }
   }
 
-  function startScan(): void {
+  function startScan(tail: boolean): void {
     const controller = new AbortController();
     abort = controller;
-    scan.value = { ...scan.value, running: true, cancelled: false, error: null };
+    scan.value = { ...scan.value, running: true, cancelled: false, error: null, tail };
     void runScan(generation, controller);
   }
 
@@ -173,7 +179,7 @@ export function createFrameSource(getDb: () => Promise<SessionsDb>, sessionId: S
       pendingGrowth = false;
       query = q && !selectsEverything(q) ? q : null;
       scan.value = IDLE;
-      if (query) startScan();
+      if (query) startScan(false);
       bump();
     },
 
@@ -190,7 +196,7 @@ export function createFrameSource(getDb: () => Promise<SessionsDb>, sessionId: S
       }
       // A cancelled scan stays stopped until the filter changes.
       if (abort) pendingGrowth = true;
-      else if (!scan.value.cancelled) startScan();
+      else if (!scan.value.cancelled) startScan(true);
     },
 
     /** Stops a running scan; the matches found so far stay listed. */

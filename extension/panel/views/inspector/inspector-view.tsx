@@ -202,7 +202,7 @@ export function InspectorView({ store, sessions, live, Settings, onReplay }: Pro
             <EmptyState live={isLive} hasTab={live !== null} recording={status?.recording ?? false} />
           ) : count === 0 ? (
             <div class="empty" data-testid="inspector-empty">
-              {scan?.running ? 'Filtering…' : 'No frame matches the filter. Change the text, the tokens or the type chips above.'}
+              {scan?.running && !scan.tail ? 'Filtering…' : 'No frame matches the filter. Change the text, the tokens or the type chips above.'}
             </div>
           ) : (
             <FrameTablePart

@@ -170,7 +170,7 @@ export function Toolbar(p: Props) {
           ))}
         </span>
         <span class="spacer" />
-        {scan?.running && (
+        {scan?.running && !scan.tail && (
           <>
             <progress class="scan-progress" aria-label="Filter progress" max={Math.max(1, scan.chunksTotal)} value={scan.chunksScanned} />
             <button type="button" onClick={p.onCancelScan}>
