@@ -81,7 +81,11 @@ interface ListProps {
   readonly frames: Props['frames'];
 }
 
-function ConnectionList({ conns, subs, now, filterText, onFilterText, labels, frames }: ListProps) {
+function ConnectionList({ conns: unordered, subs, now, filterText, onFilterText, labels, frames }: ListProps) {
+  // In the order of their names (#0, #1, …, then HTTP endpoints and workers): the model
+  // numbers connections as it learns them, which for those learned from their records is the
+  // records' key order, not creation order.
+  const conns = labels ? [...unordered].sort((a, b) => rank(a, labels) - rank(b, labels) || a.index - b.index) : unordered;
   // The newest connections matter most in a long session.
   const shown = conns.length > MAX_CONNECTIONS ? conns.slice(conns.length - MAX_CONNECTIONS) : conns;
   return (
@@ -131,6 +135,12 @@ function ConnectionList({ conns, subs, now, filterText, onFilterText, labels, fr
       })}
     </ul>
   );
+}
+
+/** A socket's number; everything else after the sockets. */
+function rank(c: ConnectionView, labels: ConnectionLabels): number {
+  const n = Number(labels.get(c.connId));
+  return Number.isInteger(n) ? n : Number.MAX_SAFE_INTEGER;
 }
 
 function SubscriptionItem({ s, connToken, filterText, onFilterText }: { s: SubscriptionView; connToken: string; filterText: string; onFilterText: (text: string) => void }) {
