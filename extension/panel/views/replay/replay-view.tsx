@@ -167,7 +167,7 @@ export function ReplayView({ store }: { store: ReplayStore }) {
             </fieldset>
             <fieldset>
               <legend>Remap channels</legend>
-              <textarea data-testid="replay-remap" rows={3} placeholder={'/default/orders/* → /staging/orders/*'} value={f.remap} onInput={(e) => store.update({ remap: e.currentTarget.value })} />
+              <textarea data-testid="replay-remap" rows={3} placeholder={'/default/orders/* -> /staging/orders/*\none rule per line: from -> to (or →)'} value={f.remap} onInput={(e) => store.update({ remap: e.currentTarget.value })} />
             </fieldset>
             <div class="replay-actions">
               <button type="submit" data-testid="replay-start" disabled={busy}>
