@@ -63,9 +63,14 @@ function threadDelta(b, a) {
     if (Number(tid) === a.pid) roles.main += d;
     else if (t.comm.startsWith('ServiceWorker')) roles.sw += d;
     else if (t.comm.startsWith('Chrome_ChildIOT') || t.comm.startsWith('Chrome_IOThread')) roles.io += d;
-    else if (t.comm.startsWith('ThreadPool')) roles.pool += d;
-    else roles.other += d;
+    else {
+      if (t.comm.startsWith('ThreadPool')) roles.pool += d;
+      else roles.other += d;
+      if (d > 0) (roles.others ??= {})[t.comm] = (roles.others[t.comm] ?? 0) + d;
+    }
   }
+  // BENCH_THREADS=1: the pool and other threads by name (ms of CPU between the snapshots).
+  if (process.env.BENCH_THREADS && roles.others) process.stderr.write(`threads of ${a.pid}: ${JSON.stringify(Object.fromEntries(Object.entries(roles.others).sort((x, y) => y[1] - x[1]).slice(0, 12).map(([k, v]) => [k, Math.round(v / 1000)])))} ms\n`);
   return roles;
 }
 
