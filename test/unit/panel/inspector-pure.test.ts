@@ -179,4 +179,12 @@ describe('copy as and detail', () => {
     expect(bin.bytes).toMatchObject({ size: 3, shown: 3, base64: 'AQID' });
     expect(bin.bytes?.hex).toContain('01 02 03');
   });
+
+  test('detail: the connection as the table names it, with its stored id', () => {
+    const fact = (f: StoredFrame, label?: string) => frameDetail(f, label).facts.find(([k]) => k === 'Connection')?.[1];
+    expect(fact(frame({}), '2')).toBe('#2 · socket p1:1');
+    expect(fact(frame({}))).toBe('p1:1');
+    expect(fact(frame({ conn: 'worker p1:worker/0' }), 'w0')).toBe('w0 · worker p1:worker/0');
+    expect(fact(frame({ conn: 'http https://h/event', dir: 'http-request' }), 'http')).toBe('HTTP https://h/event');
+  });
 });

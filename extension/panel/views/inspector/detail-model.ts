@@ -117,11 +117,19 @@ export function subprotocolAuth(protocols: readonly string[]): AuthView | undefi
   return undefined;
 }
 
-export function frameDetail(f: StoredFrame): FrameDetailModel {
+/** The connection as the table names it, with the id it is stored under. */
+function connectionFact(conn: string, label: string | undefined): string {
+  if (conn.startsWith('http ')) return `HTTP ${conn.slice(5)}`;
+  if (label === undefined) return conn;
+  return /^\d+$/.test(label) ? `#${label} · socket ${conn}` : `${label} · ${conn}`;
+}
+
+/** `label`: the connection's name in the session (connectionLabels). */
+export function frameDetail(f: StoredFrame, label?: string): FrameDetailModel {
   const facts: Array<[string, string]> = [
     ['Position', String(f.pos)],
     ['Time', new Date(f.t).toISOString()],
-    ['Connection', f.conn],
+    ['Connection', connectionFact(f.conn, label)],
     ['Direction', f.dir],
   ];
   if (f.type) facts.push(['Type', f.type]);

@@ -15,6 +15,8 @@ type Tab = 'decoded' | 'raw' | 'binary' | 'auth';
 
 interface Props {
   readonly frame: StoredFrame;
+  /** The frame's connection as the table names it. */
+  readonly connLabel?: string;
   readonly keepSecrets: boolean;
   /** The correlation chain (chain-section.tsx), when the traffic model knows one. */
   readonly chain?: ComponentChildren;
@@ -28,8 +30,8 @@ interface Props {
   readonly matches?: number;
 }
 
-export function DetailPane({ frame, keepSecrets, chain, historyFindings, onFollow, onClose, onReplay, matches }: Props) {
-  const detail = useMemo(() => frameDetail(frame), [frame]);
+export function DetailPane({ frame, connLabel, keepSecrets, chain, historyFindings, onFollow, onClose, onReplay, matches }: Props) {
+  const detail = useMemo(() => frameDetail(frame, connLabel), [frame, connLabel]);
   const [tab, setTab] = useState<Tab>('decoded');
   const [copied, setCopied] = useState<string | null>(null);
   const findings = mergeFindings(detail.findings, historyFindings);

@@ -231,6 +231,7 @@ export function InspectorView({ store, sessions, live, Settings, onReplay }: Pro
               {hiddenSelection && <div class="notice">This frame is hidden by the filter.</div>}
               <DetailPane
                 frame={selected}
+                connLabel={store.labels.value.get(selected.conn)}
                 keepSecrets={session.keepSecrets}
                 chain={traffic && <ChainSection model={traffic} pos={selected.pos} now={now} onFollow={follow} onShowSubscription={showSubscription} />}
                 historyFindings={traffic?.findingsAt(selected.pos) ?? []}
