@@ -40,6 +40,8 @@ describe('filter bar', () => {
     expect(resolveConnection('http', new Map([['p1:1', '0'], ['http https://x/event', 'http']]))).toEqual(['http https://x/event']);
     expect(resolveConnection('9', new Map([['p1:1', '0']]))).toEqual(['9']);
     expect(resolveConnection('p1:1', new Map([['p1:1', '0']]))).toEqual(['p1:1']);
+    expect(resolveConnection('#0', new Map([['p1:1', '0']]))).toEqual(['p1:1']);
+    expect(resolveConnection('HTTP', new Map([['http https://x/event', 'http']]))).toEqual(['http https://x/event']);
   });
 });
 

@@ -81,12 +81,14 @@ const emptyParts = (): Parts => ({ channels: [], types: [], directions: [], conn
 export type ConnectionLabels = ReadonlyMap<string, string>;
 
 /**
- * `conn:` accepts what the table shows (the connection's number, `http`, `w0`) as well as
- * the full id; `labels` are the session's, used to resolve the short form.
+ * `conn:` accepts what the table shows (the connection's number, `http`, `w0`; also `#1`,
+ * `HTTP` as the sidebar writes them) as well as the full id; `labels` are the session's, used to resolve the short form.
  */
 export function resolveConnection(value: string, labels: ConnectionLabels): string[] {
   if (labels.has(value)) return [value];
-  const short = [...labels].filter(([, label]) => label === value).map(([id]) => id);
+  // As the sidebar writes them too: `#1`, `HTTP`.
+  const name = value.replace(/^#/, '').toLowerCase();
+  const short = [...labels].filter(([, label]) => label.toLowerCase() === name).map(([id]) => id);
   return short.length > 0 ? short : [value];
 }
 
