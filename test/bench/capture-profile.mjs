@@ -6,7 +6,11 @@
 // be judged by what it removes, not only by the CPU totals of capture-cpu.
 //
 //   node test/bench/capture-profile.mjs [--frames 100000] [--warm 5000] [--top 30] [--dist dist]
-//        [--target worker|panel]
+//        [--target worker|panel] [--heap]
+//
+// --heap samples allocations instead (V8's sampling heap profiler, every 16 KiB, objects
+// collected since included): bytes allocated per frame by function. What survives a
+// scavenge is what V8's worker threads then mark and sweep (BENCH_THREADS=1 in capture-cpu).
 //
 // Not part of `npm run bench` (it measures nothing the README quotes). Build first.
 
@@ -25,6 +29,7 @@ const warm = Number(opt('--warm', 5_000));
 const top = Number(opt('--top', 30));
 const dist = resolve(opt('--dist', 'dist'), 'chrome');
 const target = opt('--target', 'worker');
+const heap = args.includes('--heap');
 if (target !== 'worker' && target !== 'panel') throw new Error(`--target is worker or panel, not ${target}`);
 
 const frames = buildFrames(n + warm, { seed: 42 });
@@ -40,8 +45,10 @@ try {
     target === 'panel'
       ? await panel.createCDPSession()
       : await (await eb.browser.waitForTarget((t) => t.type() === 'service_worker' && t.url().startsWith(eb.extensionOrigin), { timeout: 20_000 })).createCDPSession();
-  await cdp.send('Profiler.enable');
-  await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+  if (!heap) {
+    await cdp.send('Profiler.enable');
+    await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+  }
 
   const phase = server.next('phase', run, 60_000);
   const result = server.next('result', run, 600_000);
@@ -49,10 +56,17 @@ try {
   const warmDone = await phase;
   await waitFor(async () => ((await recordCount(panel)) >= warm ? true : null), { timeout: 30_000, what: 'warm-up in the panel', interval: 100 });
   await sleep(300);
-  await cdp.send('Profiler.start');
+  if (heap) await cdp.send('HeapProfiler.startSampling', { samplingInterval: 16_384, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
+  else await cdp.send('Profiler.start');
   warmDone.release();
   const res = await result;
   await waitFor(async () => ((await recordCount(panel)) >= warm + n ? true : null), { timeout: 120_000, what: 'all records in the panel', interval: 50 });
+  if (heap) {
+    const { profile: hp } = await cdp.send('HeapProfiler.stopSampling');
+    log(`page: ${Math.round(res.fps)} frames/s`);
+    printHeap(hp);
+    process.exit(0);
+  }
   const { profile } = await cdp.send('Profiler.stop');
   log(`page: ${Math.round(res.fps)} frames/s`);
 
@@ -117,4 +131,20 @@ try {
   await eb.close();
   server.close?.();
   process.exit(0);
+}
+
+/** Allocated bytes per frame by function (self) and by its script caller chain. */
+function printHeap(hp) {
+  const self = new Map();
+  const walk = (node, stack) => {
+    const f = node.callFrame;
+    const key = `${f.functionName || '(anonymous)'}  ${f.url.replace(/^.*\//, '') || '(native)'}:${f.lineNumber + 1}:${f.columnNumber + 1}`;
+    if (node.selfSize) self.set(key, (self.get(key) ?? 0) + node.selfSize);
+    for (const c of node.children ?? []) walk(c, [...stack, key]);
+  };
+  walk(hp.head, []);
+  const total = [...self.values()].reduce((a, b) => a + b, 0);
+  console.log(`${target === 'panel' ? 'panel page' : 'service worker'} allocations: ${(total / n).toFixed(0)} B/frame sampled (${n} frames)`);
+  console.log(`\nallocated by function, top ${top} (B/frame):`);
+  for (const [k, b] of [...self].sort((a, b) => b[1] - a[1]).slice(0, top)) console.log(`  ${(b / n).toFixed(0).padStart(7)}  ${k}`);
 }
