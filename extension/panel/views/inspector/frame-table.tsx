@@ -199,7 +199,7 @@ export function FrameTable(p: FrameTableProps) {
         {COLUMNS.map(([cls, label]) =>
           cls === 'time' ? (
             <span class={cls} role="columnheader" key={cls}>
-              <button type="button" class="time-toggle" onClick={p.onToggleTime} title="Switch between time since the session started and clock time">
+              <button type="button" class="time-toggle" onClick={p.onToggleTime} title="Switch between time since the session started and clock time. Rows are in the order they were recorded; a socket of another frame can show an earlier time than the row above it">
                 {p.timeMode === 'relative' ? 'Time (rel.)' : 'Time (clock)'}
               </button>
             </span>
