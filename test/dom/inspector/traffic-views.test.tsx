@@ -119,6 +119,11 @@ describe('connections sidebar', () => {
     fireEvent.click(within(items.find((i) => i.dataset.conn === '1')!).getByRole('button', { name: /#1/ }));
     await waitFor(() => expect(filterText()).toBe('conn:1'));
     await waitFor(() => expect(rows().map((r) => r.querySelector('.conn')?.getAttribute('title'))).toEqual(['frame:1', 'frame:1', 'frame:1']));
+    // Its frames' details name it as the table does, and the document that opened it.
+    fireEvent.mouseDown(rows()[0]!);
+    const detail = await screen.findByTestId('detail-pane');
+    await waitFor(() => expect(detail.textContent).toContain('#1 · socket frame:1'));
+    expect(detail.textContent).toMatch(/Opened by\s*https:\/\/app\.example\.com\/frame/);
   });
 
   test('a subscription whose id has a space filters by its channel', async () => {

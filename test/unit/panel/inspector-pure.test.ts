@@ -188,5 +188,9 @@ describe('copy as and detail', () => {
     expect(fact(frame({}))).toBe('p1:1');
     expect(fact(frame({ conn: 'worker p1:worker/0' }), 'w0')).toBe('w0 · worker p1:worker/0');
     expect(fact(frame({ conn: 'http https://h/event', dir: 'http-request' }), 'http')).toBe('HTTP https://h/event');
+    // With the document that opened it, when that is not the session's page, right after.
+    const facts = frameDetail(frame({}), '1', 'https://app.example.com/frame').facts.map(([k]) => k);
+    expect(facts.slice(facts.indexOf('Connection'), facts.indexOf('Connection') + 2)).toEqual(['Connection', 'Opened by']);
+    expect(frameDetail(frame({}), '1').facts.some(([k]) => k === 'Opened by')).toBe(false);
   });
 });

@@ -124,12 +124,16 @@ function connectionFact(conn: string, label: string | undefined): string {
   return /^\d+$/.test(label) ? `#${label} · socket ${conn}` : `${label} · ${conn}`;
 }
 
-/** `label`: the connection's name in the session (connectionLabels). */
-export function frameDetail(f: StoredFrame, label?: string): FrameDetailModel {
+/**
+ * `label`: the connection's name in the session (connectionLabels); `openedBy`: the document
+ * that opened it, when not the session's page (framesOf).
+ */
+export function frameDetail(f: StoredFrame, label?: string, openedBy?: string): FrameDetailModel {
   const facts: Array<[string, string]> = [
     ['Position', String(f.pos)],
     ['Time', new Date(f.t).toISOString()],
     ['Connection', connectionFact(f.conn, label)],
+    ...(openedBy !== undefined ? [['Opened by', openedBy] as [string, string]] : []),
     ['Direction', f.dir],
   ];
   if (f.type) facts.push(['Type', f.type]);

@@ -17,6 +17,8 @@ interface Props {
   readonly frame: StoredFrame;
   /** The frame's connection as the table names it. */
   readonly connLabel?: string;
+  /** The document that opened the frame's connection, when not the session's page. */
+  readonly openedBy?: string;
   readonly keepSecrets: boolean;
   /** The correlation chain (chain-section.tsx), when the traffic model knows one. */
   readonly chain?: ComponentChildren;
@@ -30,8 +32,8 @@ interface Props {
   readonly matches?: number;
 }
 
-export function DetailPane({ frame, connLabel, keepSecrets, chain, historyFindings, onFollow, onClose, onReplay, matches }: Props) {
-  const detail = useMemo(() => frameDetail(frame, connLabel), [frame, connLabel]);
+export function DetailPane({ frame, connLabel, openedBy, keepSecrets, chain, historyFindings, onFollow, onClose, onReplay, matches }: Props) {
+  const detail = useMemo(() => frameDetail(frame, connLabel, openedBy), [frame, connLabel, openedBy]);
   const [tab, setTab] = useState<Tab>('decoded');
   const [copied, setCopied] = useState<string | null>(null);
   const findings = mergeFindings(detail.findings, historyFindings);

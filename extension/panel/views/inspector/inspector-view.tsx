@@ -232,6 +232,7 @@ export function InspectorView({ store, sessions, live, Settings, onReplay }: Pro
               <DetailPane
                 frame={selected}
                 connLabel={store.labels.value.get(selected.conn)}
+                openedBy={store.frames.value.get(selected.conn)?.url}
                 keepSecrets={session.keepSecrets}
                 chain={traffic && <ChainSection model={traffic} pos={selected.pos} now={now} onFollow={follow} onShowSubscription={showSubscription} />}
                 historyFindings={traffic?.findingsAt(selected.pos) ?? []}
