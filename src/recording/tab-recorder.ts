@@ -13,6 +13,7 @@ import {
   createSession,
   getSession,
   listSessions,
+  redactPageUrl,
   updateSession,
   type AppendResult,
   type Recorder as SessionWriter,
@@ -166,7 +167,8 @@ export function createTabRecorder(deps: TabRecorderDeps): TabRecorder & { db(): 
       const startedAt = now();
       session = await createSession(database, {
         name: sessionName(url, startedAt),
-        pageUrl: url,
+        // A new session keeps no secrets, and a page's query may carry a key or a token.
+        pageUrl: redactPageUrl(redactRecord, url),
         pageTitle: tab?.title ?? '',
         browser: deps.browserName,
         startedAt,

@@ -178,12 +178,12 @@ async function* httpEntries(db: SessionsDb, snap: ExportSnapshot): AsyncGenerato
 }
 
 async function* har(db: SessionsDb, snap: ExportSnapshot, version: string): AsyncGenerator<string, void, undefined> {
-  const { session: s } = snap;
+  const { session: s, redactor } = snap;
   const log = {
     version: '1.2',
     creator: { name: 'AppSync Events DevTools', version },
     ...(s.browser ? { browser: { name: s.browser, version: '' } } : {}),
-    pages: [{ startedDateTime: iso(s.startedAt), id: 'page_1', title: s.pageUrl || s.pageTitle, pageTimings: { onContentLoad: -1, onLoad: -1 } }],
+    pages: [{ startedDateTime: iso(s.startedAt), id: 'page_1', title: redactor.pageUrl(s.pageUrl) || s.pageTitle, pageTimings: { onContentLoad: -1, onLoad: -1 } }],
     comment: s.name,
   };
   yield '{"log":' + json(log).slice(0, -1) + ',"entries":[';

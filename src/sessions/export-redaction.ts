@@ -8,9 +8,21 @@ import type { ConnectionRecord, FrameExtra, Redact, StoredFrame } from './types.
 export interface StoredRedactor {
   connection(c: ConnectionRecord): ConnectionRecord;
   frame(f: StoredFrame): StoredFrame;
+  /** The session's page URL: a query may carry a key or token (`?api_key=…`, `?token=…`). */
+  pageUrl(url: string): string;
 }
 
-export const keepAll: StoredRedactor = { connection: (c) => c, frame: (f) => f };
+export const keepAll: StoredRedactor = { connection: (c) => c, frame: (f) => f, pageUrl: (url) => url };
+
+/**
+ * A page URL as a session that does not keep secrets stores it, by the rule the redactor
+ * applies to every URL a record carries (a shared worker's script URL stands in for it).
+ */
+export function redactPageUrl(redact: Redact, url: string): string {
+  if (url === '') return url;
+  const r = redact({ socketId: '' as SocketId, seq: 0, t: 0, kind: 'worker-start', url, frameUrl: '' });
+  return r.kind === 'worker-start' ? r.url : url;
+}
 
 function textOf(data: unknown): string | undefined {
   if (typeof data === 'string') return data;
@@ -25,6 +37,7 @@ export function storedRedactor(redact: Redact): StoredRedactor {
     t: f.t,
   });
   return {
+    pageUrl: (url) => redactPageUrl(redact, url),
     connection(c) {
       if (c.kind === 'http') {
         const r = redact({ socketId: '' as SocketId, seq: 0, t: 0, kind: 'http-request', url: c.url, method: 'POST', frameUrl: c.frameUrl ?? '', requestHeaders: {}, requestBody: '', via: 'fetch' });

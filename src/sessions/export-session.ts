@@ -83,7 +83,8 @@ async function* lines(db: SessionsDb, snap: ExportSnapshot, now: number): AsyncG
     redacted: !s.keepSecrets,
     session: {
       name: s.name,
-      pageUrl: s.pageUrl,
+      // Sessions stored before page URLs were redacted at creation hold them as the tab had them.
+      pageUrl: redactor.pageUrl(s.pageUrl),
       pageTitle: s.pageTitle,
       browser: s.browser,
       startedAt: s.startedAt,

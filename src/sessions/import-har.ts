@@ -18,6 +18,7 @@
 
 import type { CaptureRecord } from '../capture/records.ts';
 import type { TextSource } from './byte-streams.ts';
+import { redactPageUrl } from './export-redaction.ts';
 import { buildFrames, ConnectionTable } from './frame-builder.ts';
 import { isPublish, KNOWN_HAR_VERSIONS, messageTime, publishRecord, socketMessage, socketStart, type Place, type SocketReader } from './har-records.ts';
 import { HarStream } from './har-stream.ts';
@@ -45,11 +46,14 @@ function charsOf(r: CaptureRecord): number {
 function sessionInit(ctx: ImportContext, log: Record<string, unknown>, startedAt: number): NewSession {
   const L = Fields.of(log, 'log', '', ctx.limits.maxStringChars);
   const firstPage = (L.optList('pages') ?? []).length > 0 ? L.item('pages', 0) : undefined;
-  const pageTitle = firstPage?.optStr('title') ?? '';
+  const title = firstPage?.optStr('title') ?? '';
+  // A HAR page's title is mostly its URL (Chrome's, ours), whose query may hold a key.
+  const isUrl = /^https?:/.test(title);
+  const pageTitle = isUrl && !ctx.options.keepSecrets ? redactPageUrl(ctx.options.redact, title) : title;
   return {
     // Our HAR export keeps the session name as log.comment.
     name: ctx.options.name ?? L.optStr('comment') ?? (pageTitle ? `HAR: ${pageTitle}` : 'Imported HAR'),
-    pageUrl: /^https?:/.test(pageTitle) ? pageTitle : '',
+    pageUrl: isUrl ? pageTitle : '',
     pageTitle,
     browser: L.optObj('browser')?.optStr('name') ?? L.optObj('creator')?.optStr('name') ?? '',
     startedAt,

@@ -18,6 +18,7 @@ export { isQuotaError, StorageFullError, STORAGE_FULL_MESSAGE } from './quota.ts
 export { exportSession, exportNeedsWarning, EXPORT_FORMAT, EXPORT_VERSION } from './export-session.ts';
 export type { ExportOptions } from './export-session.ts';
 export { exportHar } from './export-har.ts';
+export { redactPageUrl } from './export-redaction.ts';
 export type { HarExportOptions } from './export-har.ts';
 export { importSession, DEFAULT_IMPORT_LIMITS } from './import-session.ts';
 export type { ImportOptions, ImportResult, ImportProgress, ImportLimits } from './import-session.ts';

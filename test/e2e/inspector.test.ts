@@ -177,6 +177,10 @@ for (const name of ['chromium', 'firefox'] as BrowserName[]) {
       await panel.click(`[data-testid="correlation-chain"] button[data-pos="${ackPos}"]`);
       await waitFor(() => panel.evaluate((p: string) => document.querySelector('.frow.selected')?.getAttribute('data-pos') === p && document.querySelector('.frow.selected .type')?.textContent === 'publish_success', ackPos), { what: 'the ack selected from the chain' });
 
+      // The page's own socket and HTTP endpoint were opened by the session's page, whose URL
+      // (with the API key in its query) the session stores redacted like the frames' URLs.
+      assert.deepEqual(await panel.$$eval('[data-testid="connection-frame"]', (es) => es.map((e) => e.textContent)), [], 'no connection said to come from another document');
+
       if (name === 'chromium') {
         mkdirSync(DOCS, { recursive: true });
         await clickRow(panel, 'subscribe');

@@ -10,6 +10,7 @@ import { join, resolve } from 'node:path';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import { CHROME_EXTENSION_ID, distDir, launch, recordCount, tabIdOf, waitFor, type BrowserName, type ExtensionBrowser } from './support/browsers.ts';
 import { startTestServer } from './support/server.ts';
+import { storedPageUrl } from './support/page-match.ts';
 
 const server = await startTestServer();
 after(() => server.stop());
@@ -193,8 +194,8 @@ for (const name of ['chromium', 'firefox'] as BrowserName[]) {
       // Listed with the frame count that is stored (keep-alives may still add frames).
       const row = await waitFor(async () => {
         const [db, rows] = await Promise.all([stored(view), listed(view)]);
-        const mine = rows.find((r) => r.url === live.url);
-        const s = db.find((x) => x.pageUrl === live.url);
+        const mine = rows.find((r) => r.url === storedPageUrl(live.url));
+        const s = db.find((x) => x.pageUrl === storedPageUrl(live.url));
         return mine && s && mine.frames === s.frameCount ? mine : null;
       }, { what: 'recorded session listed with its stored frame count' });
       assert.ok(row.frames >= live.shown, `listed ${row.frames}, acknowledged ${live.shown}`);
@@ -320,7 +321,7 @@ for (const name of ['chromium', 'firefox'] as BrowserName[]) {
       const live = await record(eb, 'capture-socket.html', `/default/frames-${name}`);
       const view = await openSessionsTab(eb);
       t.after(() => Promise.all([live.page.close(), live.panel.close(), view.close()]).catch(() => {}));
-      const row = await waitFor(async () => (await listed(view)).find((r) => r.url === live.url), { what: 'session listed' });
+      const row = await waitFor(async () => (await listed(view)).find((r) => r.url === storedPageUrl(live.url)), { what: 'session listed' });
       await clickRowButton(view, row.id, 'Open');
       // The inspector shows it, picked in its session picker.
       await waitFor(() => view.evaluate((id: string) => document.querySelector<HTMLSelectElement>('select[aria-label="Session"]')?.value === id, row.id), { what: 'session picked in the inspector' });
@@ -351,7 +352,7 @@ for (const name of ['chromium', 'firefox'] as BrowserName[]) {
         const second = await launchChromiumProfile(profile);
         try {
           const view = await openSessionsTab(second);
-          const row = await waitFor(async () => (await listed(view)).find((r) => r.url === acked.url), { what: 'session after restart' });
+          const row = await waitFor(async () => (await listed(view)).find((r) => r.url === storedPageUrl(acked.url)), { what: 'session after restart' });
           assert.ok(row.frames >= acked.shown, `after restart ${row.frames} frames, acknowledged ${acked.shown}`);
           await clickRowButton(view, row.id, 'Open');
           const count = await waitFor(async () => {

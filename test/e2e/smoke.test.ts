@@ -5,6 +5,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { launch, openPanel, recordCount, storedSessions, tabIdOf, waitFor, type BrowserName, type ExtensionBrowser } from './support/browsers.ts';
 import { startTestServer } from './support/server.ts';
+import { storedPageUrl } from './support/page-match.ts';
 
 const server = await startTestServer();
 after(() => server.stop());
@@ -38,7 +39,7 @@ for (const name of ['chromium', 'firefox'] as BrowserName[]) {
       // What the panel shows was stored first: the background acknowledges after the commit.
       const shown = await recordCount(panel);
       const sessions = await storedSessions(panel);
-      const mine = sessions.filter((s) => s.pageUrl === url);
+      const mine = sessions.filter((s) => s.pageUrl === storedPageUrl(url));
       assert.equal(mine.length, 1);
       assert.ok(mine[0]!.frameCount >= shown, `stored ${mine[0]!.frameCount}, shown ${shown}`);
     });

@@ -1,12 +1,13 @@
 // Bundled by the e2e tests and evaluated in an extension page (same origin as the
 // background's IndexedDB), so tests read stored sessions through the store's public API
 // rather than its record layout.
+import { isPageOf } from './page-match.ts';
 import { listSessions, openSessionsDb, scanFrames, type SessionId } from '../../../src/sessions/index.ts';
 
 async function storedEvents(pageUrl: string): Promise<string[]> {
   const db = await openSessionsDb();
   try {
-    const sessions = (await listSessions(db)).filter((s) => s.pageUrl.startsWith(pageUrl)).sort((a, b) => a.startedAt - b.startedAt);
+    const sessions = (await listSessions(db)).filter((s) => isPageOf(s.pageUrl, pageUrl)).sort((a, b) => a.startedAt - b.startedAt);
     const events: string[] = [];
     for (const s of sessions) {
       for await (const batch of scanFrames(db, s.id as SessionId, { types: ['data'] }, { batchSize: 1000 })) {
@@ -24,7 +25,7 @@ async function storedHttp(pageUrl: string): Promise<Array<{ via?: string; body?:
   const db = await openSessionsDb();
   try {
     const out: Array<{ via?: string; body?: string; status?: number }> = [];
-    for (const s of (await listSessions(db)).filter((x) => x.pageUrl.startsWith(pageUrl))) {
+    for (const s of (await listSessions(db)).filter((x) => isPageOf(x.pageUrl, pageUrl))) {
       for await (const batch of scanFrames(db, s.id as SessionId, { directions: ['http-request'] }, { batchSize: 1000 })) {
         for (const f of batch.frames) out.push({ via: f.extra?.via, body: f.text, status: f.extra?.status });
       }
@@ -45,7 +46,7 @@ async function countNumbered(pageUrl: string, total: number): Promise<{ distinct
     const seen = new Uint8Array(total);
     let distinct = 0;
     let duplicates = 0;
-    for (const s of (await listSessions(db)).filter((x) => x.pageUrl.startsWith(pageUrl))) {
+    for (const s of (await listSessions(db)).filter((x) => isPageOf(x.pageUrl, pageUrl))) {
       for await (const batch of scanFrames(db, s.id as SessionId, { types: ['data'] }, { batchSize: 2000 })) {
         for (const f of batch.frames) {
           const at = f.text?.indexOf('{\\"n\\":') ?? -1;

@@ -1,6 +1,7 @@
 // Bundled by the worker-socket e2e and evaluated in an extension page: the `connecting`
 // frames stored for a page's sessions, with the mark of sockets the hook did not capture,
 // read through src/sessions' public API.
+import { isPageOf } from './page-match.ts';
 import { listSessions, openSessionsDb, scanFrames, type SessionId } from '../../../src/sessions/index.ts';
 
 export interface StoredSocket {
@@ -13,7 +14,7 @@ async function storedSockets(pageUrl: string): Promise<StoredSocket[]> {
   const db = await openSessionsDb();
   try {
     const out: StoredSocket[] = [];
-    for (const s of (await listSessions(db)).filter((x) => x.pageUrl.startsWith(pageUrl))) {
+    for (const s of (await listSessions(db)).filter((x) => isPageOf(x.pageUrl, pageUrl))) {
       for await (const batch of scanFrames(db, s.id as SessionId, { directions: ['connecting'] }, { batchSize: 1000 })) {
         for (const f of batch.frames) out.push({ sock: f.sock, ...(f.extra?.via ? { via: f.extra.via } : {}), ...(f.extra?.url ? { url: f.extra.url } : {}) });
       }

@@ -5,6 +5,7 @@ import { describe, expect, test } from 'vitest';
 import { channelTokens, hasTokens, toggleSubscription, toggleTokens, withTokens } from '../../../extension/panel/views/inspector/filter-tokens.ts';
 import { connectionText, formatDuration, formatRate, framesOf } from '../../../extension/panel/views/inspector/sidebar-format.ts';
 import type { ConnectionRecord } from '../../../src/sessions/index.ts';
+import { redactUrl } from '../../../src/protocol/redact.ts';
 import { flattenTree } from '../../../extension/panel/views/inspector/channel-tree.tsx';
 import { rowMark } from '../../../extension/panel/views/inspector/frame-table.tsx';
 import { Mark, type ChannelNode, type ConnectionView } from '../../../src/traffic/index.ts';
@@ -15,6 +16,17 @@ describe('the document a connection came from', () => {
     const frames = framesOf([c('a', 'https://app.example.com/#top'), c('b', 'https://app.example.com/frame?x=1'), c('c', 'https://ads.example.net/slot'), c('d', 'about:blank'), c('e'), c('f', 'not a url')], 'https://app.example.com/');
     expect(Object.fromEntries([...frames].map(([id, f]) => [id, f.text]))).toEqual({ b: '/frame?x=1', c: 'ads.example.net/slot', d: 'about:blank', f: 'not a url' });
     expect(frames.get('b')!.url).toBe('https://app.example.com/frame?x=1');
+  });
+
+  test("the page's own connections are not named when the URL holds a key the session redacted", () => {
+    const page = 'https://app.example.com/chat?api_key=da2-abcdefghijklmnopqrstuvwxyz&room=1';
+    const stored = redactUrl(page);
+    expect(stored).not.toContain('abcdefghijklmnop');
+    const c = { connId: 'a', frameUrl: stored } as ConnectionRecord;
+    // Recorded before page URLs were redacted (page in clear), and since (both redacted).
+    expect(framesOf([c], page).size).toBe(0);
+    expect(framesOf([c], stored).size).toBe(0);
+    expect(framesOf([{ connId: 'b', frameUrl: redactUrl(page.replace('room=1', 'room=2')) } as ConnectionRecord], page).size).toBe(1);
   });
 });
 

@@ -37,9 +37,10 @@ function world() {
     };
     return db;
   };
+  let tabUrl = 'https://app.test/x';
   const worker = () =>
-    createTabRecorder({ openDb, mapping, tabInfo: async () => ({ url: 'https://app.test/x', title: 'App' }), browserName: 'Test', now: () => clock });
-  return { kv, worker, writes, tick: (ms: number) => (clock += ms), db: () => openSessionsDb({ factory }) };
+    createTabRecorder({ openDb, mapping, tabInfo: async () => ({ url: tabUrl, title: 'App' }), browserName: 'Test', now: () => clock });
+  return { kv, worker, setTabUrl: (url: string) => void (tabUrl = url), writes, tick: (ms: number) => (clock += ms), db: () => openSessionsDb({ factory }) };
 }
 
 describe('tab recorder', () => {
@@ -54,6 +55,15 @@ describe('tab recorder', () => {
     const session = await getSession(await w.db(), a.sessionId as SessionId);
     expect(session).toMatchObject({ frameCount: 3, source: 'live', browser: 'Test', pageUrl: 'https://app.test/x', state: 'recording' });
     expect(session?.name).toMatch(/^app\.test · /);
+  });
+
+  test("a key in the page's query is not stored with the session", async () => {
+    const w = world();
+    w.setTabUrl(`https://app.test/x?token=${SECRET}&room=2`);
+    const a = await w.worker().append(1, [subscribe(0)]);
+    const session = await getSession(await w.db(), a.sessionId as SessionId);
+    expect(JSON.stringify(session)).not.toContain(SECRET);
+    expect(session?.pageUrl).toMatch(/^https:\/\/app\.test\/x\?token=.+&room=2$/);
   });
 
   test("a restarted worker learns each socket's committed seq from the session", async () => {

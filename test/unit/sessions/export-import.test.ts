@@ -8,6 +8,8 @@ import { EXPORT_FORMAT, exportNeedsWarning, exportSession } from '../../../src/s
 import { exportHar } from '../../../src/sessions/export-har.ts';
 import { importSession, type ImportProgress } from '../../../src/sessions/import-session.ts';
 import type { SessionId, StoredFrame } from '../../../src/sessions/types.ts';
+import { createSession, updateSession } from '../../../src/sessions/session-ops.ts';
+import { redactRecord } from '../../../src/capture/redact.ts';
 
 const opts = { classify, redact };
 
@@ -69,6 +71,37 @@ describe('export in our format', () => {
       expect(text).not.toContain('header-eyJ');
       expect(text).toContain('[redacted]');
     }
+  });
+});
+
+describe("the session's page URL", () => {
+  const KEY = 'da2-pagequerykey0123456789abcdef';
+  const page = `https://app.test/chat?room=1&api_key=${KEY}`;
+
+  it('leaves no key of its query in an export unless the session keeps secrets', async () => {
+    const db = await freshDb();
+    // As sessions recorded before page URLs were redacted at creation hold it.
+    const s = await createSession(db, { name: 'old', pageUrl: page, pageTitle: 'Chat', browser: 'Chromium' });
+    for (const out of [await exportSession(db, s.id, { redact: redactRecord }), await exportHar(db, s.id, { redact: redactRecord })]) {
+      const text = await textOf(out);
+      expect(text).not.toContain(KEY);
+      expect(text).toContain('https://app.test/chat?room=1&api_key=');
+    }
+    await setKeepSecrets(db, s.id, true);
+    expect(await textOf(await exportSession(db, s.id, { redact: redactRecord }))).toContain(KEY);
+  });
+
+  it('is stored redacted when a HAR that kept it is imported without its secrets', async () => {
+    const db = await freshDb();
+    const s = await richSession(db, { keepSecrets: true });
+    await updateSession(db, s.id, (cur) => ({ ...cur, pageUrl: page }));
+    const har = await bytesOf(await exportHar(db, s.id, { redact: redactRecord }));
+    expect(new TextDecoder().decode(har)).toContain(KEY);
+    const { session } = await importSession(db, har, { classify, redact: redactRecord });
+    expect(JSON.stringify(session)).not.toContain(KEY);
+    expect(session.pageUrl).toMatch(/^https:\/\/app\.test\/chat\?room=1&api_key=/);
+    const kept = await importSession(db, har, { classify, redact: redactRecord, keepSecrets: true });
+    expect(kept.session.pageUrl).toBe(page);
   });
 });
 

@@ -2,6 +2,7 @@
 // as plain strings (the view renders them as text). Pure.
 import type { ConnectionView, KeepAliveHealth, SubscriptionView } from '../../../../src/traffic/index.ts';
 import type { ConnectionRecord } from '../../../../src/sessions/index.ts';
+import { redactUrl } from '../../../../src/protocol/redact.ts';
 import { connectionLabel, type ConnectionLabels } from './filter-query.ts';
 
 /** `850 ms`, `12 s`, `4 min 05 s`, `2 h 03 min`. */
@@ -42,8 +43,11 @@ export interface ConnectionText {
 export function framesOf(conns: readonly ConnectionRecord[], pageUrl: string): ReadonlyMap<string, { readonly text: string; readonly url: string }> {
   const out = new Map<string, { text: string; url: string }>();
   const page = parse(pageUrl);
+  // A session that keeps no secrets holds its frames' URLs redacted, and its page URL too
+  // unless it was recorded before page URLs were: compared both redacted (idempotent).
+  const pageDoc = documentOf(redactUrl(pageUrl));
   for (const c of conns) {
-    if (!c.frameUrl || sameDocument(c.frameUrl, pageUrl)) continue;
+    if (!c.frameUrl || documentOf(redactUrl(c.frameUrl)) === pageDoc) continue;
     const u = parse(c.frameUrl);
     // about:blank, about:srcdoc, data: … have no host: shown whole.
     const text = !u || u.host === '' ? c.frameUrl : page && u.host === page.host && u.protocol === page.protocol ? u.pathname + u.search : `${u.host}${u.pathname}${u.search}`;
@@ -60,8 +64,8 @@ function parse(url: string): URL | null {
   }
 }
 
-function sameDocument(a: string, b: string): boolean {
-  return a.split('#')[0] === b.split('#')[0];
+function documentOf(url: string): string {
+  return url.split('#')[0] ?? url;
 }
 
 const HEALTH_ICON: Readonly<Record<KeepAliveHealth, string>> = { ok: '✓', warning: '⚠', 'timed-out': '✕', unknown: '·' };
