@@ -14,6 +14,9 @@ const KEEP = new Set([
   'accept',
   'x-amz-user-agent',
   'user-agent',
+  // OAuth's `token_type=Bearer` (a sign-in redirect's URL, a token response) names no secret.
+  'token-type',
+  'token_type',
 ]);
 const SECRET_KEY = /token|secret|passw|cookie|api-?key|credential|signature|session|auth/i;
 const REVEAL_MIN_LENGTH = 20;
@@ -225,12 +228,29 @@ function redactParam(name: string, raw: string): string {
   return encodeURIComponent(fingerprint(value));
 }
 
+/** `a=1&api_key=…`: the value of every credential-looking parameter fingerprinted. */
+function redactParams(params: string): string {
+  return params
+    .split('&')
+    .map((pair) => {
+      const eq = pair.indexOf('=');
+      if (eq < 0) return pair;
+      // `api_key` and `api-key` alike.
+      const name = (decodeParam(pair.slice(0, eq)) ?? '').toLowerCase().replace(/_/g, '-');
+      if (!URL_SECRET_PARAMS.has(name) && !isSecretKey(name)) return pair;
+      return `${pair.slice(0, eq)}=${redactParam(name, pair.slice(eq + 1))}`;
+    })
+    .join('&');
+}
+
 /**
  * A URL with its credentials redacted: the userinfo of `wss://user:password@host/…` becomes
  * `redacted-<tag>`, and the value of every credential-looking query parameter (`x-api-key`,
  * `header`, `token`, `X-Amz-Signature`, …) its fingerprint (for `header`, the redacted auth
- * JSON). Worked on as text, not through `URL`: a URL without credentials is returned exactly
- * as given (no normalisation), and a redacted URL is returned unchanged (idempotent).
+ * JSON). The fragment's parameters too: a page's URL is where sign-in leaves its tokens
+ * (OAuth's implicit grant: `#id_token=…&access_token=…`; a hash router's `#/callback?code=…`).
+ * Worked on as text, not through `URL`: a URL without credentials is returned exactly as
+ * given (no normalisation), and a redacted URL is returned unchanged (idempotent).
  */
 export function redactUrl(url: string): string {
   if (typeof url !== 'string') return url;
@@ -240,19 +260,15 @@ export function redactUrl(url: string): string {
     if (user && !USERINFO_MARKER.test(user[2] ?? '')) {
       out = `${user[1]}redacted-${hashTag(user[2] ?? '')}@${out.slice(user[0].length)}`;
     }
-    const q = out.indexOf('?');
-    if (q < 0) return out;
-    const hash = out.indexOf('#', q);
-    const end = hash < 0 ? out.length : hash;
-    const params = out.slice(q + 1, end).split('&').map((pair) => {
-      const eq = pair.indexOf('=');
-      if (eq < 0) return pair;
-      // `api_key` and `api-key` alike.
-      const name = (decodeParam(pair.slice(0, eq)) ?? '').toLowerCase().replace(/_/g, '-');
-      if (!URL_SECRET_PARAMS.has(name) && !isSecretKey(name)) return pair;
-      return `${pair.slice(0, eq)}=${redactParam(name, pair.slice(eq + 1))}`;
-    });
-    return out.slice(0, q + 1) + params.join('&') + out.slice(end);
+    const hash = out.indexOf('#');
+    let head = hash < 0 ? out : out.slice(0, hash);
+    const q = head.indexOf('?');
+    if (q >= 0) head = head.slice(0, q + 1) + redactParams(head.slice(q + 1));
+    if (hash < 0) return head;
+    const fragment = out.slice(hash + 1);
+    const fq = fragment.indexOf('?');
+    if (fq >= 0) return `${head}#${fragment.slice(0, fq + 1)}${redactParams(fragment.slice(fq + 1))}`;
+    return `${head}#${fragment.includes('=') ? redactParams(fragment) : fragment}`;
   } catch {
     return '[redacted URL]';
   }

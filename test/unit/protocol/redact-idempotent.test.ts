@@ -65,6 +65,18 @@ describe('credentials in URLs', () => {
     expect(u.hash).toBe('#frag');
   });
 
+  test("the fragment's parameters too: sign-in redirects leave their tokens there", () => {
+    const jwt = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ1c2VyIn0.c2lnbmF0dXJlc2lnbmF0dXJl';
+    const implicit = redactUrl(`https://app.test/#id_token=${jwt}&access_token=${jwt}&token_type=Bearer&expires_in=3600`);
+    expect(implicit).not.toContain(jwt);
+    expect(implicit).toMatch(/^https:\/\/app\.test\/#id_token=[^&]+&access_token=[^&]+&token_type=Bearer&expires_in=3600$/);
+    const routed = redactUrl(`https://app.test/?lang=en#/callback?code=${KEY}&state=xyz`);
+    expect(routed).not.toContain(KEY);
+    expect(routed).toMatch(/^https:\/\/app\.test\/\?lang=en#\/callback\?code=[^&]+&state=xyz$/);
+    for (const url of ['https://app.test/docs#section-2', 'https://app.test/#/orders?tab=open', 'https://app.test/#a=1']) expect(redactUrl(url)).toBe(url);
+    for (const out of [implicit, routed]) expect(redactUrl(out)).toBe(out);
+  });
+
   test('?header= holds the redacted auth JSON (GraphQL style, standard base64)', () => {
     const header = Buffer.from(JSON.stringify({ host: 'h.test', 'x-api-key': KEY })).toString('base64');
     const out = redactUrl(`wss://h.test/event/realtime?header=${encodeURIComponent(header)}&payload=e30=`);
