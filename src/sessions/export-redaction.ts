@@ -19,7 +19,6 @@ export const keepAll: StoredRedactor = { connection: (c) => c, frame: (f) => f, 
  * applies to every URL a record carries (a shared worker's script URL stands in for it).
  */
 export function redactPageUrl(redact: Redact, url: string): string {
-  if (url === '') return url;
   const r = redact({ socketId: '' as SocketId, seq: 0, t: 0, kind: 'worker-start', url, frameUrl: '' });
   return r.kind === 'worker-start' ? r.url : url;
 }
