@@ -24,7 +24,9 @@ const VERSION = (JSON.parse(readFileSync(new URL('./package.json', import.meta.u
 export function manifestFor(t: Target): ManifestV3Export {
   const base: Manifest = { ...(JSON.parse(readFileSync(new URL('./manifest.json', import.meta.url), 'utf8')) as Manifest), version: VERSION };
   if (t === 'chrome') return base as unknown as ManifestV3Export;
-  const { key: _key, minimum_chrome_version: _min, background, ...rest } = base;
+  // optional_permissions holds only `debugger` (worker sockets through Chromium's debugger),
+  // which Firefox does not have.
+  const { key: _key, minimum_chrome_version: _min, optional_permissions: _debugger, background, ...rest } = base;
   return {
     ...rest,
     // CRXJS needs background.scripts for Firefox (it crashes on service_worker there).

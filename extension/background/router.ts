@@ -10,6 +10,7 @@ import { onNetworkSocket } from './network-socket.ts';
 import { requestOrigin, socketOfRequest } from '../../src/recording/socket-sightings.ts';
 import { originMatches } from '../../src/recording/policy.ts';
 import { createTabHub, type RouterDeps } from './tab-hub.ts';
+import { onDebuggerDetached, onDebuggerEvent } from './worker-debugger.ts';
 
 export type { RouterDeps } from './tab-hub.ts';
 
@@ -39,6 +40,13 @@ export function createRouter(deps: RouterDeps) {
       const origin = requestOrigin(details);
       if (origin === null) return;
       for (const state of hub.tabs.values()) if (state.topUrl !== null && originMatches(origin, state.topUrl)) onNetworkSocket(hub, state, observed);
+    },
+    /** An event of Chromium's debugger attached to a tab (worker-debugger.ts). */
+    onDebuggerEvent(tabId: number, sessionId: string | undefined, method: string, params: unknown): void {
+      onDebuggerEvent(hub, tabId, sessionId, method, params);
+    },
+    onDebuggerDetached(tabId: number, reason: string): void {
+      onDebuggerDetached(hub, tabId, reason);
     },
     onTabRemoved(tabId: number): void {
       const state = hub.tabs.get(tabId);

@@ -15,6 +15,7 @@ import { createLiveFeed, sliceFor, type LiveFeed } from '../../src/recording/liv
 import type { TabRecorder } from '../../src/recording/tab-recorder.ts';
 import { debug } from '../../src/debug.ts';
 import { createStopLog, isLifecycle, type StopLog } from './recording-control.ts';
+import type { DebuggerApi, WorkerCapture } from './worker-debugger.ts';
 
 export interface RouterDeps {
   readonly recorder: TabRecorder;
@@ -27,6 +28,8 @@ export interface RouterDeps {
   readonly setTimer: (fn: () => void, ms: number) => void;
   /** Wall clock for the stopped spans (tests pass a fake one). */
   readonly now?: () => number;
+  /** Chromium's debugger, for worker sockets (worker-debugger.ts); null without the permission. */
+  readonly debuggerApi?: () => DebuggerApi | null;
 }
 
 /** One frame's relay port. */
@@ -93,6 +96,10 @@ export interface TabState {
   /** When a frame of the tab was last told to record: its hook then sends what it held. */
   recordingToldAt: number;
   readonly live: LiveFeed;
+  /** The debugger is attached for the tab's worker sockets (the user opted in). */
+  workerCapture: WorkerCapture | null;
+  /** Why worker capture is not running (refused, detached), for the panel. */
+  workerCaptureProblem: string | null;
 }
 
 export type TabHub = ReturnType<typeof createTabHub>;
@@ -136,6 +143,8 @@ export function createTabHub(deps: RouterDeps) {
       paused: state.paused,
       discarded: state.discarded,
       stoppedSpans: state.stops.spans(),
+      workerCapture: state.workerCapture !== null,
+      workerCaptureProblem: state.workerCaptureProblem,
     };
   }
 
@@ -255,6 +264,8 @@ export function createTabHub(deps: RouterDeps) {
       dedupe: createPublishDeduper(),
       sockets: createSocketSightings(),
       recordingToldAt: 0,
+      workerCapture: null,
+      workerCaptureProblem: null,
       live: createLiveFeed(
         (update) => {
           if (state.panels.size === 0) return;

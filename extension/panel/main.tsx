@@ -1,5 +1,6 @@
 // Panel entry (extension origin, inside DevTools or opened as a page with ?tabId=N).
 import { render } from 'preact';
+import browser, { type Manifest } from 'webextension-polyfill';
 import { App } from './app.tsx';
 import { createLiveStore, type LiveStore } from './store/live-store.ts';
 import { createSessionsStore } from './store/sessions-store.ts';
@@ -23,7 +24,9 @@ let commands: ReturnType<typeof createPageCommands> | null = null;
 // Set below; the live feed's records carry the answers to replay's publishes on the page's socket.
 let onLiveRecords: ((m: unknown) => void) | null = null;
 if (tabId !== null) {
-  const store = createLiveStore();
+  // Chromium only: the debugger, for worker sockets, is an optional permission asked for on
+  // use (the polyfill's permission types do not list it).
+  const store = createLiveStore(import.meta.env.TARGET === 'firefox' ? {} : { requestDebugger: () => browser.permissions.request({ permissions: ['debugger' as Manifest.OptionalPermission] }) });
   const link = connectToBackground(tabId, (m) => (commands?.onMessage(m), onLiveRecords?.(m), store.apply(m)), store.setConnected);
   store.setCommands(link.send);
   commands = createPageCommands(link.send);

@@ -46,9 +46,11 @@ export interface SocketCreated extends Base {
   readonly appsync: boolean;
   /**
    * Set only by the background, never accepted from a page: a socket whose handshake the
-   * browser reported and that the hook did not capture (a worker's). Its frames are not recorded.
+   * browser reported and that the hook did not capture (a worker's), `network`: its frames are
+   * not recorded; a worker's socket captured through Chromium's debugger where the user opted
+   * in (src/recording/debugger-sockets.ts), `debugger`: `frameUrl` is then the worker's script.
    */
-  readonly via?: 'network';
+  readonly via?: 'network' | 'debugger';
 }
 export interface SocketOpened extends Base {
   readonly kind: 'ws-open';
@@ -80,6 +82,11 @@ export interface SocketClosed extends Base {
   readonly code: number;
   readonly reason: string;
   readonly wasClean: boolean;
+  /**
+   * Set only by the background: the debugger reported that the socket closed but not how
+   * (no code, reason or cleanliness); `code`, `reason` and `wasClean` are placeholders.
+   */
+  readonly unreported?: true;
 }
 /**
  * An HTTP publish (`POST …/event`) from fetch or XMLHttpRequest, recorded when it starts:

@@ -149,6 +149,13 @@ export interface CaptureStatus {
    * background's memory only: a restarted worker knows a stop in progress, not earlier ones.
    */
   readonly stoppedSpans?: readonly StoppedSpan[];
+  /**
+   * The tab's worker sockets are captured through Chromium's debugger (the user opted in,
+   * `setWorkerCapture`). Absent from a background older than the option.
+   */
+  readonly workerCapture?: boolean;
+  /** Why worker capture is not running when it was asked for (refused, detached), or null. */
+  readonly workerCaptureProblem?: string | null;
 }
 /** How many stopped spans a status lists at most. */
 export const MAX_STOPPED_SPANS = 20;
@@ -223,7 +230,9 @@ export type PanelToBackground =
   | { readonly type: 'injectIncoming'; readonly socketId: SocketId; readonly data: string }
   | { readonly type: 'sendOnSocket'; readonly socketId: SocketId; readonly data: string }
   /** Answered with pageCredentialsListed for the panel's tab. */
-  | { readonly type: 'listPageCredentials' };
+  | { readonly type: 'listPageCredentials' }
+  /** Capture the tab's worker sockets through Chromium's debugger, or stop (worker-debugger.ts). */
+  | { readonly type: 'setWorkerCapture'; readonly on: boolean };
 
 /** The largest batch text the relay passes on (Chrome caps extension messages at 64 MiB). */
 export const MAX_BATCH_CHARS = 48 * 1024 * 1024;

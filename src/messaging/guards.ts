@@ -134,6 +134,8 @@ export function isPanelToBackground(x: unknown): x is PanelToBackground {
       return x.records === 'all' || x.records === 'answers';
     case 'setRecording':
       return int(x.tabId) && typeof x.on === 'boolean';
+    case 'setWorkerCapture':
+      return typeof x.on === 'boolean';
     case 'clearSession':
     case 'listPageCredentials':
       return true;
@@ -178,7 +180,9 @@ const PANEL_BOUND: { readonly [K in BackgroundToPanel['type']]: (x: Obj) => bool
     nullable(x.notice, (v) => str(v, MAX_URL)) &&
     (x.paused === undefined || typeof x.paused === 'boolean') &&
     (x.discarded === undefined || int(x.discarded)) &&
-    (x.stoppedSpans === undefined || (Array.isArray(x.stoppedSpans) && x.stoppedSpans.length <= MAX_STOPPED_SPANS && x.stoppedSpans.every(isStoppedSpan))),
+    (x.stoppedSpans === undefined || (Array.isArray(x.stoppedSpans) && x.stoppedSpans.length <= MAX_STOPPED_SPANS && x.stoppedSpans.every(isStoppedSpan))) &&
+    (x.workerCapture === undefined || typeof x.workerCapture === 'boolean') &&
+    (x.workerCaptureProblem === undefined || nullable(x.workerCaptureProblem, (v) => str(v, MAX_URL))),
 };
 
 const isStoppedSpan = (x: unknown): boolean => isObj(x) && num(x.from) && (x.to === null || num(x.to)) && int(x.discarded);
@@ -255,7 +259,8 @@ export function isCaptureRecord(x: unknown): x is CaptureRecord {
     case 'ws-error':
       return true;
     case 'ws-close':
-      return int(x.code) && str(x.reason, MAX_SHORT) && typeof x.wasClean === 'boolean';
+      // Only the background marks a close as not reported (debugger-sockets.ts).
+      return int(x.code) && str(x.reason, MAX_SHORT) && typeof x.wasClean === 'boolean' && x.unreported === undefined;
     case 'http-request':
       return (
         str(x.url, MAX_URL) &&

@@ -206,6 +206,7 @@ export function buildFrames(
       // A socket only the browser's report of its handshake saw (a worker's): the frame says so, for the
       // inspector's notice and for every later read of the session.
       if (stored.via === 'network') return [{ ...base, dir: 'connecting', extra: { via: 'network', url: stored.url } }];
+      if (stored.via === 'debugger') return [{ ...base, dir: 'connecting', extra: { via: 'debugger' } }];
       return [{ ...base, dir: 'connecting' }];
     }
     case 'ws-open':
@@ -218,6 +219,8 @@ export function buildFrames(
       return [{ ...base, dir: 'error' }];
     case 'ws-close': {
       c.closedAt = stored.t;
+      // The debugger says that a socket closed, not how: no code, reason or cleanliness.
+      if (stored.unreported) return [{ ...base, dir: 'close', extra: { reason: 'close code not reported by the debugger' } }];
       c.closeCode = stored.code;
       c.closeReason = stored.reason;
       const flags = key.flags | (stored.wasClean ? 0 : FrameFlag.failed);

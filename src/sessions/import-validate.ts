@@ -165,7 +165,7 @@ export function readConnection(f: Fields, sessionId: SessionId): ConnectionRecor
 }
 
 function readExtra(f: Fields): FrameExtra {
-  const via = f.has('via') ? f.oneOf('via', ['fetch', 'xhr', 'network', 'shared-worker'] as const) : undefined;
+  const via = f.has('via') ? f.oneOf('via', ['fetch', 'xhr', 'network', 'shared-worker', 'debugger'] as const) : undefined;
   return defined({
     length: f.optInt('length'),
     code: f.optInt('code'),

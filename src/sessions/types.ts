@@ -72,9 +72,10 @@ export interface FrameExtra {
    * How a frame was seen when not by the page hook: `network`, by the browser's report
    * (a worker's socket handshake, DevTools' network log); `shared-worker`, on the
    * `connecting` frame that stands for a shared worker the page started, whose sockets
-   * are not captured.
+   * are not captured; `debugger`, on the `connecting` frame of a worker's socket captured
+   * through Chromium's debugger (its close code is not known).
    */
-  readonly via?: 'fetch' | 'xhr' | 'network' | 'shared-worker';
+  readonly via?: 'fetch' | 'xhr' | 'network' | 'shared-worker' | 'debugger';
 }
 
 export interface StoredFrame {

@@ -42,13 +42,41 @@ export function applyMessage(state: LiveState, message: BackgroundToPanel): Live
   }
 }
 
-export function createLiveStore() {
+export interface LiveStoreOptions {
+  /**
+   * Asks for Chromium's debugger permission (worker sockets); must run in the click that
+   * asked for it. Absent where the browser has no such API (Firefox).
+   */
+  readonly requestDebugger?: () => Promise<boolean>;
+}
+
+export function createLiveStore(opts: LiveStoreOptions = {}) {
   const state = signal<LiveState>(EMPTY_LIVE);
   const connected = signal(false);
+  // The permission refused here, before the background heard of anything.
+  const workerProblem = signal<string | null>(null);
   let send: (m: PanelToBackground) => void = () => {};
   return {
     state,
     connected,
+    workerCaptureOffered: opts.requestDebugger !== undefined,
+    workerProblem,
+    /** Capture the tab's worker sockets through the debugger, or stop. */
+    async setWorkerCapture(on: boolean): Promise<void> {
+      workerProblem.value = null;
+      if (on && opts.requestDebugger) {
+        const granted = await opts.requestDebugger().catch((e: unknown) => {
+          workerProblem.value = `Worker sockets could not be captured: ${e instanceof Error ? e.message : String(e)}`;
+          return null;
+        });
+        if (granted === null) return;
+        if (!granted) {
+          workerProblem.value = "Worker sockets are not captured: Chromium's debugger permission was not granted";
+          return;
+        }
+      }
+      send({ type: 'setWorkerCapture', on });
+    },
     apply: (message: BackgroundToPanel) => batch(() => (state.value = applyMessage(state.value, message))),
     setConnected: (on: boolean) => (connected.value = on),
     setCommands: (fn: (m: PanelToBackground) => void) => (send = fn),

@@ -5,7 +5,9 @@ import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/pr
 import { createSessionsStore, type SessionsStore } from '../../../extension/panel/store/sessions-store.ts';
 import { createInspectorStore, type InspectorStore } from '../../../extension/panel/views/inspector/inspector-store.ts';
 import { InspectorView } from '../../../extension/panel/views/inspector/inspector-view.tsx';
-import { createRecorder, createSession, type SessionRecord, type SessionsDb } from '../../../src/sessions/index.ts';
+import { UncapturedNotice, type WorkerCaptureControl } from '../../../extension/panel/views/inspector/uncaptured-notice.tsx';
+import { createRecorder, createSession, readFramePage, type SessionRecord, type SessionsDb } from '../../../src/sessions/index.ts';
+import { createTrafficModel } from '../../../src/traffic/index.ts';
 import { classifyFrame } from '../../../src/protocol/decode.ts';
 import { redactRecord } from '../../../src/capture/redact.ts';
 import type { CaptureRecord, SocketId } from '../../../src/capture/records.ts';
@@ -73,5 +75,54 @@ describe('not-captured notice', () => {
     await show((db) => seedConversation(db));
     await waitFor(() => expect(document.querySelectorAll('.frow').length).toBeGreaterThan(3));
     expect(screen.queryByTestId('uncaptured-notice')).toBeNull();
+  });
+});
+
+describe("worker capture through Chromium's debugger", () => {
+  async function modelOf(seed: (db: SessionsDb) => Promise<SessionRecord>) {
+    const db = await freshDb();
+    const s = await seed(db);
+    const m = createTrafficModel();
+    m.apply(await readFramePage(db, s.id, { offset: 0, limit: 100 }));
+    return m;
+  }
+  const control = (on: boolean, problem: string | null = null) => {
+    const asked: boolean[] = [];
+    const c: WorkerCaptureControl = { on, problem, set: (v) => asked.push(v) };
+    return { c, asked };
+  };
+
+  test("is offered next to a worker's uncaptured socket, and asked for on click", async () => {
+    const m = await modelOf(seedWithWorkerSocket);
+    const { c, asked } = control(false);
+    render(<UncapturedNotice model={m} version={1} onSelect={() => {}} workerCapture={c} />);
+    fireEvent.click(screen.getByTestId('worker-capture-start'));
+    expect(asked).toEqual([true]);
+    expect(screen.queryByTestId('worker-capture')).toBeNull();
+  });
+
+  test('is not offered where the browser has no debugger, or for a stored session', async () => {
+    const m = await modelOf(seedWithWorkerSocket);
+    render(<UncapturedNotice model={m} version={1} onSelect={() => {}} workerCapture={null} />);
+    expect(screen.getByTestId('uncaptured-notice')).toBeTruthy();
+    expect(screen.queryByTestId('worker-capture-start')).toBeNull();
+  });
+
+  test('while on, says so with a way to stop, even in a session with nothing uncaptured', async () => {
+    const m = await modelOf((db) => seedConversation(db));
+    const { c, asked } = control(true);
+    render(<UncapturedNotice model={m} version={1} onSelect={() => {}} workerCapture={c} />);
+    expect(screen.getByTestId('worker-capture').textContent).toContain("captured through Chromium's debugger");
+    expect(screen.queryByTestId('uncaptured-notice')).toBeNull();
+    fireEvent.click(screen.getByTestId('worker-capture-stop'));
+    expect(asked).toEqual([false]);
+  });
+
+  test('a refusal is shown, and the offer stays', async () => {
+    const m = await modelOf(seedWithWorkerSocket);
+    const { c } = control(false, "Worker sockets are not captured: Chromium's debugger permission was not granted");
+    render(<UncapturedNotice model={m} version={1} onSelect={() => {}} workerCapture={c} />);
+    expect(screen.getByTestId('worker-capture').textContent).toContain('permission was not granted');
+    expect(screen.getByTestId('worker-capture-start')).toBeTruthy();
   });
 });

@@ -31,8 +31,9 @@ export function distDir(name: BrowserName): string {
   return launchDistDir(name);
 }
 
-export async function launch(name: BrowserName, opts: { extension?: boolean; devtools?: boolean } = {}): Promise<ExtensionBrowser> {
-  const launched = await launchBrowser(name, { headless: true, extension: opts.extension ?? true, devtools: opts.devtools ?? false });
+/** `extensionDir`: another build of the extension to load (default: dist/<browser>). */
+export async function launch(name: BrowserName, opts: { extension?: boolean; devtools?: boolean; extensionDir?: string } = {}): Promise<ExtensionBrowser> {
+  const launched = await launchBrowser(name, { headless: true, extension: opts.extension ?? true, devtools: opts.devtools ?? false, ...(opts.extensionDir ? { extensionDir: opts.extensionDir } : {}) });
   const { browser, extensionOrigin } = launched;
   return {
     name,

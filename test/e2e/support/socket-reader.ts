@@ -25,4 +25,20 @@ async function storedSockets(pageUrl: string): Promise<StoredSocket[]> {
   }
 }
 
-(globalThis as unknown as { __socketReader: unknown }).__socketReader = { storedSockets };
+/** Direction and message type of every stored frame of one socket, in order. */
+async function socketFrames(pageUrl: string, sock: string): Promise<string[]> {
+  const db = await openSessionsDb();
+  try {
+    const out: string[] = [];
+    for (const s of (await listSessions(db)).filter((x) => isPageOf(x.pageUrl, pageUrl))) {
+      for await (const batch of scanFrames(db, s.id as SessionId, {}, { batchSize: 1000 })) {
+        for (const f of batch.frames) if (f.sock === sock) out.push(f.type ? `${f.dir} ${f.type}` : f.dir);
+      }
+    }
+    return out;
+  } finally {
+    db.close();
+  }
+}
+
+(globalThis as unknown as { __socketReader: unknown }).__socketReader = { storedSockets, socketFrames };

@@ -1,6 +1,6 @@
 // In-memory ports and a router over a fake recorder, for the background's contract tests.
 import type { Runtime } from 'webextension-polyfill';
-import { createRouter } from '../../../extension/background/router.ts';
+import { createRouter, type RouterDeps } from '../../../extension/background/router.ts';
 import type { TabRecorder } from '../../../src/recording/tab-recorder.ts';
 import { DEFAULT_SETTINGS } from '../../../src/recording/policy.ts';
 import type { CaptureRecord, SocketId } from '../../../src/capture/records.ts';
@@ -25,7 +25,7 @@ export function fakePort(name: string, sender: Runtime.MessageSender) {
 export const PANEL_URL = 'chrome-extension://id/extension/panel/panel.html';
 export const rec = (nonce: string, seq: number): CaptureRecord => ({ kind: 'ws-receive', socketId: `${nonce}:1` as SocketId, seq, t: seq, data: '{"type":"ka"}', size: 13 });
 
-export function setup(recorder: Partial<TabRecorder> = {}) {
+export function setup(recorder: Partial<TabRecorder> = {}, deps: Partial<RouterDeps> = {}) {
   const stored: Array<{ tabId: number; records: readonly CaptureRecord[] }> = [];
   const timers: Array<{ fn: () => void; at: number }> = [];
   // A fake clock that only the timers move: firing them sets it to the latest one's time.
@@ -46,6 +46,7 @@ export function setup(recorder: Partial<TabRecorder> = {}) {
     preserveLog: { get: async () => false, set: async () => {} },
     setTimer: (fn, ms) => void timers.push({ fn, at: clock.t + ms }),
     now: () => clock.t,
+    ...deps,
   });
   const content = (tabId: number, nonce: string, url = 'https://app/') => {
     const p = fakePort('appsync-capture', { tab: { id: tabId } as Runtime.MessageSender['tab'], frameId: 0, url });

@@ -18,3 +18,13 @@ describe('extension page policy', () => {
     expect((manifestFor('chrome') as unknown as WithCsp).content_security_policy).toBeUndefined();
   });
 });
+
+describe('permissions', () => {
+  type WithPermissions = { permissions: string[]; optional_permissions?: string[] };
+  test("Chromium's debugger (worker sockets) is optional, asked for on use; Firefox has none to ask for", () => {
+    const chrome = manifestFor('chrome') as unknown as WithPermissions;
+    expect(chrome.optional_permissions).toEqual(['debugger']);
+    expect(chrome.permissions).not.toContain('debugger');
+    expect((manifestFor('firefox') as unknown as WithPermissions).optional_permissions).toBeUndefined();
+  });
+});

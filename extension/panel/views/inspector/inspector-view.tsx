@@ -106,6 +106,13 @@ export function InspectorView({ store, sessions, live, Settings, onReplay }: Pro
   // new live state with the same status, and reading the state itself re-rendered the whole
   // view (toolbar, sidebar, table) for each of them.
   const status = useComputed(() => live?.state.value.status ?? null).value;
+  const workerOn = status?.workerCapture === true;
+  const workerProblem = (live?.workerProblem.value ?? null) ?? status?.workerCaptureProblem ?? null;
+  // Offered on the tab being recorded only, and where the browser has the debugger.
+  const workerCapture = useMemo(
+    () => (live?.workerCaptureOffered && store.target.value.kind === 'live' ? { on: workerOn, problem: workerProblem, set: (on: boolean) => void live.setWorkerCapture(on) } : null),
+    [live, workerOn, workerProblem, store.target.value.kind],
+  );
   const selected = store.selected.value;
   const selectedPos = store.selectedPos.value;
   // Reading version re-renders the table once per page or batch of matches.
@@ -194,7 +201,7 @@ export function InspectorView({ store, sessions, live, Settings, onReplay }: Pro
           {source.pageError.value}
         </div>
       )}
-      <UncapturedPart model={traffic} version={trafficVersion} onSelect={select} />
+      <UncapturedPart model={traffic} version={trafficVersion} onSelect={select} workerCapture={workerCapture} />
       <div class="ibody">
         <SidebarPart model={traffic} version={trafficVersion} now={now} filterText={store.filter.value.text} onFilterText={setFilterText} labels={store.labels.value} frames={store.frames.value} />
         <div class="imain" ref={table}>

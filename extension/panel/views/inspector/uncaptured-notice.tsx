@@ -8,16 +8,49 @@ import { NOT_CAPTURED, WORKER_NOT_CAPTURED, type TrafficModel } from '../../../.
 
 const SHOWN = 3;
 
-export function UncapturedNotice({ model, version, onSelect }: { model: TrafficModel | null; version: number; onSelect(pos: number): void }) {
+/** The live tab's worker capture through Chromium's debugger (absent: not offered here). */
+export interface WorkerCaptureControl {
+  readonly on: boolean;
+  readonly problem: string | null;
+  set(on: boolean): void;
+}
+
+export function UncapturedNotice({
+  model,
+  version,
+  onSelect,
+  workerCapture,
+}: {
+  model: TrafficModel | null;
+  version: number;
+  onSelect(pos: number): void;
+  workerCapture?: WorkerCaptureControl | null;
+}) {
   const found = useMemo(() => {
     const counts = model?.stats().findingsByCode;
     if (!model || !counts || !((counts[NOT_CAPTURED] ?? 0) + (counts[WORKER_NOT_CAPTURED] ?? 0))) return [];
     return model.findings(0, 100_000).filter((f) => f.code === NOT_CAPTURED || f.code === WORKER_NOT_CAPTURED);
   }, [model, version]);
-  if (found.length === 0) return null;
+  const capturing = workerCapture?.on === true;
+  const problem = workerCapture?.problem ?? null;
+  const status =
+    capturing || problem ? (
+      <div class={`notice ${problem ? 'warning' : 'info'}`} role="status" data-testid="worker-capture">
+        {problem ?? "Worker sockets are captured through Chromium's debugger (Chromium shows that it is being debugged). Sockets a worker opened before are not: reload the page to capture them from the start."}{' '}
+        {capturing && (
+          <button type="button" class="link" onClick={() => workerCapture?.set(false)} data-testid="worker-capture-stop">
+            Stop capturing worker sockets
+          </button>
+        )}
+      </div>
+    ) : null;
+  if (found.length === 0) return status;
   const workers = found.some((f) => f.code === WORKER_NOT_CAPTURED);
   const sockets = found.some((f) => f.code === NOT_CAPTURED);
+  const offer = workerCapture && !capturing && sockets;
   return (
+    <>
+    {status}
     <div class="notice warning" role="status" data-testid="uncaptured-notice">
       {found.slice(0, SHOWN).map((f) => (
         <div key={f.pos}>
@@ -34,6 +67,15 @@ export function UncapturedNotice({ model, version, onSelect }: { model: TrafficM
         {workers &&
           " A shared worker's sockets are not listed even there: inspect the worker itself (chrome://inspect/#workers in Chromium, about:debugging in Firefox). Firefox reports their handshakes, which then appear above; Chromium does not, so there this notice is all the recording can say."}
       </div>
+      {offer && (
+        <div>
+          <button type="button" onClick={() => workerCapture.set(true)} data-testid="worker-capture-start">
+            Capture dedicated workers' sockets
+          </button>
+          {" through Chromium's debugger: Chromium asks for the permission once and shows that it is being debugged while this is on."}
+        </div>
+      )}
     </div>
+    </>
   );
 }

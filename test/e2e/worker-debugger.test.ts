@@ -1,0 +1,149 @@
+// Chromium: a dedicated worker's AppSync socket, captured through the debugger where the user
+// opted in from the panel's not-captured notice. Its frames are then in the session as a
+// socket opened by the worker, with no notice; the page's own socket stays the hook's. The
+// build loaded here has `debugger` among its granted permissions: a test cannot answer the
+// permission prompt that the shipped build (where it is optional) shows once.
+import { after, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { Page } from 'puppeteer-core';
+import { distDir, launch, openPanel, tabIdOf, waitFor } from './support/browsers.ts';
+import { bundleForPage } from '../../scripts/lib/browser-launch.ts';
+import { startTestServer } from './support/server.ts';
+import type { StoredSocket } from './support/socket-reader.ts';
+
+const server = await startTestServer();
+const dir = mkdtempSync(join(tmpdir(), 'aedt-debugger-build-'));
+after(async () => {
+  await server.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** The Chromium build with the optional `debugger` permission granted at install. */
+function buildWithDebugger(): string {
+  cpSync(distDir('chromium'), dir, { recursive: true });
+  const path = join(dir, 'manifest.json');
+  const manifest = JSON.parse(readFileSync(path, 'utf8')) as { permissions: string[]; optional_permissions?: string[] };
+  assert.deepEqual(manifest.optional_permissions, ['debugger'], 'the shipped build asks for the debugger only when used');
+  manifest.permissions.push('debugger');
+  writeFileSync(path, JSON.stringify(manifest));
+  return dir;
+}
+
+type Reader = { storedSockets(u: string): Promise<StoredSocket[]>; socketFrames(u: string, sock: string): Promise<string[]> };
+let readerCode: Promise<string> | null = null;
+async function reader<T>(extPage: Page, call: (r: Reader, a: string, b: string) => Promise<T>, a: string, b = ''): Promise<T> {
+  if (!(await extPage.evaluate(() => '__socketReader' in globalThis))) {
+    readerCode ??= bundleForPage(resolve(import.meta.dirname, 'support/socket-reader.ts'));
+    await extPage.evaluate(await readerCode);
+  }
+  return extPage.evaluate(
+    (fn: string, x: string, y: string) => new Function('r', 'a', 'b', `return (${fn})(r, a, b)`)((globalThis as unknown as { __socketReader: Reader }).__socketReader, x, y) as Promise<T>,
+    call.toString(),
+    a,
+    b,
+  );
+}
+const sockets = (p: Page, url: string) => reader(p, (r, u) => r.storedSockets(u), url);
+const framesOf = (p: Page, url: string, sock: string) => reader(p, (r, u, s) => r.socketFrames(u, s), url, sock);
+
+const dataCount = (page: Page) => page.evaluate(() => (window as unknown as { __workerState: string[] }).__workerState.filter((s) => s === 'data').length);
+
+describe("a dedicated worker's socket through Chromium's debugger", () => {
+  test('is offered in the notice, then captured frame by frame, with no notice; Stop ends it', async () => {
+    const eb = await launch('chromium', { extensionDir: buildWithDebugger() });
+    try {
+      const page = await eb.browser.newPage();
+      const url = server.pageUrl('worker-socket.html', 'debugger=1');
+      await page.goto(url);
+      await waitFor(() => page.evaluate(() => (window as unknown as { __ready: boolean }).__ready), { what: 'page socket subscribed' });
+      const extPage = await eb.openExtensionPage('extension/panel/panel.html?tabId=-1');
+      const panel = await openPanel(eb, await tabIdOf(extPage, url));
+
+      // Before opting in: the worker's socket is a notice, and the notice offers the capture.
+      await page.evaluate(() => (window as unknown as { __startWorker(): void }).__startWorker());
+      await waitFor(async () => (await dataCount(page)) === 1, { what: "the first worker's socket works" });
+      await panel.bringToFront();
+      await panel.waitForSelector('[data-testid="worker-capture-start"]', { timeout: 30_000 });
+      await panel.click('[data-testid="worker-capture-start"]');
+      const status = await panel.waitForSelector('[data-testid="worker-capture"]', { timeout: 15_000 });
+      assert.match((await status!.evaluate((e) => e.textContent)) ?? '', /captured through Chromium's debugger/);
+
+      // After: a new worker's socket is captured from its first frame.
+      await page.bringToFront();
+      await page.evaluate(() => (window as unknown as { __startWorker(): void }).__startWorker());
+      await waitFor(async () => (await dataCount(page)) >= 3, { what: "the second worker's socket works (the debugger resumed the worker); both workers get its publish" });
+      const viaDebugger = await waitFor(
+        async () => {
+          const found = (await sockets(extPage, url)).filter((s) => s.via === 'debugger');
+          if (found.length !== 1) return null;
+          const frames = await framesOf(extPage, url, found[0]!.sock);
+          return frames.includes('receive data') ? { sock: found[0]!, frames } : null;
+        },
+        { what: "the worker's socket and its frames stored", timeout: 30_000 },
+      );
+      assert.deepEqual(viaDebugger.frames, [
+        'connecting',
+        'open',
+        'send connection_init',
+        'receive connection_ack',
+        'send subscribe',
+        'receive ka',
+        'receive subscribe_success',
+        'send publish',
+        'receive publish_success',
+        'receive data',
+      ].filter((f) => viaDebugger.frames.includes(f)));
+      assert.ok(viaDebugger.frames.length >= 8, `the whole conversation: ${viaDebugger.frames.join(', ')}`);
+
+      // The webRequest report of the second worker's handshake is explained: still one notice
+      // (the first worker's), once its grace has passed.
+      const deadline = Date.now() + 6_000;
+      await waitFor(() => Date.now() > deadline || null, { what: 'the handshake grace to pass' });
+      const all = await sockets(extPage, url);
+      assert.equal(all.filter((s) => s.via === 'network').length, 1, 'only the socket opened before the opt-in is a notice');
+      assert.equal(all.filter((s) => s.via === undefined).length, 1, "the page's own socket is the hook's");
+
+      // A reload keeps the capture (the notice tells the user to reload for earlier sockets).
+      await page.bringToFront();
+      await page.reload();
+      await waitFor(() => page.evaluate(() => (window as unknown as { __ready: boolean }).__ready), { what: 'page socket subscribed after the reload' });
+      await page.evaluate(() => (window as unknown as { __startWorker(): void }).__startWorker());
+      await waitFor(
+        async () => {
+          for (const s of (await sockets(extPage, url)).filter((x) => x.via === 'debugger')) {
+            if (s.sock !== viaDebugger.sock.sock && (await framesOf(extPage, url, s.sock)).includes('receive data')) return true;
+          }
+          return null;
+        },
+        { what: "the worker's socket after the reload, through the debugger", timeout: 30_000 },
+      );
+
+      await panel.bringToFront();
+      await panel.click('[data-testid="worker-capture-stop"]');
+      await waitFor(() => panel.evaluate(() => document.querySelector('[data-testid="worker-capture"]') === null), { what: 'the capture stopped' });
+      // Stopped, a worker's socket is a notice again, and the notice offers the capture again.
+      await page.bringToFront();
+      // (Another URL: a handshake within seconds of a stored socket of the same URL counts as that socket.)
+      await page.evaluate(() => {
+        const w = new Worker('worker-socket.js');
+        const key = (window as unknown as { __appsync: { key: string } }).__appsync.key;
+        w.postMessage({ url: `ws://${location.host}/event/realtime?from=after-stop`, host: location.host, key });
+      });
+      await waitFor(async () => {
+        const all = await sockets(extPage, url);
+        if (all.some((x) => x.via === 'network' && x.url?.endsWith('from=after-stop'))) return true;
+        throw new Error(JSON.stringify(all));
+      }, {
+        what: 'a notice for the socket opened after Stop',
+        timeout: 30_000,
+      });
+      await panel.bringToFront();
+      await panel.waitForSelector('[data-testid="worker-capture-start"]', { timeout: 15_000 });
+    } finally {
+      await eb.close();
+    }
+  });
+});

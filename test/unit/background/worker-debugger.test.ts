@@ -1,0 +1,123 @@
+// Worker sockets through Chromium's debugger, where the user opted in from the panel: the
+// background attaches, resumes every child it paused, enables the network domain in workers
+// only, and stores their sockets like the hook's, without a not-captured notice.
+import { describe, expect, test } from 'vitest';
+import type { CaptureRecord } from '../../../src/capture/records.ts';
+import type { DebuggerApi } from '../../../extension/background/worker-debugger.ts';
+import { setup, until } from './harness.ts';
+
+const WS = 'wss://x.appsync-realtime-api.us-east-1.amazonaws.com/event/realtime';
+const WORKER = 'https://app/worker.js';
+
+function fakeDebugger(fail: Partial<Record<string, string>> = {}) {
+  const calls: string[] = [];
+  const api: DebuggerApi = {
+    async attach(tabId) {
+      calls.push(`attach ${tabId}`);
+      if (fail.attach) throw new Error(fail.attach);
+    },
+    async detach(tabId) {
+      calls.push(`detach ${tabId}`);
+    },
+    async send(tabId, sessionId, method) {
+      calls.push(`${sessionId ?? 'tab'} ${method}`);
+      if (fail[method]) throw new Error(fail[method]);
+      return {};
+    },
+  };
+  return { api, calls };
+}
+
+type Status = { type: string; workerCapture?: boolean; workerCaptureProblem?: string | null };
+const lastStatus = (sent: unknown[]) => sent.filter((m): m is Status => (m as Status).type === 'captureStatus').at(-1);
+const stored = (s: ReturnType<typeof setup>) => s.stored.flatMap((b) => b.records);
+
+async function started(fail: Partial<Record<string, string>> = {}) {
+  const d = fakeDebugger(fail);
+  const s = setup({}, { debuggerApi: () => d.api });
+  s.content(7, 'n');
+  const panel = s.panel(7);
+  panel.deliver({ type: 'setWorkerCapture', on: true });
+  await s.flush();
+  return { s, d, panel };
+}
+
+const worker = (sessionId: string, type = 'worker') => ({ sessionId, targetInfo: { type, url: WORKER }, waitingForDebugger: true });
+
+describe('worker sockets through the debugger', () => {
+  test('opting in attaches to the tab and auto-attaches paused children; the status says so', async () => {
+    const { d, panel } = await started();
+    expect(d.calls).toEqual(['attach 7', 'tab Target.setAutoAttach']);
+    expect(lastStatus(panel.sent)).toMatchObject({ workerCapture: true, workerCaptureProblem: null });
+  });
+
+  test('a worker gets the network domain and is resumed; a frame is only resumed', async () => {
+    const { s, d } = await started();
+    s.router.onDebuggerEvent(7, undefined, 'Target.attachedToTarget', worker('W1'));
+    s.router.onDebuggerEvent(7, undefined, 'Target.attachedToTarget', worker('F1', 'iframe'));
+    await s.flush();
+    expect(d.calls.slice(2)).toEqual(['W1 Network.enable', 'F1 Target.setAutoAttach', 'W1 Target.setAutoAttach', 'F1 Runtime.runIfWaitingForDebugger', 'W1 Runtime.runIfWaitingForDebugger']);
+  });
+
+  test('a child is resumed even when preparing it fails', async () => {
+    const { s, d } = await started({ 'Network.enable': 'target closed' });
+    s.router.onDebuggerEvent(7, undefined, 'Target.attachedToTarget', worker('W1'));
+    await s.flush();
+    expect(d.calls.at(-1)).toBe('W1 Runtime.runIfWaitingForDebugger');
+  });
+
+  test("a worker's socket is stored as the debugger's, and its handshake is no notice", async () => {
+    const { s } = await started();
+    s.router.onDebuggerEvent(7, undefined, 'Target.attachedToTarget', worker('W1'));
+    const t = s.clock.t / 1000;
+    s.router.onDebuggerEvent(7, 'W1', 'Network.webSocketCreated', { requestId: 'r', url: WS });
+    s.router.onDebuggerEvent(7, 'W1', 'Network.webSocketWillSendHandshakeRequest', { requestId: 'r', timestamp: 5, wallTime: t, request: { headers: { 'Sec-WebSocket-Protocol': 'aws-appsync-event-ws' } } });
+    s.router.onSocketRequest(7, { url: WS, timeStamp: s.clock.t, type: 'websocket', requestHeaders: [{ name: 'Sec-WebSocket-Protocol', value: 'aws-appsync-event-ws' }] });
+    s.router.onDebuggerEvent(7, 'W1', 'Network.webSocketFrameReceived', { requestId: 'r', timestamp: 5.5, response: { opcode: 1, payloadData: '{"type":"ka"}' } });
+    await until(() => stored(s).length === 2, 'the worker socket');
+    s.fireTimers();
+    await s.flush();
+    const records: CaptureRecord[] = stored(s);
+    expect(records.map((r) => r.kind)).toEqual(['ws-create', 'ws-receive']);
+    expect(records[0]).toMatchObject({ via: 'debugger', frameUrl: WORKER, url: WS });
+    expect(records.some((r) => r.kind === 'ws-create' && r.via === 'network')).toBe(false);
+  });
+
+  test('stopping detaches; events after it are not stored', async () => {
+    const { s, d, panel } = await started();
+    panel.deliver({ type: 'setWorkerCapture', on: false });
+    await s.flush();
+    expect(d.calls.at(-1)).toBe('detach 7');
+    expect(lastStatus(panel.sent)).toMatchObject({ workerCapture: false });
+    s.router.onDebuggerEvent(7, undefined, 'Target.attachedToTarget', worker('W1'));
+    s.router.onDebuggerEvent(7, 'W1', 'Network.webSocketCreated', { requestId: 'r', url: WS });
+    s.router.onDebuggerEvent(7, 'W1', 'Network.webSocketWillSendHandshakeRequest', { requestId: 'r', timestamp: 5, wallTime: 1, request: { headers: {} } });
+    await s.flush();
+    expect(stored(s)).toEqual([]);
+  });
+
+  test('a refused attach, a missing permission and a closed debugger bar are told to the panel', async () => {
+    const refused = await started({ attach: 'Another debugger is already attached to the tab with id: 7.' });
+    expect(lastStatus(refused.panel.sent)).toMatchObject({ workerCapture: false, workerCaptureProblem: 'Worker sockets could not be captured: Another debugger is already attached to the tab with id: 7.' });
+
+    const s = setup({}, { debuggerApi: () => null });
+    s.content(7, 'n');
+    const panel = s.panel(7);
+    panel.deliver({ type: 'setWorkerCapture', on: true });
+    await s.flush();
+    expect(lastStatus(panel.sent)?.workerCaptureProblem).toMatch(/debugger permission/);
+
+    const closed = await started();
+    closed.s.router.onDebuggerDetached(7, 'canceled_by_user');
+    expect(lastStatus(closed.panel.sent)).toMatchObject({ workerCapture: false, workerCaptureProblem: "Worker capture stopped: Chromium's debugger bar was closed" });
+  });
+
+  test('the setting is not accepted without its boolean', () => {
+    // The guard refuses it, so the panel port ignores it.
+    return started().then(async ({ s, d, panel }) => {
+      panel.deliver({ type: 'setWorkerCapture', on: 'yes' });
+      await s.flush();
+      expect(d.calls).toEqual(['attach 7', 'tab Target.setAutoAttach']);
+    });
+  });
+});
