@@ -12,7 +12,7 @@
 // An attached debugger keeps the service worker alive (Chrome 118+), so the translator's
 // per-socket state lives as long as the attachment.
 
-import { createDebuggerSockets } from '../../src/recording/debugger-sockets.ts';
+import { createDebuggerTraffic, type FinishedRequest } from '../../src/recording/debugger-traffic.ts';
 import { HOOK_LIMITS } from '../../src/capture/limits.ts';
 import type { SocketCreated } from '../../src/capture/records.ts';
 import type { TabHub, TabState } from './tab-hub.ts';
@@ -28,7 +28,7 @@ const AUTO_ATTACH = { autoAttach: true, waitForDebuggerOnStart: true, flatten: t
 
 /** The tab's worker capture, kept on its TabState while the debugger is attached. */
 export interface WorkerCapture {
-  readonly sockets: ReturnType<typeof createDebuggerSockets>;
+  readonly traffic: ReturnType<typeof createDebuggerTraffic>;
   attached: boolean;
 }
 
@@ -45,7 +45,7 @@ export async function startWorkerCapture(hub: TabHub, state: TabState): Promise<
     return hub.toPanels(state, hub.status(state));
   }
   const capture: WorkerCapture = {
-    sockets: createDebuggerSockets({
+    traffic: createDebuggerTraffic({
       prefix: `dbg${Math.random().toString(36).slice(2, 10)}`,
       now: hub.now,
       maxTextLength: HOOK_LIMITS.maxTextLength,
@@ -93,14 +93,44 @@ export function onDebuggerEvent(hub: TabHub, tabId: number, sessionId: string | 
   if (method === 'Target.attachedToTarget') return void prepareChild(hub, state, capture, params);
   if (method === 'Target.detachedFromTarget') {
     const id = (params as { sessionId?: unknown } | null)?.sessionId;
-    if (typeof id === 'string') capture.sockets.detached(id);
+    if (typeof id === 'string') capture.traffic.detached(id);
     return;
   }
-  const records = capture.sockets.event(sessionId, method, params);
+  const finished = capture.traffic.httpEvent(sessionId, method, params);
+  if (finished) return void finishPublish(hub, state, capture, finished);
+  const records = capture.traffic.event(sessionId, method, params);
   if (records.length === 0) return;
   // The handshake webRequest reports for the same socket is then explained, not a notice.
   for (const r of records) if (r.kind === 'ws-create') state.sockets.sawCreate((r as SocketCreated).url, r.t);
   if (hub.capturing(state)) hub.store(state, records);
+}
+
+/** A worker's finished HTTP publish: its bodies read from the debugger, then one `http` record. */
+async function finishPublish(hub: TabHub, state: TabState, capture: WorkerCapture, done: FinishedRequest): Promise<void> {
+  const api = hub.deps.debuggerApi?.();
+  const bodies: { requestBody?: string; responseBody?: string } = {};
+  if (api && done.needsRequestBody) {
+    const r = (await api.send(state.tabId, done.sessionId, 'Network.getRequestPostData', { requestId: done.requestId }).catch(() => null)) as { postData?: unknown } | null;
+    if (typeof r?.postData === 'string') bodies.requestBody = r.postData;
+  }
+  if (api && done.hasResponse) {
+    const r = (await api.send(state.tabId, done.sessionId, 'Network.getResponseBody', { requestId: done.requestId }).catch(() => null)) as { body?: unknown; base64Encoded?: unknown } | null;
+    if (typeof r?.body === 'string') bodies.responseBody = r.base64Encoded === true ? utf8OfBase64(r.body) : r.body;
+  }
+  if (state.workerCapture !== capture) return;
+  const record = capture.traffic.httpPublish(done, bodies, hub.networkKey);
+  if (!record) return;
+  // DevTools' network log reports the same request when it is open: that sighting is explained.
+  state.dedupe.sawRecord(record);
+  if (hub.capturing(state)) hub.store(state, [record]);
+}
+
+function utf8OfBase64(b64: string): string {
+  try {
+    return new TextDecoder().decode(Uint8Array.from(atob(b64), (c) => c.charCodeAt(0)));
+  } catch {
+    return '';
+  }
 }
 
 async function prepareChild(hub: TabHub, state: TabState, capture: WorkerCapture, params: unknown): Promise<void> {
@@ -109,11 +139,11 @@ async function prepareChild(hub: TabHub, state: TabState, capture: WorkerCapture
   const sessionId = p.sessionId;
   const type = typeof p.targetInfo?.type === 'string' ? p.targetInfo.type : '';
   const url = typeof p.targetInfo?.url === 'string' ? p.targetInfo.url : '';
-  capture.sockets.attached({ sessionId, type, url });
+  capture.traffic.attached({ sessionId, type, url });
   const api = hub.deps.debuggerApi?.();
   if (!api) return;
   try {
-    if (capture.sockets.isWorker(sessionId)) await api.send(state.tabId, sessionId, 'Network.enable', {});
+    if (capture.traffic.isWorker(sessionId)) await api.send(state.tabId, sessionId, 'Network.enable', {});
     // Workers of a worker, and of an out-of-process frame, are children of that child.
     await api.send(state.tabId, sessionId, 'Target.setAutoAttach', AUTO_ATTACH);
   } catch {

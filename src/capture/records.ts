@@ -48,7 +48,7 @@ export interface SocketCreated extends Base {
    * Set only by the background, never accepted from a page: a socket whose handshake the
    * browser reported and that the hook did not capture (a worker's), `network`: its frames are
    * not recorded; a worker's socket captured through Chromium's debugger where the user opted
-   * in (src/recording/debugger-sockets.ts), `debugger`: `frameUrl` is then the worker's script.
+   * in (src/recording/debugger-traffic.ts), `debugger`: `frameUrl` is then the worker's script.
    */
   readonly via?: 'network' | 'debugger';
 }

@@ -259,7 +259,7 @@ export function isCaptureRecord(x: unknown): x is CaptureRecord {
     case 'ws-error':
       return true;
     case 'ws-close':
-      // Only the background marks a close as not reported (debugger-sockets.ts).
+      // Only the background marks a close as not reported (debugger-traffic.ts).
       return int(x.code) && str(x.reason, MAX_SHORT) && typeof x.wasClean === 'boolean' && x.unreported === undefined;
     case 'http-request':
       return (

@@ -1,4 +1,4 @@
-// Chromium: a dedicated worker's AppSync socket, captured through the debugger where the user
+// Chromium: a dedicated worker's AppSync socket and HTTP publish, captured through the debugger where the user
 // opted in from the panel's not-captured notice. Its frames are then in the session as a
 // socket opened by the worker, with no notice; the page's own socket stays the hook's. The
 // build loaded here has `debugger` among its granted permissions: a test cannot answer the
@@ -9,7 +9,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Page } from 'puppeteer-core';
-import { distDir, launch, openPanel, tabIdOf, waitFor } from './support/browsers.ts';
+import { distDir, launch, openPanel, storedHttpPublishes, tabIdOf, waitFor } from './support/browsers.ts';
 import { bundleForPage } from '../../scripts/lib/browser-launch.ts';
 import { startTestServer } from './support/server.ts';
 import type { StoredSocket } from './support/socket-reader.ts';
@@ -105,6 +105,27 @@ describe("a dedicated worker's socket through Chromium's debugger", () => {
       const all = await sockets(extPage, url);
       assert.equal(all.filter((s) => s.via === 'network').length, 1, 'only the socket opened before the opt-in is a notice');
       assert.equal(all.filter((s) => s.via === undefined).length, 1, "the page's own socket is the hook's");
+
+      // A worker's HTTP publish: no DevTools here, so no network log; the debugger records it.
+      const workerText = await page.evaluate(
+        (key: string) =>
+          new Promise<string>((resolve) => {
+            const w = new Worker('worker-publish.js');
+            w.onmessage = (e) => resolve(String(e.data));
+            w.postMessage({ url: new URL('/event', location.href).href, key, n: 1 });
+          }),
+        server.apiKey,
+      );
+      assert.match(workerText, /successful/);
+      const published = await waitFor(
+        async () => {
+          const found = (await storedHttpPublishes(extPage, url)).filter((h) => h.body?.includes('worker'));
+          return found.length > 0 ? found : null;
+        },
+        { what: "the worker's HTTP publish stored", timeout: 20_000 },
+      );
+      assert.equal(published.length, 1);
+      assert.equal(published[0]!.via, 'network', 'one record of the whole publish, as a network-log one');
 
       // A reload keeps the capture (the notice tells the user to reload for earlier sockets).
       await page.bringToFront();

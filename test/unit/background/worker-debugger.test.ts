@@ -9,7 +9,7 @@ import { setup, until } from './harness.ts';
 const WS = 'wss://x.appsync-realtime-api.us-east-1.amazonaws.com/event/realtime';
 const WORKER = 'https://app/worker.js';
 
-function fakeDebugger(fail: Partial<Record<string, string>> = {}) {
+function fakeDebugger(fail: Partial<Record<string, string>> = {}, answers: Partial<Record<string, unknown>> = {}) {
   const calls: string[] = [];
   const api: DebuggerApi = {
     async attach(tabId) {
@@ -22,7 +22,7 @@ function fakeDebugger(fail: Partial<Record<string, string>> = {}) {
     async send(tabId, sessionId, method) {
       calls.push(`${sessionId ?? 'tab'} ${method}`);
       if (fail[method]) throw new Error(fail[method]);
-      return {};
+      return answers[method] ?? {};
     },
   };
   return { api, calls };
@@ -32,8 +32,8 @@ type Status = { type: string; workerCapture?: boolean; workerCaptureProblem?: st
 const lastStatus = (sent: unknown[]) => sent.filter((m): m is Status => (m as Status).type === 'captureStatus').at(-1);
 const stored = (s: ReturnType<typeof setup>) => s.stored.flatMap((b) => b.records);
 
-async function started(fail: Partial<Record<string, string>> = {}) {
-  const d = fakeDebugger(fail);
+async function started(fail: Partial<Record<string, string>> = {}, answers: Partial<Record<string, unknown>> = {}) {
+  const d = fakeDebugger(fail, answers);
   const s = setup({}, { debuggerApi: () => d.api });
   s.content(7, 'n');
   const panel = s.panel(7);
@@ -119,5 +119,27 @@ describe('worker sockets through the debugger', () => {
       await s.flush();
       expect(d.calls).toEqual(['attach 7', 'tab Target.setAutoAttach']);
     });
+  });
+
+  test("a worker's HTTP publish is stored once, with its response, also when DevTools' network log reports it", async () => {
+    const HTTP = 'https://x.appsync-api.us-east-1.amazonaws.com/event';
+    const BODY = '{"channel":"/default/w","events":["1"]}';
+    const { s, d, panel } = await started({}, { 'Network.getResponseBody': { body: btoa('{"successful":[{"index":0}]}'), base64Encoded: true } });
+    s.router.onDebuggerEvent(7, undefined, 'Target.attachedToTarget', worker('W1'));
+    const wall = s.clock.t / 1000;
+    s.router.onDebuggerEvent(7, 'W1', 'Network.requestWillBeSent', { requestId: 'h', timestamp: 3, wallTime: wall, request: { url: HTTP, method: 'POST', headers: {}, postData: BODY } });
+    s.router.onDebuggerEvent(7, 'W1', 'Network.responseReceived', { requestId: 'h', timestamp: 3.1, response: { status: 200, headers: {} } });
+    s.router.onDebuggerEvent(7, 'W1', 'Network.loadingFinished', { requestId: 'h', timestamp: 3.2 });
+    panel.deliver({
+      type: 'httpPublishObserved',
+      publish: { url: HTTP, method: 'POST', frameUrl: '', requestHeaders: {}, requestBody: BODY, status: 200, responseBody: '', startedAt: s.clock.t + 5, duration: 200 },
+    });
+    await until(() => stored(s).length === 1, 'the publish');
+    s.fireTimers();
+    await s.flush();
+    expect(d.calls).toContain('W1 Network.getResponseBody');
+    const records = stored(s);
+    expect(records).toHaveLength(1);
+    expect(records[0]).toMatchObject({ kind: 'http', url: HTTP, frameUrl: WORKER, requestBody: BODY, responseBody: '{"successful":[{"index":0}]}', status: 200 });
   });
 });

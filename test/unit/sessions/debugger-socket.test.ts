@@ -1,4 +1,4 @@
-// A worker's socket captured through Chromium's debugger (src/recording/debugger-sockets.ts):
+// A worker's socket captured through Chromium's debugger (src/recording/debugger-traffic.ts):
 // stored as a socket of its own opened by the worker, with a close whose code nobody
 // reported, and kept as such by our export and in HAR.
 import { describe, expect, it } from 'vitest';

@@ -1,5 +1,6 @@
-// WebSockets of a tab's dedicated workers, from Chromium's debugger (chrome.debugger, CDP
-// `Network.webSocket*` events of the worker's session), turned into capture records.
+// WebSockets and HTTP publishes of a tab's dedicated workers, from Chromium's debugger
+// (chrome.debugger, CDP `Network.*` events of the worker's session), turned into capture
+// records.
 //
 // Why: no content script runs in a worker, so the page hook never sees a worker's socket;
 // webRequest reports only its handshake (socket-sightings.ts). Where the user opts in
@@ -12,14 +13,19 @@
 // - no `new WebSocket()` time: `Network.webSocketCreated` has no timestamp, so the socket's
 //   record is made at its handshake request, whose `wallTime` also gives the clock offset of
 //   the session's monotonic `timestamp`s;
-// - text sizes are UTF-16 lengths and long texts are cut at the hook's limit, as the hook does.
+// - text sizes are UTF-16 lengths and long texts are cut at the hook's limit, as the hook does;
+// - an HTTP publish is known whole only when it has finished, and its response body must be
+//   asked for (`Network.getResponseBody`): `httpEvent` says when, `httpPublish` makes the
+//   one `http` record, as for the publishes of DevTools' network log (whose sighting of the
+//   same request it then explains, publish-dedupe.ts).
 //
 // Pure: the background feeds it the debugger's events and stores what it returns.
 
-import type { BinaryPayload, CaptureRecord, Payload, SocketId, TruncatedText } from '../capture/records.ts';
-import { isAppSyncEventsSocket } from '../protocol/endpoints.ts';
+import type { BinaryPayload, CaptureRecord, HttpPublish, Payload, SocketId, TruncatedText } from '../capture/records.ts';
+import { isAppSyncEventsSocket, isHttpPublish } from '../protocol/endpoints.ts';
+import { isKeptRequestHeader, isKeptResponseHeader } from '../protocol/http-headers.ts';
 
-export interface DebuggerSocketsOptions {
+export interface DebuggerTrafficOptions {
   /** Prefix of this translator's socket ids (one per tab and worker lifetime). */
   readonly prefix: string;
   /** Wall clock in ms, for events that arrive before any offset is known. */
@@ -50,6 +56,41 @@ interface Sock {
 
 type Params = Record<string, unknown>;
 
+/** An HTTP publish of a worker that has finished: its bodies are to be read, then `httpPublish`. */
+export interface FinishedRequest {
+  readonly sessionId: string;
+  readonly requestId: string;
+  /** The request body was not in the event (large bodies): ask `Network.getRequestPostData`. */
+  readonly needsRequestBody: boolean;
+  /** A response arrived: ask `Network.getResponseBody`. */
+  readonly hasResponse: boolean;
+}
+
+interface Request {
+  readonly url: string;
+  readonly method: string;
+  readonly frameUrl: string;
+  readonly requestHeaders: Record<string, string>;
+  readonly requestBody: string | undefined;
+  readonly startedAt: number;
+  readonly startTs: number | undefined;
+  status: number;
+  responseHeaders: Record<string, string>;
+  endTs: number | undefined;
+  error?: string;
+}
+
+/** CDP's `{ name: value }` headers, only those kept, lower-cased. */
+function kept(headers: unknown, keep: (name: string) => boolean): Record<string, string> {
+  const out: Record<string, string> = {};
+  const h = obj(headers);
+  for (const k of Object.keys(h)) if (keep(k.toLowerCase()) && typeof h[k] === 'string') out[k.toLowerCase()] = h[k] as string;
+  return out;
+}
+
+/** At most this many unfinished publishes are followed per translator. */
+const MAX_REQUESTS = 256;
+
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');
 const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
 const obj = (v: unknown): Params => (typeof v === 'object' && v !== null ? (v as Params) : {});
@@ -66,13 +107,17 @@ function base64Bytes(b64: string): number {
   return Math.max(0, Math.floor((b64.length * 3) / 4) - pad);
 }
 
-export function createDebuggerSockets(opts: DebuggerSocketsOptions) {
+export function createDebuggerTraffic(opts: DebuggerTrafficOptions) {
   const workers = new Map<string, DebuggerTarget>();
   // Keyed by session and request id: request ids are only unique within a target.
   const sockets = new Map<string, Sock>();
   let next = 0;
-  // Monotonic seconds → wall ms, learnt from a handshake's `wallTime`.
+  const requests = new Map<string, Request>();
+  // Monotonic seconds → wall ms, learnt from a handshake's or a request's `wallTime`.
   let offset: number | undefined;
+
+  const cut = (text: string): string | TruncatedText =>
+    text.length <= opts.maxTextLength ? text : { truncated: true, text: text.slice(0, opts.maxTextLength), length: text.length };
 
   const timeOf = (p: Params): number => {
     const ts = num(p.timestamp);
@@ -82,10 +127,7 @@ export function createDebuggerSockets(opts: DebuggerSocketsOptions) {
   const payload = (response: Params): { data: Payload | TruncatedText; size: number } | null => {
     const opcode = num(response.opcode);
     const text = str(response.payloadData);
-    if (opcode === 1) {
-      if (text.length <= opts.maxTextLength) return { data: text, size: text.length };
-      return { data: { truncated: true, text: text.slice(0, opts.maxTextLength), length: text.length }, size: text.length };
-    }
+    if (opcode === 1) return { data: cut(text), size: text.length };
     if (opcode === 2) {
       const size = base64Bytes(text);
       let preview = '';
@@ -117,10 +159,93 @@ export function createDebuggerSockets(opts: DebuggerSocketsOptions) {
       workers.delete(sessionId);
       // A worker that ended took its sockets with it; their closes were reported before.
       for (const k of sockets.keys()) if (k.startsWith(`${sessionId} `)) sockets.delete(k);
+      for (const k of requests.keys()) if (k.startsWith(`${sessionId} `)) requests.delete(k);
     },
     /** Whether a session is a worker's (its Network domain is wanted). */
     isWorker(sessionId: string): boolean {
       return workers.has(sessionId);
+    },
+    /**
+     * A worker's HTTP publish, as its events arrive: returns the request once it has
+     * finished (or failed), when its bodies are to be read.
+     */
+    httpEvent(sessionId: string | undefined, method: string, raw: unknown): FinishedRequest | null {
+      if (sessionId === undefined) return null;
+      const worker = workers.get(sessionId);
+      if (!worker) return null;
+      const p = obj(raw);
+      const requestId = str(p.requestId);
+      if (!requestId) return null;
+      const key = `${sessionId} ${requestId}`;
+      if (method === 'Network.requestWillBeSent') {
+        const request = obj(p.request);
+        const url = str(request.url);
+        const verb = str(request.method);
+        const body = typeof request.postData === 'string' ? request.postData : undefined;
+        if (!isHttpPublish(verb, url, body) || requests.size >= MAX_REQUESTS) return null;
+        const wall = num(p.wallTime);
+        const ts = num(p.timestamp);
+        if (wall !== undefined && ts !== undefined) offset = wall * 1000 - ts * 1000;
+        requests.set(key, {
+          url,
+          method: verb,
+          frameUrl: worker.url,
+          requestHeaders: kept(request.headers, isKeptRequestHeader),
+          requestBody: body,
+          startedAt: wall !== undefined ? wall * 1000 : timeOf(p),
+          startTs: ts,
+          status: 0,
+          responseHeaders: {},
+          endTs: undefined,
+        });
+        return null;
+      }
+      const req = requests.get(key);
+      if (!req) return null;
+      if (method === 'Network.responseReceived') {
+        const response = obj(p.response);
+        req.status = num(response.status) ?? 0;
+        req.responseHeaders = kept(response.headers, isKeptResponseHeader);
+        return null;
+      }
+      if (method === 'Network.loadingFinished' || method === 'Network.loadingFailed') {
+        req.endTs = num(p.timestamp);
+        if (method === 'Network.loadingFailed') {
+          req.error = str(p.errorText) || 'failed';
+          req.status = 0;
+        }
+        return { sessionId, requestId, needsRequestBody: req.requestBody === undefined, hasResponse: req.status !== 0 };
+      }
+      return null;
+    },
+    /** The `http` record of a finished publish, with the bodies read (or '' where none could be). */
+    httpPublish(done: FinishedRequest, bodies: { requestBody?: string; responseBody?: string }, key: () => { socketId: SocketId; seq: number }): HttpPublish | null {
+      const k = `${done.sessionId} ${done.requestId}`;
+      const req = requests.get(k);
+      requests.delete(k);
+      if (!req) return null;
+      const requestBody = req.requestBody ?? bodies.requestBody ?? '';
+      // A body too large for the event may not be a publish after all.
+      if (!isHttpPublish(req.method, req.url, requestBody)) return null;
+      const duration = req.startTs !== undefined && req.endTs !== undefined ? Math.max(0, (req.endTs - req.startTs) * 1000) : 0;
+      return {
+        kind: 'http',
+        // Taken only for a record made: the stream's seqs have no gaps.
+        ...key(),
+        t: req.startedAt,
+        url: req.url,
+        method: req.method,
+        frameUrl: req.frameUrl,
+        requestHeaders: req.requestHeaders,
+        requestBody: cut(requestBody),
+        status: req.status,
+        responseBody: cut(bodies.responseBody ?? ''),
+        responseHeaders: req.responseHeaders,
+        startedAt: req.startedAt,
+        duration,
+        ...(req.error !== undefined ? { error: req.error } : {}),
+        via: 'network',
+      };
     },
     /** The records one debugger event makes (none for most). */
     event(sessionId: string | undefined, method: string, raw: unknown): CaptureRecord[] {
@@ -191,4 +316,4 @@ export function createDebuggerSockets(opts: DebuggerSocketsOptions) {
   };
 }
 
-export type DebuggerSockets = ReturnType<typeof createDebuggerSockets>;
+export type DebuggerTraffic = ReturnType<typeof createDebuggerTraffic>;

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { createDebuggerSockets } from '../../../src/recording/debugger-sockets.ts';
+import { createDebuggerTraffic } from '../../../src/recording/debugger-traffic.ts';
 import { isCaptureRecord } from '../../../src/messaging/guards.ts';
 import type { CaptureRecord } from '../../../src/capture/records.ts';
 
@@ -7,7 +7,7 @@ const WS = 'wss://abc.appsync-realtime-api.eu-west-1.amazonaws.com/event/realtim
 const WORKER = 'https://app.example/worker.js';
 
 function setup(captureAll = false, maxTextLength = 1000) {
-  const d = createDebuggerSockets({ prefix: 'dbg1', now: () => 42, maxTextLength, previewBytes: 3, captureAll: () => captureAll });
+  const d = createDebuggerTraffic({ prefix: 'dbg1', now: () => 42, maxTextLength, previewBytes: 3, captureAll: () => captureAll });
   d.attached({ sessionId: 'S1', type: 'worker', url: WORKER });
   const out: CaptureRecord[] = [];
   const ev = (method: string, params: object, session = 'S1') => out.push(...d.event(session, method, params));
@@ -107,5 +107,67 @@ describe('debugger sockets', () => {
     const before = out.length;
     ev('Network.webSocketFrameSent', { requestId: 'same', timestamp: 1, response: { opcode: 1, payloadData: 'x' } }, 'S2');
     expect(out.length).toBe(before);
+  });
+});
+
+describe('debugger HTTP publishes', () => {
+  const URL_HTTP = 'https://abc.appsync-api.eu-west-1.amazonaws.com/event';
+  const BODY = '{"channel":"/default/w","events":["{\\"a\\":1}"]}';
+  const key = () => ({ socketId: 'net:http' as never, seq: 7 });
+  const sent = (requestId: string, extra: object = {}) => ({
+    requestId,
+    timestamp: 10,
+    wallTime: 1_700_000_000,
+    request: { url: URL_HTTP, method: 'POST', headers: { 'x-api-key': 'da2-secret', 'Content-Type': 'application/json', Cookie: 'c=1' }, postData: BODY, ...extra },
+  });
+
+  test('a finished publish asks for its response body, then is one http record of the worker', () => {
+    const { d } = setup();
+    expect(d.httpEvent('S1', 'Network.requestWillBeSent', sent('h1'))).toBeNull();
+    expect(d.httpEvent('S1', 'Network.responseReceived', { requestId: 'h1', timestamp: 10.1, response: { status: 200, headers: { 'Content-Type': 'application/json', 'Set-Cookie': 'x' } } })).toBeNull();
+    const done = d.httpEvent('S1', 'Network.loadingFinished', { requestId: 'h1', timestamp: 10.25 });
+    expect(done).toEqual({ sessionId: 'S1', requestId: 'h1', needsRequestBody: false, hasResponse: true });
+    const r = d.httpPublish(done!, { responseBody: '{"successful":[]}' }, key);
+    expect(r).toMatchObject({
+      kind: 'http',
+      seq: 7,
+      t: 1_700_000_000_000,
+      startedAt: 1_700_000_000_000,
+      url: URL_HTTP,
+      method: 'POST',
+      frameUrl: WORKER,
+      requestBody: BODY,
+      status: 200,
+      responseBody: '{"successful":[]}',
+      duration: 250,
+      via: 'network',
+    });
+    expect(Object.keys(r!.requestHeaders).sort()).toEqual(['content-type', 'x-api-key']);
+    expect(r!.responseHeaders).toEqual({ 'content-type': 'application/json' });
+    expect(isCaptureRecord(r)).toBe(true);
+    // Once only.
+    expect(d.httpPublish(done!, {}, key)).toBeNull();
+  });
+
+  test('a large body is asked for; one that is not a publish after all makes no record and takes no seq', () => {
+    const { d } = setup();
+    d.httpEvent('S1', 'Network.requestWillBeSent', sent('h2', { postData: undefined, hasPostData: true }));
+    const done = d.httpEvent('S1', 'Network.loadingFailed', { requestId: 'h2', timestamp: 11, errorText: 'net::ERR_CONNECTION_REFUSED' });
+    expect(done).toMatchObject({ needsRequestBody: true, hasResponse: false });
+    let taken = 0;
+    expect(d.httpPublish(done!, { requestBody: 'not json' }, () => (taken++, key()))).toBeNull();
+    expect(taken).toBe(0);
+    d.httpEvent('S1', 'Network.requestWillBeSent', sent('h3', { postData: undefined, hasPostData: true }));
+    const failed = d.httpEvent('S1', 'Network.loadingFailed', { requestId: 'h3', timestamp: 11, errorText: 'net::ERR_CONNECTION_REFUSED' });
+    expect(d.httpPublish(failed!, { requestBody: BODY }, key)).toMatchObject({ status: 0, error: 'net::ERR_CONNECTION_REFUSED', requestBody: BODY, responseBody: '' });
+  });
+
+  test("other requests, and the page's own documents, are not followed", () => {
+    const { d } = setup();
+    d.attached({ sessionId: 'F1', type: 'iframe', url: 'https://app.example/f.html' });
+    d.httpEvent('S1', 'Network.requestWillBeSent', { requestId: 'g', timestamp: 1, request: { url: 'https://app.example/api', method: 'GET', headers: {} } });
+    expect(d.httpEvent('S1', 'Network.loadingFinished', { requestId: 'g', timestamp: 2 })).toBeNull();
+    d.httpEvent('F1', 'Network.requestWillBeSent', sent('p'));
+    expect(d.httpEvent('F1', 'Network.loadingFinished', { requestId: 'p', timestamp: 2 })).toBeNull();
   });
 });
