@@ -6,7 +6,7 @@ import type { BackgroundToPanel, PanelToBackground, SocketCommand } from '../../
 import { isPanelToBackground } from '../../src/messaging/guards.ts';
 import { onNetworkPublish } from './network-publish.ts';
 import type { TabHub, TabState } from './tab-hub.ts';
-import { startWorkerCapture, stopWorkerCapture } from './worker-debugger.ts';
+import { setWorkerCapture } from './worker-debugger.ts';
 
 export function onPanelPort(hub: TabHub, port: Runtime.Port, tabId: number): void {
   const state = hub.tab(tabId);
@@ -63,7 +63,7 @@ function onPanelMessage(hub: TabHub, state: TabState, message: PanelToBackground
     case 'sendOnSocket':
       return routeSocketCommand(hub, state, port, message);
     case 'setWorkerCapture':
-      return void (message.on ? startWorkerCapture(hub, state) : stopWorkerCapture(hub, state));
+      return setWorkerCapture(hub, state, message.on);
   }
 }
 

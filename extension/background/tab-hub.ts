@@ -15,7 +15,7 @@ import { createLiveFeed, sliceFor, type LiveFeed } from '../../src/recording/liv
 import type { TabRecorder } from '../../src/recording/tab-recorder.ts';
 import { debug } from '../../src/debug.ts';
 import { createStopLog, isLifecycle, type StopLog } from './recording-control.ts';
-import type { DebuggerApi, WorkerCapture } from './worker-debugger.ts';
+import { syncWorkerCapture, type DebuggerApi, type WorkerCapture } from './worker-debugger.ts';
 
 export interface RouterDeps {
   readonly recorder: TabRecorder;
@@ -96,7 +96,9 @@ export interface TabState {
   /** When a frame of the tab was last told to record: its hook then sends what it held. */
   recordingToldAt: number;
   readonly live: LiveFeed;
-  /** The debugger is attached for the tab's worker sockets (the user opted in). */
+  /** The user opted in to the tab's worker traffic through the debugger (until Stop). */
+  workerCaptureWanted: boolean;
+  /** The debugger is attached for it: while wanted and the tab records. */
   workerCapture: WorkerCapture | null;
   /** Why worker capture is not running (refused, detached), for the panel. */
   workerCaptureProblem: string | null;
@@ -172,6 +174,7 @@ export function createTabHub(deps: RouterDeps) {
 
   function announceRecording(state: TabState): void {
     tellRecording(state);
+    syncWorkerCapture(hub, state);
     toPanels(state, status(state));
   }
 
@@ -264,6 +267,7 @@ export function createTabHub(deps: RouterDeps) {
       dedupe: createPublishDeduper(),
       sockets: createSocketSightings(),
       recordingToldAt: 0,
+      workerCaptureWanted: false,
       workerCapture: null,
       workerCaptureProblem: null,
       live: createLiveFeed(
@@ -302,5 +306,7 @@ export function createTabHub(deps: RouterDeps) {
     return state;
   }
 
-  return { deps, tabs, tab, credentials, networkKey, capturing, recording, now, status, toPanels, toFrames, tellRecording, announceRecording, enqueue, store };
+  // Named so the operations above can hand the whole hub on (worker capture).
+  const hub = { deps, tabs, tab, credentials, networkKey, capturing, recording, now, status, toPanels, toFrames, tellRecording, announceRecording, enqueue, store };
+  return hub;
 }

@@ -10,7 +10,10 @@
 // panel then says the capture stopped.
 //
 // An attached debugger keeps the service worker alive (Chrome 118+), so the translator's
-// per-socket state lives as long as the attachment.
+// per-socket state lives as long as the attachment. The opt-in holds for the tab until Stop,
+// but the debugger is attached only while the tab records: closing DevTools (on an origin
+// not always recorded) detaches it, and Chromium's "being debugged" bar goes with it;
+// reopening attaches again without asking.
 
 import { createDebuggerTraffic, type FinishedRequest } from '../../src/recording/debugger-traffic.ts';
 import { HOOK_LIMITS } from '../../src/capture/limits.ts';
@@ -37,10 +40,25 @@ function problemText(error: unknown): string {
   return `Worker sockets could not be captured: ${text}`;
 }
 
-export async function startWorkerCapture(hub: TabHub, state: TabState): Promise<void> {
-  if (state.workerCapture) return;
+/** The panel's Capture / Stop for the tab's workers. */
+export function setWorkerCapture(hub: TabHub, state: TabState, on: boolean): void {
+  state.workerCaptureWanted = on;
+  state.workerCaptureProblem = null;
+  syncWorkerCapture(hub, state);
+  hub.toPanels(state, hub.status(state));
+}
+
+/** Attached exactly while the user wants it and the tab records (called whenever either changes). */
+export function syncWorkerCapture(hub: TabHub, state: TabState): void {
+  const want = state.workerCaptureWanted && hub.capturing(state);
+  if (want && !state.workerCapture) void startWorkerCapture(hub, state);
+  else if (!want && state.workerCapture) void stopWorkerCapture(hub, state);
+}
+
+async function startWorkerCapture(hub: TabHub, state: TabState): Promise<void> {
   const api = hub.deps.debuggerApi?.();
   if (!api) {
+    state.workerCaptureWanted = false;
     state.workerCaptureProblem = "Worker sockets could not be captured: the extension does not have Chromium's debugger permission";
     return hub.toPanels(state, hub.status(state));
   }
@@ -59,19 +77,21 @@ export async function startWorkerCapture(hub: TabHub, state: TabState): Promise<
   try {
     await api.attach(state.tabId);
     capture.attached = true;
+    // Stopped (or the panel closed) while attaching: nothing else would detach it.
+    if (state.workerCapture !== capture) return void (await api.detach(state.tabId).catch(() => undefined));
     await api.send(state.tabId, undefined, 'Target.setAutoAttach', AUTO_ATTACH);
   } catch (error) {
     if (capture.attached) await api.detach(state.tabId).catch(() => undefined);
     if (state.workerCapture === capture) state.workerCapture = null;
+    state.workerCaptureWanted = false;
     state.workerCaptureProblem = problemText(error);
   }
   hub.toPanels(state, hub.status(state));
 }
 
-export async function stopWorkerCapture(hub: TabHub, state: TabState): Promise<void> {
+async function stopWorkerCapture(hub: TabHub, state: TabState): Promise<void> {
   const capture = state.workerCapture;
   state.workerCapture = null;
-  state.workerCaptureProblem = null;
   hub.toPanels(state, hub.status(state));
   if (capture?.attached) await hub.deps.debuggerApi?.()?.detach(state.tabId).catch(() => undefined);
 }
@@ -81,6 +101,7 @@ export function onDebuggerDetached(hub: TabHub, tabId: number, reason: string): 
   const state = hub.tabs.get(tabId);
   if (!state?.workerCapture) return;
   state.workerCapture = null;
+  state.workerCaptureWanted = false;
   state.workerCaptureProblem = reason === 'canceled_by_user' ? "Worker capture stopped: Chromium's debugger bar was closed" : `Worker capture stopped: the debugger was detached (${reason})`;
   hub.toPanels(state, hub.status(state));
 }

@@ -142,4 +142,37 @@ describe('worker sockets through the debugger', () => {
     expect(records).toHaveLength(1);
     expect(records[0]).toMatchObject({ kind: 'http', url: HTTP, frameUrl: WORKER, requestBody: BODY, responseBody: '{"successful":[{"index":0}]}', status: 200 });
   });
+
+  test('attached only while the tab records: closing the panel detaches, reopening attaches again; Stop holds', async () => {
+    const { s, d, panel } = await started();
+    panel.close();
+    await s.flush();
+    expect(d.calls.at(-1)).toBe('detach 7');
+    const again = s.panel(7);
+    await s.flush();
+    expect(d.calls.slice(-2)).toEqual(['attach 7', 'tab Target.setAutoAttach']);
+    expect(lastStatus(again.sent)).toMatchObject({ workerCapture: true });
+    again.deliver({ type: 'setWorkerCapture', on: false });
+    await s.flush();
+    again.close();
+    s.panel(7);
+    await s.flush();
+    expect(d.calls.filter((c) => c === 'attach 7')).toHaveLength(2);
+  });
+
+  test('a panel closed while the debugger attaches leaves it detached', async () => {
+    const d = fakeDebugger();
+    let release = () => {};
+    const attach = d.api.attach;
+    d.api = { ...d.api, attach: (tabId) => new Promise<void>((r) => (release = () => void attach(tabId).then(r))) };
+    const s = setup({}, { debuggerApi: () => d.api });
+    s.content(7, 'n');
+    const panel = s.panel(7);
+    panel.deliver({ type: 'setWorkerCapture', on: true });
+    await s.flush();
+    panel.close();
+    release();
+    await s.flush();
+    expect(d.calls).toEqual(['attach 7', 'detach 7']);
+  });
 });
