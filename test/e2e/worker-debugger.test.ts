@@ -10,7 +10,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Page } from 'puppeteer-core';
 import { distDir, launch, openPanel, storedHttpPublishes, tabIdOf, waitFor } from './support/browsers.ts';
-import { bundleForPage } from '../../scripts/lib/browser-launch.ts';
+import { bundleForPage, CHROME_EXTENSION_ID, showChromiumPanel } from '../../scripts/lib/browser-launch.ts';
+import type { Frame } from 'puppeteer-core';
 import { startTestServer } from './support/server.ts';
 import type { StoredSocket } from './support/socket-reader.ts';
 
@@ -22,7 +23,10 @@ after(async () => {
 });
 
 /** The Chromium build with the optional `debugger` permission granted at install. */
+let built = false;
 function buildWithDebugger(): string {
+  if (built) return dir;
+  built = true;
   cpSync(distDir('chromium'), dir, { recursive: true });
   const path = join(dir, 'manifest.json');
   const manifest = JSON.parse(readFileSync(path, 'utf8')) as { permissions: string[]; optional_permissions?: string[] };
@@ -163,6 +167,48 @@ describe("a dedicated worker's socket through Chromium's debugger", () => {
       });
       await panel.bringToFront();
       await panel.waitForSelector('[data-testid="worker-capture-start"]', { timeout: 15_000 });
+    } finally {
+      await eb.close();
+    }
+  });
+
+  // Where users click it: the panel inside DevTools. Chromium asks for a user gesture before
+  // it looks at what is granted, so a real click in the DevTools panel must carry one.
+  test('is turned on from the panel inside DevTools', async () => {
+    const eb = await launch('chromium', { extensionDir: buildWithDebugger(), devtools: true });
+    try {
+      const page = await eb.browser.newPage();
+      const url = server.pageUrl('worker-socket.html', 'devtools=1');
+      await page.goto(url);
+      await waitFor(() => page.evaluate(() => (window as unknown as { __ready: boolean }).__ready), { what: 'page socket subscribed' });
+      await showChromiumPanel(eb.browser, { min: 2 });
+      await page.evaluate(() => (window as unknown as { __startWorker(): void }).__startWorker());
+      const start = await waitFor(
+        async () => {
+          for (const t of eb.browser.targets()) {
+            if (!t.url().startsWith('devtools://devtools/bundled/devtools_app.html')) continue;
+            const dt = await t.asPage();
+            for (const f of dt!.frames() as Frame[]) {
+              if (!f.url().startsWith(`chrome-extension://${CHROME_EXTENSION_ID}/extension/panel/panel.html`)) continue;
+              const button = await f.$('[data-testid="worker-capture-start"]');
+              if (button && (await button.isVisible())) return { frame: f, button };
+            }
+          }
+          return null;
+        },
+        { what: 'the offer in the DevTools panel', timeout: 30_000 },
+      );
+      await start.button.click();
+      await start.frame.waitForSelector('[data-testid="worker-capture"]', { timeout: 15_000 });
+      const text = await start.frame.$eval('[data-testid="worker-capture"]', (e) => e.textContent ?? '');
+      assert.match(text, /captured through Chromium's debugger/, text);
+
+      await page.evaluate(() => (window as unknown as { __startWorker(): void }).__startWorker());
+      const extPage = await eb.openExtensionPage('extension/panel/panel.html?tabId=-1');
+      await waitFor(async () => ((await sockets(extPage, url)).some((s) => s.via === 'debugger') ? true : null), {
+        what: "the worker's socket stored through the debugger",
+        timeout: 30_000,
+      });
     } finally {
       await eb.close();
     }
