@@ -7,6 +7,7 @@ import { isPanelToBackground } from '../../src/messaging/guards.ts';
 import { onNetworkPublish } from './network-publish.ts';
 import type { TabHub, TabState } from './tab-hub.ts';
 import { setWorkerCapture } from './worker-debugger.ts';
+import { isDebuggerSocketId } from '../../src/recording/debugger-traffic.ts';
 
 export function onPanelPort(hub: TabHub, port: Runtime.Port, tabId: number): void {
   const state = hub.tab(tabId);
@@ -84,7 +85,9 @@ function routeSocketCommand(hub: TabHub, state: TabState, panel: Runtime.Port, m
       type: 'commandCompleted',
       commandId: message.commandId,
       ok: false,
-      error: 'no page in this tab owns that socket (reloaded or closed)',
+      error: isDebuggerSocketId(message.socketId)
+        ? "that socket is a worker's, recorded through Chromium's debugger, which can only read it"
+        : 'no page in this tab owns that socket (reloaded or closed)',
     } satisfies BackgroundToPanel);
   }
 }

@@ -123,6 +123,8 @@ export function onDebuggerEvent(hub: TabHub, tabId: number, sessionId: string | 
   if (records.length === 0) return;
   // The handshake webRequest reports for the same socket is then explained, not a notice.
   for (const r of records) if (r.kind === 'ws-create') state.sockets.sawCreate((r as SocketCreated).url, r.t);
+  // The console's "Use this page's endpoint" offers a worker's auth like the page's.
+  hub.credentials.observe(state.tabId, records);
   if (hub.capturing(state)) hub.store(state, records);
 }
 
@@ -143,6 +145,7 @@ async function finishPublish(hub: TabHub, state: TabState, capture: WorkerCaptur
   if (!record) return;
   // DevTools' network log reports the same request when it is open: that sighting is explained.
   state.dedupe.sawRecord(record);
+  hub.credentials.observe(state.tabId, [record]);
   if (hub.capturing(state)) hub.store(state, [record]);
 }
 

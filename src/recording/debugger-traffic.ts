@@ -107,6 +107,11 @@ function base64Bytes(b64: string): number {
   return Math.max(0, Math.floor((b64.length * 3) / 4) - pad);
 }
 
+/** Whether a socket id is one of this module's (`<prefix>:d<n>`; the hook's are `<nonce>:<n>`). */
+export function isDebuggerSocketId(socketId: string): boolean {
+  return /^dbg[0-9a-z]*:d\d+$/.test(socketId);
+}
+
 export function createDebuggerTraffic(opts: DebuggerTrafficOptions) {
   const workers = new Map<string, DebuggerTarget>();
   // Keyed by session and request id: request ids are only unique within a target.

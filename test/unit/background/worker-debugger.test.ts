@@ -175,4 +175,19 @@ describe('worker sockets through the debugger', () => {
     await s.flush();
     expect(d.calls).toEqual(['attach 7', 'detach 7']);
   });
+
+  test("a worker's socket offers its auth to the console, and cannot be written to", async () => {
+    const { s, panel } = await started();
+    s.router.onDebuggerEvent(7, undefined, 'Target.attachedToTarget', worker('W1'));
+    s.router.onDebuggerEvent(7, 'W1', 'Network.webSocketCreated', { requestId: 'r', url: WS });
+    const auth = btoa(JSON.stringify({ host: 'x', 'x-api-key': 'da2-k' })).replace(/=+$/, '');
+    s.router.onDebuggerEvent(7, 'W1', 'Network.webSocketWillSendHandshakeRequest', { requestId: 'r', timestamp: 5, wallTime: 1, request: { headers: { 'Sec-WebSocket-Protocol': `aws-appsync-event-ws, header-${auth}` } } });
+    await until(() => stored(s).length === 1, 'the worker socket');
+    panel.deliver({ type: 'listPageCredentials' });
+    const listed = panel.sent.find((m) => (m as { type: string }).type === 'pageCredentialsListed') as { credentials: Array<{ url: string; frameUrl: string; headers: Record<string, string> }> };
+    expect(listed.credentials).toEqual([expect.objectContaining({ url: WS, frameUrl: WORKER, headers: expect.objectContaining({ 'x-api-key': 'da2-k' }) })]);
+    const socketId = stored(s)[0]!.socketId;
+    panel.deliver({ type: 'sendOnSocket', socketId, data: '{}', commandId: 3 });
+    expect(panel.sent.at(-1)).toMatchObject({ type: 'commandCompleted', commandId: 3, ok: false, error: expect.stringMatching(/debugger, which can only read it/) });
+  });
 });

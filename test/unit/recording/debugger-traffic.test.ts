@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { createDebuggerTraffic } from '../../../src/recording/debugger-traffic.ts';
+import { createDebuggerTraffic, isDebuggerSocketId } from '../../../src/recording/debugger-traffic.ts';
 import { isCaptureRecord } from '../../../src/messaging/guards.ts';
 import type { CaptureRecord } from '../../../src/capture/records.ts';
 
@@ -170,4 +170,11 @@ describe('debugger HTTP publishes', () => {
     d.httpEvent('F1', 'Network.requestWillBeSent', sent('p'));
     expect(d.httpEvent('F1', 'Network.loadingFinished', { requestId: 'p', timestamp: 2 })).toBeNull();
   });
+});
+
+test("the debugger's socket ids are told from the hook's", () => {
+  expect(isDebuggerSocketId('dbg1a2b:d0')).toBe(true);
+  expect(isDebuggerSocketId('dbg1a2b:d12')).toBe(true);
+  expect(isDebuggerSocketId('dbgnonce:3')).toBe(false);
+  expect(isDebuggerSocketId('k2j4h5:0')).toBe(false);
 });
