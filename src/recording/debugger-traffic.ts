@@ -26,7 +26,7 @@ import { isAppSyncEventsSocket, isHttpPublish } from '../protocol/endpoints.ts';
 import { isKeptRequestHeader, isKeptResponseHeader } from '../protocol/http-headers.ts';
 
 export interface DebuggerTrafficOptions {
-  /** Prefix of this translator's socket ids (one per tab and worker lifetime). */
+  /** Prefix of this translator's socket ids: one translator per attachment of the debugger. */
   readonly prefix: string;
   /** Wall clock in ms, for events that arrive before any offset is known. */
   readonly now: () => number;

@@ -107,7 +107,7 @@ export function InspectorView({ store, sessions, live, Settings, onReplay }: Pro
   // view (toolbar, sidebar, table) for each of them.
   const status = useComputed(() => live?.state.value.status ?? null).value;
   const workerOn = status?.workerCapture === true;
-  const workerProblem = (live?.workerProblem.value ?? null) ?? status?.workerCaptureProblem ?? null;
+  const workerProblem = live?.workerProblem.value ?? status?.workerCaptureProblem ?? null;
   // Offered on the tab being recorded only, and where the browser has the debugger.
   const workerCapture = useMemo(
     () => (live?.workerCaptureOffered && store.target.value.kind === 'live' ? { on: workerOn, problem: workerProblem, set: (on: boolean) => void live.setWorkerCapture(on) } : null),
