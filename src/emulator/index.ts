@@ -6,7 +6,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import { findAuthSubprotocol } from '../protocol/auth.ts';
-import { APPSYNC_EVENTS_SUBPROTOCOL } from '../protocol/auth-header.ts';
+import { APPSYNC_EVENTS_SUBPROTOCOL, offeredSubprotocols } from '../protocol/auth-header.ts';
 import { Authorizer } from './auth/index.ts';
 import { Broker } from './broker.ts';
 import { resolveConfig } from './config.ts';
@@ -69,10 +69,7 @@ export interface Emulator {
 }
 
 function offeredProtocols(req: IncomingMessage): string[] {
-  return String(req.headers['sec-websocket-protocol'] ?? '')
-    .split(',')
-    .map((p) => p.trim())
-    .filter((p) => p.length > 0);
+  return offeredSubprotocols(String(req.headers['sec-websocket-protocol'] ?? ''));
 }
 
 function rejectUpgrade(socket: Duplex, status: number, text: string): void {

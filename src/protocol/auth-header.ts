@@ -7,6 +7,14 @@ import { isRecord, parseJson } from './json.ts';
 export const APPSYNC_EVENTS_SUBPROTOCOL = 'aws-appsync-event-ws';
 export const AUTH_SUBPROTOCOL_PREFIX = 'header-';
 
+/** The subprotocols a `Sec-WebSocket-Protocol` request header offers, in order. */
+export function offeredSubprotocols(header: string): string[] {
+  return header
+    .split(',')
+    .map((p) => p.trim())
+    .filter((p) => p.length > 0);
+}
+
 /** `header-<base64url(JSON)>` with no padding: `=` is not an HTTP token character. */
 export function encodeAuthSubprotocol(header: Record<string, unknown>): string {
   return AUTH_SUBPROTOCOL_PREFIX + base64UrlEncodeText(JSON.stringify(header));

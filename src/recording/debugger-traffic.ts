@@ -24,6 +24,7 @@
 import type { BinaryPayload, CaptureRecord, HttpPublish, Payload, SocketId, TruncatedText } from '../capture/records.ts';
 import { isAppSyncEventsSocket, isHttpPublish } from '../protocol/endpoints.ts';
 import { isKeptRequestHeader, isKeptResponseHeader } from '../protocol/http-headers.ts';
+import { offeredSubprotocols } from '../protocol/auth-header.ts';
 
 export interface DebuggerTrafficOptions {
   /** Prefix of this translator's socket ids: one translator per attachment of the debugger. */
@@ -276,8 +277,7 @@ export function createDebuggerTraffic(opts: DebuggerTrafficOptions) {
         if (wall !== undefined && ts !== undefined) offset = wall * 1000 - ts * 1000;
         if (sock.decided) return [];
         const offered = header(obj(p.request).headers, 'sec-websocket-protocol');
-        const protocols = offered ? offered.split(',').map((s) => s.trim()).filter(Boolean).slice(0, 64) : [];
-        return create(sock, wall !== undefined ? wall * 1000 : timeOf(p), protocols);
+        return create(sock, wall !== undefined ? wall * 1000 : timeOf(p), offeredSubprotocols(offered).slice(0, 64));
       }
       const t = timeOf(p);
       if (!sock.decided) out.push(...create(sock, t, []));

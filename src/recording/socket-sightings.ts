@@ -11,6 +11,7 @@
 // Pure: the background feeds it the page's `ws-create` records and the sightings.
 
 import { isAppSyncEventsSocket } from '../protocol/endpoints.ts';
+import { offeredSubprotocols } from '../protocol/auth-header.ts';
 
 /** How far apart the hook's `new WebSocket()` time and the handshake's may be. */
 export const SAME_SOCKET_MS = 3_000;
@@ -120,7 +121,7 @@ interface SocketRequestLike {
 function offeredProtocols(headers: unknown): string[] {
   const list = Array.isArray(headers) ? (headers as Array<{ name?: unknown; value?: unknown }>) : [];
   const offered = list.find((h) => typeof h?.name === 'string' && h.name.toLowerCase() === 'sec-websocket-protocol')?.value;
-  return typeof offered === 'string' ? offered.split(',').map((p) => p.trim()).filter(Boolean).slice(0, 64) : [];
+  return typeof offered === 'string' ? offeredSubprotocols(offered).slice(0, 64) : [];
 }
 
 /**

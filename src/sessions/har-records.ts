@@ -9,6 +9,7 @@ import { ImportError } from './import-error.ts';
 import { Fields } from './import-validate.ts';
 import { normaliseTime, type ImportWarnings } from './import-warnings.ts';
 import { isKeptRequestHeader, isKeptResponseHeader, keptHeaders } from '../protocol/http-headers.ts';
+import { offeredSubprotocols } from '../protocol/auth-header.ts';
 
 const PREVIEW_BYTES = 48;
 
@@ -97,10 +98,7 @@ export function socketStart(entry: Fields, at: Place, fallback: number | undefin
   const socketId = `har:${at.entry}` as SocketId;
   const request = entry.obj('request');
   const url = request.str('url');
-  const offered = (header(readHeaders(request, at, 'request'), 'sec-websocket-protocol') ?? '')
-    .split(',')
-    .map((p) => p.trim())
-    .filter(Boolean);
+  const offered = offeredSubprotocols(header(readHeaders(request, at, 'request'), 'sec-websocket-protocol') ?? '');
   const created = time(entry, 'startedDateTime', at, fallback);
   const response = entry.optObj('response');
   const upgraded = response !== undefined && response.optInt('status') === 101;

@@ -14,18 +14,13 @@
 import { resolve } from 'node:path';
 import { launchChromium, openPanelFor, recordCount } from './lib/browsers.mjs';
 import { buildFrames, startBenchServer } from './lib/server.mjs';
-import { log, sleep, waitFor } from './lib/util.mjs';
+import { log, sleep, waitFor, option } from './lib/util.mjs';
 
-const args = process.argv.slice(2);
-const opt = (flag, def) => {
-  const i = args.indexOf(flag);
-  return i >= 0 ? args[i + 1] : def;
-};
-const n = Number(opt('--frames', 100_000));
-const warm = Number(opt('--warm', 5_000));
-const top = Number(opt('--top', 25));
-const dist = resolve(opt('--dist', 'dist'), 'chrome');
-const categories = opt('--categories', 'toplevel,ipc,mojom').split(',');
+const n = Number(option('--frames', 100_000));
+const warm = Number(option('--warm', 5_000));
+const top = Number(option('--top', 25));
+const dist = resolve(option('--dist', 'dist'), 'chrome');
+const categories = option('--categories', 'toplevel,ipc,mojom').split(',');
 
 const frames = buildFrames(n + warm, { seed: 42 });
 const server = await startBenchServer({ frames: () => frames, indexedFrames: () => [] });

@@ -20,17 +20,12 @@ import { join, resolve } from 'node:path';
 import { launchChromium, openPanelFor, recordCount } from './lib/browsers.mjs';
 import { buildFrames, startBenchServer } from './lib/server.mjs';
 import { cpuDelta, treeSnapshot } from './lib/proc.mjs';
-import { fmt, fmtInt, log, median, roundOrder, sleep, table, waitFor } from './lib/util.mjs';
+import { fmt, fmtInt, log, median, roundOrder, sleep, table, waitFor, option } from './lib/util.mjs';
 
-const args = process.argv.slice(2);
-const opt = (flag, def) => {
-  const i = args.indexOf(flag);
-  return i >= 0 ? args[i + 1] : def;
-};
-const n = Number(opt('--frames', 50_000));
-const warm = Number(opt('--warm', 2_000));
-const rounds = Number(opt('--rounds', 3));
-const dist = resolve(opt('--dist', 'dist'), 'chrome');
+const n = Number(option('--frames', 50_000));
+const warm = Number(option('--warm', 2_000));
+const rounds = Number(option('--rounds', 3));
+const dist = resolve(option('--dist', 'dist'), 'chrome');
 
 const ext = mkdtempSync(join(tmpdir(), 'aedt-bench-debugger-'));
 process.on('exit', () => rmSync(ext, { recursive: true, force: true }));

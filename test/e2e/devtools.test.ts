@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { CHROME_EXTENSION_ID, launch, storedHttpPublishes, waitFor } from './support/browsers.ts';
 import { showChromiumPanel, showFirefoxPanel } from '../../scripts/lib/browser-launch.ts';
 import { startTestServer } from './support/server.ts';
+import { publishFromWorker } from './support/worker-publish.ts';
 
 const server = await startTestServer();
 after(() => server.stop());
@@ -46,15 +47,7 @@ describe('DevTools panel (chromium)', () => {
       // A worker's HTTP publish is invisible to the page hook; DevTools' network log sees
       // it and the panel passes it on, so it is stored once, marked as seen by the network.
       // The page's own fetch publish is stored once too (the hook's copy wins).
-      const workerText = await page.evaluate(
-        (key: string) =>
-          new Promise<string>((resolve) => {
-            const w = new Worker('worker-publish.js');
-            w.onmessage = (e) => resolve(String(e.data));
-            w.postMessage({ url: new URL('/event', location.href).href, key, n: 1 });
-          }),
-        server.apiKey,
-      );
+      const workerText = await publishFromWorker(page, server.apiKey, 1);
       assert.match(workerText, /successful/);
       await page.evaluate(() => (window as unknown as { __appsync: { post(c: string, e: unknown[]): Promise<string> } }).__appsync.post('/default/page', [{ from: 'page' }]));
       const extPage = await eb.openExtensionPage('extension/panel/panel.html?tabId=-1');
@@ -71,15 +64,7 @@ describe('DevTools panel (chromium)', () => {
       assert.equal(http.worker[0]!.via, 'network');
       // The background decides on a network sighting after a delay, in order: once a later
       // worker publish is stored, the decision on the page's publish has been made.
-      await page.evaluate(
-        (key: string) =>
-          new Promise<void>((resolve) => {
-            const w = new Worker('worker-publish.js');
-            w.onmessage = () => resolve();
-            w.postMessage({ url: new URL('/event', location.href).href, key, n: 2 });
-          }),
-        server.apiKey,
-      );
+      await publishFromWorker(page, server.apiKey, 2);
       await waitFor(async () => (await storedHttpPublishes(extPage, url)).filter((h) => h.body?.includes('worker')).length === 2, { what: 'second worker publish' });
       const final = (await storedHttpPublishes(extPage, url)).filter((h) => h.body?.includes('\\"from\\":\\"page'));
       assert.equal(final.length, 1, 'the page publish is stored once');

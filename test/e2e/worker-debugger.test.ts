@@ -7,13 +7,14 @@ import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import type { Page } from 'puppeteer-core';
 import { distDir, launch, openPanel, storedHttpPublishes, tabIdOf, waitFor } from './support/browsers.ts';
-import { bundleForPage, CHROME_EXTENSION_ID, showChromiumPanel } from '../../scripts/lib/browser-launch.ts';
+import { CHROME_EXTENSION_ID, showChromiumPanel } from '../../scripts/lib/browser-launch.ts';
 import type { Frame } from 'puppeteer-core';
 import { startTestServer } from './support/server.ts';
-import type { StoredSocket } from './support/socket-reader.ts';
+import { socketFrames, storedSockets } from './support/stored-sockets.ts';
+import { publishFromWorker } from './support/worker-publish.ts';
 
 const server = await startTestServer();
 const dir = mkdtempSync(join(tmpdir(), 'aedt-debugger-build-'));
@@ -35,23 +36,6 @@ function buildWithDebugger(): string {
   writeFileSync(path, JSON.stringify(manifest));
   return dir;
 }
-
-type Reader = { storedSockets(u: string): Promise<StoredSocket[]>; socketFrames(u: string, sock: string): Promise<string[]> };
-let readerCode: Promise<string> | null = null;
-async function reader<T>(extPage: Page, call: (r: Reader, a: string, b: string) => Promise<T>, a: string, b = ''): Promise<T> {
-  if (!(await extPage.evaluate(() => '__socketReader' in globalThis))) {
-    readerCode ??= bundleForPage(resolve(import.meta.dirname, 'support/socket-reader.ts'));
-    await extPage.evaluate(await readerCode);
-  }
-  return extPage.evaluate(
-    (fn: string, x: string, y: string) => new Function('r', 'a', 'b', `return (${fn})(r, a, b)`)((globalThis as unknown as { __socketReader: Reader }).__socketReader, x, y) as Promise<T>,
-    call.toString(),
-    a,
-    b,
-  );
-}
-const sockets = (p: Page, url: string) => reader(p, (r, u) => r.storedSockets(u), url);
-const framesOf = (p: Page, url: string, sock: string) => reader(p, (r, u, s) => r.socketFrames(u, s), url, sock);
 
 const dataCount = (page: Page) => page.evaluate(() => (window as unknown as { __workerState: string[] }).__workerState.filter((s) => s === 'data').length);
 
@@ -81,9 +65,9 @@ describe("a dedicated worker's socket through Chromium's debugger", () => {
       await waitFor(async () => (await dataCount(page)) >= 3, { what: "the second worker's socket works (the debugger resumed the worker); both workers get its publish" });
       const viaDebugger = await waitFor(
         async () => {
-          const found = (await sockets(extPage, url)).filter((s) => s.via === 'debugger');
+          const found = (await storedSockets(extPage, url)).filter((s) => s.via === 'debugger');
           if (found.length !== 1) return null;
-          const frames = await framesOf(extPage, url, found[0]!.sock);
+          const frames = await socketFrames(extPage, url, found[0]!.sock);
           return frames.includes('receive data') ? { sock: found[0]!, frames } : null;
         },
         { what: "the worker's socket and its frames stored", timeout: 30_000 },
@@ -106,20 +90,12 @@ describe("a dedicated worker's socket through Chromium's debugger", () => {
       // (the first worker's), once its grace has passed.
       const deadline = Date.now() + 6_000;
       await waitFor(() => Date.now() > deadline || null, { what: 'the handshake grace to pass' });
-      const all = await sockets(extPage, url);
+      const all = await storedSockets(extPage, url);
       assert.equal(all.filter((s) => s.via === 'network').length, 1, 'only the socket opened before the opt-in is a notice');
       assert.equal(all.filter((s) => s.via === undefined).length, 1, "the page's own socket is the hook's");
 
       // A worker's HTTP publish: no DevTools here, so no network log; the debugger records it.
-      const workerText = await page.evaluate(
-        (key: string) =>
-          new Promise<string>((resolve) => {
-            const w = new Worker('worker-publish.js');
-            w.onmessage = (e) => resolve(String(e.data));
-            w.postMessage({ url: new URL('/event', location.href).href, key, n: 1 });
-          }),
-        server.apiKey,
-      );
+      const workerText = await publishFromWorker(page, server.apiKey, 1);
       assert.match(workerText, /successful/);
       const published = await waitFor(
         async () => {
@@ -138,8 +114,8 @@ describe("a dedicated worker's socket through Chromium's debugger", () => {
       await page.evaluate(() => (window as unknown as { __startWorker(): void }).__startWorker());
       await waitFor(
         async () => {
-          for (const s of (await sockets(extPage, url)).filter((x) => x.via === 'debugger')) {
-            if (s.sock !== viaDebugger.sock.sock && (await framesOf(extPage, url, s.sock)).includes('receive data')) return true;
+          for (const s of (await storedSockets(extPage, url)).filter((x) => x.via === 'debugger')) {
+            if (s.sock !== viaDebugger.sock.sock && (await socketFrames(extPage, url, s.sock)).includes('receive data')) return true;
           }
           return null;
         },
@@ -158,7 +134,7 @@ describe("a dedicated worker's socket through Chromium's debugger", () => {
         w.postMessage({ url: `ws://${location.host}/event/realtime?from=after-stop`, host: location.host, key });
       });
       await waitFor(async () => {
-        const all = await sockets(extPage, url);
+        const all = await storedSockets(extPage, url);
         if (all.some((x) => x.via === 'network' && x.url?.endsWith('from=after-stop'))) return true;
         throw new Error(JSON.stringify(all));
       }, {
@@ -205,7 +181,7 @@ describe("a dedicated worker's socket through Chromium's debugger", () => {
 
       await page.evaluate(() => (window as unknown as { __startWorker(): void }).__startWorker());
       const extPage = await eb.openExtensionPage('extension/panel/panel.html?tabId=-1');
-      await waitFor(async () => ((await sockets(extPage, url)).some((s) => s.via === 'debugger') ? true : null), {
+      await waitFor(async () => ((await storedSockets(extPage, url)).some((s) => s.via === 'debugger') ? true : null), {
         what: "the worker's socket stored through the debugger",
         timeout: 30_000,
       });

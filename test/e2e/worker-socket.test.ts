@@ -4,27 +4,13 @@
 // own socket is captured and not flagged, with DevTools open or closed.
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { resolve } from 'node:path';
-import type { Page } from 'puppeteer-core';
 import { CHROME_EXTENSION_ID, launch, waitFor, type BrowserName } from './support/browsers.ts';
-import { bundleForPage, showChromiumPanel, showFirefoxPanel } from '../../scripts/lib/browser-launch.ts';
+import { showChromiumPanel, showFirefoxPanel } from '../../scripts/lib/browser-launch.ts';
 import { startTestServer } from './support/server.ts';
-import type { StoredSocket } from './support/socket-reader.ts';
+import { storedSockets, type StoredSocket } from './support/stored-sockets.ts';
 
 const server = await startTestServer();
 after(() => server.stop());
-
-let readerCode: Promise<string> | null = null;
-async function storedSockets(extPage: Page, pageUrl: string): Promise<StoredSocket[]> {
-  if (!(await extPage.evaluate(() => '__socketReader' in globalThis))) {
-    readerCode ??= bundleForPage(resolve(import.meta.dirname, 'support/socket-reader.ts'));
-    await extPage.evaluate(await readerCode);
-  }
-  return extPage.evaluate(
-    (u: string) => (globalThis as unknown as { __socketReader: { storedSockets(u: string): Promise<StoredSocket[]> } }).__socketReader.storedSockets(u),
-    pageUrl,
-  );
-}
 
 /** The text of the inspector's not-captured banner in the panel DevTools shows (Chromium). */
 async function chromiumBanner(eb: Awaited<ReturnType<typeof launch>>): Promise<string | null> {

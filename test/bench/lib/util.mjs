@@ -82,3 +82,10 @@ export function log(...args) {
   const t = new Date().toISOString().slice(11, 19);
   console.error(`[${t}]`, ...args);
 }
+
+/** The value after `flag` in the command line (`--frames 1000`), or `def`: the standalone scripts' options. */
+export function option(flag, def) {
+  const args = process.argv.slice(2);
+  const i = args.indexOf(flag);
+  return i >= 0 ? args[i + 1] : def;
+}
