@@ -25,8 +25,9 @@ export function manifestFor(t: Target): ManifestV3Export {
   const base: Manifest = { ...(JSON.parse(readFileSync(new URL('./manifest.json', import.meta.url), 'utf8')) as Manifest), version: VERSION };
   if (t === 'chrome') return base as unknown as ManifestV3Export;
   // optional_permissions holds only `debugger` (worker sockets through Chromium's debugger),
-  // which Firefox does not have.
-  const { key: _key, minimum_chrome_version: _min, optional_permissions: _debugger, background, ...rest } = base;
+  // which Firefox does not have. Firefox's messaging is always a structured clone, so it has
+  // no message_serialization key.
+  const { key: _key, minimum_chrome_version: _min, optional_permissions: _debugger, message_serialization: _serialization, background, ...rest } = base;
   return {
     ...rest,
     // CRXJS needs background.scripts for Firefox (it crashes on service_worker there).

@@ -5,12 +5,19 @@
 // panel: the floor under capture-cpu's "all processes" figure that no change to our own code
 // can go below, by process, in Chromium and (unless --no-firefox) Firefox.
 //
+// Chromium runs it twice per round, alternating: with its default JSON messaging, and with
+// the manifest's `message_serialization: "structured_clone"` (Chromium 148+), which the
+// product's manifest opts into; Firefox's messaging is always a structured clone.
+//
 // The extension is test/bench/floor-extension (loaded unpacked, like the product's).
-// BENCH_FLOOR_BATCH=N sends N frames per message instead. Measured 2026-12-05 (Chromium,
-// 100k frames, 3 runs each; all processes / the page's main thread, µs/frame): 50 → 49.5 /
-// 7.3, 100 → 40.5 / 7.6, 200 → 35.9 / 11.0, 600 → 40.2 / 13.3, 1,000 → 51.6 / 13.2,
-// 2,000 → 69.2 / 13.0: large messages cost more per byte, in the browser process above all.
+// BENCH_FLOOR_BATCH=N sends N frames per message instead. Measured 2026-12-05 with JSON
+// (Chromium, 100k frames, 3 runs each; all processes / the page's main thread, µs/frame):
+// 50 → 49.5 / 7.3, 100 → 40.5 / 7.6, 200 → 35.9 / 11.0, 600 → 40.2 / 13.3, 1,000 → 51.6 /
+// 13.2, 2,000 → 69.2 / 13.0: large messages cost more per byte, in the browser process above
+// all. 2026-12-07 (a faster day), 200 per message: JSON 12.4, structured clone 6.7–7.2.
 
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { launchChromium, launchFirefox } from './lib/browsers.mjs';
 import { cpuDelta, foreignProbe, treeSnapshot } from './lib/proc.mjs';
@@ -21,10 +28,19 @@ export const name = 'messaging-floor';
 const EXTENSION = join(import.meta.dirname, 'floor-extension');
 const PER_BATCH = Number(process.env.BENCH_FLOOR_BATCH ?? 600);
 
-async function runOnce(ctx, browserName, frames, r) {
-  const eb = await (browserName === 'chromium' ? launchChromium({ extensionDir: EXTENSION }) : launchFirefox({ extensionDir: EXTENSION }));
+/** A copy of the floor extension whose manifest opts Chromium into structured-clone messaging. */
+function cloneVariant() {
+  const dir = mkdtempSync(join(tmpdir(), 'floor-clone-'));
+  cpSync(EXTENSION, dir, { recursive: true });
+  const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
+  writeFileSync(join(dir, 'manifest.json'), JSON.stringify({ ...manifest, message_serialization: 'structured_clone' }));
+  return dir;
+}
+
+async function runOnce(ctx, browserName, frames, r, extensionDir) {
+  const eb = await (browserName === 'chromium' ? launchChromium({ extensionDir }) : launchFirefox({ extensionDir }));
   try {
-    const run = `floor-${browserName}-${r}`;
+    const run = `floor-${browserName}-${r}-${extensionDir === EXTENSION ? "default" : "clone"}`;
     const page = await eb.firstPage();
     await page.goto(`${ctx.server.origin}/pages/blank.html?run=${run}`);
     await page.evaluate((texts) => window.postMessage({ floorFrames: texts }, '*'), frames.texts);
@@ -75,41 +91,55 @@ export async function run(ctx) {
   // depend on repetition).
   const sample = (await import('./lib/server.mjs')).buildFrames(PER_BATCH, { seed: 42 });
   const frames = { texts: sample.map((b) => b.toString('utf8')) };
-  const browsers = ['chromium', ...(ctx.opts.firefox && ctx.opts.firefoxRuns > 0 ? ['firefox'] : [])];
+  const cloneDir = cloneVariant();
+  const variants = [
+    { key: 'chromium-json', browser: 'chromium', dir: EXTENSION, label: 'Chromium, JSON messaging (the default)' },
+    { key: 'chromium-clone', browser: 'chromium', dir: cloneDir, label: 'Chromium, structured-clone messaging (the product\'s manifest)' },
+    ...(ctx.opts.firefox && ctx.opts.firefoxRuns > 0 ? [{ key: 'firefox', browser: 'firefox', dir: EXTENSION, label: 'Firefox ESR' }] : []),
+  ];
+  const runs = Object.fromEntries(variants.map((v) => [v.key, []]));
+  try {
+    const chromium = variants.filter((v) => v.browser === 'chromium');
+    for (let r = 0; r < ctx.opts.cpuRuns; r++) {
+      for (const v of r % 2 ? [...chromium].reverse() : chromium) await measure(ctx, v, frames, r, runs[v.key], `round ${r + 1}/${ctx.opts.cpuRuns}`);
+    }
+    const firefox = variants.find((v) => v.browser === 'firefox');
+    if (firefox) for (let r = 0; r < ctx.opts.firefoxRuns; r++) await measure(ctx, firefox, frames, r, runs.firefox, `round ${r + 1}/${ctx.opts.firefoxRuns}`);
+  } finally {
+    rmSync(cloneDir, { recursive: true, force: true });
+  }
   const lines = [];
   const summary = [];
-  for (const browserName of browsers) {
-    const rounds = browserName === 'chromium' ? ctx.opts.cpuRuns : ctx.opts.firefoxRuns;
-    const runs = [];
-    for (let r = 0; r < rounds; r++) {
-      log(`${name}: ${browserName} round ${r + 1}/${rounds}`);
-      try {
-        const res = await runOnce(ctx, browserName, frames, r);
-        runs.push(res);
-        log(`  ${fmt(res.cpu?.total)} µs/frame in all processes, ${Math.round(res.n / (res.ms / 1000))} frames/s through the hop, foreign load ${fmt(res.foreign, 2)} cores`);
-      } catch (error) {
-        log(`  failed: ${error.message}`);
-      }
-    }
-    const ok = runs.filter((x) => x.cpu);
+  const cpu = ctx.results?.find((x) => x.name === 'capture-cpu')?.figures;
+  for (const v of variants) {
+    const ok = runs[v.key].filter((x) => x.cpu);
     const m = (key) => median(ok.map((x) => x.cpu[key]));
-    const label = browserName === 'chromium' ? 'Chromium' : 'Firefox ESR';
     lines.push(
-      `### ${name}: ${label}, CPU µs per frame of the relay → background hop alone (${ok.length} runs, medians)`,
+      `### ${name}: ${v.label}, CPU µs per frame of the relay → background hop alone (${ok.length} runs, medians)`,
       '',
-      table(['process', 'µs/frame'], ROWS[browserName].map(([key, text]) => [text, fmt(m(key))])),
+      table(['process', 'µs/frame'], ROWS[v.browser].map(([key, text]) => [text, fmt(m(key))])),
       '',
       `${PER_BATCH} frames per message, ${fmt(median(ok.map((x) => x.bytesPerFrame)), 0)} payload characters per frame. Foreign load: median ${fmt(median(ok.map((x) => x.foreign)), 2)} cores of 2.`,
       '',
     );
-    // capture-cpu of the same run, if it ran: how far above the floor recording is.
-    const cpu = ctx.results?.find((x) => x.name === 'capture-cpu')?.figures;
-    const added = browserName === 'chromium' ? cpu?.chromiumAddedTotal : cpu?.firefoxAddedTotal;
+    // capture-cpu of the same run, if it ran: how far above the floor the product's path is.
+    const added = v.key === 'chromium-clone' ? cpu?.chromiumAddedTotal : v.key === 'firefox' ? cpu?.firefoxAddedTotal : undefined;
     const versus = Number.isFinite(added) ? `; recording (capture-cpu, this run) added ${fmt(added)}: ${fmt(added / m('total'), 2)}× the floor` : '';
     if (versus) lines.push(`Recording with the panel open (capture-cpu in this run) added ${fmt(added)} µs/frame in all processes: ${fmt(added / m('total'), 2)}× this floor.`, '');
-    summary.push([`Messaging floor (${label}): the hop alone, all processes`, `${fmt(m('total'))} µs/frame`, `page ${fmt(m('page'))}, extension ${fmt(m('extension'))}, browser ${fmt(m('browser'))}; no capture, storage or panel${versus}`]);
+    summary.push([`Messaging floor (${v.label}): the hop alone, all processes`, `${fmt(m('total'))} µs/frame`, `page ${fmt(m('page'))}, extension ${fmt(m('extension'))}, browser ${fmt(m('browser'))}; no capture, storage or panel${versus}`]);
   }
   const text = lines.join('\n');
   console.log(text);
   return { name, text, summary };
+}
+
+async function measure(ctx, v, frames, r, into, round) {
+  log(`${name}: ${v.label} ${round}`);
+  try {
+    const res = await runOnce(ctx, v.browser, frames, r, v.dir);
+    into.push(res);
+    log(`  ${fmt(res.cpu?.total)} µs/frame in all processes, ${Math.round(res.n / (res.ms / 1000))} frames/s through the hop, foreign load ${fmt(res.foreign, 2)} cores`);
+  } catch (error) {
+    log(`  failed: ${error.message}`);
+  }
 }

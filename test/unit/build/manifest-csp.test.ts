@@ -28,3 +28,11 @@ describe('permissions', () => {
     expect((manifestFor('firefox') as unknown as WithPermissions).optional_permissions).toBeUndefined();
   });
 });
+
+describe('message serialization', () => {
+  type WithSerialization = { message_serialization?: string };
+  test("Chromium's messaging is a structured clone (as Firefox's always is): batches cross without JSON", () => {
+    expect((manifestFor('chrome') as unknown as WithSerialization).message_serialization).toBe('structured_clone');
+    expect((manifestFor('firefox') as unknown as WithSerialization).message_serialization).toBeUndefined();
+  });
+});
