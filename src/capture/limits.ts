@@ -1,5 +1,5 @@
 // Bounds of the capture path, in one place so the panel can state them.
-import { DEFAULT_OUTBOX, type OutboxOptions } from './outbox.ts';
+import { DEFAULT_OUTBOX } from './outbox.ts';
 
 // How big one hook → background message may grow depends on the browser's extension
 // messaging (bench messaging-floor: the hop alone). Chromium's JSON messaging cost more per
@@ -11,17 +11,16 @@ import { DEFAULT_OUTBOX, type OutboxOptions } from './outbox.ts';
 // batches of 200 in the same rounds) added 20.8 µs/frame in all processes with batches of
 // up to 1,000 against 29.6, the page's main thread +1.4 against +2.9, the page 0.74× bare
 // against 0.67×. Chromium before 148 keeps JSON and pays the larger messages' cost.
-// Chromium flushes every 20 ms instead of 50: at 10,000 frames/s the 1,000-record batches
-// waited for the timer, page → panel latency p50 73–78 ms against 43 with 200-record
-// batches; flushing at 20 ms brought it to 53 ms, and at saturation batches still hold about
-// 600 records (capture-cpu, 5 rounds, same rounds: 19.0 µs/frame added against 22.0,
-// throughput the same). Firefox keeps 50 ms: its messaging costs more per message.
-const CHROMIUM_OUTBOX: OutboxOptions = { ...DEFAULT_OUTBOX, flushMs: 20 };
+// Batches go every 20 ms (the outbox's flushMs): at 10,000 frames/s the 1,000-record
+// batches waited for a 50 ms timer, page → panel latency p50 73–78 ms in Chromium (43 with
+// 200-record batches) and 78 in Firefox; at 20 ms 49–53 ms in both, with the CPU recording
+// adds unchanged (capture-cpu, same rounds: Chromium 19.0 against 22.0 µs/frame, Firefox
+// 19.4 against 19.2), batches at saturation still about 600 records.
 
 export const HOOK_LIMITS = {
   /** Frame and body texts longer than this are kept truncated (and marked so). */
   maxTextLength: 4 * 1024 * 1024,
   /** Bytes of a binary frame kept as a hex/base64 preview. */
   previewBytes: 64,
-  outbox: import.meta.env?.TARGET === 'firefox' ? DEFAULT_OUTBOX : CHROMIUM_OUTBOX,
+  outbox: DEFAULT_OUTBOX,
 } as const;

@@ -35,7 +35,7 @@ export const DEFAULT_OUTBOX: OutboxOptions = {
   holdCount: 20_000,
   holdBytes: 32 * 1024 * 1024,
   headPerSocket: 32,
-  flushMs: 50,
+  flushMs: 20,
   maxBatch: 1_000,
   maxBatchBytes: 8 * 1024 * 1024,
   maxInflight: 512,
