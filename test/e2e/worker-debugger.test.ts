@@ -159,6 +159,8 @@ describe("a dedicated worker's socket through Chromium's debugger", () => {
       await waitFor(() => page.evaluate(() => (window as unknown as { __ready: boolean }).__ready), { what: 'page socket subscribed' });
       await showChromiumPanel(eb.browser, { min: 2 });
       await page.evaluate(() => (window as unknown as { __startWorker(): void }).__startWorker());
+      // What the panel showed last, for the failure message.
+      let shown = '(no panel frame found)';
       const start = await waitFor(
         async () => {
           for (const t of eb.browser.targets()) {
@@ -168,12 +170,16 @@ describe("a dedicated worker's socket through Chromium's debugger", () => {
               if (!f.url().startsWith(`chrome-extension://${CHROME_EXTENSION_ID}/extension/panel/panel.html`)) continue;
               const button = await f.$('[data-testid="worker-capture-start"]');
               if (button && (await button.isVisible())) return { frame: f, button };
+              shown = await f.evaluate(() => document.body.innerText.slice(0, 2000));
             }
           }
           return null;
         },
         { what: 'the offer in the DevTools panel', timeout: 30_000 },
-      );
+      ).catch(async (e: unknown) => {
+        const ext = await eb.openExtensionPage('extension/panel/panel.html?tabId=-1');
+        throw new Error(`${e instanceof Error ? e.message : String(e)}; the panel showed: ${shown}; stored sockets: ${JSON.stringify(await storedSockets(ext, url))}`);
+      });
       await start.button.click();
       await start.frame.waitForSelector('[data-testid="worker-capture"]', { timeout: 15_000 });
       const text = await start.frame.$eval('[data-testid="worker-capture"]', (e) => e.textContent ?? '');
