@@ -51,7 +51,7 @@ import { MEETING_ATTR, MEETING_FLUSH_ATTR, MEETING_HELLO, MEETING_NONCE_ATTR, ME
       setTimer: (fn, ms) => n.setTimeout(fn, ms),
       clearTimer: (h) => n.clearTimeout(h),
     },
-    { nonce, outbox: HOOK_LIMITS.outbox },
+    { nonce },
   );
 
   const tapOptions = (prefix: string) =>
