@@ -16,7 +16,7 @@ let runCounter = 0;
 
 export async function runBurst({ browserName = 'chromium', cond, server, dist, n, warm, timeoutMs }) {
   const run = `r${++runCounter}-${cond}`;
-  const extensionDir = cond === 'recording' || cond === 'held' ? dist[browserName] : null;
+  const extensionDir = cond === 'recording' || cond === 'background' || cond === 'held' ? dist[browserName] : null;
   const eb = await (browserName === 'chromium' ? launchChromium({ extensionDir }) : launchFirefox({ extensionDir }));
   const cdpCount = { frames: 0 };
   try {
@@ -24,10 +24,11 @@ export async function runBurst({ browserName = 'chromium', cond, server, dist, n
       (async () => {
         const page = await eb.firstPage();
         let panel = null;
-        if (cond === 'recording') {
+        let tabId = null;
+        if (cond === 'recording' || cond === 'background') {
           const blank = `${server.origin}/pages/blank.html?run=${run}`;
           await page.goto(blank);
-          ({ panel } = await openPanelFor(eb, blank));
+          ({ panel, tabId } = await openPanelFor(eb, blank));
         }
         if (cond === 'cdp') {
           const session = await page.createCDPSession();
@@ -48,6 +49,15 @@ export async function runBurst({ browserName = 'chromium', cond, server, dist, n
             return c >= warm ? c : null;
           }, { timeout: 30_000, what: 'warm-up records in the panel', interval: 100 });
         }
+        // Recording with no panel open: the user's "always record" origin, then the panel
+        // leaves. Reopened at the end to count what was stored; CPU is not reported (the
+        // reopened panel reads the whole session).
+        let reopen = null;
+        if (cond === 'background') {
+          await panel.evaluate((o) => chrome.storage.local.set({ captureSettings: { captureAll: false, alwaysRecordOrigins: [o] } }), server.origin);
+          reopen = `extension/panel/panel.html?tabId=${tabId}`;
+          await panel.goto('about:blank');
+        }
         await sleep(300);
         const probe = foreignProbe();
         const before = eb.pid ? treeSnapshot(eb.pid) : null;
@@ -55,6 +65,7 @@ export async function runBurst({ browserName = 'chromium', cond, server, dist, n
         const res = await result;
         if (res.error) throw new Error(`page: ${res.error}`);
         const atEnd = eb.pid ? treeSnapshot(eb.pid) : null;
+        if (reopen) await eb.gotoExtensionPage(panel, reopen);
         let panelCount = null;
         let panelLagMs = null;
         let after = atEnd;
@@ -83,7 +94,7 @@ export async function runBurst({ browserName = 'chromium', cond, server, dist, n
           panelExpected: panel ? warm + n : null,
           panelLagMs,
           cdpFrames: cond === 'cdp' ? cdpCount.frames : null,
-          cpu: cpu?.perFrame ?? null,
+          cpu: reopen ? null : (cpu?.perFrame ?? null),
           foreign,
         };
       })(),
