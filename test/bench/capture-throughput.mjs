@@ -48,11 +48,9 @@ export function throughputTable(results, conditions, { cpu = true } = {}) {
     const fps = ok.map((x) => x.fps);
     const r = ratios(results, cond);
     const notes = [];
-    if (cond === 'recording' || cond === 'background') {
-      const full = ok.filter((x) => x.panelCount >= x.panelExpected).length;
-      if (cond === 'recording') notes.push(`panel got every record in ${full}/${ok.length} runs (lag after page end, median ${fmtInt(median(ok.map((x) => x.panelLagMs)))} ms, polled)`);
-      else notes.push(`every record stored in ${full}/${ok.length} runs (counted by the panel opened again after the run)`);
-    }
+    const full = ok.filter((x) => x.panelCount >= x.panelExpected).length;
+    if (cond === 'recording') notes.push(`panel got every record in ${full}/${ok.length} runs (lag after page end, median ${fmtInt(median(ok.map((x) => x.panelLagMs)))} ms, polled)`);
+    if (cond === 'background') notes.push(`every record stored in ${full}/${ok.length} runs (counted by the panel opened again after the run)`);
     if (cond === 'cdp') notes.push(`CDP events seen: ${ok.map((x) => x.cdpFrames).join(', ')}`);
     const errors = all.length - ok.length;
     if (errors) notes.push(`${errors} failed: ${all.filter((x) => x.error).map((x) => x.error).join('; ')}`);
@@ -78,6 +76,14 @@ export function throughputTable(results, conditions, { cpu = true } = {}) {
   return table(headers, rows);
 }
 
+/** The summary's rows: each condition but bare, against bare. */
+function summaryRows(browserLabel, results, conditions) {
+  const fpsOf = (cond) => results[cond].filter((x) => !x.error).map((x) => x.fps);
+  return conditions
+    .filter((cond) => cond !== 'bare')
+    .map((cond) => [`${browserLabel} throughput, ${LABEL[cond]}`, `${fmt(ratios(results, cond).perRound, 2)}× bare`, `${fmtInt(median(fpsOf(cond)))} vs ${fmtInt(median(fpsOf('bare')))} frames/s, ${fpsOf(cond).length} runs`]);
+}
+
 export async function run(ctx) {
   const { opts } = ctx;
   const conditions = ['bare', 'recording', 'background', 'held', 'cdp'];
@@ -89,21 +95,15 @@ export async function run(ctx) {
   out.push(throughputTable(chromium, conditions));
   out.push('');
   out.push('Ratios: "median of per-round" divides each run by the bare run of the same round (conditions alternate order between rounds). CPU: /proc utime+stime from after the warm-up to the end of the run (recording: until the panel had every record), divided by the measured frames. "Panel closed": the page\'s origin set to be recorded always, the panel gone before the measured run and opened again after it to count what was stored (its CPU is not shown: the reopened panel reads the whole session).');
-  for (const cond of conditions.slice(1)) {
-    const r = ratios(chromium, cond);
-    summary.push([`Chromium throughput, ${LABEL[cond]}`, `${fmt(r.perRound, 2)}× bare`, `${fmtInt(median(chromium[cond].filter((x) => !x.error).map((x) => x.fps)))} vs ${fmtInt(median(chromium.bare.filter((x) => !x.error).map((x) => x.fps)))} frames/s, ${chromium[cond].filter((x) => !x.error).length} runs`]);
-  }
+  summary.push(...summaryRows('Chromium', chromium, conditions));
   if (opts.firefox && opts.firefoxRuns > 0) {
     const ffConds = ['bare', 'recording', 'background'];
     const ff = await measure({ browserName: 'firefox', conditions: ffConds, rounds: opts.firefoxRuns, ctx });
     out.push('');
-    out.push(`### capture-throughput: Firefox ESR (WebDriver BiDi attached in both conditions), ${opts.firefoxRuns} rounds`);
+    out.push(`### capture-throughput: Firefox ESR (WebDriver BiDi attached in every condition), ${opts.firefoxRuns} rounds`);
     out.push('');
     out.push(throughputTable(ff, ffConds, { cpu: false }));
-    for (const cond of ffConds.slice(1)) {
-      const r = ratios(ff, cond);
-      summary.push([`Firefox throughput, ${LABEL[cond]}`, `${fmt(r.perRound, 2)}× bare`, `${fmtInt(median(ff[cond].filter((x) => !x.error).map((x) => x.fps)))} vs ${fmtInt(median(ff.bare.filter((x) => !x.error).map((x) => x.fps)))} frames/s, ${ff[cond].filter((x) => !x.error).length} runs`]);
-    }
+    summary.push(...summaryRows('Firefox', ff, ffConds));
   }
   const text = out.join('\n');
   console.log(text + '\n');

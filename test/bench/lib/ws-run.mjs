@@ -51,7 +51,8 @@ export async function runBurst({ browserName = 'chromium', cond, server, dist, n
         }
         // Recording with no panel open: the user's "always record" origin, then the panel
         // leaves. Reopened at the end to count what was stored; CPU is not reported (the
-        // reopened panel reads the whole session).
+        // reopened panel reads the whole session). The settings as the panel stores them
+        // (SETTINGS_KEY and CaptureSettings in src/recording/policy.ts).
         let reopen = null;
         if (cond === 'background') {
           await panel.evaluate((o) => chrome.storage.local.set({ captureSettings: { captureAll: false, alwaysRecordOrigins: [o] } }), server.origin);
