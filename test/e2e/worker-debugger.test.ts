@@ -169,7 +169,21 @@ describe("a dedicated worker's socket through Chromium's debugger", () => {
             for (const f of dt!.frames() as Frame[]) {
               if (!f.url().startsWith(`chrome-extension://${CHROME_EXTENSION_ID}/extension/panel/panel.html`)) continue;
               const button = await f.$('[data-testid="worker-capture-start"]');
-              if (button && (await button.isVisible())) return { frame: f, button };
+              if (button) {
+                // Rendered is not yet clickable: the banner can sit below the frame's fold.
+                await button.evaluate((b) => b.scrollIntoView({ block: 'center' }));
+                if (await button.isVisible()) return { frame: f, button };
+                shown = `the button, not visible: ${await button.evaluate((b) => {
+                  const r = b.getBoundingClientRect();
+                  const s = getComputedStyle(b);
+                  return JSON.stringify({ rect: [r.x, r.y, r.width, r.height], view: [innerWidth, innerHeight], visibility: s.visibility, display: s.display, hidden: document.visibilityState });
+                })}`;
+                // Seen: a 0×0 frame whose document is hidden, its DevTools behind another
+                // tab or on another panel. Show both again before the next look.
+                await page.bringToFront();
+                await showChromiumPanel(eb.browser, { min: 2 });
+                continue;
+              }
               shown = await f.evaluate(() => document.body.innerText.slice(0, 2000));
             }
           }
