@@ -120,7 +120,8 @@ describe('traffic feed', () => {
     const now = vi.spyOn(Date, 'now').mockImplementation(() => clock);
     try {
       let changes = 0;
-      const feed = createTrafficFeed(async () => db, session.id, session.source, () => changes++, () => {});
+      let reads = 0;
+      const feed = createTrafficFeed(async () => (reads++, db), session.id, session.source, () => changes++, () => {});
       await feed.feedTo(10);
       expect(changes).toBe(1);
       clock += 250;
@@ -131,8 +132,16 @@ describe('traffic feed', () => {
       expect(changes).toBe(2);
       clock += 250;
       // A record that says more than is stored yet (a write in flight): nothing new to show.
+      const before = reads;
       await feed.feedTo(session.frameCount + 50);
+      // One read finds nothing and waits for the next refresh (it used to read again at once,
+      // and on and on until the write landed: idle() never settled).
+      await feed.idle();
+      expect(reads - before).toBe(1);
       expect(changes).toBe(2);
+      await feed.feedTo(session.frameCount + 50);
+      expect(reads - before).toBe(2);
+      feed.dispose();
     } finally {
       now.mockRestore();
     }

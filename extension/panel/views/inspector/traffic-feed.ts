@@ -23,6 +23,8 @@ const NOTIFY_MS = 200;
  */
 const BUSY_READ = 1000;
 const BUSY_GAP_MS = 400;
+/** A read that found nothing new is tried again after this, unless a growth comes first. */
+const STALL_RETRY_MS = 1000;
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 const yieldToUi = (): Promise<void> => sleep(0);
@@ -51,6 +53,17 @@ export function createTrafficFeed(
   let lastNotify = 0;
   /** No read starts before this (Date.now() ms): set after a large read. */
   let busyUntil = 0;
+  /**
+   * The last read found no frame where the session record said there were some (it is
+   * ahead of the chunks while a write is in flight): the next read comes with the next
+   * `feedTo`, or after STALL_RETRY_MS (a live session's record and chunks are written in one
+   * transaction, so this is not expected; if it happens, nothing is left unread). Re-reading
+   * at once spun, one IndexedDB read after another, until the write landed.
+   */
+  let stalled = false;
+  let retry: ReturnType<typeof setTimeout> | undefined;
+  /** Calls of `feedTo` so far: one that came during a read that stalled gets its own read. */
+  let requests = 0;
   /** What was last passed to the model per connection. */
   const known = new Map<string, string>();
 
@@ -67,6 +80,7 @@ export function createTrafficFeed(
     if (disposed) return;
     const db = await getDb();
     const fromPos = model.nextPos;
+    const asked = requests;
     // Progress is shown only once a read has lasted a while (a large stored session): each
     // notification re-renders the inspector, and a live refresh of a few pages told after
     // its first page as well as after its last rendered everything twice at saturation.
@@ -79,8 +93,11 @@ export function createTrafficFeed(
       const from = model.nextPos;
       const frames = await readFramePage(db, sessionId, { offset: from, limit: Math.min(FEED_PAGE, wanted - from) });
       if (disposed) return;
-      // A session shorter than its record says (a write still in flight): try again on the next growth.
-      if (frames.length === 0) break;
+      // A session shorter than its record says (a write still in flight): try again on the next refresh.
+      if (frames.length === 0) {
+        stalled = requests === asked;
+        break;
+      }
       model.apply(frames);
       applied = true;
       if (Date.now() - startedAt >= NOTIFY_MS) notify(false);
@@ -99,7 +116,14 @@ export function createTrafficFeed(
       .finally(() => {
         running = null;
         // Grown while the last page was being read.
-        if (!disposed && model.nextPos < wanted) void kick();
+        if (disposed || model.nextPos >= wanted) return;
+        if (!stalled) void kick();
+        else if (retry === undefined)
+          retry = setTimeout(() => {
+            retry = undefined;
+            stalled = false;
+            void kick();
+          }, STALL_RETRY_MS);
       });
     return running;
   }
@@ -108,6 +132,10 @@ export function createTrafficFeed(
     model,
     feedTo(frameCount) {
       if (frameCount > wanted) wanted = frameCount;
+      requests++;
+      stalled = false;
+      clearTimeout(retry);
+      retry = undefined;
       return kick();
     },
     setConnections(records) {
@@ -131,6 +159,7 @@ export function createTrafficFeed(
     },
     dispose() {
       disposed = true;
+      clearTimeout(retry);
     },
   };
 }
