@@ -162,10 +162,13 @@ export async function* scanPositions(
   let scannedTo = startPos;
   let framesLeft = options.firstFrames ?? 0;
   let found = 0;
-  // As in scanFrames: request the chunks together with their summaries while most chunks
-  // of a window are wanted (one round trip instead of two).
-  let speculate = true;
   const planner = plannerFor(query, include, exclude);
+  // As in scanFrames: request the chunks together with their summaries while most chunks
+  // of a window are wanted (one round trip instead of two). Not when the summaries can
+  // decide and no frames are wanted: the live table's scan of each growth, under the
+  // default `ka` chip, reads no chunk of a window without keep-alives, and speculating
+  // read its first window whole on every refresh.
+  let speculate = !planner || framesLeft > 0;
   while (next < count) {
     if (options.signal?.aborted) return;
     const hi = Math.min(count - 1, next + window - 1);

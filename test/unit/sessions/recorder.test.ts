@@ -55,6 +55,19 @@ describe('recorder', () => {
     expect((await readFramePage(db2, s.id, { offset: 0, limit: 100 })).map((f) => f.pos)).toEqual([...Array(11).keys()]);
   });
 
+  it('reads a page that spans many chunks smaller than the default, from the middle of one', async () => {
+    const db = await freshDb();
+    const s = await createSession(db);
+    // 3-frame chunks: a page of 40 needs 14 of them, more than the range read asks for at first.
+    const rec = await createRecorder(db, { sessionId: s.id, classify, redact, chunkLimits: { maxFrames: 3, maxBytes: 1 << 20 } });
+    const sock = new SocketScript('p:1');
+    await rec.append(conversation(sock, '/a/b', 's', 60));
+    const total = (await getSession(db, s.id))!.frameCount;
+    expect((await readFramePage(db, s.id, { offset: 4, limit: 40 })).map((f) => f.pos)).toEqual(Array.from({ length: 40 }, (_, i) => 4 + i));
+    expect((await readFramePage(db, s.id, { offset: total - 2, limit: 40 })).map((f) => f.pos)).toEqual([total - 2, total - 1]);
+    expect(await readFramePage(db, s.id, { offset: total, limit: 40 })).toEqual([]);
+  });
+
   it('seals a tail that is at least half full instead of rewriting it with the next batch', async () => {
     const db = await freshDb();
     const s = await createSession(db);
