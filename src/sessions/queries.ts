@@ -242,7 +242,7 @@ export async function readFramePage(
       out.push(...view.frames(page.offset - view.firstPos, end - view.firstPos));
     }
     if (chunks.length < want) break;
-    no = (chunks[chunks.length - 1] as { chunkNo: number }).chunkNo + 1;
+    no = chunks[chunks.length - 1]!.chunkNo + 1;
   }
   return out;
 }

@@ -62,8 +62,6 @@ export function createTrafficFeed(
    */
   let stalled = false;
   let retry: ReturnType<typeof setTimeout> | undefined;
-  /** Calls of `feedTo` so far: one that came during a read that stalled gets its own read. */
-  let requests = 0;
   /** What was last passed to the model per connection. */
   const known = new Map<string, string>();
 
@@ -80,7 +78,7 @@ export function createTrafficFeed(
     if (disposed) return;
     const db = await getDb();
     const fromPos = model.nextPos;
-    const asked = requests;
+    stalled = false;
     // Progress is shown only once a read has lasted a while (a large stored session): each
     // notification re-renders the inspector, and a live refresh of a few pages told after
     // its first page as well as after its last rendered everything twice at saturation.
@@ -95,7 +93,7 @@ export function createTrafficFeed(
       if (disposed) return;
       // A session shorter than its record says (a write still in flight): try again on the next refresh.
       if (frames.length === 0) {
-        stalled = requests === asked;
+        stalled = true;
         break;
       }
       model.apply(frames);
@@ -118,10 +116,9 @@ export function createTrafficFeed(
         // Grown while the last page was being read.
         if (disposed || model.nextPos >= wanted) return;
         if (!stalled) void kick();
-        else if (retry === undefined)
-          retry = setTimeout(() => {
+        else
+          retry ??= setTimeout(() => {
             retry = undefined;
-            stalled = false;
             void kick();
           }, STALL_RETRY_MS);
       });
@@ -132,8 +129,6 @@ export function createTrafficFeed(
     model,
     feedTo(frameCount) {
       if (frameCount > wanted) wanted = frameCount;
-      requests++;
-      stalled = false;
       clearTimeout(retry);
       retry = undefined;
       return kick();
