@@ -16,7 +16,7 @@ import { exportSnapshot, type ExportSnapshot } from './export-session.ts';
 import { isWorkerConnId } from './frame-builder.ts';
 import type { SessionsDb } from './schema.ts';
 import { textStream } from './stream-util.ts';
-import type { ConnectionRecord, Redact, SessionId, StoredFrame } from './types.ts';
+import { FrameFlag, type ConnectionRecord, type Redact, type SessionId, type StoredFrame } from './types.ts';
 
 export interface HarExportOptions {
   readonly redact: Redact;
@@ -81,7 +81,12 @@ function socketEntryHead(c: ConnectionRecord, started: number): string {
 function message(f: StoredFrame): string | undefined {
   if (f.dir !== 'send' && f.dir !== 'receive') return undefined;
   const binary = f.binary !== undefined;
-  return json({ type: f.dir, time: f.t / 1000, opcode: binary ? 2 : 1, data: binary ? f.binary?.preview : (f.text ?? '') });
+  const m = { type: f.dir, time: f.t / 1000, opcode: binary ? 2 : 1, data: binary ? f.binary?.preview : (f.text ?? '') };
+  // Our own field (HAR allows `_`-prefixed ones; Chrome's importer ignores it): a received
+  // message that the server did not send, so a re-import keeps saying so.
+  if (f.flags & FrameFlag.injected) return json({ ...m, _origin: 'injected' });
+  if (f.flags & FrameFlag.synthetic) return json({ ...m, _origin: 'synthetic' });
+  return json(m);
 }
 
 function httpEntry(req: StoredFrame, res: StoredFrame | undefined, c: ConnectionRecord | undefined): string {

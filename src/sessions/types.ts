@@ -41,7 +41,17 @@ export const FrameFlag = {
   afterGap: 4,
   /** A close that was not clean, or an HTTP publish that failed. */
   failed: 8,
+  /** A received message that DevTools delivered to the app (inject), not the server. */
+  injected: 16,
+  /**
+   * A received message that a page script dispatched on the socket (the event was not
+   * `isTrusted`): the app saw it, but it did not come from the network.
+   */
+  synthetic: 32,
 } as const;
+
+/** A received message that did not come from the server (see FrameFlag). */
+export const NOT_FROM_NETWORK = FrameFlag.injected | FrameFlag.synthetic;
 
 export interface BinaryDescription {
   readonly size: number;

@@ -13,6 +13,8 @@ const SEVERITY_MARK: Record<LintSeverity, number> = { error: Mark.error, warning
 export const NOT_CAPTURED = 'socket-not-captured';
 /** A shared worker the page started: whatever sockets it opens, the session has none of their frames. */
 export const WORKER_NOT_CAPTURED = 'worker-not-captured';
+/** A received message that a page script dispatched on the socket: not wire traffic. */
+export const SYNTHETIC_MESSAGE = 'synthetic-message';
 
 /** What each history-dependent code means, for frames whose finding object was not kept. */
 export const EXPLAIN: Readonly<Record<string, string>> = {
@@ -38,6 +40,7 @@ export const EXPLAIN: Readonly<Record<string, string>> = {
   'publish-rate': 'more than 25 publishes were sent within one second on one connection, over the service quota',
   [NOT_CAPTURED]: 'a WebSocket opened by a worker (or another context) is not captured: the page hook cannot see it and only the browser\'s report of its handshake listed it; its frames are not recorded',
   [WORKER_NOT_CAPTURED]: 'the page started a shared worker: WebSockets it opens are not captured (no page hook runs in a worker), and Chromium does not report them to extensions at all',
+  [SYNTHETIC_MESSAGE]: 'a page script dispatched this message on the socket itself (the event was not trusted): the app saw it, but the server never sent it',
   'model-capacity': 'the inspector stopped tracking some details here to stay within its memory bounds',
 };
 

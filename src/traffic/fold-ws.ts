@@ -7,10 +7,10 @@ import { isRecord, parseJson } from '../protocol/json.ts';
 import { MAX_EVENT_BYTES, MAX_SUBSCRIPTIONS_PER_CONNECTION } from '../protocol/limits.ts';
 import { lintFrameLocal } from '../protocol/lint.ts';
 import type { AppSyncError } from '../protocol/messages.ts';
-import { FrameFlag, type StoredFrame } from '../sessions/types.ts';
+import { FrameFlag, NOT_FROM_NETWORK, type StoredFrame } from '../sessions/types.ts';
 import { keepAliveSignal, withRelated } from './connections.ts';
 import { countEvent, endSub, findSub, isLive, lastSub, newPub, newSub, setPubDetail, setPubState, trackPending } from './entities.ts';
-import { addFinding } from './findings.ts';
+import { addFinding, SYNTHETIC_MESSAGE } from './findings.ts';
 import { publishAnswer, publishRate } from './fold-publish.ts';
 import { setI32 } from './grow.ts';
 import type { ConnS, State, SubS } from './state.ts';
@@ -154,12 +154,20 @@ function linkSub(s: State, pos: number, sub: SubS, out: FoldOut): void {
 }
 
 function foldServer(s: State, c: ConnS, f: StoredFrame, t: number, type: string, id: string | undefined, d: DecodedFrame | undefined, out: FoldOut): void {
+  // A message the server did not send (DevTools' inject, a page script's dispatchEvent)
+  // says nothing about the connection: no keep-alive, ack or error is taken from it. An
+  // event is still counted on its subscription, since the app did receive it.
+  const fromServer = (f.flags & NOT_FROM_NETWORK) === 0;
+  if (!fromServer) {
+    if (f.flags & FrameFlag.synthetic) addFinding(s, at(f.pos, { code: SYNTHETIC_MESSAGE, severity: 'warning', message: `${type} was dispatched on the socket by a page script, not received from the server` }));
+    if (type !== 'data') return;
+  }
   switch (type) {
     case 'ka':
       keepAliveSignal(s, c, f.pos, t);
       return;
     case 'data': {
-      keepAliveSignal(s, c, f.pos, t);
+      if (fromServer) keepAliveSignal(s, c, f.pos, t);
       out.event = true;
       const sub = findSub(s, c, id, isActive) ?? findSub(s, c, id, isPending);
       if (sub) {

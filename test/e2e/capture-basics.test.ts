@@ -6,7 +6,8 @@ import { after, before, describe, test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Page } from 'puppeteer-core';
 import type { CaptureRecord, HttpRequestSent, HttpResponseReceived, SocketId } from '../../src/capture/records.ts';
-import { launch, waitFor, type BrowserName, type ExtensionBrowser } from './support/browsers.ts';
+import { launch, storedDataFlags, waitFor, type BrowserName, type ExtensionBrowser } from './support/browsers.ts';
+import { FrameFlag } from '../../src/sessions/types.ts';
 import { collectRecords, describeSockets, label, ofSocket, seqsAreContiguous, socketIds, tabIdFor, textOf, type Collector } from './support/records.ts';
 import { API_KEY, startTestServer } from './support/server.ts';
 
@@ -309,6 +310,12 @@ for (const name of ['chromium', 'firefox'] as BrowserName[]) {
       // Exactly once: the hook's own message listener must not record it a second time.
       assert.equal(mine.filter((r) => r.kind === 'ws-receive' && r.data === injected).length, 1);
       assert.ok(seqsAreContiguous(mine));
+      // And the session keeps the mark: the stored frame says the server never sent it.
+      const stored = await waitFor(
+        async () => (await storedDataFlags(c.page, page.url())).find((f) => f.event.includes(`devtools-${name}`)) ?? null,
+        { what: 'the injected frame stored' },
+      );
+      assert.equal(stored.flags & (FrameFlag.injected | FrameFlag.synthetic), FrameFlag.injected);
     });
   });
 }

@@ -8,7 +8,8 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Page } from 'puppeteer-core';
 import type { CaptureRecord } from '../../src/capture/records.ts';
-import { launch, waitFor, type BrowserName, type ExtensionBrowser } from './support/browsers.ts';
+import { launch, storedDataFlags, waitFor, type BrowserName, type ExtensionBrowser } from './support/browsers.ts';
+import { FrameFlag, NOT_FROM_NETWORK } from '../../src/sessions/types.ts';
 import { collectRecords, describeSockets, label, ofSocket, seqsAreContiguous, socketIds, tabIdFor, type Collector } from './support/records.ts';
 import { startTestServer } from './support/server.ts';
 
@@ -222,6 +223,14 @@ for (const name of ['chromium', 'firefox'] as BrowserName[]) {
       assert.ok(fake[0]!.kind === 'ws-receive' && fake[0]!.synthetic === true, 'and marked synthetic');
       const real = records.filter((r) => r.kind === 'ws-receive' && JSON.stringify(r).includes('after-tamper'));
       assert.ok(real.length === 1 && real[0]!.kind === 'ws-receive' && real[0]!.synthetic === undefined, 'the real frame is not marked');
+      // The session keeps the marks: the stored synthetic frame says a page script sent it.
+      const stored = await waitFor(async () => {
+        const fs = await storedDataFlags(c.page, url);
+        const fake = fs.find((f) => f.event.includes('SYNTHETIC'));
+        const real = fs.find((f) => f.event.includes('after-tamper'));
+        return fake && real ? { fake: fake.flags & NOT_FROM_NETWORK, real: real.flags & NOT_FROM_NETWORK } : null;
+      }, { what: 'the synthetic and the real frame stored' });
+      assert.deepEqual(stored, { fake: FrameFlag.synthetic, real: 0 });
       // The hook never went through the patched built-ins: none saw a record or a port of its.
       const tamper = await page.evaluate(() => (window as unknown as { __hostile: { tamper: { calls: number; foreignPorts: number } } }).__hostile.tamper);
       assert.deepEqual(tamper, { calls: 0, foreignPorts: 0 });

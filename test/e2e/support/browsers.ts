@@ -90,6 +90,11 @@ export async function storedDataEvents(extensionPage: Page, pageUrl: string): Pr
   return withReader(extensionPage, 'storedEvents', pageUrl) as Promise<string[]>;
 }
 
+/** The `data` frames stored for sessions of `pageUrl`: event texts and frame flags (FrameFlag). */
+export async function storedDataFlags(extensionPage: Page, pageUrl: string): Promise<Array<{ event: string; flags: number }>> {
+  return withReader(extensionPage, 'storedDataFlags', pageUrl) as Promise<Array<{ event: string; flags: number }>>;
+}
+
 /** HTTP publishes stored for sessions of `pageUrl`. */
 export async function storedHttpPublishes(extensionPage: Page, pageUrl: string): Promise<HttpPublishInfo[]> {
   return withReader(extensionPage, 'storedHttp', pageUrl) as Promise<HttpPublishInfo[]>;
@@ -99,6 +104,7 @@ type HttpPublishInfo = { via?: string; body?: string; status?: number };
 interface IdbReader {
   sessions(): Promise<StoredSessionInfo[]>;
   storedEvents(pageUrl: string): Promise<string[]>;
+  storedDataFlags(pageUrl: string): Promise<Array<{ event: string; flags: number }>>;
   storedHttp(pageUrl: string): Promise<HttpPublishInfo[]>;
 }
 

@@ -20,6 +20,22 @@ async function storedEvents(pageUrl: string): Promise<string[]> {
   }
 }
 
+/** The `data` frames stored for `pageUrl`: their event texts and frame flags. */
+async function storedDataFlags(pageUrl: string): Promise<Array<{ event: string; flags: number }>> {
+  const db = await openSessionsDb();
+  try {
+    const out: Array<{ event: string; flags: number }> = [];
+    for (const s of (await listSessions(db)).filter((x) => isPageOf(x.pageUrl, pageUrl))) {
+      for await (const batch of scanFrames(db, s.id as SessionId, { types: ['data'] }, { batchSize: 1000 })) {
+        for (const f of batch.frames) if (f.text) out.push({ event: (JSON.parse(f.text) as { event: string }).event, flags: f.flags });
+      }
+    }
+    return out;
+  } finally {
+    db.close();
+  }
+}
+
 /** HTTP publish requests stored for `pageUrl`: how they were seen and their bodies. */
 async function storedHttp(pageUrl: string): Promise<Array<{ via?: string; body?: string; status?: number }>> {
   const db = await openSessionsDb();
@@ -76,4 +92,4 @@ async function sessions(): Promise<Array<{ id: string; pageUrl: string; frameCou
   }
 }
 
-(globalThis as unknown as { __idbReader: unknown }).__idbReader = { storedEvents, storedHttp, countNumbered, sessions };
+(globalThis as unknown as { __idbReader: unknown }).__idbReader = { storedEvents, storedDataFlags, storedHttp, countNumbered, sessions };

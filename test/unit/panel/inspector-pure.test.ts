@@ -151,6 +151,19 @@ describe('row formatter', () => {
     expect(describeRow(frame({ dir: 'http-response', flags: FrameFlag.failed, extra: { status: 500 } }), 'relative', 0).type).toBe('HTTP 500');
     expect(describeRow(frame({ dir: 'http-response', flags: FrameFlag.failed }), 'relative', 0).error).toBe(true);
   });
+
+  test('a received message the server did not send says who sent it, in the row and the detail', () => {
+    const plain = describeRow(frame({ dir: 'receive', type: 'data' }), 'relative', 0);
+    const injected = describeRow(frame({ dir: 'receive', type: 'data', flags: FrameFlag.injected }), 'relative', 0);
+    const synthetic = describeRow(frame({ dir: 'receive', type: 'data', flags: FrameFlag.synthetic }), 'relative', 0);
+    expect([plain.dir, plain.dirTitle]).toEqual(['↓', 'received']);
+    expect([injected.dir, injected.dirTitle]).toEqual(['⇣', 'received: injected by DevTools, not sent by the server']);
+    expect([synthetic.dir, synthetic.dirTitle]).toEqual(['⇣', 'received: dispatched by a page script, not sent by the server']);
+    const origin = (flags: number) => frameDetail(frame({ dir: 'receive', flags })).facts.find(([k]) => k === 'Origin')?.[1];
+    expect(origin(0)).toBeUndefined();
+    expect(origin(FrameFlag.injected)).toMatch(/^injected by DevTools/);
+    expect(origin(FrameFlag.synthetic)).toMatch(/^dispatched on the socket by a page script/);
+  });
 });
 
 describe('copy as and detail', () => {

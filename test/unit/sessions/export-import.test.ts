@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { classify, freshDb, redact, SECRET } from './helpers.ts';
+import { classify, freshDb, redact, SECRET, SocketScript } from './helpers.ts';
 import { bytesOf, harProblems, richSession, textOf } from './export-import-helpers.ts';
 import type { SessionsDb } from '../../../src/sessions/schema.ts';
 import { getSession, setKeepSecrets } from '../../../src/sessions/session-ops.ts';
@@ -7,7 +7,9 @@ import { readFramePage, sessionCounts } from '../../../src/sessions/queries.ts';
 import { EXPORT_FORMAT, exportNeedsWarning, exportSession } from '../../../src/sessions/export-session.ts';
 import { exportHar } from '../../../src/sessions/export-har.ts';
 import { importSession, type ImportProgress } from '../../../src/sessions/import-session.ts';
-import type { SessionId, StoredFrame } from '../../../src/sessions/types.ts';
+import { FrameFlag, NOT_FROM_NETWORK, type SessionId, type StoredFrame } from '../../../src/sessions/types.ts';
+import { createRecorder } from '../../../src/sessions/recorder.ts';
+import type { CaptureRecord } from '../../../src/capture/records.ts';
 import { createSession, updateSession } from '../../../src/sessions/session-ops.ts';
 import { redactRecord } from '../../../src/capture/redact.ts';
 
@@ -153,5 +155,36 @@ describe('HAR export', () => {
       ['wss://other.test/socket', false, 'aws-appsync-event-ws'],
     ]);
     expect(conns.find((c) => c.kind === 'http')?.authMode).toBe('API_KEY');
+  });
+});
+
+describe('a received message the server did not send', () => {
+  it('keeps its mark (injected by DevTools, dispatched by a page script) when stored, in our format and through HAR', async () => {
+    const db = await freshDb();
+    const s = await createSession(db, { name: 'marks', pageUrl: 'https://app.test/', pageTitle: 'App', browser: 'Chromium', tags: [], pinned: false, keepSecrets: false });
+    const rec = await createRecorder(db, { sessionId: s.id, classify, redact });
+    const a = new SocketScript('p:1');
+    const event = (from: string) => ({ type: 'data', id: 's1', event: JSON.stringify({ from }) });
+    await rec.append([
+      a.create(),
+      a.open(),
+      a.send({ type: 'subscribe', id: 's1', channel: '/default/*' }),
+      a.receive(event('server')),
+      { ...a.receive(event('devtools')), injected: true } as CaptureRecord,
+      { ...a.receive(event('page')), synthetic: true } as CaptureRecord,
+    ]);
+    const done = await rec.finish(a.t + 1);
+    const marks = async (id: SessionId): Promise<Array<[string, number]>> =>
+      (await readFramePage(db, id, { offset: 0, limit: 100 }))
+        .filter((f) => f.type === 'data')
+        .map((f) => [JSON.parse(JSON.parse(f.text!).event).from as string, f.flags & NOT_FROM_NETWORK]);
+    const expected = [['server', 0], ['devtools', FrameFlag.injected], ['page', FrameFlag.synthetic]];
+    expect(await marks(done.id)).toEqual(expected);
+    const ours = await importSession(db, await bytesOf(await exportSession(db, done.id, { redact })), opts);
+    expect(await marks(ours.session.id)).toEqual(expected);
+    const harText = await textOf(await exportHar(db, done.id, { redact, gzip: false }));
+    expect(harText).toContain('"_origin":"injected"');
+    const har = await importSession(db, new TextEncoder().encode(harText), opts);
+    expect(await marks(har.session.id)).toEqual(expected);
   });
 });

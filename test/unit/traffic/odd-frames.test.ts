@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createTrafficModel, LIMITS, Mark, type TrafficModel } from '../../../src/traffic/index.ts';
+import { FrameFlag } from '../../../src/sessions/types.ts';
 import { ack, data, FrameSequence, sub, subOk } from '../../fixtures/traffic/builder.ts';
 import { happyPath, HTTP, oddFrames, SUB, WS } from '../../fixtures/traffic/sequences.ts';
 
@@ -40,6 +41,27 @@ describe('binary, truncated, huge, deeply nested and non-JSON frames', () => {
     m.apply(new FrameSequence().open(WS).receive(WS, 'hello').receive(WS, '{"type":"weird"}').frames);
     expect(m.findings()).toEqual([]);
     expect(m.connections()[0]).toMatchObject({ appsync: false, received: 2 });
+  });
+});
+
+describe('received messages the server did not send', () => {
+  it('change no connection state; an event still counts, and a page-dispatched one is a finding', () => {
+    const seq = new FrameSequence().connecting(WS).open(WS).receive(WS, ack(30_000)).send(WS, sub(SUB, '/default/a'));
+    // A page script answers the subscribe and keeps the connection "alive"; DevTools injects an event.
+    seq.receiveNotFromServer(WS, subOk(SUB), FrameFlag.synthetic);
+    seq.wait(20_000).receiveNotFromServer(WS, { type: 'ka' }, FrameFlag.synthetic);
+    seq.wait(20_000).receiveNotFromServer(WS, data(SUB, 'devtools'), FrameFlag.injected);
+    seq.wait(1_000).receive(WS, { type: 'ka' });
+    const m = fold(seq);
+    const [s] = m.subscriptions();
+    expect(s).toMatchObject({ state: 'pending', events: 1 });
+    expect(m.findingsAt(4).map((f) => f.code)).toEqual(['synthetic-message']);
+    expect(m.findingsAt(5).map((f) => f.code)).toEqual(['synthetic-message']);
+    // The injected event is the app's, not a finding; it is no keep-alive either: the gap
+    // from the connection_ack to the server's next ka is over the 30 s timeout.
+    expect(m.findingsAt(6).map((f) => f.code)).toEqual(['data-before-ack']);
+    expect(m.findings().map((f) => f.code)).toContain('keepalive-timeout');
+    expect(m.findings().map((f) => f.code)).not.toContain('ack-without-request');
   });
 });
 

@@ -1,7 +1,7 @@
 // The one formatter of a stored frame as a table row: plain strings that the view renders
 // as text nodes (payloads come from pages and files and are never markup). Pure.
 import { formatBytes } from '../../../../src/sessions/retention.ts';
-import { FrameFlag, type StoredFrame } from '../../../../src/sessions/index.ts';
+import { FrameFlag, NOT_FROM_NETWORK, type StoredFrame } from '../../../../src/sessions/index.ts';
 import { connectionLabel, type ConnectionLabels } from './filter-query.ts';
 
 export type TimeMode = 'relative' | 'absolute';
@@ -30,6 +30,13 @@ const ARROWS: Readonly<Record<StoredFrame['dir'], readonly [string, string]>> = 
   close: ['•', 'closed'],
   error: ['•', 'socket error'],
 };
+
+/** A received message the server did not send: a dashed arrow, and the title says who did. */
+function notFromServer(f: StoredFrame): readonly [string, string] {
+  return f.flags & FrameFlag.injected
+    ? ['⇣', 'received: injected by DevTools, not sent by the server']
+    : ['⇣', 'received: dispatched by a page script, not sent by the server'];
+}
 
 const ERROR_TYPES = new Set(['error', 'connection_error', 'subscribe_error', 'broadcast_error', 'unsubscribe_error', 'publish_error']);
 const SUMMARY = 200;
@@ -147,7 +154,7 @@ export function isErrorFrame(f: StoredFrame): boolean {
  * the traffic model; the frame's own channel wins.
  */
 export function describeRow(f: StoredFrame, mode: TimeMode, origin: number, channelOf?: (f: StoredFrame) => string | undefined, labels?: ConnectionLabels): RowText {
-  const [dir, dirTitle] = ARROWS[f.dir];
+  const [dir, dirTitle] = f.flags & NOT_FROM_NETWORK ? notFromServer(f) : ARROWS[f.dir];
   const isMessage = f.dir === 'send' || f.dir === 'receive' || f.dir === 'http-request' || f.dir === 'http-response';
   return {
     time: mode === 'relative' ? formatRelative(f.t, origin) : formatClock(f.t),
