@@ -11,6 +11,7 @@ import { createReconnectingPort } from '../../src/messaging/reconnecting-port.ts
 import { createRelayCore } from '../../src/relay/relay-core.ts';
 import { randomToken } from '../../src/relay/random-token.ts';
 import { parseSettings, SETTINGS_KEY } from '../../src/recording/policy.ts';
+import { activeMatches, BLOCK_RULES_KEY, parseBlockRules } from '../../src/capture/block-rules.ts';
 
 (() => {
   // The hook's nonce, from the meeting element (src/capture/meeting.ts) once we met.
@@ -69,8 +70,19 @@ import { parseSettings, SETTINGS_KEY } from '../../src/recording/policy.ts';
   // setting is read here directly. Sockets opened before it arrives are judged by the
   // AppSync detection alone.
   const applySettings = (raw: unknown) => relay.settingsChanged(parseSettings(raw).captureAll);
-  browser.storage.local.get(SETTINGS_KEY).then((items) => applySettings(items[SETTINGS_KEY]), () => {});
+  // Block rules the same way, so they hold for the page's first messages where the read
+  // wins the race (a socket opened before it lands sees its first messages unblocked).
+  const applyBlockRules = (raw: unknown) => relay.blockRulesChanged(activeMatches(parseBlockRules(raw)));
+  browser.storage.local.get([SETTINGS_KEY, BLOCK_RULES_KEY]).then(
+    (items) => {
+      applySettings(items[SETTINGS_KEY]);
+      if (items[BLOCK_RULES_KEY] !== undefined) applyBlockRules(items[BLOCK_RULES_KEY]);
+    },
+    () => {},
+  );
   browser.storage.onChanged.addListener((changes, area) => {
-    if (area === 'local' && SETTINGS_KEY in changes) applySettings(changes[SETTINGS_KEY]?.newValue);
+    if (area !== 'local') return;
+    if (SETTINGS_KEY in changes) applySettings(changes[SETTINGS_KEY]?.newValue);
+    if (BLOCK_RULES_KEY in changes) applyBlockRules(changes[BLOCK_RULES_KEY]?.newValue);
   });
 })();

@@ -62,6 +62,7 @@ import { MEETING_ATTR, MEETING_FLUSH_ATTR, MEETING_HELLO, MEETING_NONCE_ATTR, ME
       // For the taps of frames' initial realms (this realm's HTTP tap is installed below).
       isPublish: isPublishRequest,
       captureAll: core.captureAll,
+      blocking: core.blocking,
       maxTextLength: HOOK_LIMITS.maxTextLength,
       previewBytes: HOOK_LIMITS.previewBytes,
       now,

@@ -4,6 +4,7 @@ import { useState } from 'preact/hooks';
 import type { LiveStore } from './store/live-store.ts';
 import type { SessionsStore } from './store/sessions-store.ts';
 import type { InspectorStore } from './views/inspector/inspector-store.ts';
+import type { BlockRulesStore } from './views/inspector/block-rules-store.ts';
 import { InspectorView } from './views/inspector/inspector-view.tsx';
 import { SessionsView } from './views/sessions/sessions-view.tsx';
 import { ReplayView } from './views/replay/replay-view.tsx';
@@ -26,6 +27,7 @@ interface Props {
   readonly sessions: SessionsStore;
   readonly inspector: InspectorStore;
   readonly Settings?: ComponentType<{ onClose: () => void }>;
+  readonly blockRules?: BlockRulesStore;
   readonly replay?: ReplayStore;
   /** The pub/sub console; its tab is shown when there is one. */
   readonly consoleStore?: ConsoleStore;
@@ -33,7 +35,7 @@ interface Props {
 
 // The stores live as long as the panel, not the view: switching tabs must not end an undo
 // window, drop an import in progress or lose the inspector's filter and selection.
-export function App({ live, sessions, inspector, Settings, replay = createReplayStore(), consoleStore }: Props) {
+export function App({ live, sessions, inspector, Settings, blockRules, replay = createReplayStore(), consoleStore }: Props) {
   const [view, setView] = useState<ViewName>('inspector');
   return (
     <div class="app">
@@ -59,6 +61,7 @@ export function App({ live, sessions, inspector, Settings, replay = createReplay
             sessions={sessions}
             live={live}
             {...(Settings ? { Settings } : {})}
+            {...(blockRules ? { blockRules } : {})}
             onReplay={(sessionId, positions) => {
               replay.preset(sessionId, positions);
               setView('replay');

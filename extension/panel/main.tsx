@@ -9,6 +9,8 @@ import { connectToBackground, inspectedTabId } from './connection.ts';
 import { watchNetworkPublishes } from './network-publishes.ts';
 import { applyTheme } from './theme.ts';
 import { SettingsDialog } from './components/settings-dialog.tsx';
+import { createBlockRulesStore } from './views/inspector/block-rules-store.ts';
+import { BLOCK_RULES_KEY } from '../../src/capture/block-rules.ts';
 import { createPageCommands } from './views/replay/page-commands.ts';
 import { createReplayStore } from './views/replay/replay-store.ts';
 import { loadConsoleData } from './views/console/console-storage.ts';
@@ -51,5 +53,17 @@ onLiveRecords = (m) => {
   if (msg.type === 'recordsCaptured' && Array.isArray(msg.records)) replay.observe(msg.records);
 };
 const consoleStore = createConsoleStore(browserConsoleDeps(tabId));
+const blockRules = createBlockRulesStore({
+  load: () => browser.storage.local.get(BLOCK_RULES_KEY).then((items) => items[BLOCK_RULES_KEY]),
+  save: (rules) => browser.storage.local.set({ [BLOCK_RULES_KEY]: rules }),
+  watch: (onChange) => {
+    const listener = (changes: Record<string, { newValue?: unknown }>, area: string) => {
+      if (area === 'local' && BLOCK_RULES_KEY in changes) onChange(changes[BLOCK_RULES_KEY]?.newValue);
+    };
+    browser.storage.onChanged.addListener(listener);
+    return () => browser.storage.onChanged.removeListener(listener);
+  },
+});
+addEventListener('pagehide', () => blockRules.dispose());
 addEventListener('pagehide', () => consoleStore.dispose());
-if (root) render(<App live={live} sessions={sessions} inspector={inspector} Settings={SettingsDialog} replay={replay} consoleStore={consoleStore} />, root);
+if (root) render(<App live={live} sessions={sessions} inspector={inspector} Settings={SettingsDialog} blockRules={blockRules} replay={replay} consoleStore={consoleStore} />, root);

@@ -10,7 +10,8 @@
 // Format `B1|` then one entry per record, no separators between entries:
 //   s|r <flags> <socketIdLength>:<socketId><seq>,<t>,<size>,<textLength>:<text>
 //        a ws-send (s) or ws-receive (r) whose data is a whole string; flags is one digit,
-//        1 = injected, 2 = synthetic (the record's optional `true` fields)
+//        1 = injected, 2 = synthetic, 4 = blocked (the record's optional `true` fields;
+//        a send can only be blocked)
 //   j <jsonLength>:<JSON of the record>
 //        every other record (socket events, HTTP, binary and truncated frames): rare, so
 //        they keep the general shape and its full check
@@ -31,10 +32,10 @@ export function encodeBatch(records: ArrayLike<CaptureRecord>): string {
   for (let i = 0, n = records.length; i < n; i++) {
     const r = records[i]!;
     if (r.kind === 'ws-receive' && typeof r.data === 'string') {
-      const flags = (r.injected === true ? 1 : 0) + (r.synthetic === true ? 2 : 0);
+      const flags = (r.injected === true ? 1 : 0) + (r.synthetic === true ? 2 : 0) + (r.blocked === true ? 4 : 0);
       out += 'r' + flags + r.socketId.length + ':' + r.socketId + r.seq + ',' + r.t + ',' + r.size + ',' + r.data.length + ':' + r.data;
     } else if (r.kind === 'ws-send' && typeof r.data === 'string') {
-      out += 's0' + r.socketId.length + ':' + r.socketId + r.seq + ',' + r.t + ',' + r.size + ',' + r.data.length + ':' + r.data;
+      out += (r.blocked === true ? 's4' : 's0') + r.socketId.length + ':' + r.socketId + r.seq + ',' + r.t + ',' + r.size + ',' + r.data.length + ':' + r.data;
     } else {
       const json = JSONStringify(r) as string;
       out += 'j' + json.length + ':' + json;

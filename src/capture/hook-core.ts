@@ -13,6 +13,8 @@ import { createOutbox, type OutboxOptions } from './outbox.ts';
 import { encodeBatch } from './batch-encoding.ts';
 import type { SocketControl } from './socket-tap.ts';
 import { JSONStringify, NumberIsSafeInteger, adoptTree, ownValue } from './native.ts';
+import { compileBlockRules, readBlockRules, type BlockMatcher } from './block-match.ts';
+import type { BlockMatch } from './block-rules.ts';
 import { HANDSHAKE_TAG, PROTOCOL_VERSION, type PageToContent } from '../messaging/contracts.ts';
 
 /** The private port as the hook sees it: opaque, used only through HookIo. */
@@ -41,6 +43,8 @@ export interface HookCore {
   useSockets(control: SocketControl): void;
   /** Whether sockets that are not AppSync ones are captured too (the relay's setting). */
   captureAll(): boolean;
+  /** The block rules' matcher, or null while no rule is on (read per message). */
+  blocking(): BlockMatcher | null;
   /**
    * A window `message` event: true when it was the relay's handshake, which the caller then
    * hides from the page (stopImmediatePropagation). `fromSelf` is `event.source === window`.
@@ -61,6 +65,7 @@ export type HookCommand =
   | { readonly type: 'recordingChanged'; readonly recording: boolean; readonly captureAll: boolean }
   | { readonly type: 'resendUnacknowledged'; readonly epoch: number }
   | { readonly type: 'settingsChanged'; readonly captureAll: boolean }
+  | { readonly type: 'blockRulesChanged'; readonly rules: readonly BlockMatch[] }
   | { readonly type: 'injectIncoming' | 'sendOnSocket'; readonly socketId: string; readonly data: string; readonly commandId: number | undefined };
 
 const isCount = (x: unknown): x is number => NumberIsSafeInteger(x) && (x as number) >= 0;
@@ -87,6 +92,10 @@ export function readCommand(msg: unknown): HookCommand | undefined {
       const captureAll = ownValue(msg, 'captureAll');
       return typeof captureAll === 'boolean' ? { type, captureAll } : undefined;
     }
+    case 'blockRulesChanged': {
+      const rules = readBlockRules(ownValue(msg, 'rules'));
+      return rules === undefined ? undefined : { type, rules };
+    }
     case 'injectIncoming':
     case 'sendOnSocket': {
       const socketId = ownValue(msg, 'socketId');
@@ -111,6 +120,7 @@ export function createHookCore(io: HookIo, opts: HookCoreOptions): HookCore {
   let epoch = 0;
   let announced = false;
   let captureAll = false;
+  let blocking: BlockMatcher | null = null;
   let recording = false;
   let sockets: SocketControl | null = null;
 
@@ -151,6 +161,9 @@ export function createHookCore(io: HookIo, opts: HookCoreOptions): HookCore {
       case 'settingsChanged':
         captureAll = msg.captureAll;
         break;
+      case 'blockRulesChanged':
+        blocking = compileBlockRules(msg.rules);
+        break;
       case 'resendUnacknowledged':
         epoch = msg.epoch;
         outbox.resend();
@@ -188,6 +201,7 @@ export function createHookCore(io: HookIo, opts: HookCoreOptions): HookCore {
       sockets = control;
     },
     captureAll: () => captureAll,
+    blocking: () => blocking,
     handshake(data, ports, fromSelf) {
       // The relay posts exactly one handshake carrying the private port; the caller's
       // listener is registered before any page script exists, so it runs first. A page that

@@ -59,6 +59,7 @@ export const PromiseThen = uncurryThis(Promise.prototype.then) as <T>(
 ) => Promise<unknown>;
 export const FunctionToString = uncurryThis(FunctionPrototype.toString) as (fn: unknown) => string;
 export const StringSlice = uncurryThis(String.prototype.slice);
+export const StringIndexOf = uncurryThis(String.prototype.indexOf) as (s: string, search: string, from?: number) => number;
 export const StringToLowerCase = uncurryThis(String.prototype.toLowerCase);
 export const StringToUpperCase = uncurryThis(String.prototype.toUpperCase);
 export const ObjectToString = uncurryThis(Object.prototype.toString) as (o: unknown) => string;

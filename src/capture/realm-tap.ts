@@ -60,6 +60,7 @@ export function tapInitialRealm(realm: typeof globalThis, emit: Emit, opts: Real
     nonce: opts.nonce,
     isAppSync: opts.isAppSync,
     captureAll: opts.captureAll,
+    blocking: opts.blocking,
     maxTextLength: opts.maxTextLength,
     previewBytes: opts.previewBytes,
     now: opts.now,

@@ -61,6 +61,8 @@ export interface FrameSent extends Base {
   readonly kind: 'ws-send';
   readonly data: Payload | TruncatedText;
   readonly size: number;
+  /** Kept from the server by a block rule (src/capture/block-rules.ts): not sent. */
+  readonly blocked?: true;
 }
 export interface FrameReceived extends Base {
   readonly kind: 'ws-receive';
@@ -73,6 +75,8 @@ export interface FrameReceived extends Base {
    * from the server. Kept so nothing the app saw is lost, but it is not wire traffic.
    */
   readonly synthetic?: true;
+  /** Kept from the app by a block rule: none of the app's listeners saw it. */
+  readonly blocked?: true;
 }
 export interface SocketErrored extends Base {
   readonly kind: 'ws-error';

@@ -50,6 +50,7 @@ import {
   windowNatives,
 } from './native.ts';
 import { wrapConstructor, wrapNative, fromPage } from './disguise.ts';
+import type { BlockMatcher } from './block-match.ts';
 
 export interface SocketTapOptions {
   /** Prefix of socket ids for this page load and frame. */
@@ -58,6 +59,12 @@ export interface SocketTapOptions {
   readonly isAppSync: (url: string, protocols: readonly string[]) => boolean;
   /** Read once per socket, at creation: capture every socket, not only AppSync ones. */
   readonly captureAll: () => boolean;
+  /**
+   * Read per text message: the block rules' matcher (block-match.ts), or null while none is
+   * on. A blocked message the app sends is not sent; one the server sends reaches none of
+   * the app's listeners. Both are recorded, marked `blocked`.
+   */
+  readonly blocking?: () => BlockMatcher | null;
   /** Texts longer than this (UTF-16 units) are kept as TruncatedText. */
   readonly maxTextLength: number;
   /** Bytes of a binary frame kept (as base64) in BinaryPayload.preview. */
@@ -98,7 +105,9 @@ interface SocketState {
   seq: number;
 }
 
+const CONNECTING = 0;
 const OPEN = 1;
+const noBlocking = (): null => null;
 const NO_SOCKET = 'no such socket in this page (closed, or never captured)';
 const NOT_OPEN = 'the socket is not open';
 
@@ -122,6 +131,8 @@ export function tapWebSocket(
 
   const n = windowNatives(win);
   const { nonce, isAppSync, captureAll, maxTextLength, previewBytes, now, active } = opts;
+  const blocking = opts.blocking ?? noBlocking;
+  const stopImmediate = n.stopImmediatePropagation;
   // `isTrusted` is an own, non-configurable property of every event ([LegacyUnforgeable]
   // in the DOM standard), so reading it runs no page code and cannot be faked.
   const trusted = opts.isTrusted ?? ((e: Event) => e.isTrusted === true);
@@ -166,7 +177,7 @@ export function tapWebSocket(
     return undefined;
   };
 
-  function record(st: SocketState, kind: 'ws-send' | 'ws-receive', data: unknown, synthetic = false): void {
+  function record(st: SocketState, kind: 'ws-send' | 'ws-receive', data: unknown, synthetic = false, blocked = false): void {
     let payload: Payload | TruncatedText;
     let size: number;
     let kept: number;
@@ -190,7 +201,9 @@ export function tapWebSocket(
     const r = (
       synthetic
         ? { __proto__: SAFE_PROTO, socketId: st.id, seq: st.seq++, t: now(), kind, data: payload, size, synthetic: true as const }
-        : { __proto__: SAFE_PROTO, socketId: st.id, seq: st.seq++, t: now(), kind, data: payload, size }
+        : blocked
+          ? { __proto__: SAFE_PROTO, socketId: st.id, seq: st.seq++, t: now(), kind, data: payload, size, blocked: true as const }
+          : { __proto__: SAFE_PROTO, socketId: st.id, seq: st.seq++, t: now(), kind, data: payload, size }
     ) as unknown as FrameSent | FrameReceived;
     safeEmit(r, RECORD_OVERHEAD + kept);
   }
@@ -251,14 +264,33 @@ export function tapWebSocket(
         /* never let the page see our failure as an error event */
       }
     });
-    n.addEventListener(ws, 'message', (e: MessageEvent) => {
-      if (e === injecting) return;
-      try {
-        record(st, 'ws-receive', n.messageData(e), !trusted(e));
-      } catch {
-        /* idem */
-      }
-    });
+    // Registered for the capture phase: at the target, capture listeners run before the
+    // others (DOM standard, "inner invoke" with phase "capturing" first; Chromium 89+,
+    // Firefox 89+), so an app's own capture listener cannot run before a block either.
+    n.addEventListener(
+      ws,
+      'message',
+      (e: MessageEvent) => {
+        if (e === injecting) return;
+        try {
+          const data = n.messageData(e);
+          if (!trusted(e)) {
+            record(st, 'ws-receive', data, true);
+            return;
+          }
+          const block = typeof data === 'string' ? blocking() : null;
+          if (block !== null && block(false, data as string)) {
+            stopImmediate(e);
+            record(st, 'ws-receive', data, false, true);
+            return;
+          }
+          record(st, 'ws-receive', data);
+        } catch {
+          /* idem */
+        }
+      },
+      true,
+    );
     n.addEventListener(ws, 'error', (e: Event) => {
       if (!trusted(e)) return;
       safeEmit({ __proto__: SAFE_PROTO, socketId: st.id, seq: st.seq++, t: now(), kind: 'ws-error' } as CaptureRecord);
@@ -313,7 +345,18 @@ export function tapWebSocket(
     if (active === undefined || active()) attach(ws, args[1]);
   });
 
+  // A blocked message is recorded and not sent. While the socket connects the native still
+  // decides (it throws), so blocking never hides the app's own mistake.
+  const blockedSend = (ws: WebSocket, text: string): boolean => {
+    const block = blocking();
+    return block !== null && wsReadyState(ws) !== CONNECTING && block(true, text);
+  };
+
   const sendTapped = (ws: WebSocket, st: SocketState, data: unknown): void => {
+    if (typeof data === 'string' && blockedSend(ws, data)) {
+      record(st, 'ws-send', data, false, true);
+      return;
+    }
     if (typeof data === 'string' || binary(data) !== undefined) {
       sendNative(ws, data as string);
       record(st, 'ws-send', data);
@@ -328,6 +371,10 @@ export function tapWebSocket(
       // An object's own toString threw: its stack is the page's, down to its caller.
       // (A symbol's TypeError is the engine's and loses the hook's frames as usual.)
       throw typeof data === 'object' || typeof data === 'function' ? fromPage(e) : e;
+    }
+    if (blockedSend(ws, s)) {
+      record(st, 'ws-send', s, false, true);
+      return;
     }
     sendNative(ws, s);
     record(st, 'ws-send', s);

@@ -11,6 +11,7 @@
 // from the browser (port.sender.tab.id), never from a message.
 
 import type { CaptureRecord, SocketId } from '../capture/records.ts';
+import type { BlockMatch } from '../capture/block-rules.ts';
 
 export const PROTOCOL_VERSION = 1;
 
@@ -67,6 +68,8 @@ export type ContentToPage =
   | { readonly type: 'recordingChanged'; readonly recording: boolean; readonly captureAll: boolean }
   | { readonly type: 'resendUnacknowledged'; readonly epoch: number }
   | { readonly type: 'settingsChanged'; readonly captureAll: boolean }
+  /** The block rules that are on (src/capture/block-rules.ts); an empty list blocks nothing. */
+  | { readonly type: 'blockRulesChanged'; readonly rules: readonly BlockMatch[] }
   | SocketCommand;
 
 /**

@@ -4,6 +4,7 @@
 
 import { CAPTURE_KINDS, type CaptureRecord } from '../capture/records.ts';
 import { decodeBatch } from './batch-decoding.ts';
+import { MAX_BLOCK_RULES, MAX_BLOCK_TEXT } from '../capture/block-rules.ts';
 import {
   BATCH_FORMAT,
   MAX_BATCH_CHARS,
@@ -84,6 +85,10 @@ function isSharedCommand(x: Obj): boolean {
   }
 }
 
+function isBlockMatch(r: unknown): boolean {
+  return isObj(r) && (r.dir === 'send' || r.dir === 'receive' || r.dir === 'any') && str(r.type, MAX_BLOCK_TEXT) && str(r.contains, MAX_BLOCK_TEXT);
+}
+
 export function isContentToPage(x: unknown): x is ContentToPage {
   if (!isObj(x)) return false;
   switch (x.type) {
@@ -91,6 +96,8 @@ export function isContentToPage(x: unknown): x is ContentToPage {
       return int(x.epoch);
     case 'settingsChanged':
       return typeof x.captureAll === 'boolean';
+    case 'blockRulesChanged':
+      return Array.isArray(x.rules) && x.rules.length <= MAX_BLOCK_RULES && x.rules.every(isBlockMatch);
     default:
       return isSharedCommand(x);
   }
@@ -254,7 +261,8 @@ export function isCaptureRecord(x: unknown): x is CaptureRecord {
         isPayload(x.data) &&
         int(x.size) &&
         (x.injected === undefined || x.injected === true) &&
-        (x.synthetic === undefined || (x.synthetic === true && x.kind === 'ws-receive'))
+        (x.synthetic === undefined || (x.synthetic === true && x.kind === 'ws-receive')) &&
+        (x.blocked === undefined || (x.blocked === true && x.injected === undefined && x.synthetic === undefined))
       );
     case 'ws-error':
       return true;

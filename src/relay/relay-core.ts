@@ -38,6 +38,8 @@ export interface RelayCore {
   fromFlush(detail: unknown): void;
   /** "Capture every WebSocket" changed (read by the relay itself; see the entry). */
   settingsChanged(captureAll: boolean): void;
+  /** The block rules changed (read by the relay itself, like the settings). */
+  blockRulesChanged(rules: Extract<ContentToPage, { type: 'blockRulesChanged' }>['rules']): void;
   inspect(): { epoch: number; nonce: string | null; connected: boolean };
 }
 
@@ -114,6 +116,9 @@ export function createRelayCore(deps: RelayDeps): RelayCore {
     },
     settingsChanged(captureAll) {
       deps.toHook({ type: 'settingsChanged', captureAll });
+    },
+    blockRulesChanged(rules) {
+      deps.toHook({ type: 'blockRulesChanged', rules });
     },
     inspect: () => ({ epoch, nonce, connected: background.connected() }),
   };

@@ -82,8 +82,10 @@ function message(f: StoredFrame): string | undefined {
   if (f.dir !== 'send' && f.dir !== 'receive') return undefined;
   const binary = f.binary !== undefined;
   const m = { type: f.dir, time: f.t / 1000, opcode: binary ? 2 : 1, data: binary ? f.binary?.preview : (f.text ?? '') };
-  // Our own field (HAR allows `_`-prefixed ones; Chrome's importer ignores it): a received
-  // message that the server did not send, so a re-import keeps saying so.
+  // Our own fields (HAR allows `_`-prefixed ones; Chrome's importer ignores them): a message
+  // a block rule kept back, a received message that the server did not send, so a
+  // re-import keeps saying so.
+  if (f.flags & FrameFlag.blocked) return json({ ...m, _blocked: true });
   if (f.flags & FrameFlag.injected) return json({ ...m, _origin: 'injected' });
   if (f.flags & FrameFlag.synthetic) return json({ ...m, _origin: 'synthetic' });
   return json(m);

@@ -268,7 +268,7 @@ export function buildFrames(
         conn: c.connId,
         dir: send ? 'send' : 'receive',
         size: stored.size,
-        flags: key.flags | payloadFlags | (send ? 0 : originFlags(stored)),
+        flags: key.flags | payloadFlags | (stored.blocked === true ? FrameFlag.blocked : 0) | (send ? 0 : originFlags(stored)),
       };
       if (type !== undefined) frame.type = type;
       if (id !== undefined) frame.id = id;

@@ -134,13 +134,16 @@ export function socketMessage(value: unknown, j: number, socket: SocketReader, a
     if (opcode !== 1 && opcode !== 2) m.fail('opcode', 'must be 1 (text) or 2 (binary)');
     const payload = opcode === 1 ? data : binaryOf(data);
     const size = opcode === 1 ? new TextEncoder().encode(data).byteLength : binaryOf(data).size;
+    // Our export's marks (export-har.ts): a message a block rule kept back, one the server
+    // did not send. Anything else in these fields is ignored.
+    const own = value as Record<string, unknown>;
+    const blocked = own['_blocked'] === true ? { blocked: true as const } : {};
     if (type === 'send') {
-      emit({ ...base(t), kind: 'ws-send', data: payload, size });
+      emit({ ...base(t), kind: 'ws-send', data: payload, size, ...blocked });
       return;
     }
-    // Our export's mark of a message the server did not send (export-har.ts); anything else is ignored.
-    const origin = (value as Record<string, unknown>)['_origin'];
-    emit({ ...base(t), kind: 'ws-receive', data: payload, size, ...(origin === 'injected' ? { injected: true } : origin === 'synthetic' ? { synthetic: true } : {}) });
+    const origin = own['_origin'];
+    emit({ ...base(t), kind: 'ws-receive', data: payload, size, ...(origin === 'injected' ? { injected: true } : origin === 'synthetic' ? { synthetic: true } : blocked) });
   } catch (e) {
     if (!(e instanceof ImportError) || e.code !== 'invalid-field') throw e;
     at.warnings.add('skipped', where, `message skipped: ${e.message}.`);

@@ -48,6 +48,11 @@ export const FrameFlag = {
    * `isTrusted`): the app saw it, but it did not come from the network.
    */
   synthetic: 32,
+  /**
+   * Kept back by a block rule (src/capture/block-rules.ts): a sent message that never left
+   * the page, or a received one that none of the app's listeners saw.
+   */
+  blocked: 64,
 } as const;
 
 /** A received message that did not come from the server (see FrameFlag). */

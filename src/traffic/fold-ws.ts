@@ -64,8 +64,11 @@ export function foldWs(s: State, c: ConnS, f: StoredFrame, t: number, out: FoldO
   if (type === undefined) return;
   if (ERROR_TYPES.has(type)) out.error = true;
   const id = f.id ?? d?.id;
-  if (send) foldClient(s, c, f, t, type, id, d, out);
-  else foldServer(s, c, f, t, type, id, d, out);
+  // A message a block rule kept from the server asks it nothing: no subscription or
+  // publish waits for an answer. One kept from the app was still the server's (folded).
+  if (send) {
+    if (!(f.flags & FrameFlag.blocked)) foldClient(s, c, f, t, type, id, d, out);
+  } else foldServer(s, c, f, t, type, id, d, out);
 }
 
 function foldClient(s: State, c: ConnS, f: StoredFrame, t: number, type: string, id: string | undefined, d: DecodedFrame | undefined, out: FoldOut): void {

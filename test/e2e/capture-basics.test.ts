@@ -6,7 +6,7 @@ import { after, before, describe, test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Page } from 'puppeteer-core';
 import type { CaptureRecord, HttpRequestSent, HttpResponseReceived, SocketId } from '../../src/capture/records.ts';
-import { launch, storedDataFlags, waitFor, type BrowserName, type ExtensionBrowser } from './support/browsers.ts';
+import { launch, storedMessageFlags, waitFor, type BrowserName, type ExtensionBrowser } from './support/browsers.ts';
 import { FrameFlag } from '../../src/sessions/types.ts';
 import { collectRecords, describeSockets, label, ofSocket, seqsAreContiguous, socketIds, tabIdFor, textOf, type Collector } from './support/records.ts';
 import { API_KEY, startTestServer } from './support/server.ts';
@@ -312,7 +312,7 @@ for (const name of ['chromium', 'firefox'] as BrowserName[]) {
       assert.ok(seqsAreContiguous(mine));
       // And the session keeps the mark: the stored frame says the server never sent it.
       const stored = await waitFor(
-        async () => (await storedDataFlags(c.page, page.url())).find((f) => f.event.includes(`devtools-${name}`)) ?? null,
+        async () => (await storedMessageFlags(c.page, page.url())).find((f) => f.text.includes(`devtools-${name}`)) ?? null,
         { what: 'the injected frame stored' },
       );
       assert.equal(stored.flags & (FrameFlag.injected | FrameFlag.synthetic), FrameFlag.injected);

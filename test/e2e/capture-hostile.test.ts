@@ -8,7 +8,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Page } from 'puppeteer-core';
 import type { CaptureRecord } from '../../src/capture/records.ts';
-import { launch, storedDataFlags, waitFor, type BrowserName, type ExtensionBrowser } from './support/browsers.ts';
+import { launch, storedMessageFlags, waitFor, type BrowserName, type ExtensionBrowser } from './support/browsers.ts';
 import { FrameFlag, NOT_FROM_NETWORK } from '../../src/sessions/types.ts';
 import { collectRecords, describeSockets, label, ofSocket, seqsAreContiguous, socketIds, tabIdFor, type Collector } from './support/records.ts';
 import { startTestServer } from './support/server.ts';
@@ -225,9 +225,9 @@ for (const name of ['chromium', 'firefox'] as BrowserName[]) {
       assert.ok(real.length === 1 && real[0]!.kind === 'ws-receive' && real[0]!.synthetic === undefined, 'the real frame is not marked');
       // The session keeps the marks: the stored synthetic frame says a page script sent it.
       const stored = await waitFor(async () => {
-        const fs = await storedDataFlags(c.page, url);
-        const fake = fs.find((f) => f.event.includes('SYNTHETIC'));
-        const real = fs.find((f) => f.event.includes('after-tamper'));
+        const fs = await storedMessageFlags(c.page, url);
+        const fake = fs.find((f) => f.text.includes('SYNTHETIC'));
+        const real = fs.find((f) => f.text.includes('after-tamper'));
         return fake && real ? { fake: fake.flags & NOT_FROM_NETWORK, real: real.flags & NOT_FROM_NETWORK } : null;
       }, { what: 'the synthetic and the real frame stored' });
       assert.deepEqual(stored, { fake: FrameFlag.synthetic, real: 0 });

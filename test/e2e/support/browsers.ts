@@ -90,10 +90,12 @@ export async function storedDataEvents(extensionPage: Page, pageUrl: string): Pr
   return withReader(extensionPage, 'storedEvents', pageUrl) as Promise<string[]>;
 }
 
-/** The `data` frames stored for sessions of `pageUrl`: event texts and frame flags (FrameFlag). */
-export async function storedDataFlags(extensionPage: Page, pageUrl: string): Promise<Array<{ event: string; flags: number }>> {
-  return withReader(extensionPage, 'storedDataFlags', pageUrl) as Promise<Array<{ event: string; flags: number }>>;
+/** The `data` and `publish` frames stored for sessions of `pageUrl`: type, text and frame flags (FrameFlag). */
+export async function storedMessageFlags(extensionPage: Page, pageUrl: string): Promise<StoredMessageInfo[]> {
+  return withReader(extensionPage, 'storedMessageFlags', pageUrl) as Promise<StoredMessageInfo[]>;
 }
+
+type StoredMessageInfo = { type: string; text: string; flags: number };
 
 /** HTTP publishes stored for sessions of `pageUrl`. */
 export async function storedHttpPublishes(extensionPage: Page, pageUrl: string): Promise<HttpPublishInfo[]> {
@@ -104,7 +106,7 @@ type HttpPublishInfo = { via?: string; body?: string; status?: number };
 interface IdbReader {
   sessions(): Promise<StoredSessionInfo[]>;
   storedEvents(pageUrl: string): Promise<string[]>;
-  storedDataFlags(pageUrl: string): Promise<Array<{ event: string; flags: number }>>;
+  storedMessageFlags(pageUrl: string): Promise<StoredMessageInfo[]>;
   storedHttp(pageUrl: string): Promise<HttpPublishInfo[]>;
 }
 

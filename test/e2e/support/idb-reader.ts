@@ -20,14 +20,14 @@ async function storedEvents(pageUrl: string): Promise<string[]> {
   }
 }
 
-/** The `data` frames stored for `pageUrl`: their event texts and frame flags. */
-async function storedDataFlags(pageUrl: string): Promise<Array<{ event: string; flags: number }>> {
+/** The `data` and `publish` frames stored for `pageUrl`: type, text and frame flags. */
+async function storedMessageFlags(pageUrl: string): Promise<Array<{ type: string; text: string; flags: number }>> {
   const db = await openSessionsDb();
   try {
-    const out: Array<{ event: string; flags: number }> = [];
+    const out: Array<{ type: string; text: string; flags: number }> = [];
     for (const s of (await listSessions(db)).filter((x) => isPageOf(x.pageUrl, pageUrl))) {
-      for await (const batch of scanFrames(db, s.id as SessionId, { types: ['data'] }, { batchSize: 1000 })) {
-        for (const f of batch.frames) if (f.text) out.push({ event: (JSON.parse(f.text) as { event: string }).event, flags: f.flags });
+      for await (const batch of scanFrames(db, s.id as SessionId, { types: ['data', 'publish'] }, { batchSize: 1000 })) {
+        for (const f of batch.frames) out.push({ type: f.type ?? '', text: f.text ?? '', flags: f.flags });
       }
     }
     return out;
@@ -92,4 +92,4 @@ async function sessions(): Promise<Array<{ id: string; pageUrl: string; frameCou
   }
 }
 
-(globalThis as unknown as { __idbReader: unknown }).__idbReader = { storedEvents, storedDataFlags, storedHttp, countNumbered, sessions };
+(globalThis as unknown as { __idbReader: unknown }).__idbReader = { storedEvents, storedMessageFlags, storedHttp, countNumbered, sessions };

@@ -11,7 +11,7 @@ import ts from 'typescript';
 import { resolve } from 'node:path';
 
 const ROOT = resolve(import.meta.dirname, '../../..');
-const CHECKED = ['src/capture/hook-core.ts', 'src/capture/outbox.ts', 'src/capture/batch-encoding.ts', 'src/capture/socket-tap.ts', 'src/capture/worker-tap.ts', 'src/capture/realm-tap.ts', 'src/capture/detect.ts', 'src/capture/http-tap.ts', 'src/capture/disguise.ts', 'src/capture/realm-guard.ts', 'src/capture/stack-mask.ts', 'src/capture/stack-text.ts', 'extension/page/hook.iife.ts'];
+const CHECKED = ['src/capture/hook-core.ts', 'src/capture/block-match.ts', 'src/capture/outbox.ts', 'src/capture/batch-encoding.ts', 'src/capture/socket-tap.ts', 'src/capture/worker-tap.ts', 'src/capture/realm-tap.ts', 'src/capture/detect.ts', 'src/capture/http-tap.ts', 'src/capture/disguise.ts', 'src/capture/realm-guard.ts', 'src/capture/stack-mask.ts', 'src/capture/stack-text.ts', 'extension/page/hook.iife.ts'];
 const SAFE_TYPES = new Set(['SafeMap', 'SafeWeakMap']);
 
 function violations(files: readonly string[]): string[] {

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CaptureRecord } from '../../../src/capture/records.ts';
 import { tapWebSocket, type SocketControl, type SocketTapOptions } from '../../../src/capture/socket-tap.ts';
+import { compileBlockRules, type BlockMatcher } from '../../../src/capture/block-match.ts';
 import { makeFakeWebSocket, makeWindow, isWireEvent, type FakeWebSocketClass } from './fake-websocket.ts';
 
 const APPSYNC_URL = 'wss://abc.appsync-realtime-api.us-east-1.amazonaws.com/event/realtime';
@@ -502,6 +503,45 @@ describe('tapWebSocket: control', () => {
     expect(s.records.at(-1)).toMatchObject({ seq: 3, kind: 'ws-receive', data: 'real' });
     expect(s.records.at(-1)).not.toHaveProperty('injected');
     expect(s.control.inject('n1:99', 'x')).toMatch(/no such socket/);
+  });
+
+  it('blocks what the rules match: the app sees no blocked message, the server gets no blocked send; both are recorded, marked', () => {
+    let matcher: BlockMatcher | null = null;
+    const s = setup({ maxTextLength: 1000, blocking: () => matcher });
+    const ws = new s.WS(APPSYNC_URL);
+    const seen: string[] = [];
+    ws.onmessage = (e) => seen.push(`h:${e.data}`);
+    ws.addEventListener('message', (e) => seen.push(`c:${(e as MessageEvent).data}`), { capture: true });
+    matcher = compileBlockRules([
+      { dir: 'any', type: 'ka', contains: '' },
+      { dir: 'send', type: 'publish', contains: '/default/secret' },
+    ]);
+    // While the socket connects the native decides: the app's mistake still throws.
+    expect(() => ws.send('{"type":"ka"}')).toThrow(/CONNECTING/);
+    server(s).open();
+    server(s).message('{"type":"ka"}');
+    server(s).message('{"type":"data","id":"s","event":"1"}');
+    ws.send('{"type":"publish","channel":"/default/secret","events":[]}');
+    ws.send('{"type":"publish","channel":"/default/open","events":[]}');
+    ws.send({ toString: () => '{"type":"ka"}' } as unknown as string);
+    expect([...seen].sort()).toEqual(['c:{"type":"data","id":"s","event":"1"}', 'h:{"type":"data","id":"s","event":"1"}']);
+    expect(server(s).sent).toEqual(['{"type":"publish","channel":"/default/open","events":[]}']);
+    expect(s.records.slice(2).map((r) => [r.kind, 'blocked' in r])).toEqual([
+      ['ws-receive', true],
+      ['ws-receive', false],
+      ['ws-send', true],
+      ['ws-send', false],
+      ['ws-send', true],
+    ]);
+    // Rules off: everything passes again.
+    matcher = null;
+    server(s).message('{"type":"ka"}');
+    expect(seen.filter((x) => x.endsWith(':{"type":"ka"}'))).toHaveLength(2);
+    // A page-dispatched event is never blocked (it is recorded as synthetic, as before).
+    matcher = compileBlockRules([{ dir: 'any', type: '', contains: '' }]);
+    ws.dispatchEvent(new MessageEvent('message', { data: 'made up' }));
+    expect(seen.filter((x) => x.endsWith(':made up'))).toHaveLength(2);
+    expect(s.records.at(-1)).toMatchObject({ data: 'made up', synthetic: true });
   });
 
   it('sends through the control as the app would, recorded as ws-send', () => {

@@ -18,6 +18,8 @@ const sample: CaptureRecord[] = [
   recv(4, 'x', { injected: true }),
   recv(5, 'y', { synthetic: true }),
   { socketId: sock(1), seq: 6, t: 3, kind: 'ws-receive', data: { binary: true, size: 3, preview: 'AAEC' }, size: 3 },
+  recv(8, '{"type":"ka"}', { blocked: true }),
+  { socketId: sock(1), seq: 9, t: 4.5, kind: 'ws-send', data: '{"type":"publish"}', size: 18, blocked: true },
   { socketId: sock(1), seq: 7, t: 4, kind: 'ws-receive', data: { truncated: true, text: 'abc', length: 9 }, size: 9 },
   { socketId: sock(2), seq: 0, t: 5, kind: 'ws-close', code: 1000, reason: '1:2,3', wasClean: true },
 ];

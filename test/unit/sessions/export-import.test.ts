@@ -158,8 +158,8 @@ describe('HAR export', () => {
   });
 });
 
-describe('a received message the server did not send', () => {
-  it('keeps its mark (injected by DevTools, dispatched by a page script) when stored, in our format and through HAR', async () => {
+describe('marked messages', () => {
+  it('keep their mark (injected by DevTools, dispatched by a page script, blocked by a rule) when stored, in our format and through HAR', async () => {
     const db = await freshDb();
     const s = await createSession(db, { name: 'marks', pageUrl: 'https://app.test/', pageTitle: 'App', browser: 'Chromium', tags: [], pinned: false, keepSecrets: false });
     const rec = await createRecorder(db, { sessionId: s.id, classify, redact });
@@ -172,13 +172,15 @@ describe('a received message the server did not send', () => {
       a.receive(event('server')),
       { ...a.receive(event('devtools')), injected: true } as CaptureRecord,
       { ...a.receive(event('page')), synthetic: true } as CaptureRecord,
+      { ...a.receive(event('kept-from-app')), blocked: true } as CaptureRecord,
+      { ...a.send({ type: 'publish', id: 'p1', channel: '/default/x', events: ['1'] }), blocked: true } as CaptureRecord,
     ]);
     const done = await rec.finish(a.t + 1);
     const marks = async (id: SessionId): Promise<Array<[string, number]>> =>
       (await readFramePage(db, id, { offset: 0, limit: 100 }))
-        .filter((f) => f.type === 'data')
-        .map((f) => [JSON.parse(JSON.parse(f.text!).event).from as string, f.flags & NOT_FROM_NETWORK]);
-    const expected = [['server', 0], ['devtools', FrameFlag.injected], ['page', FrameFlag.synthetic]];
+        .filter((f) => f.type === 'data' || f.type === 'publish')
+        .map((f) => [f.type === 'publish' ? 'publish' : (JSON.parse(JSON.parse(f.text!).event).from as string), f.flags & (NOT_FROM_NETWORK | FrameFlag.blocked)]);
+    const expected = [['server', 0], ['devtools', FrameFlag.injected], ['page', FrameFlag.synthetic], ['kept-from-app', FrameFlag.blocked], ['publish', FrameFlag.blocked]];
     expect(await marks(done.id)).toEqual(expected);
     const ours = await importSession(db, await bytesOf(await exportSession(db, done.id, { redact })), opts);
     expect(await marks(ours.session.id)).toEqual(expected);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createTrafficModel, LIMITS, Mark, type TrafficModel } from '../../../src/traffic/index.ts';
 import { FrameFlag } from '../../../src/sessions/types.ts';
-import { ack, data, FrameSequence, sub, subOk } from '../../fixtures/traffic/builder.ts';
+import { ack, data, FrameSequence, pub, sub, subOk } from '../../fixtures/traffic/builder.ts';
 import { happyPath, HTTP, oddFrames, SUB, WS } from '../../fixtures/traffic/sequences.ts';
 
 const fold = (seq: FrameSequence): TrafficModel => {
@@ -62,6 +62,19 @@ describe('received messages the server did not send', () => {
     expect(m.findingsAt(6).map((f) => f.code)).toEqual(['data-before-ack']);
     expect(m.findings().map((f) => f.code)).toContain('keepalive-timeout');
     expect(m.findings().map((f) => f.code)).not.toContain('ack-without-request');
+  });
+});
+
+describe('messages a block rule kept back', () => {
+  it('a blocked send asks the server nothing; a blocked receive was still the server\'s', () => {
+    const seq = new FrameSequence().connecting(WS).open(WS).receive(WS, ack()).send(WS, sub(SUB, '/default/a')).receive(WS, subOk(SUB));
+    seq.frames.push({ ...seq.frames[3]!, pos: 5, seq: 5, text: JSON.stringify(pub('p1', '/default/a', [1])), type: 'publish', id: 'p1', flags: FrameFlag.blocked });
+    seq.frames.push({ ...seq.frames[4]!, pos: 6, seq: 6, text: JSON.stringify(data(SUB, 1)), type: 'data', id: SUB, flags: FrameFlag.blocked });
+    seq.close(WS);
+    const m = fold(seq);
+    expect(m.publishes()).toEqual([]);
+    expect(m.subscriptions()[0]).toMatchObject({ state: 'closed', events: 1 });
+    expect(m.findings().map((f) => f.code)).not.toContain('publish-unanswered');
   });
 });
 

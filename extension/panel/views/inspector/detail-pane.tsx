@@ -30,9 +30,11 @@ interface Props {
   readonly onReplay?: (scope: 'frame' | 'matches') => void;
   /** Frames the current filter matches; undefined when the table is not filtered. */
   readonly matches?: number;
+  /** Opens the block rules with a rule for messages like this one (WebSocket messages only). */
+  readonly onBlockLike?: () => void;
 }
 
-export function DetailPane({ frame, connLabel, openedBy, keepSecrets, chain, historyFindings, onFollow, onClose, onReplay, matches }: Props) {
+export function DetailPane({ frame, connLabel, openedBy, keepSecrets, chain, historyFindings, onFollow, onClose, onReplay, matches, onBlockLike }: Props) {
   const detail = useMemo(() => frameDetail(frame, connLabel, openedBy), [frame, connLabel, openedBy]);
   const [tab, setTab] = useState<Tab>('decoded');
   const [copied, setCopied] = useState<string | null>(null);
@@ -80,6 +82,11 @@ export function DetailPane({ frame, connLabel, openedBy, keepSecrets, chain, his
           ))}
         </span>
         {copied && <span class="info" role="status">{copied}</span>}
+        {onBlockLike && (frame.dir === 'send' || frame.dir === 'receive') && (
+          <button type="button" data-testid="block-like" title="Add a block rule for messages of this type and direction" onClick={onBlockLike}>
+            Block like this…
+          </button>
+        )}
         {onReplay && (
           <span class="replay-this" role="group" aria-label="Replay">
             <button type="button" data-testid="replay-this" title="Open the Replay view with this frame selected" onClick={() => onReplay('frame')}>

@@ -2,7 +2,7 @@
 // the DOM, and DevTools-like keys (↑/↓, Page Up/Down, Home/End, Enter opens the detail, Esc
 // closes it). It follows new rows only while scrolled to the bottom.
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
-import { NOT_FROM_NETWORK, type StoredFrame } from '../../../../src/sessions/index.ts';
+import { FrameFlag, NOT_FROM_NETWORK, type StoredFrame } from '../../../../src/sessions/index.ts';
 import { describeRow, type TimeMode } from './row-format.ts';
 import type { ConnectionLabels } from './filter-query.ts';
 import { scrollToReveal, tableWindow } from './table-window.ts';
@@ -167,7 +167,7 @@ export function FrameTable(p: FrameTableProps) {
     const t = describeRow(f, p.timeMode, p.origin, p.channelOf, p.labels);
     const selected = f.pos === p.selectedPos;
     const mark = rowMark(p.markOf?.(f.pos) ?? 0, t.error);
-    const cls = `frow dir-${f.dir}${f.flags & NOT_FROM_NETWORK ? ' not-server' : ''}${mark.cls}${selected ? ' selected' : ''}`;
+    const cls = `frow dir-${f.dir}${f.flags & NOT_FROM_NETWORK ? ' not-server' : ''}${f.flags & FrameFlag.blocked ? ' blocked' : ''}${mark.cls}${selected ? ' selected' : ''}`;
     rows.push(
       <div
         class={cls}

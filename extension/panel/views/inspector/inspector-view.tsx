@@ -1,5 +1,7 @@
 // The inspector: one view over a frame source, for the session being recorded for the
 // inspected tab and for any stored or imported session alike.
+import { BlockRulesDialog, type RuleDraft } from './block-rules-dialog.tsx';
+import { activeCount, type BlockRulesStore } from './block-rules-store.ts';
 import { ImportInput } from '../../components/import-input.tsx';
 import { useComputed } from '@preact/signals';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
@@ -36,6 +38,8 @@ interface Props {
   readonly sessions: SessionsStore;
   /** The background link, when the panel inspects a tab. */
   readonly live: LiveStore | null;
+  /** The block rules (extension storage, so the entry injects the store). */
+  readonly blockRules?: BlockRulesStore;
   /** The capture settings dialog (it needs extension storage, so the entry injects it). */
   readonly Settings?: ComponentType<{ onClose: () => void }>;
   /** "Replay this": frames of the shown session handed to the Replay view. */
@@ -69,8 +73,11 @@ function EmptyState({ live, hasTab, recording }: { live: boolean; hasTab: boolea
   );
 }
 
-export function InspectorView({ store, sessions, live, Settings, onReplay }: Props) {
+export function InspectorView({ store, sessions, live, Settings, onReplay, blockRules }: Props) {
   const [detailOpen, setDetailOpen] = useState(false);
+  // The block rules dialog, with the rule it starts from ("Block like this…").
+  const [blocking, setBlocking] = useState<{ draft?: RuleDraft } | null>(null);
+  const blockingOn = blockRules ? activeCount(blockRules.rules.value) : 0;
   const [settingsOpen, setSettingsOpen] = useState(false);
   const [exportOpen, setExportOpen] = useState(false);
   const [statsOpen, setStatsOpen] = useState(false);
@@ -183,7 +190,20 @@ export function InspectorView({ store, sessions, live, Settings, onReplay }: Pro
         onImport={() => fileInput.current?.click()}
         onExport={session ? () => setExportOpen(true) : null}
         onSettings={Settings ? () => setSettingsOpen(true) : null}
+        onBlock={blockRules ? () => setBlocking({}) : null}
+        blockingOn={blockingOn}
       />
+      {blockingOn > 0 && blockRules && (
+        <div class="notice warn" role="status" data-testid="blocking-notice">
+          Blocking is on: {blockingOn === 1 ? '1 rule keeps' : `${blockingOn} rules keep`} matching messages from the app or the server, in every tab.{' '}
+          <button type="button" onClick={() => setBlocking({})}>
+            Edit rules
+          </button>{' '}
+          <button type="button" onClick={() => void blockRules.save({ rules: blockRules.rules.value.rules.map((r) => ({ ...r, on: false })) })}>
+            Turn off
+          </button>
+        </div>
+      )}
       <ImportInput inputRef={fileInput} onFiles={importFiles} />
       {importing && <div class="notice">Importing {importing.fileName}… {importing.frames.toLocaleString()} frames</div>}
       {message && (
@@ -244,6 +264,7 @@ export function InspectorView({ store, sessions, live, Settings, onReplay }: Pro
                 chain={traffic && <ChainSection model={traffic} pos={selected.pos} now={now} onFollow={follow} onShowSubscription={showSubscription} />}
                 historyFindings={traffic?.findingsAt(selected.pos) ?? []}
                 onFollow={follow}
+                {...(blockRules ? { onBlockLike: () => setBlocking({ draft: draftFor(selected) }) } : {})}
                 {...(onReplay
                   ? {
                       onReplay: (scope: 'frame' | 'matches') => {
@@ -273,6 +294,7 @@ export function InspectorView({ store, sessions, live, Settings, onReplay }: Pro
           ))}
       </div>
       {settingsOpen && Settings && <Settings onClose={() => setSettingsOpen(false)} />}
+      {blocking && blockRules && <BlockRulesDialog store={blockRules} {...(blocking.draft ? { draft: blocking.draft } : {})} onClose={() => setBlocking(null)} />}
       {exportOpen && session && (
         <ExportDialog
           session={session}
@@ -285,4 +307,10 @@ export function InspectorView({ store, sessions, live, Settings, onReplay }: Pro
       )}
     </div>
   );
+}
+
+/** A rule for messages like `f`: its direction and AppSync type, or its text when it has no type. */
+function draftFor(f: StoredFrame): RuleDraft {
+  const dir = f.dir === 'send' ? 'send' : 'receive';
+  return f.type !== undefined ? { dir, type: f.type, contains: '' } : { dir, type: '', contains: (f.text ?? '').slice(0, 200) };
 }

@@ -31,6 +31,11 @@ const ARROWS: Readonly<Record<StoredFrame['dir'], readonly [string, string]>> = 
   error: ['•', 'socket error'],
 };
 
+/** A message a block rule kept back: the title says from whom. */
+function blocked(f: StoredFrame): readonly [string, string] {
+  return f.dir === 'send' ? ['⊘', 'sent by the app, blocked by a rule: the server never got it'] : ['⊘', 'sent by the server, blocked by a rule: the app never saw it'];
+}
+
 /** A received message the server did not send: a dashed arrow, and the title says who did. */
 function notFromServer(f: StoredFrame): readonly [string, string] {
   return f.flags & FrameFlag.injected
@@ -154,7 +159,7 @@ export function isErrorFrame(f: StoredFrame): boolean {
  * the traffic model; the frame's own channel wins.
  */
 export function describeRow(f: StoredFrame, mode: TimeMode, origin: number, channelOf?: (f: StoredFrame) => string | undefined, labels?: ConnectionLabels): RowText {
-  const [dir, dirTitle] = f.flags & NOT_FROM_NETWORK ? notFromServer(f) : ARROWS[f.dir];
+  const [dir, dirTitle] = f.flags & FrameFlag.blocked ? blocked(f) : f.flags & NOT_FROM_NETWORK ? notFromServer(f) : ARROWS[f.dir];
   const isMessage = f.dir === 'send' || f.dir === 'receive' || f.dir === 'http-request' || f.dir === 'http-response';
   return {
     time: mode === 'relative' ? formatRelative(f.t, origin) : formatClock(f.t),

@@ -32,6 +32,10 @@ interface Props {
   readonly onImport: () => void;
   readonly onExport: (() => void) | null;
   readonly onSettings: (() => void) | null;
+  /** Opens the block rules; null where the panel has no extension storage. */
+  readonly onBlock?: (() => void) | null;
+  /** Block rules that are on. */
+  readonly blockingOn?: number;
 }
 
 /** Filter text is applied after typing pauses, so a scan does not restart per key. */
@@ -153,6 +157,11 @@ export function Toolbar(p: Props) {
         {p.onExport && (
           <button type="button" onClick={p.onExport}>
             Export…
+          </button>
+        )}
+        {p.onBlock && (
+          <button type="button" data-testid="block-rules" class={p.blockingOn ? 'warn' : ''} onClick={p.onBlock} aria-haspopup="dialog" title="Keep chosen messages from the app or from the server">
+            {p.blockingOn ? `Blocking (${p.blockingOn})` : 'Block…'}
           </button>
         )}
         {p.onSettings && (
