@@ -11,7 +11,7 @@
 //   s|r <flags> <socketIdLength>:<socketId><seq>,<t>,<size>,<textLength>:<text>
 //        a ws-send (s) or ws-receive (r) whose data is a whole string; flags is one digit,
 //        1 = injected, 2 = synthetic, 4 = blocked (the record's optional `true` fields;
-//        a send can only be blocked)
+//        a send is never synthetic)
 //   j <jsonLength>:<JSON of the record>
 //        every other record (socket events, HTTP, binary and truncated frames): rare, so
 //        they keep the general shape and its full check
@@ -35,7 +35,7 @@ export function encodeBatch(records: ArrayLike<CaptureRecord>): string {
       const flags = (r.injected === true ? 1 : 0) + (r.synthetic === true ? 2 : 0) + (r.blocked === true ? 4 : 0);
       out += 'r' + flags + r.socketId.length + ':' + r.socketId + r.seq + ',' + r.t + ',' + r.size + ',' + r.data.length + ':' + r.data;
     } else if (r.kind === 'ws-send' && typeof r.data === 'string') {
-      out += (r.blocked === true ? 's4' : 's0') + r.socketId.length + ':' + r.socketId + r.seq + ',' + r.t + ',' + r.size + ',' + r.data.length + ':' + r.data;
+      out += (r.blocked === true ? 's4' : r.injected === true ? 's1' : 's0') + r.socketId.length + ':' + r.socketId + r.seq + ',' + r.t + ',' + r.size + ',' + r.data.length + ':' + r.data;
     } else {
       const json = JSONStringify(r) as string;
       out += 'j' + json.length + ':' + json;

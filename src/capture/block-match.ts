@@ -12,10 +12,13 @@
 
 import { ArrayIsArray, StringIndexOf, defineData, ownValue, safeArray } from './native.ts';
 import type { BlockMatch } from './block-rules.ts';
-import { MAX_BLOCK_RULES, MAX_BLOCK_TEXT } from './block-rules.ts';
+import { MAX_BLOCK_RULES, MAX_BLOCK_TEXT, MAX_REPLACE_TEXT } from './block-rules.ts';
 
-/** Whether a text message is blocked: `send` for the app's, false for the server's. */
-export type BlockMatcher = (send: boolean, text: string) => boolean;
+/**
+ * What happens to a text message (`send` for the app's, false for the server's): false, it
+ * passes; true, it is blocked; a string, it is replaced by that text.
+ */
+export type BlockMatcher = (send: boolean, text: string) => boolean | string;
 
 interface Compiled {
   readonly send: boolean;
@@ -23,6 +26,8 @@ interface Compiled {
   /** `"type":"<type>"`, or '' for any type. */
   readonly typeNeedle: string;
   readonly contains: string;
+  /** true to block, or the replacement. */
+  readonly verdict: true | string;
 }
 
 const isText = (x: unknown): x is string => typeof x === 'string' && x.length <= MAX_BLOCK_TEXT;
@@ -43,10 +48,12 @@ export function readBlockRules(list: unknown): BlockMatch[] | undefined {
     const dir = ownValue(r, 'dir');
     const type = ownValue(r, 'type');
     const contains = ownValue(r, 'contains');
+    const replace = ownValue(r, 'replace');
     if ((dir !== 'send' && dir !== 'receive' && dir !== 'any') || !isText(type) || !isText(contains)) return undefined;
+    if (typeof replace !== 'string' || replace.length > MAX_REPLACE_TEXT) return undefined;
     // A quote or backslash in a type could never match a compact JSON type: refuse it.
     if (StringIndexOf(type, '"') >= 0 || StringIndexOf(type, '\\') >= 0) return undefined;
-    defineData(out, i, { __proto__: null, dir, type, contains } as unknown as BlockMatch);
+    defineData(out, i, { __proto__: null, dir, type, contains, replace } as unknown as BlockMatch);
   }
   return out;
 }
@@ -64,6 +71,7 @@ export function compileBlockRules(rules: readonly BlockMatch[]): BlockMatcher | 
       receive: r.dir !== 'send',
       typeNeedle: r.type === '' ? '' : '"type":"' + r.type + '"',
       contains: r.contains,
+      verdict: r.replace === '' ? true : r.replace,
     } as unknown as Compiled);
   }
   return (send, text) => {
@@ -72,7 +80,7 @@ export function compileBlockRules(rules: readonly BlockMatch[]): BlockMatcher | 
       if (!(send ? c.send : c.receive)) continue;
       if (c.typeNeedle !== '' && StringIndexOf(text, c.typeNeedle) < 0) continue;
       if (c.contains !== '' && StringIndexOf(text, c.contains) < 0) continue;
-      return true;
+      return c.verdict;
     }
     return false;
   };

@@ -1,5 +1,6 @@
 // Block rules: messages the page hook keeps from the app (received) or from the server
-// (sent), to try how an app copes with a missing keep-alive, acknowledgement or event. Kept
+// (sent), or replaces with other text, to try how an app copes with a missing keep-alive,
+// acknowledgement or event, or with an odd payload. Kept
 // in storage.local, shared by every tab like the capture settings: the panel edits them, each
 // frame's relay reads them at document_start and hands the enabled ones to its hook, which
 // matches them (block-match.ts). A blocked message is still recorded, marked. Pure, so the
@@ -14,6 +15,11 @@ export interface BlockRule {
   readonly type: string;
   /** Text the message must contain (case-sensitive); '' for any. */
   readonly contains: string;
+  /**
+   * '' to block; otherwise the text delivered (received) or sent (sent) in the matched
+   * message's place, recorded as the extension's (`injected`) after the blocked original.
+   */
+  readonly replace: string;
   /** A rule can be kept but switched off. */
   readonly on: boolean;
 }
@@ -27,6 +33,8 @@ export const BLOCK_RULES_KEY = 'blockRules';
 export const MAX_BLOCK_RULES = 32;
 /** Longest `type` or `contains` text, in UTF-16 units. */
 export const MAX_BLOCK_TEXT = 1024;
+/** Longest replacement, in UTF-16 units (an AppSync event is at most 240 KB). */
+export const MAX_REPLACE_TEXT = 256 * 1024;
 
 export const NO_BLOCK_RULES: BlockRules = { rules: [] };
 
@@ -37,6 +45,7 @@ export interface BlockMatch {
   readonly dir: BlockDirection;
   readonly type: string;
   readonly contains: string;
+  readonly replace: string;
 }
 
 /** Reads stored rules, keeping only well-formed ones (storage is shared with other versions). */
@@ -58,13 +67,14 @@ function parseRule(raw: unknown): BlockRule | undefined {
   const dir = DIRECTIONS.find((d) => d === r.dir);
   const type = typeof r.type === 'string' ? r.type.trim() : '';
   const contains = typeof r.contains === 'string' ? r.contains : '';
-  if (dir === undefined || type.length > MAX_BLOCK_TEXT || contains.length > MAX_BLOCK_TEXT || /["\\]/.test(type)) return undefined;
-  return { dir, type, contains, on: r.on !== false };
+  const replace = typeof r.replace === 'string' ? r.replace : '';
+  if (dir === undefined || type.length > MAX_BLOCK_TEXT || contains.length > MAX_BLOCK_TEXT || replace.length > MAX_REPLACE_TEXT || /["\\]/.test(type)) return undefined;
+  return { dir, type, contains, replace, on: r.on !== false };
 }
 
 /** The rules the hook applies: the switched-on ones. */
 export function activeMatches(rules: BlockRules): BlockMatch[] {
-  return rules.rules.filter((r) => r.on).map(({ dir, type, contains }) => ({ dir, type, contains }));
+  return rules.rules.filter((r) => r.on).map(({ dir, type, contains, replace }) => ({ dir, type, contains, replace }));
 }
 
 /** A rule in words, for the panel. */
@@ -72,12 +82,14 @@ export function describeRule(r: BlockMatch): string {
   const what = r.type === '' ? 'every message' : `${r.type} messages`;
   const dir = r.dir === 'send' ? ' the app sends' : r.dir === 'receive' ? ' the server sends' : '';
   const text = r.contains === '' ? '' : ` containing ${JSON.stringify(r.contains)}`;
-  return `${what}${dir}${text}`;
+  const instead = r.replace === '' ? '' : `, replaced with ${JSON.stringify(r.replace.length > 60 ? `${r.replace.slice(0, 60)}…` : r.replace)}`;
+  return `${what}${dir}${text}${instead}`;
 }
 
 /** Why a rule as typed cannot be saved, or undefined. */
-export function ruleProblem(r: { type: string; contains: string }): string | undefined {
+export function ruleProblem(r: { type: string; contains: string; replace?: string }): string | undefined {
   if (/["\\]/.test(r.type)) return 'A message type has no quotes or backslashes (e.g. ka, data, subscribe_success).';
   if (r.type.length > MAX_BLOCK_TEXT || r.contains.length > MAX_BLOCK_TEXT) return `Keep the type and text under ${MAX_BLOCK_TEXT} characters.`;
+  if ((r.replace ?? '').length > MAX_REPLACE_TEXT) return `Keep the replacement under ${MAX_REPLACE_TEXT / 1024} KiB.`;
   return undefined;
 }

@@ -61,14 +61,19 @@ export interface FrameSent extends Base {
   readonly kind: 'ws-send';
   readonly data: Payload | TruncatedText;
   readonly size: number;
-  /** Kept from the server by a block rule (src/capture/block-rules.ts): not sent. */
+  /** Kept from the server by a block rule (block-rules.ts): not sent. */
   readonly blocked?: true;
+  /** Sent by the extension in the app's place: a block rule's replacement of a blocked send. */
+  readonly injected?: true;
 }
 export interface FrameReceived extends Base {
   readonly kind: 'ws-receive';
   readonly data: Payload | TruncatedText;
   readonly size: number;
-  /** Delivered to the app by the extension (DevTools inject), not received from the server. */
+  /**
+   * Delivered to the app by the extension (DevTools inject, or a block rule's replacement of
+   * a blocked message), not received from the server.
+   */
   readonly injected?: true;
   /**
    * Dispatched on the socket by a page script (the event was not `isTrusted`), not received

@@ -62,7 +62,8 @@ export interface SocketTapOptions {
   /**
    * Read per text message: the block rules' matcher (block-match.ts), or null while none is
    * on. A blocked message the app sends is not sent; one the server sends reaches none of
-   * the app's listeners. Both are recorded, marked `blocked`.
+   * the app's listeners. Both are recorded, marked `blocked`; a rule's replacement is then
+   * sent or delivered in its place, recorded marked `injected`.
    */
   readonly blocking?: () => BlockMatcher | null;
   /** Texts longer than this (UTF-16 units) are kept as TruncatedText. */
@@ -104,6 +105,13 @@ interface SocketState {
   readonly id: SocketId;
   seq: number;
 }
+
+// How a recorded message is marked (see the record types).
+type Mark = 0 | 1 | 2 | 3;
+const NO_MARK = 0;
+const SYNTHETIC = 1;
+const BLOCKED = 2;
+const INJECTED = 3;
 
 const CONNECTING = 0;
 const OPEN = 1;
@@ -177,7 +185,7 @@ export function tapWebSocket(
     return undefined;
   };
 
-  function record(st: SocketState, kind: 'ws-send' | 'ws-receive', data: unknown, synthetic = false, blocked = false): void {
+  function record(st: SocketState, kind: 'ws-send' | 'ws-receive', data: unknown, mark: Mark = NO_MARK): void {
     let payload: Payload | TruncatedText;
     let size: number;
     let kept: number;
@@ -199,11 +207,13 @@ export function tapWebSocket(
     }
     // Records live on SAFE_PROTO: JSON.stringify then finds no page-defined toJSON.
     const r = (
-      synthetic
-        ? { __proto__: SAFE_PROTO, socketId: st.id, seq: st.seq++, t: now(), kind, data: payload, size, synthetic: true as const }
-        : blocked
-          ? { __proto__: SAFE_PROTO, socketId: st.id, seq: st.seq++, t: now(), kind, data: payload, size, blocked: true as const }
-          : { __proto__: SAFE_PROTO, socketId: st.id, seq: st.seq++, t: now(), kind, data: payload, size }
+      mark === NO_MARK
+        ? { __proto__: SAFE_PROTO, socketId: st.id, seq: st.seq++, t: now(), kind, data: payload, size }
+        : mark === SYNTHETIC
+          ? { __proto__: SAFE_PROTO, socketId: st.id, seq: st.seq++, t: now(), kind, data: payload, size, synthetic: true as const }
+          : mark === BLOCKED
+            ? { __proto__: SAFE_PROTO, socketId: st.id, seq: st.seq++, t: now(), kind, data: payload, size, blocked: true as const }
+            : { __proto__: SAFE_PROTO, socketId: st.id, seq: st.seq++, t: now(), kind, data: payload, size, injected: true as const }
     ) as unknown as FrameSent | FrameReceived;
     safeEmit(r, RECORD_OVERHEAD + kept);
   }
@@ -275,13 +285,15 @@ export function tapWebSocket(
         try {
           const data = n.messageData(e);
           if (!trusted(e)) {
-            record(st, 'ws-receive', data, true);
+            record(st, 'ws-receive', data, SYNTHETIC);
             return;
           }
           const block = typeof data === 'string' ? blocking() : null;
-          if (block !== null && block(false, data as string)) {
+          const verdict = block === null ? false : block(false, data as string);
+          if (verdict !== false) {
             stopImmediate(e);
-            record(st, 'ws-receive', data, false, true);
+            record(st, 'ws-receive', data, BLOCKED);
+            if (typeof verdict === 'string') deliver(ws, st, verdict);
             return;
           }
           record(st, 'ws-receive', data);
@@ -345,18 +357,24 @@ export function tapWebSocket(
     if (active === undefined || active()) attach(ws, args[1]);
   });
 
-  // A blocked message is recorded and not sent. While the socket connects the native still
-  // decides (it throws), so blocking never hides the app's own mistake.
-  const blockedSend = (ws: WebSocket, text: string): boolean => {
+  // A blocked message is recorded and not sent (a rule's replacement is sent instead). While
+  // the socket connects the native still decides (it throws), so blocking never hides the
+  // app's own mistake. True when the rules took the message.
+  const ruledSend = (ws: WebSocket, st: SocketState, text: string): boolean => {
     const block = blocking();
-    return block !== null && wsReadyState(ws) !== CONNECTING && block(true, text);
+    const verdict = block === null || wsReadyState(ws) === CONNECTING ? false : block(true, text);
+    if (verdict === false) return false;
+    record(st, 'ws-send', text, BLOCKED);
+    if (typeof verdict === 'string') {
+      sendNative(ws, verdict);
+      record(st, 'ws-send', verdict, INJECTED);
+    }
+    return true;
   };
 
-  const sendTapped = (ws: WebSocket, st: SocketState, data: unknown): void => {
-    if (typeof data === 'string' && blockedSend(ws, data)) {
-      record(st, 'ws-send', data, false, true);
-      return;
-    }
+  // `ruled`: the app's own send, to which the block rules apply (not DevTools' sends).
+  const sendTapped = (ws: WebSocket, st: SocketState, data: unknown, ruled = true): void => {
+    if (ruled && typeof data === 'string' && ruledSend(ws, st, data)) return;
     if (typeof data === 'string' || binary(data) !== undefined) {
       sendNative(ws, data as string);
       record(st, 'ws-send', data);
@@ -372,10 +390,7 @@ export function tapWebSocket(
       // (A symbol's TypeError is the engine's and loses the hook's frames as usual.)
       throw typeof data === 'object' || typeof data === 'function' ? fromPage(e) : e;
     }
-    if (blockedSend(ws, s)) {
-      record(st, 'ws-send', s, false, true);
-      return;
-    }
+    if (ruled && ruledSend(ws, st, s)) return;
     sendNative(ws, s);
     record(st, 'ws-send', s);
   };
@@ -394,6 +409,35 @@ export function tapWebSocket(
   replaceValue(proto, 'constructor', Wrapped);
   replaceValue(win, 'WebSocket', Wrapped);
 
+  /**
+   * Delivers `data` to the app's listeners as a message on `ws`, recorded as injected: a
+   * DevTools inject, or a block rule's replacement (then from inside the tap's listener, for
+   * an event it stopped).
+   */
+  function deliver(ws: WebSocket, st: SocketState, data: string): void {
+    if (!n.MessageEvent) return;
+    let origin = '';
+    try {
+      if (n.URL) origin = `${n.urlOrigin(new n.URL(`${wsUrl(ws)}`))}`;
+    } catch {
+      /* leave empty */
+    }
+    // Null-prototype init: the engine reads every dictionary member, and would otherwise
+    // find getters the page may have put on Object.prototype.
+    const init = { __proto__: null, data, origin } as MessageEventInit;
+    const event = new n.MessageEvent('message', init);
+    record(st, 'ws-receive', data, INJECTED);
+    const previous = injecting;
+    injecting = event;
+    try {
+      // The app's listeners run inside; their exceptions are reported by the engine as
+      // for any event and do not reach us.
+      n.dispatchEvent(ws, event);
+    } finally {
+      injecting = previous;
+    }
+  }
+
   const find = (socketId: string): { ws: WebSocket; st: SocketState } | undefined => {
     const deref = live.get(socketId);
     if (!deref) return undefined;
@@ -410,38 +454,8 @@ export function tapWebSocket(
     inject(socketId: string, data: string): string | undefined {
       const found = find(socketId);
       if (!found || typeof data !== 'string' || !n.MessageEvent) return NO_SOCKET;
-      const { ws, st } = found;
-      if (wsReadyState(ws) !== OPEN) return NOT_OPEN;
-      let origin = '';
-      try {
-        if (n.URL) origin = `${n.urlOrigin(new n.URL(`${wsUrl(ws)}`))}`;
-      } catch {
-        /* leave empty */
-      }
-      // Null-prototype init: the engine reads every dictionary member, and would otherwise
-      // find getters the page may have put on Object.prototype.
-      const init = { __proto__: null, data, origin } as MessageEventInit;
-      const event = new n.MessageEvent('message', init);
-      const r = {
-        __proto__: SAFE_PROTO,
-        socketId: st.id,
-        seq: st.seq++,
-        t: now(),
-        kind: 'ws-receive',
-        data: text(data),
-        size: data.length,
-        injected: true,
-      } as FrameReceived;
-      safeEmit(r, RECORD_OVERHEAD + (data.length > maxTextLength ? maxTextLength : data.length));
-      const previous = injecting;
-      injecting = event;
-      try {
-        // The app's listeners run inside; their exceptions are reported by the engine as
-        // for any event and do not reach us.
-        n.dispatchEvent(ws, event);
-      } finally {
-        injecting = previous;
-      }
+      if (wsReadyState(found.ws) !== OPEN) return NOT_OPEN;
+      deliver(found.ws, found.st, data);
       return undefined;
     },
     send(socketId: string, data: string): string | undefined {
@@ -449,7 +463,7 @@ export function tapWebSocket(
       if (!found || typeof data !== 'string') return NO_SOCKET;
       if (wsReadyState(found.ws) !== OPEN) return NOT_OPEN;
       try {
-        sendTapped(found.ws, found.st, data);
+        sendTapped(found.ws, found.st, data, false);
         return undefined;
       } catch {
         return 'the browser refused to send it';

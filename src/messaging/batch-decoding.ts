@@ -67,8 +67,8 @@ export function decodeBatch(payload: string, start: number, prefix: string, limi
     const code = payload.charCodeAt(pos++);
     if (code === 114 /* r */ || code === 115 /* s */) {
       const flags = payload.charCodeAt(pos++) - ZERO;
-      // Marks that go together: injected, synthetic and blocked exclude each other; a send can only be blocked.
-      if (!(flags === 0 || flags === 1 || flags === 2 || flags === 4) || (code === 115 && flags !== 0 && flags !== 4)) return fail('bad frame flags');
+      // Injected, synthetic and blocked exclude each other; a send is never synthetic.
+      if (!(flags === 0 || flags === 1 || flags === 2 || flags === 4) || (code === 115 && flags === 2)) return fail('bad frame flags');
       const sockLen = readLength();
       if (sockLen <= 0 || sockLen > limits.maxShort || pos + sockLen > end) return fail('bad socket id');
       let socketId: string;
@@ -90,7 +90,7 @@ export function decodeBatch(payload: string, start: number, prefix: string, limi
       pos += textLen;
       // The same property order as the hook's records, and the optional flags only when set.
       let r: FrameSent | FrameReceived;
-      if (code === 115) r = flags === 0 ? { socketId: socketId as SocketId, seq, t, kind: 'ws-send', data, size } : { socketId: socketId as SocketId, seq, t, kind: 'ws-send', data, size, blocked: true };
+      if (code === 115) r = flags === 0 ? { socketId: socketId as SocketId, seq, t, kind: 'ws-send', data, size } : { socketId: socketId as SocketId, seq, t, kind: 'ws-send', data, size, ...(flags === 1 ? { injected: true } : { blocked: true }) };
       else if (flags === 0) r = { socketId: socketId as SocketId, seq, t, kind: 'ws-receive', data, size };
       else r = { socketId: socketId as SocketId, seq, t, kind: 'ws-receive', data, size, ...(flags === 1 ? { injected: true } : flags === 2 ? { synthetic: true } : { blocked: true }) };
       records.push(r);

@@ -4,7 +4,7 @@
 
 import { CAPTURE_KINDS, type CaptureRecord } from '../capture/records.ts';
 import { decodeBatch } from './batch-decoding.ts';
-import { MAX_BLOCK_RULES, MAX_BLOCK_TEXT } from '../capture/block-rules.ts';
+import { MAX_BLOCK_RULES, MAX_BLOCK_TEXT, MAX_REPLACE_TEXT } from '../capture/block-rules.ts';
 import {
   BATCH_FORMAT,
   MAX_BATCH_CHARS,
@@ -86,7 +86,7 @@ function isSharedCommand(x: Obj): boolean {
 }
 
 function isBlockMatch(r: unknown): boolean {
-  return isObj(r) && (r.dir === 'send' || r.dir === 'receive' || r.dir === 'any') && str(r.type, MAX_BLOCK_TEXT) && str(r.contains, MAX_BLOCK_TEXT);
+  return isObj(r) && (r.dir === 'send' || r.dir === 'receive' || r.dir === 'any') && str(r.type, MAX_BLOCK_TEXT) && str(r.contains, MAX_BLOCK_TEXT) && str(r.replace, MAX_REPLACE_TEXT);
 }
 
 export function isContentToPage(x: unknown): x is ContentToPage {

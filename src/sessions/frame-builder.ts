@@ -1,7 +1,7 @@
 // Turns capture records into stored frames and keeps the connection records up to date
 // (counts, lifecycle, subscription id → channel map used to label `data` frames).
 
-import type { CaptureRecord, FrameReceived, HttpPublish, HttpRequestSent, HttpResponseReceived, Payload, TruncatedText } from '../capture/records.ts';
+import type { CaptureRecord, FrameReceived, FrameSent, HttpPublish, HttpRequestSent, HttpResponseReceived, Payload, TruncatedText } from '../capture/records.ts';
 import { detectAuthMode, findAuthSubprotocol } from '../protocol/auth.ts';
 import type { FrameDraft } from './chunk-builder.ts';
 import {
@@ -268,7 +268,7 @@ export function buildFrames(
         conn: c.connId,
         dir: send ? 'send' : 'receive',
         size: stored.size,
-        flags: key.flags | payloadFlags | (stored.blocked === true ? FrameFlag.blocked : 0) | (send ? 0 : originFlags(stored)),
+        flags: key.flags | payloadFlags | markFlags(stored),
       };
       if (type !== undefined) frame.type = type;
       if (id !== undefined) frame.id = id;
@@ -283,9 +283,10 @@ export function buildFrames(
 
 type Key = { sock: string; seq: number; flags: number };
 
-/** The marks of a received message that did not come from the server. */
-function originFlags(r: FrameReceived): number {
-  return (r.injected === true ? FrameFlag.injected : 0) | (r.synthetic === true ? FrameFlag.synthetic : 0);
+/** A message's marks: blocked by a rule, or not the app's or the server's own (injected, synthetic). */
+function markFlags(r: FrameSent | FrameReceived): number {
+  const flags = (r.blocked === true ? FrameFlag.blocked : 0) | (r.injected === true ? FrameFlag.injected : 0);
+  return r.kind === 'ws-receive' && r.synthetic === true ? flags | FrameFlag.synthetic : flags;
 }
 
 function requestFrame(

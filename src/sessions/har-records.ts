@@ -138,11 +138,11 @@ export function socketMessage(value: unknown, j: number, socket: SocketReader, a
     // did not send. Anything else in these fields is ignored.
     const own = value as Record<string, unknown>;
     const blocked = own['_blocked'] === true ? { blocked: true as const } : {};
+    const origin = own['_origin'];
     if (type === 'send') {
-      emit({ ...base(t), kind: 'ws-send', data: payload, size, ...blocked });
+      emit({ ...base(t), kind: 'ws-send', data: payload, size, ...(origin === 'injected' ? { injected: true } : blocked) });
       return;
     }
-    const origin = own['_origin'];
     emit({ ...base(t), kind: 'ws-receive', data: payload, size, ...(origin === 'injected' ? { injected: true } : origin === 'synthetic' ? { synthetic: true } : blocked) });
   } catch (e) {
     if (!(e instanceof ImportError) || e.code !== 'invalid-field') throw e;

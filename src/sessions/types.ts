@@ -41,7 +41,11 @@ export const FrameFlag = {
   afterGap: 4,
   /** A close that was not clean, or an HTTP publish that failed. */
   failed: 8,
-  /** A received message that DevTools delivered to the app (inject), not the server. */
+  /**
+   * Not the app's or the server's own message: received, one that DevTools delivered to the
+   * app (inject, or a block rule's replacement); sent, a block rule's replacement of the
+   * app's message.
+   */
   injected: 16,
   /**
    * A received message that a page script dispatched on the socket (the event was not

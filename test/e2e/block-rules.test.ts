@@ -111,5 +111,63 @@ for (const name of ['chromium', 'firefox'] as BrowserName[]) {
         { what: 'a matching event passes once the rules are off' },
       );
     });
+
+    test("a rule's replacement reaches the app in the server's message's place, and the server in the app's", async (t) => {
+      const channel = `/default/rewrite-${name}`;
+      const known = new Set(server.connections);
+      const page = await eb.browser.newPage();
+      t.after(() => page.close().catch(() => {}));
+      const url = server.pageUrl('capture-socket.html', `channel=${channel}`);
+      await page.goto(url);
+      await waitFor(() => page.evaluate(() => (window as unknown as Win).__ready === true), { what: 'page subscribed' });
+      const connId = server.connections.find((c) => !known.has(c));
+      assert.ok(connId);
+      const panel = await openPanel(eb, await tabIdFor(eb, url));
+      t.after(() => panel.close().catch(() => {}));
+      const rules = {
+        rules: [
+          { dir: 'receive', type: 'data', contains: 'REWRITE-ME', replace: JSON.stringify({ id: 'sub-1', type: 'data', event: JSON.stringify({ text: 'rewritten' }) }), on: true },
+          { dir: 'send', type: 'publish', contains: 'swap-me', replace: JSON.stringify({ type: 'publish', id: 'p-swapped', channel, events: ['"swapped"'] }), on: true },
+        ],
+      };
+      // Set in storage as the dialog would; the panel shows them.
+      await panel.evaluate((r: unknown) => (globalThis as unknown as { chrome: { storage: { local: { set(v: unknown): Promise<void> } } } }).chrome.storage.local.set({ blockRules: r }), rules);
+      t.after(() => panel.evaluate(() => (globalThis as unknown as { chrome: { storage: { local: { remove(k: string): Promise<void> } } } }).chrome.storage.local.remove('blockRules')).catch(() => {}));
+      await panel.waitForFunction(() => document.querySelector('[data-testid="blocking-notice"]')?.textContent?.includes('2 rules keep'));
+
+      let round = 0;
+      await waitFor(
+        async () => {
+          round++;
+          server.publishJson(channel, [{ text: `REWRITE-ME ${round}` }]);
+          return page.evaluate(() => (window as unknown as Win).__data.some((d) => d.includes('rewritten')) || null);
+        },
+        { what: 'the replacement at the app' },
+      );
+      const app = await page.evaluate(() => (window as unknown as Win).__viaListener);
+      const firstRewritten = app.findIndex((d) => d.includes('rewritten'));
+      assert.ok(!app.slice(firstRewritten).some((d) => d.includes('REWRITE-ME')), 'once the rule holds, the original reaches no listener');
+
+      await page.evaluate((ch: string) => {
+        const ws = (window as unknown as Win).__socket;
+        ws.send(JSON.stringify({ type: 'publish', id: 'p-mine', channel: ch, events: ['"swap-me"'] }));
+      }, channel);
+      await waitFor(() => server.log.some((e) => e.kind === 'frame' && e.connId === connId && e.dir === 'in' && (e.text ?? '').includes('p-swapped')), { what: 'the replacement publish at the emulator' });
+      assert.ok(!server.log.some((e) => e.kind === 'frame' && e.connId === connId && (e.text ?? '').includes('p-mine')), "the app's publish never left the page");
+
+      const stored = await waitFor(
+        async () => {
+          const fs = await storedMessageFlags(panel, url);
+          const mark = (f: { flags: number }) => f.flags & (FrameFlag.blocked | FrameFlag.injected);
+          const orig = fs.filter((f) => f.text.includes('REWRITE-ME')).at(-1);
+          const repl = fs.find((f) => f.text.includes('rewritten'));
+          const mine = fs.find((f) => f.text.includes('p-mine'));
+          const swapped = fs.find((f) => f.text.includes('p-swapped'));
+          return orig && repl && mine && swapped ? [mark(orig), mark(repl), mark(mine), mark(swapped)] : null;
+        },
+        { what: 'originals and replacements stored' },
+      );
+      assert.deepEqual(stored, [FrameFlag.blocked, FrameFlag.injected, FrameFlag.blocked, FrameFlag.injected]);
+    });
   });
 }

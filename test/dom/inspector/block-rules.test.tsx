@@ -53,7 +53,7 @@ describe('block rules', () => {
     expect(screen.getByRole('alert').textContent).toContain('would block every message');
     fireEvent.input(screen.getByLabelText('Message type'), { target: { value: 'ka' } });
     fireEvent.click(screen.getByText('Add rule'));
-    await waitFor(() => expect(storage.saved.at(-1)).toEqual({ rules: [{ dir: 'receive', type: 'ka', contains: '', on: true }] }));
+    await waitFor(() => expect(storage.saved.at(-1)).toEqual({ rules: [{ dir: 'receive', type: 'ka', contains: '', replace: '', on: true }] }));
     expect(screen.getByLabelText('ka messages the server sends')).toBeTruthy();
     expect(screen.getByTestId('blocking-notice').textContent).toContain('Blocking is on: 1 rule keeps matching messages');
     expect(screen.getByTestId('block-rules').textContent).toBe('Blocking (1)');
@@ -62,6 +62,12 @@ describe('block rules', () => {
     expect(screen.queryByTestId('blocking-notice')).toBeNull();
     fireEvent.click(screen.getByLabelText('Remove the rule for ka messages the server sends'));
     await waitFor(() => expect(storage.saved.at(-1)).toEqual({ rules: [] }));
+    // A rule with a replacement says so.
+    fireEvent.input(screen.getByLabelText('Message type'), { target: { value: 'data' } });
+    fireEvent.input(screen.getByLabelText('Replace with'), { target: { value: '{"type":"data","id":"s","event":"{}"}' } });
+    fireEvent.click(screen.getByText('Add rule'));
+    await waitFor(() => expect(storage.saved.at(-1)?.rules).toEqual([{ dir: 'receive', type: 'data', contains: '', replace: '{"type":"data","id":"s","event":"{}"}', on: true }]));
+    expect(screen.getByLabelText(/^data messages the server sends, replaced with/)).toBeTruthy();
     fireEvent.click(screen.getByText('Close'));
     expect(screen.queryByRole('dialog')).toBeNull();
   });
@@ -90,13 +96,13 @@ describe('block rules', () => {
   });
 
   test('a save the storage refuses is said so, and the rules stay as they were', async () => {
-    const storage = memoryStorage({ rules: [{ dir: 'receive', type: 'ka', contains: '', on: true }] }, () => true);
+    const storage = memoryStorage({ rules: [{ dir: 'receive', type: 'ka', contains: '', replace: '', on: true }] }, () => true);
     await show(storage);
     fireEvent.click(await screen.findByTestId('block-rules'));
     await screen.findByLabelText('ka messages the server sends');
     fireEvent.input(screen.getByLabelText('Message type'), { target: { value: 'data' } });
     fireEvent.click(screen.getByText('Add rule'));
     await waitFor(() => expect(screen.getByRole('alert').textContent).toContain('The block rules were not saved: QuotaExceededError'));
-    expect(rules!.rules.value.rules).toEqual([{ dir: 'receive', type: 'ka', contains: '', on: true }]);
+    expect(rules!.rules.value.rules).toEqual([{ dir: 'receive', type: 'ka', contains: '', replace: '', on: true }]);
   });
 });

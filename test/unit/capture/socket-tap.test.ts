@@ -513,8 +513,8 @@ describe('tapWebSocket: control', () => {
     ws.onmessage = (e) => seen.push(`h:${e.data}`);
     ws.addEventListener('message', (e) => seen.push(`c:${(e as MessageEvent).data}`), { capture: true });
     matcher = compileBlockRules([
-      { dir: 'any', type: 'ka', contains: '' },
-      { dir: 'send', type: 'publish', contains: '/default/secret' },
+      { dir: 'any', type: 'ka', contains: '', replace: '' },
+      { dir: 'send', type: 'publish', contains: '/default/secret', replace: '' },
     ]);
     // While the socket connects the native decides: the app's mistake still throws.
     expect(() => ws.send('{"type":"ka"}')).toThrow(/CONNECTING/);
@@ -538,10 +538,41 @@ describe('tapWebSocket: control', () => {
     server(s).message('{"type":"ka"}');
     expect(seen.filter((x) => x.endsWith(':{"type":"ka"}'))).toHaveLength(2);
     // A page-dispatched event is never blocked (it is recorded as synthetic, as before).
-    matcher = compileBlockRules([{ dir: 'any', type: '', contains: '' }]);
+    matcher = compileBlockRules([{ dir: 'any', type: '', contains: '', replace: '' }]);
     ws.dispatchEvent(new MessageEvent('message', { data: 'made up' }));
     expect(seen.filter((x) => x.endsWith(':made up'))).toHaveLength(2);
     expect(s.records.at(-1)).toMatchObject({ data: 'made up', synthetic: true });
+  });
+
+  it("replaces what a rule with a replacement matches: the app gets the rule's text, the server gets the rule's send; DevTools' own sends pass", () => {
+    const s = setup({
+      maxTextLength: 1000,
+      blocking: () =>
+        compileBlockRules([
+          { dir: 'receive', type: 'data', contains: 'old', replace: '{"type":"data","id":"s","event":"new"}' },
+          { dir: 'send', type: 'publish', contains: '', replace: '{"type":"publish","id":"swapped"}' },
+        ]),
+    });
+    const ws = new s.WS(APPSYNC_URL);
+    const seen: string[] = [];
+    ws.onmessage = (e) => seen.push(e.data);
+    ws.addEventListener('message', (e) => seen.push(`l:${(e as MessageEvent).data}`));
+    server(s).open();
+    server(s).message('{"type":"data","id":"s","event":"old"}');
+    expect(seen).toEqual(['{"type":"data","id":"s","event":"new"}', 'l:{"type":"data","id":"s","event":"new"}']);
+    ws.send('{"type":"publish","id":"mine"}');
+    expect(server(s).sent).toEqual(['{"type":"publish","id":"swapped"}']);
+    // A DevTools send (the panel's "send on socket", replay) is not the app's: no rule applies.
+    expect(s.control.send('n1:0', '{"type":"publish","id":"devtools"}')).toBeUndefined();
+    expect(server(s).sent.at(-1)).toBe('{"type":"publish","id":"devtools"}');
+    expect(s.records.slice(2).map((r) => [r.kind, r.kind === 'ws-send' || r.kind === 'ws-receive' ? r.data : '', 'blocked' in r ? 'blocked' : 'injected' in r ? 'injected' : ''])).toEqual([
+      ['ws-receive', '{"type":"data","id":"s","event":"old"}', 'blocked'],
+      ['ws-receive', '{"type":"data","id":"s","event":"new"}', 'injected'],
+      ['ws-send', '{"type":"publish","id":"mine"}', 'blocked'],
+      ['ws-send', '{"type":"publish","id":"swapped"}', 'injected'],
+      ['ws-send', '{"type":"publish","id":"devtools"}', ''],
+    ]);
+    expect(s.records.map((r) => r.seq)).toEqual(s.records.map((_, i) => i));
   });
 
   it('sends through the control as the app would, recorded as ws-send', () => {

@@ -20,6 +20,7 @@ const sample: CaptureRecord[] = [
   { socketId: sock(1), seq: 6, t: 3, kind: 'ws-receive', data: { binary: true, size: 3, preview: 'AAEC' }, size: 3 },
   recv(8, '{"type":"ka"}', { blocked: true }),
   { socketId: sock(1), seq: 9, t: 4.5, kind: 'ws-send', data: '{"type":"publish"}', size: 18, blocked: true },
+  { socketId: sock(1), seq: 10, t: 4.6, kind: 'ws-send', data: '{"type":"publish","id":"r"}', size: 27, injected: true },
   { socketId: sock(1), seq: 7, t: 4, kind: 'ws-receive', data: { truncated: true, text: 'abc', length: 9 }, size: 9 },
   { socketId: sock(2), seq: 0, t: 5, kind: 'ws-close', code: 1000, reason: '1:2,3', wasClean: true },
 ];
@@ -63,7 +64,7 @@ describe('compact batch text', () => {
 
   test('a broken tail keeps the complete entries before it and is counted once', () => {
     const good = encodeBatch([recv(0, 'hello'), recv(1, 'world')]);
-    for (const bad of [good.slice(0, -1), good + 'r0', good + 'z', good.replace('5:hello', '6:hello'), good + 'r09:abc:1', good + 'r0999999999999:', good + 'r05:abc:10,1,1,99999:x', good + 'r75:abc:1', good + 's15:abc:12,1,1,1:x']) {
+    for (const bad of [good.slice(0, -1), good + 'r0', good + 'z', good.replace('5:hello', '6:hello'), good + 'r09:abc:1', good + 'r0999999999999:', good + 'r05:abc:10,1,1,99999:x', good + 'r75:abc:1', good + 's25:abc:12,1,1,1:x', good + 'r35:abc:12,1,1,1:x']) {
       const parsed = parseCaptureBatch(bad, 'abc');
       expect(parsed.rejected).toBe(1);
       expect(parsed.error).toBeDefined();

@@ -18,6 +18,9 @@ describe('guards', () => {
   test('commands to the page are checked too', () => {
     expect(isContentToPage({ type: 'injectIncoming', socketId: 'a:1', data: '{}' })).toBe(true);
     expect(isContentToPage({ type: 'injectIncoming', socketId: 'a:1', data: 5 })).toBe(false);
+    expect(isContentToPage({ type: 'blockRulesChanged', rules: [{ dir: 'receive', type: 'ka', contains: '', replace: '' }] })).toBe(true);
+    expect(isContentToPage({ type: 'blockRulesChanged', rules: [{ dir: 'receive', type: 'ka', contains: '' }] })).toBe(false);
+    expect(isContentToPage({ type: 'blockRulesChanged', rules: [{ dir: 'up', type: '', contains: 'x', replace: '' }] })).toBe(false);
     expect(isPanelToBackground({ type: 'clearSession' })).toBe(true);
     expect(isPanelToBackground({ type: 'setPreserveLog' })).toBe(false);
     expect(isPanelToBackground({ type: 'setLiveRecords', records: 'answers' })).toBe(true);

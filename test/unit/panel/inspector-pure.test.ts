@@ -159,6 +159,8 @@ describe('row formatter', () => {
     expect([plain.dir, plain.dirTitle]).toEqual(['↓', 'received']);
     expect([injected.dir, injected.dirTitle]).toEqual(['⇣', 'received: injected by DevTools, not sent by the server']);
     expect([synthetic.dir, synthetic.dirTitle]).toEqual(['⇣', 'received: dispatched by a page script, not sent by the server']);
+    const replacement = describeRow(frame({ dir: 'send', type: 'publish', flags: FrameFlag.injected }), 'relative', 0);
+    expect([replacement.dir, replacement.dirTitle]).toEqual(['⇡', "sent: a block rule's replacement, in place of the app's message"]);
     const blockedSend = describeRow(frame({ dir: 'send', type: 'publish', flags: FrameFlag.blocked }), 'relative', 0);
     expect([blockedSend.dir, blockedSend.dirTitle]).toEqual(['⊘', 'sent by the app, blocked by a rule: the server never got it']);
     expect(frameDetail(frame({ dir: 'receive', flags: FrameFlag.blocked })).facts.find(([k]) => k === 'Blocked')?.[1]).toMatch(/none of the app's listeners saw it/);

@@ -174,13 +174,14 @@ describe('marked messages', () => {
       { ...a.receive(event('page')), synthetic: true } as CaptureRecord,
       { ...a.receive(event('kept-from-app')), blocked: true } as CaptureRecord,
       { ...a.send({ type: 'publish', id: 'p1', channel: '/default/x', events: ['1'] }), blocked: true } as CaptureRecord,
+      { ...a.send({ type: 'publish', id: 'p2', channel: '/default/x', events: ['2'] }), injected: true } as CaptureRecord,
     ]);
     const done = await rec.finish(a.t + 1);
     const marks = async (id: SessionId): Promise<Array<[string, number]>> =>
       (await readFramePage(db, id, { offset: 0, limit: 100 }))
         .filter((f) => f.type === 'data' || f.type === 'publish')
         .map((f) => [f.type === 'publish' ? 'publish' : (JSON.parse(JSON.parse(f.text!).event).from as string), f.flags & (NOT_FROM_NETWORK | FrameFlag.blocked)]);
-    const expected = [['server', 0], ['devtools', FrameFlag.injected], ['page', FrameFlag.synthetic], ['kept-from-app', FrameFlag.blocked], ['publish', FrameFlag.blocked]];
+    const expected = [['server', 0], ['devtools', FrameFlag.injected], ['page', FrameFlag.synthetic], ['kept-from-app', FrameFlag.blocked], ['publish', FrameFlag.blocked], ['publish', FrameFlag.injected]];
     expect(await marks(done.id)).toEqual(expected);
     const ours = await importSession(db, await bytesOf(await exportSession(db, done.id, { redact })), opts);
     expect(await marks(ours.session.id)).toEqual(expected);

@@ -18,27 +18,30 @@ export function BlockRulesDialog({ store, draft, onClose }: { store: BlockRulesS
   const [dir, setDir] = useState<BlockDirection>(draft?.dir ?? 'receive');
   const [type, setType] = useState(draft?.type ?? '');
   const [contains, setContains] = useState(draft?.contains ?? '');
+  const [replace, setReplace] = useState('');
   const [problem, setProblem] = useState<string | null>(null);
 
   const put = (next: readonly BlockRule[]) => void store.save({ rules: next });
   const add = (e: Event) => {
     e.preventDefault();
     const t = type.trim();
-    const why = t === '' && contains === '' ? 'Give a message type or a text: a rule with neither would block every message.' : ruleProblem({ type: t, contains });
+    const why = t === '' && contains === '' ? 'Give a message type or a text: a rule with neither would block every message.' : ruleProblem({ type: t, contains, replace });
     if (why) return setProblem(why);
     if (rules.length >= MAX_BLOCK_RULES) return setProblem(`At most ${MAX_BLOCK_RULES} rules; remove one first.`);
     setProblem(null);
-    put([...rules, { dir, type: t, contains, on: true }]);
+    put([...rules, { dir, type: t, contains, replace, on: true }]);
     setType('');
     setContains('');
+    setReplace('');
   };
 
   return (
     <div class="dialog block-dialog" role="dialog" aria-label="Block messages">
       <h2>Block messages</h2>
       <p class="info">
-        A matching message the server sends never reaches the app's listeners; one the app sends is not sent. Rules apply to the captured sockets of every tab, from the
-        next message on; each blocked message is still recorded, marked ⊘.
+        A matching message the server sends never reaches the app's listeners; one the app sends is not sent. With a replacement, that text is delivered or sent in
+        its place. Rules apply to the captured sockets of every tab, from the next message on; each blocked message is still recorded, marked ⊘, and a
+        replacement after it, marked ⇣ or ⇡.
       </p>
       {rules.length === 0 ? (
         <p class="empty-rules" data-testid="block-empty">
@@ -73,6 +76,13 @@ export function BlockRulesDialog({ store, draft, onClose }: { store: BlockRulesS
           ))}
         </datalist>
         <input aria-label="Containing text" placeholder="containing text (optional)" value={contains} onInput={(e) => setContains(e.currentTarget.value)} />
+        <input
+          aria-label="Replace with"
+          class="block-replace"
+          placeholder='replace with (optional), e.g. {"type":"data","id":"…","event":"{}"}'
+          value={replace}
+          onInput={(e) => setReplace(e.currentTarget.value)}
+        />
         <button type="submit">Add rule</button>
       </form>
       {(problem ?? store.error.value) && (

@@ -151,7 +151,9 @@ export function frameDetail(f: StoredFrame, label?: string, openedBy?: string): 
   if (x?.error) facts.push(['Error', x.error]);
   if (f.flags & FrameFlag.truncated) facts.push(['Truncated', `kept ${f.text?.length ?? 0} of ${x?.length ?? '?'} characters`]);
   if (f.flags & FrameFlag.blocked) facts.push(['Blocked', f.dir === 'send' ? 'by a block rule: not sent, the server never got it' : 'by a block rule: none of the app\'s listeners saw it']);
-  if (f.flags & FrameFlag.injected) facts.push(['Origin', 'injected by DevTools: the app received it, the server never sent it']);
+  if (f.flags & FrameFlag.injected) {
+    facts.push(['Origin', f.dir === 'send' ? "a block rule's replacement: sent in place of the app's message" : 'injected by DevTools: the app received it, the server never sent it']);
+  }
   if (f.flags & FrameFlag.synthetic) facts.push(['Origin', 'dispatched on the socket by a page script (not a trusted event): the app received it, the server never sent it']);
   if (f.flags & FrameFlag.afterGap) facts.push(['Gap', 'records of this socket are missing right before this frame: lost by the capture, or not stored while recording was stopped']);
 

@@ -36,8 +36,9 @@ function blocked(f: StoredFrame): readonly [string, string] {
   return f.dir === 'send' ? ['⊘', 'sent by the app, blocked by a rule: the server never got it'] : ['⊘', 'sent by the server, blocked by a rule: the app never saw it'];
 }
 
-/** A received message the server did not send: a dashed arrow, and the title says who did. */
+/** A message that is not the app's or the server's own: a dashed arrow, and the title says whose. */
 function notFromServer(f: StoredFrame): readonly [string, string] {
+  if (f.dir === 'send') return ['⇡', "sent: a block rule's replacement, in place of the app's message"];
   return f.flags & FrameFlag.injected
     ? ['⇣', 'received: injected by DevTools, not sent by the server']
     : ['⇣', 'received: dispatched by a page script, not sent by the server'];
