@@ -82,7 +82,8 @@ export function describeRule(r: BlockMatch): string {
   const what = r.type === '' ? 'every message' : `${r.type} messages`;
   const dir = r.dir === 'send' ? ' the app sends' : r.dir === 'receive' ? ' the server sends' : '';
   const text = r.contains === '' ? '' : ` containing ${JSON.stringify(r.contains)}`;
-  const instead = r.replace === '' ? '' : `, replaced with ${JSON.stringify(r.replace.length > 60 ? `${r.replace.slice(0, 60)}…` : r.replace)}`;
+  // The replacement as typed (usually JSON: quoting it again would escape every quote).
+  const instead = r.replace === '' ? '' : `, replaced with ${r.replace.length > 60 ? `${r.replace.slice(0, 60)}…` : r.replace}`;
   return `${what}${dir}${text}${instead}`;
 }
 

@@ -74,7 +74,7 @@ describe('block rules: what is stored and edited', () => {
   it('describes rules in words and says why one cannot be saved', () => {
     expect(describeRule({ dir: 'receive', type: 'ka', contains: '', replace: '' })).toBe('ka messages the server sends');
     expect(describeRule({ dir: 'any', type: '', contains: 'abc', replace: '' })).toBe('every message containing "abc"');
-    expect(describeRule({ dir: 'receive', type: 'data', contains: '', replace: 'x'.repeat(100) })).toBe(`data messages the server sends, replaced with "${'x'.repeat(60)}…"`);
+    expect(describeRule({ dir: 'receive', type: 'data', contains: '', replace: 'x'.repeat(100) })).toBe(`data messages the server sends, replaced with ${'x'.repeat(60)}…`);
     expect(ruleProblem({ type: 'k"a', contains: '' })).toMatch(/no quotes/);
     expect(ruleProblem({ type: 'ka', contains: '' })).toBeUndefined();
   });
