@@ -68,8 +68,13 @@ function parseRule(raw: unknown): BlockRule | undefined {
   const type = typeof r.type === 'string' ? r.type.trim() : '';
   const contains = typeof r.contains === 'string' ? r.contains : '';
   const replace = typeof r.replace === 'string' ? r.replace : '';
-  if (dir === undefined || type.length > MAX_BLOCK_TEXT || contains.length > MAX_BLOCK_TEXT || replace.length > MAX_REPLACE_TEXT || /["\\]/.test(type)) return undefined;
+  if (dir === undefined || ruleProblem({ type, contains, replace }) !== undefined) return undefined;
   return { dir, type, contains, replace, on: r.on !== false };
+}
+
+/** The same rules, every one switched off. */
+export function allOff(rules: BlockRules): BlockRules {
+  return { rules: rules.rules.map((r) => ({ ...r, on: false })) };
 }
 
 /** The rules the hook applies: the switched-on ones. */

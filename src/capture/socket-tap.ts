@@ -106,12 +106,8 @@ interface SocketState {
   seq: number;
 }
 
-// How a recorded message is marked (see the record types).
-type Mark = 0 | 1 | 2 | 3;
-const NO_MARK = 0;
-const SYNTHETIC = 1;
-const BLOCKED = 2;
-const INJECTED = 3;
+// How a recorded message is marked: the record's optional `true` field, or '' for none.
+type Mark = '' | 'synthetic' | 'blocked' | 'injected';
 
 const CONNECTING = 0;
 const OPEN = 1;
@@ -185,7 +181,7 @@ export function tapWebSocket(
     return undefined;
   };
 
-  function record(st: SocketState, kind: 'ws-send' | 'ws-receive', data: unknown, mark: Mark = NO_MARK): void {
+  function record(st: SocketState, kind: 'ws-send' | 'ws-receive', data: unknown, mark: Mark = ''): void {
     let payload: Payload | TruncatedText;
     let size: number;
     let kept: number;
@@ -206,15 +202,9 @@ export function tapWebSocket(
       kept = b.preview.length;
     }
     // Records live on SAFE_PROTO: JSON.stringify then finds no page-defined toJSON.
-    const r = (
-      mark === NO_MARK
-        ? { __proto__: SAFE_PROTO, socketId: st.id, seq: st.seq++, t: now(), kind, data: payload, size }
-        : mark === SYNTHETIC
-          ? { __proto__: SAFE_PROTO, socketId: st.id, seq: st.seq++, t: now(), kind, data: payload, size, synthetic: true as const }
-          : mark === BLOCKED
-            ? { __proto__: SAFE_PROTO, socketId: st.id, seq: st.seq++, t: now(), kind, data: payload, size, blocked: true as const }
-            : { __proto__: SAFE_PROTO, socketId: st.id, seq: st.seq++, t: now(), kind, data: payload, size, injected: true as const }
-    ) as unknown as FrameSent | FrameReceived;
+    const r = { __proto__: SAFE_PROTO, socketId: st.id, seq: st.seq++, t: now(), kind, data: payload, size } as unknown as FrameSent | FrameReceived;
+    // Marked messages are rare: the common record keeps one literal shape.
+    if (mark !== '') defineData(r, mark, true);
     safeEmit(r, RECORD_OVERHEAD + kept);
   }
 
@@ -285,14 +275,14 @@ export function tapWebSocket(
         try {
           const data = n.messageData(e);
           if (!trusted(e)) {
-            record(st, 'ws-receive', data, SYNTHETIC);
+            record(st, 'ws-receive', data, 'synthetic');
             return;
           }
           const block = typeof data === 'string' ? blocking() : null;
           const verdict = block === null ? false : block(false, data as string);
           if (verdict !== false) {
             stopImmediate(e);
-            record(st, 'ws-receive', data, BLOCKED);
+            record(st, 'ws-receive', data, 'blocked');
             if (typeof verdict === 'string') deliver(ws, st, verdict);
             return;
           }
@@ -364,10 +354,10 @@ export function tapWebSocket(
     const block = blocking();
     const verdict = block === null || wsReadyState(ws) === CONNECTING ? false : block(true, text);
     if (verdict === false) return false;
-    record(st, 'ws-send', text, BLOCKED);
+    record(st, 'ws-send', text, 'blocked');
     if (typeof verdict === 'string') {
       sendNative(ws, verdict);
-      record(st, 'ws-send', verdict, INJECTED);
+      record(st, 'ws-send', verdict, 'injected');
     }
     return true;
   };
@@ -426,7 +416,7 @@ export function tapWebSocket(
     // find getters the page may have put on Object.prototype.
     const init = { __proto__: null, data, origin } as MessageEventInit;
     const event = new n.MessageEvent('message', init);
-    record(st, 'ws-receive', data, INJECTED);
+    record(st, 'ws-receive', data, 'injected');
     const previous = injecting;
     injecting = event;
     try {

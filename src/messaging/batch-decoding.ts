@@ -32,6 +32,9 @@ const MAX_LENGTH_DIGITS = 9;
  * `check` is the full record guard, for `j` entries; `prefix` is the frame's socket-id
  * prefix (`<nonce>:`), checked for every entry.
  */
+/** A frame entry's flag digit as the record's optional field (batch-encoding.ts). */
+const FLAG_MARKS: Readonly<Record<number, object>> = { 1: { injected: true }, 2: { synthetic: true }, 4: { blocked: true } };
+
 export function decodeBatch(payload: string, start: number, prefix: string, limits: DecodeLimits, check: (x: unknown) => x is CaptureRecord): DecodedBatch {
   const records: CaptureRecord[] = [];
   let rejected = 0;
@@ -90,9 +93,9 @@ export function decodeBatch(payload: string, start: number, prefix: string, limi
       pos += textLen;
       // The same property order as the hook's records, and the optional flags only when set.
       let r: FrameSent | FrameReceived;
-      if (code === 115) r = flags === 0 ? { socketId: socketId as SocketId, seq, t, kind: 'ws-send', data, size } : { socketId: socketId as SocketId, seq, t, kind: 'ws-send', data, size, ...(flags === 1 ? { injected: true } : { blocked: true }) };
-      else if (flags === 0) r = { socketId: socketId as SocketId, seq, t, kind: 'ws-receive', data, size };
-      else r = { socketId: socketId as SocketId, seq, t, kind: 'ws-receive', data, size, ...(flags === 1 ? { injected: true } : flags === 2 ? { synthetic: true } : { blocked: true }) };
+      const kind = code === 115 ? 'ws-send' : 'ws-receive';
+      if (flags === 0) r = { socketId: socketId as SocketId, seq, t, kind, data, size } as FrameSent | FrameReceived;
+      else r = { socketId: socketId as SocketId, seq, t, kind, data, size, ...FLAG_MARKS[flags] } as FrameSent | FrameReceived;
       records.push(r);
     } else if (code === 106 /* j */) {
       const len = readLength();

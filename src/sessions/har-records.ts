@@ -137,13 +137,9 @@ export function socketMessage(value: unknown, j: number, socket: SocketReader, a
     // Our export's marks (export-har.ts): a message a block rule kept back, one the server
     // did not send. Anything else in these fields is ignored.
     const own = value as Record<string, unknown>;
-    const blocked = own['_blocked'] === true ? { blocked: true as const } : {};
-    const origin = own['_origin'];
-    if (type === 'send') {
-      emit({ ...base(t), kind: 'ws-send', data: payload, size, ...(origin === 'injected' ? { injected: true } : blocked) });
-      return;
-    }
-    emit({ ...base(t), kind: 'ws-receive', data: payload, size, ...(origin === 'injected' ? { injected: true } : origin === 'synthetic' ? { synthetic: true } : blocked) });
+    const mark =
+      own['_origin'] === 'injected' ? { injected: true } : own['_origin'] === 'synthetic' && type === 'receive' ? { synthetic: true } : own['_blocked'] === true ? { blocked: true } : {};
+    emit({ ...base(t), kind: type === 'send' ? 'ws-send' : 'ws-receive', data: payload, size, ...mark } as CaptureRecord);
   } catch (e) {
     if (!(e instanceof ImportError) || e.code !== 'invalid-field') throw e;
     at.warnings.add('skipped', where, `message skipped: ${e.message}.`);

@@ -2,7 +2,7 @@
 // page's hook to the next message of a socket already open: a blocked event reaches none of
 // the app's listeners, a blocked publish never reaches the emulator, both are stored marked
 // and drawn as blocked; "Turn off" lets the next one through.
-import { after, before, describe, test } from 'node:test';
+import { after, before, describe, test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { launch, openPanel, storedMessageFlags, waitFor, type BrowserName, type ExtensionBrowser } from './support/browsers.ts';
 import { tabIdFor } from './support/records.ts';
@@ -22,8 +22,11 @@ for (const name of ['chromium', 'firefox'] as BrowserName[]) {
     });
     after(() => eb?.close());
 
-    test('a rule added in the panel keeps events from the app and publishes from the server, recorded and marked', async (t) => {
-      const channel = `/default/block-${name}`;
+    /**
+     * capture-socket.html subscribed to `channel`, its emulator connection, and a panel for
+     * its tab; when the test ends the block rules are removed and both pages closed.
+     */
+    async function subscribedPage(t: TestContext, channel: string) {
       const known = new Set(server.connections);
       const page = await eb.browser.newPage();
       t.after(() => page.close().catch(() => {}));
@@ -33,7 +36,16 @@ for (const name of ['chromium', 'firefox'] as BrowserName[]) {
       const connId = server.connections.find((c) => !known.has(c));
       assert.ok(connId);
       const panel = await openPanel(eb, await tabIdFor(eb, url));
-      t.after(() => panel.close().catch(() => {}));
+      t.after(async () => {
+        await panel.evaluate(() => (globalThis as unknown as { chrome: { storage: { local: { remove(k: string): Promise<void> } } } }).chrome.storage.local.remove('blockRules')).catch(() => {});
+        await panel.close().catch(() => {});
+      });
+      return { page, url, connId, panel };
+    }
+
+    test('a rule added in the panel keeps events from the app and publishes from the server, recorded and marked', async (t) => {
+      const channel = `/default/block-${name}`;
+      const { page, url, connId, panel } = await subscribedPage(t, channel);
 
       // Two rules, typed into the dialog as a user would.
       await panel.waitForSelector('[data-testid="block-rules"]');
@@ -49,7 +61,6 @@ for (const name of ['chromium', 'firefox'] as BrowserName[]) {
       await panel.waitForFunction(() => document.querySelector('[data-testid="blocking-notice"]')?.textContent?.includes('2 rules keep'));
       await panel.click('.block-dialog .buttons button:last-of-type'); // Close
       await panel.waitForFunction(() => !document.querySelector('.block-dialog'));
-      t.after(() => panel.evaluate(() => (globalThis as unknown as { chrome: { storage: { local: { remove(k: string): Promise<void> } } } }).chrome.storage.local.remove('blockRules')).catch(() => {}));
 
       // The relay hears of the change from storage; a rule in force blocks every event that
       // matches it, so publish until the page has seen the one after a blocked one.
@@ -114,16 +125,7 @@ for (const name of ['chromium', 'firefox'] as BrowserName[]) {
 
     test("a rule's replacement reaches the app in the server's message's place, and the server in the app's", async (t) => {
       const channel = `/default/rewrite-${name}`;
-      const known = new Set(server.connections);
-      const page = await eb.browser.newPage();
-      t.after(() => page.close().catch(() => {}));
-      const url = server.pageUrl('capture-socket.html', `channel=${channel}`);
-      await page.goto(url);
-      await waitFor(() => page.evaluate(() => (window as unknown as Win).__ready === true), { what: 'page subscribed' });
-      const connId = server.connections.find((c) => !known.has(c));
-      assert.ok(connId);
-      const panel = await openPanel(eb, await tabIdFor(eb, url));
-      t.after(() => panel.close().catch(() => {}));
+      const { page, url, connId, panel } = await subscribedPage(t, channel);
       const rules = {
         rules: [
           { dir: 'receive', type: 'data', contains: 'REWRITE-ME', replace: JSON.stringify({ id: 'sub-1', type: 'data', event: JSON.stringify({ text: 'rewritten' }) }), on: true },
@@ -132,7 +134,6 @@ for (const name of ['chromium', 'firefox'] as BrowserName[]) {
       };
       // Set in storage as the dialog would; the panel shows them.
       await panel.evaluate((r: unknown) => (globalThis as unknown as { chrome: { storage: { local: { set(v: unknown): Promise<void> } } } }).chrome.storage.local.set({ blockRules: r }), rules);
-      t.after(() => panel.evaluate(() => (globalThis as unknown as { chrome: { storage: { local: { remove(k: string): Promise<void> } } } }).chrome.storage.local.remove('blockRules')).catch(() => {}));
       await panel.waitForFunction(() => document.querySelector('[data-testid="blocking-notice"]')?.textContent?.includes('2 rules keep'));
 
       let round = 0;

@@ -1,7 +1,7 @@
 // Block rules: which messages the page hooks keep from the app or from the server. Every
 // change is saved at once; the relays of every tab apply it to the next message.
 import { useState } from 'preact/hooks';
-import { describeRule, MAX_BLOCK_RULES, ruleProblem, type BlockDirection, type BlockRule } from '../../../../src/capture/block-rules.ts';
+import { allOff, describeRule, MAX_BLOCK_RULES, ruleProblem, type BlockDirection, type BlockRule } from '../../../../src/capture/block-rules.ts';
 import type { BlockRulesStore } from './block-rules-store.ts';
 
 /** A new rule's defaults, e.g. from a frame's "Block messages like this". */
@@ -92,7 +92,7 @@ export function BlockRulesDialog({ store, draft, onClose }: { store: BlockRulesS
       )}
       <div class="buttons">
         {rules.some((r) => r.on) && (
-          <button type="button" onClick={() => put(rules.map((r) => ({ ...r, on: false })))}>
+          <button type="button" onClick={() => void store.save(allOff(store.rules.value))}>
             Turn all off
           </button>
         )}

@@ -55,9 +55,3 @@ export function createBlockRulesStore(storage: BlockRulesStorage): BlockRulesSto
   };
 }
 
-/** How many rules are on (what the page hooks apply). */
-export function activeCount(r: BlockRules): number {
-  let n = 0;
-  for (const x of r.rules) if (x.on) n++;
-  return n;
-}

@@ -1,7 +1,8 @@
 // The inspector: one view over a frame source, for the session being recorded for the
 // inspected tab and for any stored or imported session alike.
 import { BlockRulesDialog, type RuleDraft } from './block-rules-dialog.tsx';
-import { activeCount, type BlockRulesStore } from './block-rules-store.ts';
+import type { BlockRulesStore } from './block-rules-store.ts';
+import { activeMatches, allOff } from '../../../../src/capture/block-rules.ts';
 import { ImportInput } from '../../components/import-input.tsx';
 import { useComputed } from '@preact/signals';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
@@ -77,7 +78,7 @@ export function InspectorView({ store, sessions, live, Settings, onReplay, block
   const [detailOpen, setDetailOpen] = useState(false);
   // The block rules dialog, with the rule it starts from ("Block like this…").
   const [blocking, setBlocking] = useState<{ draft?: RuleDraft } | null>(null);
-  const blockingOn = blockRules ? activeCount(blockRules.rules.value) : 0;
+  const blockingOn = blockRules ? activeMatches(blockRules.rules.value).length : 0;
   const [settingsOpen, setSettingsOpen] = useState(false);
   const [exportOpen, setExportOpen] = useState(false);
   const [statsOpen, setStatsOpen] = useState(false);
@@ -199,7 +200,7 @@ export function InspectorView({ store, sessions, live, Settings, onReplay, block
           <button type="button" onClick={() => setBlocking({})}>
             Edit rules
           </button>{' '}
-          <button type="button" onClick={() => void blockRules.save({ rules: blockRules.rules.value.rules.map((r) => ({ ...r, on: false })) })}>
+          <button type="button" onClick={() => void blockRules.save(allOff(blockRules.rules.value))}>
             Turn off
           </button>
         </div>
