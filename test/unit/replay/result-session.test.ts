@@ -1,10 +1,21 @@
 import { describe, expect, it } from 'vitest';
 import { classifyFrame } from '../../../src/protocol/decode.ts';
 import { redactRecord } from '../../../src/capture/redact.ts';
-import { compareItems, createFakeClock, createResultSession, injectTarget, liveSubscriptions, selectItems, startReplay, type PublishClient } from '../../../src/replay/index.ts';
+import { compareItems, createFakeClock, createResultSession, injectTarget, liveSubscriptions, selectItems, startReplay, type FakeClock, type PublishClient } from '../../../src/replay/index.ts';
 import { endpointTarget } from '../../../src/replay/targets.ts';
 import { getSession, readFramePage } from '../../../src/sessions/index.ts';
 import { SocketScript, storedSession } from './fixtures.ts';
+
+/**
+ * Runs the fake clock until the replay ends. One runAll can return while the runner is still
+ * between sleeps, reading the session from (fake) IndexedDB, whose callbacks take more
+ * macrotask turns than runAll waits for; its next sleep would then never be woken.
+ */
+async function runToEnd(clock: FakeClock, run: { readonly done: Promise<unknown> }): Promise<void> {
+  let ended = false;
+  void run.done.finally(() => (ended = true));
+  while (!ended) await clock.runAll();
+}
 
 function original() {
   const a = new SocketScript('p:a', 1000);
@@ -39,7 +50,7 @@ describe('result session', () => {
       clock,
       onExchange: result.exchange,
     });
-    await clock.runAll();
+    await runToEnd(clock, run);
     const summary = await run.done;
     expect(summary).toMatchObject({ state: 'completed', sent: 12, acknowledged: 12 });
     const stored = await result.finish(summary);
@@ -61,7 +72,7 @@ describe('result session', () => {
     const run = startReplay({ items: selectItems(db, session.id, { what: 'received' }), target, timing: { mode: 'original' }, clock, onExchange: result.exchange });
     await clock.advance(5);
     run.stop();
-    await clock.runAll();
+    await runToEnd(clock, run);
     const summary = await run.done;
     expect(summary.state).toBe('stopped');
     const stored = await result.finish(summary);
