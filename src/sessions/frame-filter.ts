@@ -2,7 +2,8 @@
 // skip whole chunks that cannot match) and one on frames.
 
 import { channelMatches } from '../protocol/channel.ts';
-import { N_T, R_CHANNEL, R_CONN, R_DIR, R_ID, R_TEXT_LEN, R_TYPE, type ChunkView } from './packed-chunk.ts';
+import { compileField, type FieldCriterion } from '../protocol/event-fields.ts';
+import { N_FLAGS, N_T, R_CHANNEL, R_CONN, R_DIR, R_ID, R_TEXT_LEN, R_TYPE, type ChunkView } from './packed-chunk.ts';
 import type { ChunkSummary, Counts, Direction, MatchChannel, StoredFrame } from './types.ts';
 
 /**
@@ -22,6 +23,10 @@ export interface FrameFilter {
   readonly caseSensitive?: boolean;
   /** Regular expression over the payload text (a string is compiled without flags). */
   readonly regex?: RegExp | string;
+  /** Fields of the frame's events (src/protocol/event-fields.ts); all must match. Case as `caseSensitive`. */
+  readonly fields?: readonly FieldCriterion[];
+  /** FrameFlag bits: the frame must carry at least one of them. */
+  readonly marks?: number;
   /** Inclusive time bounds, wall-clock ms. */
   readonly fromTime?: number;
   readonly toTime?: number;
@@ -111,6 +116,9 @@ export function compileFilter(filter: FrameFilter, matchChannel: MatchChannel = 
   const caseSensitive = filter.caseSensitive ?? false;
   const needle = filter.text ? (caseSensitive ? filter.text : filter.text.toLowerCase()) : undefined;
   const channelMatches = (channel: string): boolean => channels!.some((p) => matchChannel(p, channel));
+  const fields = list(filter.fields)?.map((c) => compileField(c, caseSensitive));
+  const marks = filter.marks ?? 0;
+  const fieldsMatch = (text: string | undefined): boolean => text !== undefined && fields!.every((f) => f.matchesText(text));
 
   const matches = (f: StoredFrame): boolean => {
     if (f.t < from || f.t > to) return false;
@@ -119,12 +127,14 @@ export function compileFilter(filter: FrameFilter, matchChannel: MatchChannel = 
     if (types && (f.type === undefined || !types.includes(f.type))) return false;
     if (ids && (f.id === undefined || !ids.includes(f.id))) return false;
     if (channels && (f.channel === undefined || !channelMatches(f.channel))) return false;
+    if (marks !== 0 && (f.flags & marks) === 0) return false;
     if (needle !== undefined || regex) {
       const text = f.text;
       if (text === undefined) return false;
       if (needle !== undefined && !(caseSensitive ? text : text.toLowerCase()).includes(needle)) return false;
       if (regex && !regex.test(text)) return false;
     }
+    if (fields && !fieldsMatch(f.text)) return false;
     return true;
   };
   const literal = needle !== undefined ? new RegExp(escapeRegExp(needle), caseSensitive ? 'g' : 'gi') : undefined;
@@ -137,6 +147,12 @@ export function compileFilter(filter: FrameFilter, matchChannel: MatchChannel = 
   if (ids) byString.push([R_ID, (v) => ids.includes(v)]);
   if (channels) byString.push([R_CHANNEL, channelMatches]);
 
+  /** After every cheaper criterion: each frame still in is parsed (when it holds the field's key). */
+  const fieldsLast = (view: ChunkView, out: Uint8Array): Uint8Array => {
+    if (fields) for (let i = 0; i < out.length; i++) if (out[i] === 1 && !fieldsMatch(view.text(i))) out[i] = 0;
+    return out;
+  };
+
   const matchChunk = (view: ChunkView): Uint8Array => {
     const n = view.count;
     const { ref, num, strings, texts } = view.packed;
@@ -147,6 +163,10 @@ export function compileFilter(filter: FrameFilter, matchChannel: MatchChannel = 
         if (t < from || t > to) out[i] = 0;
       }
     }
+    if (marks !== 0) {
+      const base = N_FLAGS * n;
+      for (let i = 0; i < n; i++) if (((num[base + i] as number) & marks) === 0) out[i] = 0;
+    }
     for (const [col, accept] of byString) {
       // Decided once per distinct string: index + 1 → 1 if accepted (0 = no value).
       const ok = new Uint8Array(strings.length + 1);
@@ -154,7 +174,7 @@ export function compileFilter(filter: FrameFilter, matchChannel: MatchChannel = 
       const base = col * n;
       for (let i = 0; i < n; i++) if (ok[ref[base + i] as number] === 0) out[i] = 0;
     }
-    if (needle === undefined && !regex) return out;
+    if (needle === undefined && !regex) return fieldsLast(view, out);
     const lens = R_TEXT_LEN * n;
     if (needle !== undefined && literal) {
       const joined = caseSensitive || (needleAscii && LOWERS_TO_ASCII.every((c) => texts.indexOf(c) < 0));
@@ -178,7 +198,7 @@ export function compileFilter(filter: FrameFilter, matchChannel: MatchChannel = 
       }
     }
     if (needle !== undefined) for (let i = 0; i < n; i++) if ((ref[lens + i] as number) < 0) out[i] = 0;
-    return out;
+    return fieldsLast(view, out);
   };
 
   return {

@@ -59,11 +59,12 @@ export function selectsEverything(q: PositionQuery): boolean {
 
 /**
  * Whether a summary alone proves that `include` matches every frame of its chunk: only for
- * criteria a summary counts exactly (types, directions, connections, ids; no text, time or
- * channel pattern). Null: it cannot tell for any chunk.
+ * criteria a summary counts exactly (types, directions, connections, ids; no text, time,
+ * channel pattern, event field or mark). Null: it cannot tell for any chunk.
  */
 function includesAllFrom(include: FrameFilter): ((s: ChunkSummary) => boolean) | null {
   if (include.text || include.regex !== undefined || include.fromTime !== undefined || include.toTime !== undefined || (include.channels?.length ?? 0) > 0) return null;
+  if ((include.fields?.length ?? 0) > 0 || (include.marks ?? 0) !== 0) return null;
   const lists: [keyof ChunkSummary, readonly string[]][] = [];
   if (include.types?.length) lists.push(['types', include.types]);
   if (include.directions?.length) lists.push(['dirs', include.directions]);

@@ -39,7 +39,7 @@ export interface PackedChunk {
 export const N_T = 0;
 const N_SEQ = 1;
 const N_SIZE = 2;
-const N_FLAGS = 3;
+export const N_FLAGS = 3;
 const NUM_COLUMNS = 4;
 
 /** Column numbers in `ref`. */

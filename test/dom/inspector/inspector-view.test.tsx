@@ -86,6 +86,25 @@ describe('inspector view', () => {
     await waitFor(() => expect(types()).toEqual(['connecting', 'open', 'connection_init', 'connection_ack', 'subscribe_success', 'data', 'publish_success', 'publish_error', 'data', 'HTTP 200']));
   });
 
+  test('filters by a field of the events, over WebSocket and HTTP publishes and data alike', async () => {
+    await openStored();
+    const bar = screen.getByRole('searchbox', { name: 'Filter frames' });
+    const filter = (value: string) => {
+      fireEvent.input(bar, { target: { value } });
+      fireEvent.submit(bar.closest('form')!);
+    };
+    filter('event.nested.deep:2');
+    await waitFor(() => expect(types()).toEqual(['data']));
+    filter('event.n:2');
+    await waitFor(() => expect(types()).toEqual(['publish']));
+    filter('event.via:HTTP');
+    await waitFor(() => expect(types()).toEqual(['POST /event']));
+    filter('event.text:* -type:publish');
+    await waitFor(() => expect(types()).toEqual(['data']));
+    filter('is:sideways');
+    await waitFor(() => expect(document.querySelector('.chips-bar .error')?.textContent).toMatch(/Unknown mark “sideways”/));
+  });
+
   test('selects with the mouse and the keyboard, and shows decoded, raw, binary and auth views', async () => {
     await openStored();
     const rows = () => [...document.querySelectorAll<HTMLElement>('.frow:not(.head)')];

@@ -31,6 +31,26 @@ describe('filter bar', () => {
     expect(inv.query.exclude).toEqual([{ types: ['data'], text: 'x', caseSensitive: false }]);
   });
 
+  test('event fields and marks: the same path or key twice means either value, - excludes', () => {
+    const { query, problems } = parseFilter({ ...EMPTY_FILTER, text: 'event.room.id:7 event.room.id:8 event.User:ann is:blocked is:Injected -is:synthetic -event.kind:test hi', hidden: new Set() });
+    expect(problems).toEqual([]);
+    expect(query.include).toEqual({
+      fields: [
+        { path: ['room', 'id'], values: ['7', '8'] },
+        { path: ['User'], values: ['ann'] },
+      ],
+      marks: FrameFlag.blocked | FrameFlag.injected,
+      text: 'hi',
+      caseSensitive: false,
+    });
+    expect(query.exclude).toEqual([{ marks: FrameFlag.synthetic }, { fields: [{ path: ['kind'], values: ['test'] }] }]);
+    expect(parseFilter({ ...EMPTY_FILTER, text: 'event.url:https://x/y' }).query.include).toEqual({ fields: [{ path: ['url'], values: ['https://x/y'] }] });
+    expect(parseFilter({ ...EMPTY_FILTER, text: 'is:lost' }).problems[0]).toMatch(/Unknown mark “lost” \(use blocked, injected/);
+    expect(parseFilter({ ...EMPTY_FILTER, text: 'event.a..b:1' }).problems[0]).toMatch(/not a field path/);
+    // Not a token: searched as text.
+    expect(parseFilter({ ...EMPTY_FILTER, text: 'event:1' }).query.include).toEqual({ text: 'event:1', caseSensitive: false });
+  });
+
   test('chips hide their types unless a shown chip names them too; ka hidden by default', () => {
     expect([...DEFAULT_HIDDEN]).toEqual(['ka']);
     expect(hiddenTypes(new Set(['errors']))).toEqual(['error', 'connection_error', 'broadcast_error']);

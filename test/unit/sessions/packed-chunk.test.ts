@@ -6,6 +6,7 @@ import type { ChunkRecord, SessionId, StoredFrame } from '../../../src/sessions/
 const ALL = [
   'abc', 'def', '', undefined, 'xAbCdEfx', 'İstanbul', '\u212a-pop', 'K-pop', 'ΟΔΟΣ', 'odos', 'needle', 'NEEDLE', 'nee', 'dle',
   'a.b*c', 'a+b', '__proto__', 'emoji 😀 x', 'ǅ title', 'ß strasse', 'STRASSE', 'ki', 'KI',
+  '{"type":"data","event":"{\\"room\\":7,\\"user\\":\\"Ann\\"}"}', '{"type":"data","event":"{\\"room\\":8}"}',
 ];
 
 /** With and without the two characters that force the frame-by-frame path. */
@@ -70,6 +71,11 @@ describe('packed chunks', () => {
     { ids: ['s1'], connections: ['p:1'] },
     { fromTime: 1003, toTime: 1012, text: 'e' },
     { channels: ['/a/c'] },
+    { marks: 4 },
+    { marks: 4, text: 'e' },
+    { fields: [{ path: ['room'], values: ['7'] }] },
+    { fields: [{ path: ['room'], values: ['*'] }], types: ['data'] },
+    { fields: [{ path: ['room'], values: ['7'] }, { path: ['user'], values: ['ann'] }], text: 'ann' },
   ];
   for (const filter of filters) {
     it(`matchChunk agrees with matches() for ${JSON.stringify(filter, (_k, v: unknown) => (v instanceof RegExp ? String(v) : v))}`, () => {
@@ -83,4 +89,18 @@ describe('packed chunks', () => {
       texts = ALL;
     });
   }
+
+  it('selects frames by a field of their events and by mark', () => {
+    const view = new ChunkView(structuredClone(packChunk(chunk())));
+    const picked = (filter: FrameFilter) => {
+      const hits = compileFilter(filter).matchChunk(view);
+      return frames().filter((_f, i) => hits[i] === 1).map((f) => f.pos);
+    };
+    const room7 = 10 + ALL.findIndex((t) => t?.includes('room\\":7'));
+    expect(picked({ fields: [{ path: ['room'], values: ['7'] }] })).toEqual([room7]);
+    expect(picked({ fields: [{ path: ['room'], values: ['7', '8'] }] })).toEqual([room7, room7 + 1]);
+    expect(picked({ fields: [{ path: ['user'], values: ['ann'] }] }).length).toBe(1);
+    expect(picked({ fields: [{ path: ['user'], values: ['ann'] }], caseSensitive: true })).toEqual([]);
+    expect(picked({ marks: 4 })).toEqual(frames().filter((f) => f.flags & 4).map((f) => f.pos));
+  });
 });

@@ -1,11 +1,14 @@
 // The inspector's filter bar and type chips, turned into a store query. Pure.
 //
 // Syntax: free text (a substring, or a regular expression when Regex is on) plus tokens
-// `channel:` `type:` `dir:` `conn:` `id:`; the same key twice means either value; a leading
-// `-` excludes (`-type:ka`). Invert shows the frames that the text and the other tokens
+// `channel:` `type:` `dir:` `conn:` `id:` `is:` (a mark: blocked, injected, …) and
+// `event.<path>:` (a field of the frame's events, src/protocol/event-fields.ts); the same
+// key twice means either value; a leading `-` excludes (`-type:ka`). Invert shows the frames that the text and the other tokens
 // do not match (`-` tokens still exclude). Chips hide
 // groups of message types; `ka` is hidden by default.
 import type { ConnectionRecord, Direction, FrameFilter } from '../../../../src/sessions/index.ts';
+import { FrameFlag } from '../../../../src/sessions/types.ts';
+import { parseFieldPath } from '../../../../src/protocol/event-fields.ts';
 import { isWorkerConnId } from '../../../../src/sessions/frame-builder.ts';
 import type { PositionQuery } from '../../../../src/sessions/frame-positions.ts';
 
@@ -56,8 +59,20 @@ const DIR_ALIASES: Readonly<Record<string, readonly Direction[]>> = {
   error: ['error'],
 };
 
-const KEYS = ['channel', 'type', 'dir', 'conn', 'id'] as const;
-type Key = (typeof KEYS)[number];
+/** `is:` values: the marks a stored frame can carry (FrameFlag). */
+export const MARKS: Readonly<Record<string, number>> = {
+  blocked: FrameFlag.blocked,
+  injected: FrameFlag.injected,
+  synthetic: FrameFlag.synthetic,
+  truncated: FrameFlag.truncated,
+  binary: FrameFlag.binary,
+  gap: FrameFlag.afterGap,
+  failed: FrameFlag.failed,
+};
+
+const KEYS = ['channel', 'type', 'dir', 'conn', 'id', 'is'] as const;
+type Key = (typeof KEYS)[number] | 'event';
+const TOKEN = /^(-?)(channel|type|dir|conn|id|is|event\.[^:]+):(.+)$/i;
 
 /**
  * Splits on spaces. Quotes are kept as typed: payloads are JSON, and searching for `"id":`
@@ -73,9 +88,12 @@ interface Parts {
   directions: Direction[];
   connections: string[];
   ids: string[];
+  marks: number;
+  /** Values by path (joined with dots), in the order first typed. */
+  fields: Map<string, { path: string[]; values: string[] }>;
 }
 
-const emptyParts = (): Parts => ({ channels: [], types: [], directions: [], connections: [], ids: [] });
+const emptyParts = (): Parts => ({ channels: [], types: [], directions: [], connections: [], ids: [], marks: 0, fields: new Map() });
 
 /** Short names of a session's connections by id (see connectionLabels). */
 export type ConnectionLabels = ReadonlyMap<string, string>;
@@ -121,8 +139,26 @@ export function connectionLabel(conn: string, labels?: ConnectionLabels): string
   return conn.split(':').pop() ?? conn;
 }
 
-function add(parts: Parts, key: Key, value: string, connections: ConnectionLabels, problems: string[]): void {
+function add(parts: Parts, key: Key, value: string, connections: ConnectionLabels, problems: string[], fieldPath?: string): void {
   switch (key) {
+    case 'event': {
+      const path = parseFieldPath(fieldPath ?? '');
+      if (!path) {
+        problems.push(`“event.${fieldPath ?? ''}” is not a field path (write it as event.room.id:7).`);
+        return;
+      }
+      const joined = path.join('.');
+      const known = parts.fields.get(joined);
+      if (known) known.values.push(value);
+      else parts.fields.set(joined, { path, values: [value] });
+      return;
+    }
+    case 'is': {
+      const bit = MARKS[value.toLowerCase()];
+      if (bit !== undefined) parts.marks |= bit;
+      else problems.push(`Unknown mark “${value}” (use ${Object.keys(MARKS).join(', ')}).`);
+      return;
+    }
     case 'channel':
       parts.channels.push(value.startsWith('/') ? value : `/${value}`);
       return;
@@ -150,6 +186,8 @@ function toFilter(p: Parts): FrameFilter {
   if (p.directions.length) f.directions = [...new Set(p.directions)];
   if (p.connections.length) f.connections = p.connections;
   if (p.ids.length) f.ids = p.ids;
+  if (p.marks !== 0) f.marks = p.marks;
+  if (p.fields.size) f.fields = [...p.fields.values()];
   return f;
 }
 
@@ -167,18 +205,21 @@ export function parseFilter(input: FilterInput, connections: ConnectionLabels = 
   const negative: FrameFilter[] = [];
   const words: string[] = [];
   for (const token of tokenize(input.text)) {
-    const m = /^(-?)(channel|type|dir|conn|id):(.+)$/i.exec(token);
+    const m = TOKEN.exec(token);
     if (!m) {
       words.push(token);
       continue;
     }
-    const key = m[2]!.toLowerCase() as Key;
+    const name = m[2]!;
+    // The path keeps its case: event fields are case-sensitive keys.
+    const field = /^event\./i.test(name) ? name.slice('event.'.length) : undefined;
+    const key = field !== undefined ? 'event' : (name.toLowerCase() as Key);
     if (m[1] === '-') {
       const one = emptyParts();
-      add(one, key, m[3]!, connections, problems);
+      add(one, key, m[3]!, connections, problems, field);
       const f = toFilter(one);
       if (!isEmpty(f)) negative.push(f);
-    } else add(include, key, m[3]!, connections, problems);
+    } else add(include, key, m[3]!, connections, problems, field);
   }
   const bar: { -readonly [K in keyof FrameFilter]: FrameFilter[K] } = { ...toFilter(include) };
   const free = words.join(' ');

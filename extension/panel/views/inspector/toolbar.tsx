@@ -3,7 +3,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { SessionId, SessionRecord } from '../../../../src/sessions/index.ts';
 import type { CaptureStatus } from '../../../../src/messaging/contracts.ts';
-import { CHIPS, type ChipName, type FilterInput } from './filter-query.ts';
+import { CHIPS, MARKS, type ChipName, type FilterInput } from './filter-query.ts';
 import type { Target } from './inspector-store.ts';
 import type { ScanState } from './frame-source.ts';
 import { STOPPED_TITLE, stoppedLine } from './stopped-spans.ts';
@@ -40,6 +40,14 @@ interface Props {
 
 /** Filter text is applied after typing pauses, so a scan does not restart per key. */
 const TYPING_MS = 250;
+
+const FILTER_HELP = [
+  'Text (or a regular expression with .*), and tokens:',
+  'channel:/ns/chat or channel:/ns/*  ·  type:data  ·  dir:send|receive|http  ·  conn:1  ·  id:sub-1',
+  'event.room.id:7 (a field of the events; * is any run of characters, event.room:* any value)',
+  `is:${Object.keys(MARKS).join('|')}`,
+  'The same key twice means either value; a leading - excludes (-type:ka).',
+].join('\n');
 
 export function Toolbar(p: Props) {
   const [text, setText] = useState(p.filter.text);
@@ -124,7 +132,8 @@ export function Toolbar(p: Props) {
             ref={input}
             type="search"
             aria-label="Filter frames"
-            placeholder="Filter: text, channel:/ns/*, type:data, dir:send, conn:1, id:…"
+            placeholder="Filter: text, channel:/ns/*, type:data, event.room:7, is:blocked…"
+            title={FILTER_HELP}
             value={text}
             spellcheck={false}
             onInput={(e) => {
