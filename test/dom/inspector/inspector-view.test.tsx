@@ -103,6 +103,14 @@ describe('inspector view', () => {
     await waitFor(() => expect(types()).toEqual(['data']));
     filter('is:sideways');
     await waitFor(() => expect(document.querySelector('.chips-bar .error')?.textContent).toMatch(/Unknown mark “sideways”/));
+
+    // From a value of the decoded event in the detail pane.
+    filter('type:data');
+    await waitFor(() => expect(types()).toEqual(['data', 'data']));
+    fireEvent.mouseDown([...document.querySelectorAll<HTMLElement>('.frow:not(.head)')].find((r) => r.querySelector('.type')?.textContent === 'data')!);
+    fireEvent.click(await screen.findByRole('button', { name: 'Filter by event.text:hello' }));
+    await waitFor(() => expect((bar as HTMLInputElement).value).toBe('type:data event.text:hello'));
+    await waitFor(() => expect(types()).toEqual(['data']));
   });
 
   test('selects with the mouse and the keyboard, and shows decoded, raw, binary and auth views', async () => {

@@ -8,6 +8,7 @@ import { describeRow, formatRelative, summarize } from '../../../extension/panel
 import { copyChoices, copyText } from '../../../extension/panel/views/inspector/copy-as.ts';
 import { frameDetail } from '../../../extension/panel/views/inspector/detail-model.ts';
 import { FrameFlag, type ConnectionRecord, type StoredFrame } from '../../../src/sessions/index.ts';
+import { compileField } from '../../../src/protocol/event-fields.ts';
 
 const frame = (over: Partial<StoredFrame>): StoredFrame => ({ pos: 0, sock: 'p1:1', seq: 0, t: 1000, conn: 'p1:1', dir: 'receive', size: 10, flags: 0, ...over });
 
@@ -121,6 +122,32 @@ describe('table window', () => {
 });
 
 describe('JSON tree', () => {
+  test('offers a filter token for each value of a decoded event, and only there', () => {
+    const rows = flattenJson({
+      type: 'publish',
+      id: 'p1',
+      events: [JSON.stringify({ room: { id: 7 }, user: 'Ann  Lee', tags: ['a'], 'odd.key': 1, ok: true }), 'not json'],
+    });
+    // (room and tags start collapsed at this depth: expanded here.)
+    const open = rows.filter((r) => r.key === 'room' || r.key === 'tags').reduce((st, r) => toggle(st, r), EMPTY_TREE_STATE);
+    const tokens = flattenJson({ type: 'publish', id: 'p1', events: [JSON.stringify({ room: { id: 7 }, user: 'Ann  Lee', tags: ['a'], 'odd.key': 1, ok: true }), 'not json'] }, open)
+      .filter((r) => r.filter)
+      .map((r) => r.filter);
+    expect(tokens).toEqual(['event.room.id:7', 'event.user:Ann*Lee', 'event.tags:a', 'event.ok:true']);
+    // Outside the events (the frame's own fields), and for a value that is not JSON, none.
+    expect(rows.find((r) => r.key === 'id')?.filter).toBeUndefined();
+    expect(rows.find((r) => r.text === '"not json"')?.filter).toBeUndefined();
+    const data = flattenJson({ type: 'data', id: 's1', event: JSON.stringify({ n: 0, none: null }) });
+    expect(data.filter((r) => r.filter).map((r) => r.filter)).toEqual(['event.n:0', 'event.none:null']);
+    // Every offered token selects the frame it came from.
+    for (const token of tokens) {
+      const { query } = parseFilter({ ...EMPTY_FILTER, text: token as string });
+      const field = query.include!.fields![0]!;
+      const text = JSON.stringify({ type: 'publish', events: [JSON.stringify({ room: { id: 7 }, user: 'Ann  Lee', tags: ['a'], ok: true })] });
+      expect(compileField(field, false).matchesText(text), token).toBe(true);
+    }
+  });
+
   test('decodes the JSON strings of event and events, collapses deep and large nodes', () => {
     const rows = flattenJson({ type: 'publish', events: ['{"a":1}', 'not json'], event: '[1,2]' });
     const byKey = (k: string) => rows.find((r) => r.key === k);

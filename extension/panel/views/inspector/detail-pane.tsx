@@ -32,9 +32,11 @@ interface Props {
   readonly matches?: number;
   /** Opens the block rules with a rule for messages like this one (WebSocket messages only). */
   readonly onBlockLike?: () => void;
+  /** Adds a filter token (a value of the decoded event: `event.room:7`) to the filter bar. */
+  readonly onFilterToken?: (token: string) => void;
 }
 
-export function DetailPane({ frame, connLabel, openedBy, keepSecrets, chain, historyFindings, onFollow, onClose, onReplay, matches, onBlockLike }: Props) {
+export function DetailPane({ frame, connLabel, openedBy, keepSecrets, chain, historyFindings, onFollow, onClose, onReplay, matches, onBlockLike, onFilterToken }: Props) {
   const detail = useMemo(() => frameDetail(frame, connLabel, openedBy), [frame, connLabel, openedBy]);
   const [tab, setTab] = useState<Tab>('decoded');
   const [copied, setCopied] = useState<string | null>(null);
@@ -103,7 +105,7 @@ export function DetailPane({ frame, connLabel, openedBy, keepSecrets, chain, his
       <div class="detail-body" role="tabpanel">
         {tab === 'decoded' &&
           (detail.value !== undefined ? (
-            <JsonTree value={detail.value} label="Decoded message" />
+            <JsonTree value={detail.value} label="Decoded message" {...(onFilterToken ? { onFilter: onFilterToken } : {})} />
           ) : (
             <p class="muted">{frame.text === undefined ? 'This frame has no text; see Binary or the facts above.' : `Not JSON (${detail.parseProblem ?? 'unreadable'}); see Raw.`}</p>
           ))}

@@ -51,3 +51,9 @@ export function toggleSubscription(text: string, connToken: string, idToken: str
   if (hasTokens(text, 'id', [idToken])) return withTokens(withTokens(text, 'id', []), 'conn', []);
   return withTokens(withTokens(text, 'conn', [connToken]), 'id', [idToken]);
 }
+
+/** Adds `token` to the filter text unless it is there already. */
+export function addToken(text: string, token: string): string {
+  const tokens = tokenize(text);
+  return tokens.includes(token) ? text : [...tokens, token].join(' ');
+}

@@ -19,7 +19,7 @@ import { DetailPane } from './detail-pane.tsx';
 import { ConnectionsSidebar } from './connections-sidebar.tsx';
 import { ChainSection } from './chain-section.tsx';
 import { connectionLabel } from './filter-query.ts';
-import { toggleSubscription } from './filter-tokens.ts';
+import { addToken, toggleSubscription } from './filter-tokens.ts';
 import { StatsPane } from './stats-pane.tsx';
 import { UncapturedNotice } from './uncaptured-notice.tsx';
 import './inspector.css';
@@ -265,6 +265,7 @@ export function InspectorView({ store, sessions, live, Settings, onReplay, block
                 chain={traffic && <ChainSection model={traffic} pos={selected.pos} now={now} onFollow={follow} onShowSubscription={showSubscription} />}
                 historyFindings={traffic?.findingsAt(selected.pos) ?? []}
                 onFollow={follow}
+                onFilterToken={(token) => setFilterText(addToken(store.filter.value.text, token))}
                 {...(blockRules ? { onBlockLike: () => setBlocking({ draft: draftFor(selected) }) } : {})}
                 {...(onReplay
                   ? {

@@ -31,6 +31,11 @@ export interface TreeRow {
   readonly decoded: boolean;
   /** For a `more` row: the container whose list it continues. */
   readonly parent?: string;
+  /**
+   * A leaf inside a decoded event: the filter bar token that selects frames whose events
+   * have this value here (`event.room.id:7`), when the path and value can be written as one.
+   */
+  readonly filter?: string;
 }
 
 export interface TreeState {
@@ -77,12 +82,30 @@ interface Item {
   readonly decoded: boolean;
   /** Expand JSON strings among this node's children (it is `event` or `events`). */
   readonly eventish: boolean;
+  /** Keys from the root of the event this node is in (null: not inside an event). */
+  readonly eventPath: readonly string[] | null;
   readonly more?: { readonly parent: string; readonly left: number };
+}
+
+/** Path segments the filter bar's `event.` token can hold: no dot, colon, space or quote. */
+const TOKEN_SEGMENT = /^[^\s.:"]+$/;
+
+/** The filter token for a leaf value at `path` in an event, or undefined when none can say it. */
+export function fieldToken(path: readonly string[], value: unknown): string | undefined {
+  if (path.length === 0 || !path.every((k) => TOKEN_SEGMENT.test(k))) return undefined;
+  let text: string;
+  if (typeof value === 'string') text = value;
+  else if (typeof value === 'number' || typeof value === 'boolean' || value === null) text = JSON.stringify(value);
+  else return undefined;
+  // Tokens end at whitespace: a run of it becomes `*` (any run), which still selects this value.
+  text = text.trim().replace(/\s+/g, '*');
+  if (text === '' || text.length > 200) return undefined;
+  return `event.${path.join('.')}:${text}`;
 }
 
 export function flattenJson(root: unknown, state: TreeState = EMPTY_TREE_STATE, rootEventish = false): TreeRow[] {
   const rows: TreeRow[] = [];
-  const stack: Item[] = [{ value: root, key: null, id: '$', depth: 0, decoded: false, eventish: rootEventish }];
+  const stack: Item[] = [{ value: root, key: null, id: '$', depth: 0, decoded: false, eventish: rootEventish, eventPath: null }];
   while (stack.length > 0) {
     if (rows.length >= MAX_ROWS) {
       rows.push({ id: '$more', depth: 0, key: null, kind: 'more', text: 'Tree cut short here; collapse some nodes or use the Raw tab to see everything', expandable: false, expanded: false, decoded: false });
@@ -102,9 +125,12 @@ export function flattenJson(root: unknown, state: TreeState = EMPTY_TREE_STATE, 
         decoded = true;
       }
     }
+    // An event (the value of `event`, or an item of `events`) starts a path the filter can name.
+    const eventPath = item.eventish && item.eventPath === null && (item.key === 'event' || /^\d+$/.test(item.key ?? '')) && (decoded || typeof value === 'object') ? [] : item.eventPath;
     if (value === null || typeof value !== 'object') {
       const [kind, text] = leafText(value);
-      rows.push({ id: item.id, depth: item.depth, key: item.key, kind, text, expandable: false, expanded: false, decoded });
+      const filter = eventPath && eventPath.length > 0 ? fieldToken(eventPath, value) : undefined;
+      rows.push({ id: item.id, depth: item.depth, key: item.key, kind, text, expandable: false, expanded: false, decoded, ...(filter ? { filter } : {}) });
       continue;
     }
     const isArray = Array.isArray(value);
@@ -125,13 +151,16 @@ export function flattenJson(root: unknown, state: TreeState = EMPTY_TREE_STATE, 
     if (!expanded) continue;
     const limit = Math.min(size, state.shown.get(item.id) ?? CHILDREN_PAGE);
     // Pushed in reverse so they pop in order.
-    if (limit < size) stack.push({ value: undefined, key: null, id: `${item.id}/+`, depth: item.depth + 1, decoded: false, eventish: false, more: { parent: item.id, left: size - limit } });
+    if (limit < size) stack.push({ value: undefined, key: null, id: `${item.id}/+`, depth: item.depth + 1, decoded: false, eventish: false, eventPath: null, more: { parent: item.id, left: size - limit } });
     for (let i = limit - 1; i >= 0; i--) {
       const key = isArray ? String(i) : (keys as string[])[i] as string;
       const child = isArray ? (value as unknown[])[i] : (value as Record<string, unknown>)[key];
       // `events` holds JSON strings; `event` is one.
       const eventish = !isArray && (key === 'event' || key === 'events');
-      stack.push({ value: child, key, id: `${item.id}/${i}`, depth: item.depth + 1, decoded: false, eventish: eventish || (item.eventish && isArray) });
+      // Inside an event, array indexes are left out of the path: the filter applies a
+      // segment that meets a list to its items.
+      const childPath = eventPath === null ? null : isArray ? eventPath : [...eventPath, key];
+      stack.push({ value: child, key, id: `${item.id}/${i}`, depth: item.depth + 1, decoded: false, eventish: eventish || (item.eventish && isArray), eventPath: childPath });
     }
   }
   return rows;

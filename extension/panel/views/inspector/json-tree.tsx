@@ -3,7 +3,8 @@
 import { useMemo, useState } from 'preact/hooks';
 import { EMPTY_TREE_STATE, flattenJson, showMore, toggle, type TreeState } from './json-tree-model.ts';
 
-export function JsonTree({ value, label }: { value: unknown; label: string }) {
+/** `onFilter`: offered on the values of decoded events, with the filter token that selects them. */
+export function JsonTree({ value, label, onFilter }: { value: unknown; label: string; onFilter?: (token: string) => void }) {
   const [state, setState] = useState<TreeState>(EMPTY_TREE_STATE);
   const rows = useMemo(() => flattenJson(value, state), [value, state]);
   return (
@@ -34,6 +35,11 @@ export function JsonTree({ value, label }: { value: unknown; label: string }) {
               {r.key !== null && <span class="jcolon">: </span>}
               <span class="jval">{r.text}</span>
               {r.decoded && <span class="jnote" title="This value was a JSON string; shown decoded">JSON string</span>}
+              {onFilter && r.filter && (
+                <button type="button" class="jfilter" title={`Show only frames whose events have this value: ${r.filter}`} aria-label={`Filter by ${r.filter}`} onClick={() => onFilter(r.filter!)}>
+                  ⊕
+                </button>
+              )}
             </>
           )}
         </div>
