@@ -5,6 +5,7 @@ import type { LiveStore } from './store/live-store.ts';
 import type { SessionsStore } from './store/sessions-store.ts';
 import type { InspectorStore } from './views/inspector/inspector-store.ts';
 import type { BlockRulesStore } from './views/inspector/block-rules-store.ts';
+import type { SavedFiltersStore } from './views/inspector/saved-filters-dialog.tsx';
 import { InspectorView } from './views/inspector/inspector-view.tsx';
 import { SessionsView } from './views/sessions/sessions-view.tsx';
 import { ReplayView } from './views/replay/replay-view.tsx';
@@ -28,6 +29,7 @@ interface Props {
   readonly inspector: InspectorStore;
   readonly Settings?: ComponentType<{ onClose: () => void }>;
   readonly blockRules?: BlockRulesStore;
+  readonly savedFilters?: SavedFiltersStore;
   readonly replay?: ReplayStore;
   /** The pub/sub console; its tab is shown when there is one. */
   readonly consoleStore?: ConsoleStore;
@@ -35,7 +37,7 @@ interface Props {
 
 // The stores live as long as the panel, not the view: switching tabs must not end an undo
 // window, drop an import in progress or lose the inspector's filter and selection.
-export function App({ live, sessions, inspector, Settings, blockRules, replay = createReplayStore(), consoleStore }: Props) {
+export function App({ live, sessions, inspector, Settings, blockRules, savedFilters, replay = createReplayStore(), consoleStore }: Props) {
   const [view, setView] = useState<ViewName>('inspector');
   return (
     <div class="app">
@@ -62,6 +64,7 @@ export function App({ live, sessions, inspector, Settings, blockRules, replay = 
             live={live}
             {...(Settings ? { Settings } : {})}
             {...(blockRules ? { blockRules } : {})}
+            {...(savedFilters ? { savedFilters } : {})}
             onReplay={(sessionId, positions) => {
               replay.preset(sessionId, positions);
               setView('replay');

@@ -10,6 +10,8 @@ import { watchNetworkPublishes } from './network-publishes.ts';
 import { applyTheme } from './theme.ts';
 import { SettingsDialog } from './components/settings-dialog.tsx';
 import { createBlockRulesStore } from './views/inspector/block-rules-store.ts';
+import { createSyncedValue, type SyncedStorage } from './store/synced-value.ts';
+import { NO_SAVED_FILTERS, parseSavedFilters, SAVED_FILTERS_KEY, type SavedFilters } from './views/inspector/saved-filters.ts';
 import { BLOCK_RULES_KEY } from '../../src/capture/block-rules.ts';
 import { createPageCommands } from './views/replay/page-commands.ts';
 import { createReplayStore } from './views/replay/replay-store.ts';
@@ -53,17 +55,23 @@ onLiveRecords = (m) => {
   if (msg.type === 'recordsCaptured' && Array.isArray(msg.records)) replay.observe(msg.records);
 };
 const consoleStore = createConsoleStore(browserConsoleDeps(tabId));
-const blockRules = createBlockRulesStore({
-  load: () => browser.storage.local.get(BLOCK_RULES_KEY).then((items) => items[BLOCK_RULES_KEY]),
-  save: (rules) => browser.storage.local.set({ [BLOCK_RULES_KEY]: rules }),
-  watch: (onChange) => {
-    const listener = (changes: Record<string, { newValue?: unknown }>, area: string) => {
-      if (area === 'local' && BLOCK_RULES_KEY in changes) onChange(changes[BLOCK_RULES_KEY]?.newValue);
-    };
-    browser.storage.onChanged.addListener(listener);
-    return () => browser.storage.onChanged.removeListener(listener);
-  },
-});
+/** One key of storage.local, followed across panels. */
+function localValue<T>(key: string): SyncedStorage<T> {
+  return {
+    load: () => browser.storage.local.get(key).then((items) => items[key]),
+    save: (value) => browser.storage.local.set({ [key]: value }),
+    watch: (onChange) => {
+      const listener = (changes: Record<string, { newValue?: unknown }>, area: string) => {
+        if (area === 'local' && key in changes) onChange(changes[key]?.newValue);
+      };
+      browser.storage.onChanged.addListener(listener);
+      return () => browser.storage.onChanged.removeListener(listener);
+    },
+  };
+}
+const blockRules = createBlockRulesStore(localValue(BLOCK_RULES_KEY));
+const savedFilters = createSyncedValue(localValue<SavedFilters>(SAVED_FILTERS_KEY), parseSavedFilters, NO_SAVED_FILTERS, 'The saved filters');
 addEventListener('pagehide', () => blockRules.dispose());
+addEventListener('pagehide', () => savedFilters.dispose());
 addEventListener('pagehide', () => consoleStore.dispose());
-if (root) render(<App live={live} sessions={sessions} inspector={inspector} Settings={SettingsDialog} blockRules={blockRules} replay={replay} consoleStore={consoleStore} />, root);
+if (root) render(<App live={live} sessions={sessions} inspector={inspector} Settings={SettingsDialog} blockRules={blockRules} savedFilters={savedFilters} replay={replay} consoleStore={consoleStore} />, root);

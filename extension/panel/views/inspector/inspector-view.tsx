@@ -20,6 +20,8 @@ import { ConnectionsSidebar } from './connections-sidebar.tsx';
 import { ChainSection } from './chain-section.tsx';
 import { connectionLabel } from './filter-query.ts';
 import { addToken, toggleSubscription } from './filter-tokens.ts';
+import { SavedFiltersDialog, type SavedFiltersStore } from './saved-filters-dialog.tsx';
+import { isShown } from './saved-filters.ts';
 import { StatsPane } from './stats-pane.tsx';
 import { UncapturedNotice } from './uncaptured-notice.tsx';
 import './inspector.css';
@@ -41,6 +43,7 @@ interface Props {
   readonly live: LiveStore | null;
   /** The block rules (extension storage, so the entry injects the store). */
   readonly blockRules?: BlockRulesStore;
+  readonly savedFilters?: SavedFiltersStore;
   /** The capture settings dialog (it needs extension storage, so the entry injects it). */
   readonly Settings?: ComponentType<{ onClose: () => void }>;
   /** "Replay this": frames of the shown session handed to the Replay view. */
@@ -74,10 +77,11 @@ function EmptyState({ live, hasTab, recording }: { live: boolean; hasTab: boolea
   );
 }
 
-export function InspectorView({ store, sessions, live, Settings, onReplay, blockRules }: Props) {
+export function InspectorView({ store, sessions, live, Settings, onReplay, blockRules, savedFilters }: Props) {
   const [detailOpen, setDetailOpen] = useState(false);
   // The block rules dialog, with the rule it starts from ("Block like this…").
   const [blocking, setBlocking] = useState<{ draft?: RuleDraft } | null>(null);
+  const [savedOpen, setSavedOpen] = useState(false);
   const blockingOn = blockRules ? activeMatches(blockRules.rules.value).length : 0;
   const [settingsOpen, setSettingsOpen] = useState(false);
   const [exportOpen, setExportOpen] = useState(false);
@@ -193,6 +197,8 @@ export function InspectorView({ store, sessions, live, Settings, onReplay, block
         onSettings={Settings ? () => setSettingsOpen(true) : null}
         onBlock={blockRules ? () => setBlocking({}) : null}
         blockingOn={blockingOn}
+        onSavedFilters={savedFilters ? () => setSavedOpen(true) : null}
+        savedShown={savedFilters?.value.value.filters.find((f) => isShown(f, store.filter.value))?.name ?? null}
       />
       {blockingOn > 0 && blockRules && (
         <div class="notice warn" role="status" data-testid="blocking-notice">
@@ -296,6 +302,7 @@ export function InspectorView({ store, sessions, live, Settings, onReplay, block
           ))}
       </div>
       {settingsOpen && Settings && <Settings onClose={() => setSettingsOpen(false)} />}
+      {savedOpen && savedFilters && <SavedFiltersDialog store={savedFilters} filter={store.filter.value} onApply={(f) => store.setFilter(f)} onClose={() => setSavedOpen(false)} />}
       {blocking && blockRules && <BlockRulesDialog store={blockRules} {...(blocking.draft ? { draft: blocking.draft } : {})} onClose={() => setBlocking(null)} />}
       {exportOpen && session && (
         <ExportDialog

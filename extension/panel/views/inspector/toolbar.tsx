@@ -34,6 +34,9 @@ interface Props {
   readonly onSettings: (() => void) | null;
   /** Opens the block rules; null where the panel has no extension storage. */
   readonly onBlock?: (() => void) | null;
+  /** Opens the saved filters; `savedShown`: the bar shows one of them. */
+  readonly onSavedFilters?: (() => void) | null;
+  readonly savedShown?: string | null;
   /** Block rules that are on. */
   readonly blockingOn?: number;
 }
@@ -155,6 +158,19 @@ export function Toolbar(p: Props) {
             <input type="checkbox" checked={p.filter.invert} onChange={(e) => p.onFilter({ invert: e.currentTarget.checked })} />
             Invert
           </label>
+          {p.onSavedFilters && (
+            <button
+              type="button"
+              class="opt saved-toggle"
+              data-testid="saved-filters"
+              aria-haspopup="dialog"
+              aria-label="Saved filters"
+              title={p.savedShown ? `Saved filter “${p.savedShown}”: save, apply or remove filters` : 'Saved filters: save this filter, apply or remove one'}
+              onClick={p.onSavedFilters}
+            >
+              {p.savedShown ? '★' : '☆'}
+            </button>
+          )}
         </form>
         <span class="spacer" />
         <button type="button" data-testid="stats-toggle" aria-pressed={p.statsOpen} onClick={p.onStats} title="Events per second, counts per channel and type, bytes, errors and findings">
