@@ -9,6 +9,9 @@
 // Before/after: with BENCH_BASELINE_DIST=<dir holding chrome/ and firefox/ of another
 // build>, a third condition records with that build in the same rounds (conditions
 // alternate order), so a change is judged against its baseline under the same load.
+// With BENCH_BLOCK_RULES=1 instead, the third condition records with this build and block
+// rules on that match no frame (what the hook's per-message check costs); with
+// BENCH_BLOCK_RULES=all, every recording condition has them (two builds' checks compared).
 
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -37,15 +40,25 @@ const COLUMNS = [
   ['total', 'all processes'],
 ];
 
-/** bare / recording / baseline (the other build, recording) in alternating order per round. */
+/** Rules that match none of the bench's frames: every text message is checked against both. */
+const IDLE_RULES = {
+  rules: [
+    { dir: 'receive', type: 'publish_error', contains: '', replace: '', on: true },
+    { dir: 'any', type: '', contains: 'no-frame-contains-this', replace: '', on: true },
+  ],
+};
+const RULES_MODE = process.env.BENCH_BLOCK_RULES;
+
+/** bare / recording / baseline (the other build, or rules on) in alternating order per round. */
 async function measureAgainst(baselineDir, ctx, browserName, rounds) {
   const conditions = ['bare', 'recording', 'baseline'];
   const results = { bare: [], recording: [], baseline: [] };
   for (let r = 0; r < rounds; r++) {
     for (const cond of roundOrder(conditions, r)) {
       log(`${name}: ${browserName} round ${r + 1}/${rounds} ${cond}`);
-      const dist = cond === 'baseline' ? { chromium: join(baselineDir, 'chrome'), firefox: join(baselineDir, 'firefox') } : ctx.dist;
-      const res = await runBurst({ browserName, cond: cond === 'bare' ? 'bare' : 'recording', server: ctx.server, dist, n: ctx.opts.frames, warm: ctx.opts.warm, timeoutMs: ctx.runTimeoutMs });
+      const dist = cond === 'baseline' && baselineDir ? { chromium: join(baselineDir, 'chrome'), firefox: join(baselineDir, 'firefox') } : ctx.dist;
+      const rules = cond !== 'bare' && (RULES_MODE === 'all' || (cond === 'baseline' && !baselineDir));
+      const res = await runBurst({ browserName, cond: cond === 'bare' ? 'bare' : 'recording', server: ctx.server, dist, n: ctx.opts.frames, warm: ctx.opts.warm, timeoutMs: ctx.runTimeoutMs, blockRules: rules ? IDLE_RULES : undefined });
       res.round = r;
       results[cond].push(res);
       if (!res.error) log(`  ${fmtInt(res.fps)} frames/s, all processes ${fmt(res.cpu?.total)} µs/frame, foreign load ${fmt(res.foreign, 2)} cores`);
@@ -58,7 +71,9 @@ export async function run(ctx) {
   const { opts } = ctx;
   const baselineDir = process.env.BENCH_BASELINE_DIST;
   if (baselineDir && !existsSync(join(baselineDir, 'chrome/manifest.json'))) throw new Error(`BENCH_BASELINE_DIST=${baselineDir} has no chrome/manifest.json`);
-  const results = baselineDir ? await measureAgainst(baselineDir, ctx, 'chromium', opts.cpuRuns) : await measure({ browserName: 'chromium', conditions: ['bare', 'recording'], rounds: opts.cpuRuns, ctx, label: name });
+  // The third condition: another build, or this one with block rules on.
+  const third = baselineDir ? 'baseline build' : RULES_MODE === '1' ? 'block rules on' : null;
+  const results = third ? await measureAgainst(baselineDir, ctx, 'chromium', opts.cpuRuns) : await measure({ browserName: 'chromium', conditions: ['bare', 'recording'], rounds: opts.cpuRuns, ctx, label: name });
   const ok = (c) => results[c].filter((x) => !x.error && x.cpu);
   const bare = ok('bare');
   const rec = ok('recording');
@@ -66,12 +81,12 @@ export async function run(ctx) {
     const b = new Map(bare.map((x) => [x.round, x.cpu[key]]));
     return median(rec.filter((x) => b.has(x.round)).map((x) => x.cpu[key] - b.get(x.round)));
   };
-  const base = baselineDir ? ok('baseline') : [];
+  const base = third ? ok('baseline') : [];
   const rows = COLUMNS.map(([key, label]) => {
     const mb = median(bare.map((x) => x.cpu[key]));
     const mr = median(rec.map((x) => x.cpu[key]));
     const row = [label, fmt(mb), fmt(mr), fmt(mr - mb), fmt(perRoundAdded(key))];
-    if (baselineDir) {
+    if (third) {
       const ml = median(base.map((x) => x.cpu[key]));
       row.push(fmt(ml), fmt(ml - mb));
     }
@@ -84,21 +99,21 @@ export async function run(ctx) {
   const out = [
     `### capture-cpu: Chromium, CPU µs per frame (${bare.length} bare / ${rec.length} recording runs, medians)`,
     '',
-    table(['process', 'bare', 'recording', 'added (difference of medians)', 'added (median of per-round differences)', ...(baselineDir ? ['recording, baseline build', 'baseline added (difference of medians)'] : [])], rows),
+    table(['process', 'bare', 'recording', 'added (difference of medians)', 'added (median of per-round differences)', ...(third ? [`recording, ${third}`, `${third}: added (difference of medians)`] : [])], rows),
     '',
     `Added on the page renderer: **${fmt(addedPage)} µs/frame** (main thread ${fmt(addedMain)}); all processes: ${fmt(addedTotal)} µs/frame. Goal ≤ 10 µs on the page; the earlier simple batched design measured +12.5 (perf anchors).`,
-    ...(baselineDir
+    ...(third
       ? [
-          `Baseline build: ${baselineDir} (${base.length} runs). Frames/s (medians): bare ${fps(bare)}, recording ${fps(rec)}, baseline recording ${fps(base)}.`,
+          `${baselineDir ? `Baseline build: ${baselineDir}` : `Block rules on: ${JSON.stringify(IDLE_RULES.rules.map((r) => [r.dir, r.type, r.contains]))}`} (${base.length} runs). Frames/s (medians): bare ${fps(bare)}, recording ${fps(rec)}, ${third} ${fps(base)}.`,
           // The spread says how much of a difference between the builds is noise.
           ...['total', 'extSW', 'extMain', 'browser'].map(
-            (key) => `Per run, ${key} µs/frame: recording ${rec.map((x) => fmt(x.cpu[key])).join(', ')}; baseline ${base.map((x) => fmt(x.cpu[key])).join(', ')}.`,
+            (key) => `Per run, ${key} µs/frame: recording ${rec.map((x) => fmt(x.cpu[key])).join(', ')}; ${third} ${base.map((x) => fmt(x.cpu[key])).join(', ')}.`,
           ),
         ]
       : []),
     `Foreign load (CPU of processes outside the benchmark) during the measured runs: median ${fmt(median([...bare, ...rec].map((x) => x.foreign)), 2)} cores of 2.`,
   ];
-  const firefox = opts.firefox && opts.firefoxRuns > 0 ? await firefoxTable(baselineDir, ctx) : null;
+  const firefox = opts.firefox && opts.firefoxRuns > 0 ? await firefoxTable(baselineDir, ctx, third) : null;
   if (firefox) out.push('', ...firefox.lines);
   const text = out.join('\n');
   console.log(text + '\n');
@@ -119,9 +134,9 @@ export async function run(ctx) {
  * Firefox: the same runs (the extension process holds the background page and the panel on
  * one main thread, so it is not split; the parent process is "browser").
  */
-async function firefoxTable(baselineDir, ctx) {
+async function firefoxTable(baselineDir, ctx, third) {
   const rounds = ctx.opts.firefoxRuns;
-  const results = baselineDir ? await measureAgainst(baselineDir, ctx, 'firefox', rounds) : await measure({ browserName: 'firefox', conditions: ['bare', 'recording'], rounds, ctx, label: name });
+  const results = third ? await measureAgainst(baselineDir, ctx, 'firefox', rounds) : await measure({ browserName: 'firefox', conditions: ['bare', 'recording'], rounds, ctx, label: name });
   const ok = (c) => (results[c] ?? []).filter((x) => !x.error && x.cpu);
   const bare = ok('bare');
   const rec = ok('recording');
@@ -136,7 +151,7 @@ async function firefoxTable(baselineDir, ctx) {
     ['total', 'all processes'],
   ];
   const m = (xs, key) => median(xs.map((x) => x.cpu[key]));
-  const rows = keys.map(([key, label]) => [label, fmt(m(bare, key)), fmt(m(rec, key)), fmt(m(rec, key) - m(bare, key)), ...(baselineDir ? [fmt(m(base, key)), fmt(m(base, key) - m(bare, key))] : [])]);
+  const rows = keys.map(([key, label]) => [label, fmt(m(bare, key)), fmt(m(rec, key)), fmt(m(rec, key) - m(bare, key)), ...(third ? [fmt(m(base, key)), fmt(m(base, key) - m(bare, key))] : [])]);
   const fps = (xs) => fmtInt(median(xs.map((x) => x.fps)));
   const added = m(rec, 'total') - m(bare, 'total');
   return {
@@ -144,9 +159,9 @@ async function firefoxTable(baselineDir, ctx) {
     lines: [
       `### capture-cpu: Firefox ESR, CPU µs per frame (${bare.length} bare / ${rec.length} recording runs, medians)`,
       '',
-      table(['process', 'bare', 'recording', 'added', ...(baselineDir ? ['recording, baseline build', 'baseline added'] : [])], rows),
+      table(['process', 'bare', 'recording', 'added', ...(third ? [`recording, ${third}`, `${third}: added`] : [])], rows),
       '',
-      `Frames/s (medians): bare ${fps(bare)}, recording ${fps(rec)}${baselineDir ? `, baseline recording ${fps(base)}` : ''}. Per run, all processes µs/frame: recording ${rec.map((x) => fmt(x.cpu.total)).join(', ')}${baselineDir ? `; baseline ${base.map((x) => fmt(x.cpu.total)).join(', ')}` : ''}.`,
+      `Frames/s (medians): bare ${fps(bare)}, recording ${fps(rec)}${third ? `, ${third} ${fps(base)}` : ''}. Per run, all processes µs/frame: recording ${rec.map((x) => fmt(x.cpu.total)).join(', ')}${third ? `; ${third} ${base.map((x) => fmt(x.cpu.total)).join(', ')}` : ''}.`,
       `Foreign load during the Firefox runs: median ${fmt(median([...bare, ...rec].map((x) => x.foreign)), 2)} cores of 2.`,
     ],
     summary: ['All processes CPU added by recording (Firefox)', `${fmt(added)} µs/frame`, `extension process +${fmt(m(rec, 'extension') - m(bare, 'extension'))}, parent +${fmt(m(rec, 'browser') - m(bare, 'browser'))}, page +${fmt(m(rec, 'page') - m(bare, 'page'))}`],

@@ -14,7 +14,8 @@ import { log, sleep, waitFor, withTimeout } from './util.mjs';
 
 let runCounter = 0;
 
-export async function runBurst({ browserName = 'chromium', cond, server, dist, n, warm, timeoutMs }) {
+/** `blockRules`: stored (as the panel stores them, BLOCK_RULES_KEY) before the page loads. */
+export async function runBurst({ browserName = 'chromium', cond, server, dist, n, warm, timeoutMs, blockRules }) {
   const run = `r${++runCounter}-${cond}`;
   const extensionDir = cond === 'recording' || cond === 'background' || cond === 'held' ? dist[browserName] : null;
   const eb = await (browserName === 'chromium' ? launchChromium({ extensionDir }) : launchFirefox({ extensionDir }));
@@ -29,6 +30,7 @@ export async function runBurst({ browserName = 'chromium', cond, server, dist, n
           const blank = `${server.origin}/pages/blank.html?run=${run}`;
           await page.goto(blank);
           ({ panel, tabId } = await openPanelFor(eb, blank));
+          if (blockRules) await panel.evaluate((r) => chrome.storage.local.set({ blockRules: r }), blockRules);
         }
         if (cond === 'cdp') {
           const session = await page.createCDPSession();
