@@ -9,6 +9,8 @@ export { createRecorder } from './recorder.ts';
 export type { Recorder, RecorderOptions, RecorderState, AppendResult } from './recorder.ts';
 export { DEFAULT_CHUNK_LIMITS } from './chunk-builder.ts';
 export type { ChunkLimits } from './chunk-builder.ts';
+export { saveExcerpt, EXCERPT_TAG } from './excerpt.ts';
+export type { ExcerptOptions } from './excerpt.ts';
 export { scanFrames, findFrames, readFramePage, readFramesByTime, sessionCounts } from './queries.ts';
 export type { ScanOptions, ScanProgress, FrameBatch, FramePage, SessionCounts } from './queries.ts';
 export { compileFilter, FilterError } from './frame-filter.ts';

@@ -113,6 +113,23 @@ describe('inspector view', () => {
     await waitFor(() => expect(types()).toEqual(['data']));
   });
 
+  test('keeps the frames a filter matches as a session of their own, and opens it', async () => {
+    const { s } = await openStored();
+    expect(screen.queryByTestId('keep-matches')).toBeNull();
+    const bar = screen.getByRole('searchbox', { name: 'Filter frames' });
+    fireEvent.input(bar, { target: { value: 'type:data' } });
+    fireEvent.submit(bar.closest('form')!);
+    await waitFor(() => expect(types()).toEqual(['data', 'data']));
+    fireEvent.click(screen.getByTestId('keep-matches'));
+    await waitFor(() => expect(screen.getByTestId('excerpt-notice').textContent).toMatch(/^Kept 2 frames as “.+ — type:data” \(Sessions tab\)/));
+    fireEvent.click(screen.getByRole('button', { name: 'Open it' }));
+    fireEvent.input(bar, { target: { value: '' } });
+    fireEvent.submit(bar.closest('form')!);
+    await waitFor(() => expect(count()).toBe('2'));
+    await waitFor(() => expect(types()).toEqual(['data', 'data']));
+    expect(inspector!.session.value).toMatchObject({ derivedFrom: s.id, tags: expect.arrayContaining(['excerpt']) });
+  });
+
   test('selects with the mouse and the keyboard, and shows decoded, raw, binary and auth views', async () => {
     await openStored();
     const rows = () => [...document.querySelectorAll<HTMLElement>('.frow:not(.head)')];

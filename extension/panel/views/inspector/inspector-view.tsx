@@ -12,7 +12,7 @@ import type { ExportKind, SessionsStore } from '../../store/sessions-store.ts';
 import { ExportDialog } from '../sessions/export-dialog.tsx';
 import type { ComponentType } from 'preact';
 import type { InspectorStore } from './inspector-store.ts';
-import type { StoredFrame } from '../../../../src/sessions/index.ts';
+import { saveExcerpt, type SessionRecord, type StoredFrame } from '../../../../src/sessions/index.ts';
 import { Toolbar } from './toolbar.tsx';
 import { FrameTable } from './frame-table.tsx';
 import { DetailPane } from './detail-pane.tsx';
@@ -82,6 +82,7 @@ export function InspectorView({ store, sessions, live, Settings, onReplay, block
   // The block rules dialog, with the rule it starts from ("Block like this…").
   const [blocking, setBlocking] = useState<{ draft?: RuleDraft } | null>(null);
   const [savedOpen, setSavedOpen] = useState(false);
+  const [excerpt, setExcerpt] = useState<{ readonly saving: true } | { readonly saved: SessionRecord } | { readonly failed: string } | null>(null);
   const blockingOn = blockRules ? activeMatches(blockRules.rules.value).length : 0;
   const [settingsOpen, setSettingsOpen] = useState(false);
   const [exportOpen, setExportOpen] = useState(false);
@@ -155,6 +156,19 @@ export function InspectorView({ store, sessions, live, Settings, onReplay, block
   };
 
   const setFilterText = (text: string): void => store.setFilter({ text });
+  const keepMatches = async (): Promise<void> => {
+    if (!session || !source?.filtered) return;
+    const positions = Array.from({ length: source.count.value }, (_, row) => source.posAt(row)).filter((p) => p >= 0);
+    const what = store.filter.value.text.trim();
+    setExcerpt({ saving: true });
+    try {
+      const saved = await saveExcerpt(await sessions.db(), session, positions, { name: `${session.name} — ${what}`.slice(0, 120) });
+      void sessions.refresh();
+      setExcerpt({ saved });
+    } catch (e) {
+      setExcerpt({ failed: `The matching frames were not kept: ${e instanceof Error ? e.message : String(e)}. The session itself is unchanged.` });
+    }
+  };
   const showSubscription = (conn: number, id: string): void => {
     const c = traffic?.connection(conn);
     if (c) setFilterText(toggleSubscription('', `conn:${connectionLabel(c.connId, store.labels.value)}`, `id:${id}`));
@@ -198,8 +212,28 @@ export function InspectorView({ store, sessions, live, Settings, onReplay, block
         onBlock={blockRules ? () => setBlocking({}) : null}
         blockingOn={blockingOn}
         onSavedFilters={savedFilters ? () => setSavedOpen(true) : null}
+        onKeepMatches={session && source?.filtered && store.filter.value.text.trim() !== '' && !(excerpt && 'saving' in excerpt) ? () => void keepMatches() : null}
         savedShown={savedFilters?.value.value.filters.find((f) => isShown(f, store.filter.value))?.name ?? null}
       />
+      {excerpt && (
+        <div class={`notice${'failed' in excerpt ? ' error' : ''}`} role="status" data-testid="excerpt-notice">
+          {'saving' in excerpt && 'Keeping the matching frames as a session…'}
+          {'failed' in excerpt && excerpt.failed}
+          {'saved' in excerpt && (
+            <>
+              Kept {excerpt.saved.frameCount.toLocaleString()} {excerpt.saved.frameCount === 1 ? 'frame' : 'frames'} as “{excerpt.saved.name}” (Sessions tab).{' '}
+              <button type="button" onClick={() => (setExcerpt(null), store.show({ kind: 'stored', id: excerpt.saved.id }))}>
+                Open it
+              </button>
+            </>
+          )}{' '}
+          {!('saving' in excerpt) && (
+            <button type="button" onClick={() => setExcerpt(null)}>
+              Dismiss
+            </button>
+          )}
+        </div>
+      )}
       {blockingOn > 0 && blockRules && (
         <div class="notice warn" role="status" data-testid="blocking-notice">
           Blocking is on: {blockingOn === 1 ? '1 rule keeps' : `${blockingOn} rules keep`} matching messages from the app or the server, in every tab.{' '}

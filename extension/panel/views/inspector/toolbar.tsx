@@ -34,6 +34,8 @@ interface Props {
   readonly onSettings: (() => void) | null;
   /** Opens the block rules; null where the panel has no extension storage. */
   readonly onBlock?: (() => void) | null;
+  /** Stores the frames the filter matches as a session of their own (null: not offered). */
+  readonly onKeepMatches?: (() => void) | null;
   /** Opens the saved filters; `savedShown`: the bar shows one of them. */
   readonly onSavedFilters?: (() => void) | null;
   readonly savedShown?: string | null;
@@ -237,6 +239,11 @@ export function Toolbar(p: Props) {
           )}
           <span data-testid="record-count">{p.total}</span> frames
         </span>
+        {p.onKeepMatches && p.filtered && p.shown > 0 && !(scan?.running && !scan.tail) && (
+          <button type="button" data-testid="keep-matches" onClick={p.onKeepMatches} title="Store the frames this filter matches as a session of their own, to export, share or replay them without the rest">
+            Keep as session
+          </button>
+        )}
       </div>
     </div>
   );
