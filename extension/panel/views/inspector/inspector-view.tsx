@@ -12,6 +12,7 @@ import type { ExportKind, SessionsStore } from '../../store/sessions-store.ts';
 import { ExportDialog } from '../sessions/export-dialog.tsx';
 import type { ComponentType } from 'preact';
 import type { InspectorStore } from './inspector-store.ts';
+import type { FrameSource } from './frame-source.ts';
 import { saveExcerpt, type SessionRecord, type StoredFrame } from '../../../../src/sessions/index.ts';
 import { Toolbar } from './toolbar.tsx';
 import { FrameTable } from './frame-table.tsx';
@@ -75,6 +76,11 @@ function EmptyState({ live, hasTab, recording }: { live: boolean; hasTab: boolea
       This session has no frames.
     </div>
   );
+}
+
+/** The positions of every frame a filtered source has matched so far, ascending. */
+function matchedPositions(source: FrameSource): number[] {
+  return Array.from({ length: source.count.value }, (_, row) => source.posAt(row)).filter((p) => p >= 0);
 }
 
 export function InspectorView({ store, sessions, live, Settings, onReplay, blockRules, savedFilters }: Props) {
@@ -158,7 +164,7 @@ export function InspectorView({ store, sessions, live, Settings, onReplay, block
   const setFilterText = (text: string): void => store.setFilter({ text });
   const keepMatches = async (): Promise<void> => {
     if (!session || !source?.filtered) return;
-    const positions = Array.from({ length: source.count.value }, (_, row) => source.posAt(row)).filter((p) => p >= 0);
+    const positions = matchedPositions(source);
     const what = store.filter.value.text.trim();
     setExcerpt({ saving: true });
     try {
@@ -310,7 +316,7 @@ export function InspectorView({ store, sessions, live, Settings, onReplay, block
                 {...(onReplay
                   ? {
                       onReplay: (scope: 'frame' | 'matches') => {
-                        const positions = scope === 'frame' || !source?.filtered ? [selected.pos] : Array.from({ length: source.count.value }, (_, row) => source.posAt(row)).filter((p) => p >= 0);
+                        const positions = scope === 'frame' || !source?.filtered ? [selected.pos] : matchedPositions(source);
                         onReplay(session.id, positions);
                       },
                       ...(source?.filtered ? { matches: source.count.value } : {}),
