@@ -91,7 +91,14 @@ function collect(node: unknown, path: readonly string[], at: number, out: unknow
   if (isRecord(node) && Object.prototype.hasOwnProperty.call(node, key)) collect(node[key], path, at + 1, out);
 }
 
-export function compileField(criterion: FieldCriterion, caseSensitive: boolean): CompiledField {
+interface FieldTest {
+  /** Whether the frame's text can hold the field at all (no parse). */
+  mayHold(text: string): boolean;
+  /** Whether one of the frame's decoded events has it with a wanted value. */
+  holds(payloads: readonly unknown[]): boolean;
+}
+
+function fieldTest(criterion: FieldCriterion, caseSensitive: boolean): FieldTest {
   const path = criterion.path.slice(0, MAX_PATH);
   const anything = criterion.values.some((v) => /^\*+$/.test(v));
   const patterns = anything ? [] : criterion.values.map((v) => globRegExp(v, caseSensitive));
@@ -102,9 +109,9 @@ export function compileField(criterion: FieldCriterion, caseSensitive: boolean):
   const last = [...path].reverse().find((k) => !INDEX.test(k));
   const needle = last !== undefined && /^[\w$@.-]+$/.test(last) ? `${last}\\"` : undefined;
   return {
-    matchesText(text) {
-      if (needle !== undefined && text.indexOf(needle) < 0 && text.indexOf(`"${last}"`) < 0) return false;
-      for (const payload of framePayloads(text)) {
+    mayHold: (text) => needle === undefined || text.indexOf(needle) >= 0 || text.indexOf(`"${last}"`) >= 0,
+    holds(payloads) {
+      for (const payload of payloads) {
         const found: unknown[] = [];
         collect(payload, path, 0, found);
         for (const v of found) {
@@ -116,6 +123,22 @@ export function compileField(criterion: FieldCriterion, caseSensitive: boolean):
       return false;
     },
   };
+}
+
+/** Every criterion must hold; the frame's text is parsed once, and only if each key is in it. */
+export function compileFields(criteria: readonly FieldCriterion[], caseSensitive: boolean): CompiledField {
+  const tests = criteria.map((c) => fieldTest(c, caseSensitive));
+  return {
+    matchesText(text) {
+      if (!tests.every((t) => t.mayHold(text))) return false;
+      const payloads = framePayloads(text);
+      return tests.every((t) => t.holds(payloads));
+    },
+  };
+}
+
+export function compileField(criterion: FieldCriterion, caseSensitive: boolean): CompiledField {
+  return compileFields([criterion], caseSensitive);
 }
 
 /** Parses the path part of `event.a.b` (without `event.`); null when it has an empty segment. */

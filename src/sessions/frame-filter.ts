@@ -2,7 +2,7 @@
 // skip whole chunks that cannot match) and one on frames.
 
 import { channelMatches } from '../protocol/channel.ts';
-import { compileField, type FieldCriterion } from '../protocol/event-fields.ts';
+import { compileFields, type FieldCriterion } from '../protocol/event-fields.ts';
 import { N_FLAGS, N_T, R_CHANNEL, R_CONN, R_DIR, R_ID, R_TEXT_LEN, R_TYPE, type ChunkView } from './packed-chunk.ts';
 import type { ChunkSummary, Counts, Direction, MatchChannel, StoredFrame } from './types.ts';
 
@@ -116,9 +116,10 @@ export function compileFilter(filter: FrameFilter, matchChannel: MatchChannel = 
   const caseSensitive = filter.caseSensitive ?? false;
   const needle = filter.text ? (caseSensitive ? filter.text : filter.text.toLowerCase()) : undefined;
   const channelMatches = (channel: string): boolean => channels!.some((p) => matchChannel(p, channel));
-  const fields = list(filter.fields)?.map((c) => compileField(c, caseSensitive));
+  const fieldList = list(filter.fields);
+  const fields = fieldList ? compileFields(fieldList, caseSensitive) : undefined;
   const marks = filter.marks ?? 0;
-  const fieldsMatch = (text: string | undefined): boolean => text !== undefined && fields!.every((f) => f.matchesText(text));
+  const fieldsMatch = (text: string | undefined): boolean => text !== undefined && fields!.matchesText(text);
 
   const matches = (f: StoredFrame): boolean => {
     if (f.t < from || f.t > to) return false;

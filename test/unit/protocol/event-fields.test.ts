@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compileField, framePayloads, parseFieldPath } from '../../../src/protocol/event-fields.ts';
+import { compileField, compileFields, framePayloads, parseFieldPath } from '../../../src/protocol/event-fields.ts';
 
 const data = (event: unknown) => JSON.stringify({ type: 'data', id: 's1', event: JSON.stringify(event) });
 const publish = (...events: unknown[]) => JSON.stringify({ type: 'publish', id: 'p1', channel: '/a/b', events: events.map((e) => JSON.stringify(e)), authorization: { 'x-api-key': 'k' } });
@@ -57,6 +57,14 @@ describe('event fields', () => {
 
   it('finds the field also in an event a client put in unencoded (the quick test does not rule it out)', () => {
     expect(matches('room', ['7'], JSON.stringify({ type: 'data', event: { room: 7 } }))).toBe(true);
+  });
+
+  it('several fields must all hold, each in any of the events', () => {
+    const both = compileFields([{ path: ['room'], values: ['7'] }, { path: ['user'], values: ['ann'] }], false);
+    expect(both.matchesText(data({ room: 7, user: 'Ann' }))).toBe(true);
+    expect(both.matchesText(data({ room: 7, user: 'Bo' }))).toBe(false);
+    expect(both.matchesText(data({ room: 7 }))).toBe(false);
+    expect(both.matchesText(publish({ room: 7 }, { user: 'ann' }))).toBe(true);
   });
 
   it('parses paths and refuses empty segments', () => {
