@@ -1,4 +1,5 @@
 // Panel entry (extension origin, inside DevTools or opened as a page with ?tabId=N).
+import { PANEL_VISIBILITY_EVENT } from '../../src/messaging/contracts.ts';
 import { render } from 'preact';
 import browser, { type Manifest } from 'webextension-polyfill';
 import { App } from './app.tsx';
@@ -39,6 +40,7 @@ if (tabId !== null) {
 }
 const sessions = createSessionsStore();
 const inspector = createInspectorStore(sessions.db);
+addEventListener(PANEL_VISIBILITY_EVENT, (e) => inspector.setVisible((e as CustomEvent<unknown>).detail !== false));
 // Without a tab there is no live session to follow: start on the newest stored one.
 if (tabId === null) void inspector.showNewest();
 const root = document.getElementById('app');

@@ -228,12 +228,13 @@ export async function gotoExtensionPage(page: Page, url: string): Promise<void> 
 }
 
 /**
- * Chromium: selects our panel in every open DevTools window that lists it (each tab has its
- * own, about:blank included) and, when `dock` is given, docks DevTools there. Goes through
+ * Chromium: selects our panel (or the DevTools tool `panel`, e.g. `console`) in every open
+ * DevTools window that lists it (each tab has its own, about:blank included) and, when
+ * `dock` is given, docks DevTools there. Goes through
  * DevTools front-end internals, so callers keep it to launching and smoke tests.
  * Resolves with the number of DevTools windows showing the panel once at least `min` do.
  */
-export async function showChromiumPanel(browser: Browser, opts: { min?: number; dock?: 'bottom' | 'right'; timeout?: number } = {}): Promise<number> {
+export async function showChromiumPanel(browser: Browser, opts: { min?: number; dock?: 'bottom' | 'right'; timeout?: number; panel?: string } = {}): Promise<number> {
   return waitFor(
     async () => {
       let shown = 0;
@@ -254,7 +255,7 @@ export async function showChromiumPanel(browser: Browser, opts: { min?: number; 
               return false;
             }
           },
-          CHROMIUM_PANEL_ID,
+          opts.panel ?? CHROMIUM_PANEL_ID,
           opts.dock ?? '',
         );
         if (ok) shown++;

@@ -242,3 +242,9 @@ export const MAX_BATCH_CHARS = 48 * 1024 * 1024;
 
 /** How a `payload` in the hook's compact batch text starts (src/capture/batch-encoding.ts). */
 export const BATCH_FORMAT = 'B1|';
+
+/**
+ * Dispatched on the panel's window by the DevTools page when DevTools shows (`detail` true)
+ * or hides it. Both are extension pages; no web page can reach either window.
+ */
+export const PANEL_VISIBILITY_EVENT = 'appsync-devtools-panel-visibility';

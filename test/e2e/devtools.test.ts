@@ -44,6 +44,34 @@ describe('DevTools panel (chromium)', () => {
       );
       assert.ok(count >= 6);
 
+      // Another DevTools tool selected: the panel is told it is hidden and re-reads nothing;
+      // shown again, it catches up with what was stored meanwhile.
+      const panelEval = async (expression: string): Promise<unknown[]> => {
+        const out: unknown[] = [];
+        for (const t of eb.browser.targets()) {
+          if (!t.url().startsWith(`chrome-extension://${CHROME_EXTENSION_ID}/extension/panel/panel.html`)) continue;
+          const cdp = await t.createCDPSession();
+          const r = await cdp.send('Runtime.evaluate', { expression, returnByValue: true });
+          await cdp.detach();
+          out.push(r.result.value);
+        }
+        return out;
+      };
+      await panelEval(`(window.__seen = [], addEventListener('appsync-devtools-panel-visibility', (e) => window.__seen.push(e.detail)), true)`);
+      await showChromiumPanel(eb.browser, { min: 2, panel: 'console' });
+      await waitFor(async () => ((await panelEval('window.__seen.join()')) as string[]).every((s) => s === 'false') || null, { what: 'the panels told they are hidden' });
+      const before = (await panelEval(`document.querySelector('[data-testid="record-count"]')?.textContent ?? ''`)).map(String);
+      server.publishJson('/default/e2e', [{ while: 'hidden' }]);
+      await showChromiumPanel(eb.browser, { min: 2 });
+      await waitFor(async () => ((await panelEval('window.__seen.join()')) as string[]).every((s) => s === 'false,true') || null, { what: 'the panels told they are shown' });
+      await waitFor(
+        async () => {
+          const now = (await panelEval(`document.querySelector('[data-testid="record-count"]')?.textContent ?? ''`)).map(String);
+          return now.some((c, i) => Number(c) > Number(before[i])) || null;
+        },
+        { what: 'the shown panel caught up' },
+      );
+
       // A worker's HTTP publish is invisible to the page hook; DevTools' network log sees
       // it and the panel passes it on, so it is stored once, marked as seen by the network.
       // The page's own fetch publish is stored once too (the hook's copy wins).

@@ -53,3 +53,36 @@ test('re-reads less often while the session grows fast, and as often as before w
   expect(await step(10, 1000)).toBe(BUSY_REFRESH_MS);
   expect(await step(10, 250)).toBe(LIVE_REFRESH_MS);
 });
+
+test('while the panel is hidden it does not re-read; shown again, it catches up at once', async () => {
+  const db = await freshDb();
+  const session = await createSession(db, { name: 'live', startedAt: T0, pageUrl: 'https://app.example.com/', pageTitle: 'App', source: 'live', keepSecrets: false });
+  const writer = await createRecorder(db, { sessionId: session.id, classify: classifyFrame, redact: redactRecord });
+  let seq = 0;
+  const grow = (n: number) =>
+    writer.append(
+      Array.from({ length: n }, (): CaptureRecord => {
+        const data = JSON.stringify({ type: 'ka' });
+        return { kind: 'ws-receive', socketId: 'p1:1' as SocketId, seq: seq++, t: T0 + seq, data, size: data.length };
+      }),
+    );
+  await grow(1);
+  const timers: { ms: number; fn: () => void }[] = [];
+  store = createInspectorStore(async () => db, { setTimer: (fn, ms) => (timers.push({ fn, ms }), () => {}) });
+  const s = store;
+  s.liveSession(session.id);
+  await expect.poll(() => s.session.value?.frameCount).toBe(1);
+
+  s.setVisible(false);
+  await grow(5);
+  s.liveGrew();
+  s.liveGrew();
+  expect(timers).toEqual([]);
+  expect(s.session.value?.frameCount).toBe(1);
+  s.setVisible(true);
+  await expect.poll(() => s.session.value?.frameCount).toBe(6);
+  // Visible again: growth is re-read on the usual timer.
+  await grow(1);
+  s.liveGrew();
+  expect(timers.map((t) => t.ms)).toEqual([LIVE_REFRESH_MS]);
+});

@@ -81,6 +81,13 @@ export function createInspectorStore(getDb: () => Promise<SessionsDb>, options: 
   let reading = false;
   let again = false;
   let disposed = false;
+  /**
+   * Whether the panel is on screen (DevTools shows another tool, or another panel, while the
+   * tab is still recorded: the background stores everything either way). Hidden, growth
+   * is only noted; the session is re-read once when the panel is shown again.
+   */
+  let visible = true;
+  let grewWhileHidden = false;
 
   function applyFilter(): void {
     const parsed = parseFilter(filter.value, labels.value);
@@ -252,7 +259,12 @@ export function createInspectorStore(getDb: () => Promise<SessionsDb>, options: 
 
     /** New records were stored: re-read the live session soon (coalesced). */
     liveGrew(): void {
-      if (target.value.kind !== 'live' || cancelTimer !== null) return;
+      if (target.value.kind !== 'live') return;
+      if (!visible) {
+        grewWhileHidden = true;
+        return;
+      }
+      if (cancelTimer !== null) return;
       cancelTimer = later(
         () => {
           cancelTimer = null;
@@ -263,6 +275,15 @@ export function createInspectorStore(getDb: () => Promise<SessionsDb>, options: 
     },
 
     refresh: refreshNow,
+
+    /** The panel was shown or hidden (DevTools' panel events); shown, it catches up at once. */
+    setVisible(shown: boolean): void {
+      visible = shown;
+      if (shown && grewWhileHidden) {
+        grewWhileHidden = false;
+        void refreshNow();
+      }
+    },
 
     setFilter(next: Partial<FilterInput>): void {
       filter.value = { ...filter.value, ...next };
