@@ -17,7 +17,7 @@ let runCounter = 0;
 /** `blockRules`: stored (as the panel stores them, BLOCK_RULES_KEY) before the page loads. */
 export async function runBurst({ browserName = 'chromium', cond, server, dist, n, warm, timeoutMs, blockRules }) {
   const run = `r${++runCounter}-${cond}`;
-  const extensionDir = cond === 'recording' || cond === 'background' || cond === 'held' ? dist[browserName] : null;
+  const extensionDir = cond === 'recording' || cond === 'hidden' || cond === 'background' || cond === 'held' ? dist[browserName] : null;
   const eb = await (browserName === 'chromium' ? launchChromium({ extensionDir }) : launchFirefox({ extensionDir }));
   const cdpCount = { frames: 0 };
   try {
@@ -26,7 +26,7 @@ export async function runBurst({ browserName = 'chromium', cond, server, dist, n
         const page = await eb.firstPage();
         let panel = null;
         let tabId = null;
-        if (cond === 'recording' || cond === 'background') {
+        if (cond === 'recording' || cond === 'hidden' || cond === 'background') {
           const blank = `${server.origin}/pages/blank.html?run=${run}`;
           await page.goto(blank);
           ({ panel, tabId } = await openPanelFor(eb, blank));
@@ -61,6 +61,10 @@ export async function runBurst({ browserName = 'chromium', cond, server, dist, n
           reopen = `extension/panel/panel.html?tabId=${tabId}`;
           await panel.goto('about:blank');
         }
+        // DevTools showing another tool: what the DevTools page tells the panel
+        // (PANEL_VISIBILITY_EVENT in src/messaging/contracts.ts).
+        const tellPanel = (shown) => panel.evaluate((s) => dispatchEvent(new CustomEvent('appsync-devtools-panel-visibility', { detail: s })), shown);
+        if (cond === 'hidden') await tellPanel(false);
         await sleep(300);
         const probe = foreignProbe();
         const before = eb.pid ? treeSnapshot(eb.pid) : null;
@@ -68,6 +72,7 @@ export async function runBurst({ browserName = 'chromium', cond, server, dist, n
         const res = await result;
         if (res.error) throw new Error(`page: ${res.error}`);
         const atEnd = eb.pid ? treeSnapshot(eb.pid) : null;
+        if (cond === 'hidden') await tellPanel(true);
         if (reopen) await eb.gotoExtensionPage(panel, reopen);
         let panelCount = null;
         let panelLagMs = null;
