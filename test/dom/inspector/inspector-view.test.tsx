@@ -86,6 +86,26 @@ describe('inspector view', () => {
     await waitFor(() => expect(types()).toEqual(['connecting', 'open', 'connection_init', 'connection_ack', 'subscribe_success', 'data', 'publish_success', 'publish_error', 'data', 'HTTP 200']));
   });
 
+  test('Ctrl+F (or ⌘F) goes to the filter bar with its text selected', async () => {
+    await openStored();
+    const bar = screen.getByRole('searchbox', { name: 'Filter frames' }) as HTMLInputElement;
+    fireEvent.input(bar, { target: { value: 'type:data' } });
+    (document.querySelector('.fbody') as HTMLElement | null)?.focus();
+    expect(document.activeElement).not.toBe(bar);
+    const ctrlF = new KeyboardEvent('keydown', { key: 'f', ctrlKey: true, bubbles: true, cancelable: true });
+    document.body.dispatchEvent(ctrlF);
+    expect(ctrlF.defaultPrevented).toBe(true);
+    expect(document.activeElement).toBe(bar);
+    expect([bar.selectionStart, bar.selectionEnd]).toEqual([0, 'type:data'.length]);
+    (document.querySelector('.fbody') as HTMLElement | null)?.focus();
+    document.body.dispatchEvent(new KeyboardEvent('keydown', { key: 'F', metaKey: true, bubbles: true }));
+    expect(document.activeElement).toBe(bar);
+    // Not with Shift or Alt (other tools' shortcuts).
+    const shifted = new KeyboardEvent('keydown', { key: 'F', ctrlKey: true, shiftKey: true, bubbles: true, cancelable: true });
+    document.body.dispatchEvent(shifted);
+    expect(shifted.defaultPrevented).toBe(false);
+  });
+
   test('filters by a field of the events, over WebSocket and HTTP publishes and data alike', async () => {
     await openStored();
     const bar = screen.getByRole('searchbox', { name: 'Filter frames' });

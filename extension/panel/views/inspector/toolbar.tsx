@@ -62,6 +62,18 @@ export function Toolbar(p: Props) {
   useEffect(() => () => {
     if (timer.current) clearTimeout(timer.current);
   }, []);
+  // Ctrl+F (⌘F) goes to the filter bar, as find does in DevTools' own tools. Inside the
+  // panel's frame the key reaches us first; DevTools' own search never sees it.
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent): void => {
+      if (!(e.ctrlKey || e.metaKey) || e.altKey || e.shiftKey || e.key.toLowerCase() !== 'f') return;
+      e.preventDefault();
+      input.current?.focus();
+      input.current?.select();
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, []);
   const submit = (value: string): void => {
     if (timer.current) clearTimeout(timer.current);
     timer.current = null;
@@ -138,7 +150,7 @@ export function Toolbar(p: Props) {
             type="search"
             aria-label="Filter frames"
             placeholder="Filter: text, channel:/ns/*, type:data, event.room:7, is:blocked…"
-            title={FILTER_HELP}
+            title={`${FILTER_HELP}\n(Ctrl+F)`}
             value={text}
             spellcheck={false}
             onInput={(e) => {
