@@ -62,8 +62,9 @@ export function Toolbar(p: Props) {
   useEffect(() => () => {
     if (timer.current) clearTimeout(timer.current);
   }, []);
-  // Ctrl+F (⌘F) goes to the filter bar, as find does in DevTools' own tools. Inside the
-  // panel's frame the key reaches us first; DevTools' own search never sees it.
+  // Ctrl+F (⌘F) goes to the filter bar, as find does in DevTools' own tools. While focus is
+  // in the panel's document the key is dispatched there first; preventDefault keeps the
+  // browser's find bar closed when the panel is opened as a page.
   useEffect(() => {
     const onKey = (e: KeyboardEvent): void => {
       if (!(e.ctrlKey || e.metaKey) || e.altKey || e.shiftKey || e.key.toLowerCase() !== 'f') return;
