@@ -10,7 +10,7 @@
 // leaf as its JSON text (`7`, `true`, `null`); `*` stands for any run of characters, so
 // `event.user:*` asks only that the field exists. Pure; never throws.
 
-import { isRecord } from './json.ts';
+import { isRecord, parseJson } from './json.ts';
 
 export interface FieldCriterion {
   /** Keys (or array indexes) from the event's root. */
@@ -29,12 +29,8 @@ const MAX_PATH = 32;
 
 /** The frame's events, decoded: `event`, or every one of `events`. None when it has neither. */
 export function framePayloads(text: string): unknown[] {
-  let frame: unknown;
-  try {
-    frame = JSON.parse(text);
-  } catch {
-    return [];
-  }
+  const parsed = parseJson(text);
+  const frame = parsed.ok ? parsed.value : undefined;
   if (!isRecord(frame)) return [];
   const out: unknown[] = [];
   if ('event' in frame) out.push(decoded(frame['event']));
@@ -46,24 +42,23 @@ export function framePayloads(text: string): unknown[] {
 /** An event as AppSync carries it (a JSON text), decoded; a value that is not one, as is. */
 function decoded(e: unknown): unknown {
   if (typeof e !== 'string') return e;
-  try {
-    return JSON.parse(e) as unknown;
-  } catch {
-    return e;
-  }
+  const parsed = parseJson(e);
+  return parsed.ok ? parsed.value : e;
 }
 
-function leafText(v: unknown): string | undefined {
+/** A leaf as a field token's value compares with it: a string as itself, others as JSON; containers have none. */
+export function fieldValueText(v: unknown): string | undefined {
   if (typeof v === 'string') return v;
   if (typeof v === 'number' || typeof v === 'boolean' || v === null) return JSON.stringify(v);
   return undefined;
 }
 
+export function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+}
+
 function globRegExp(value: string, caseSensitive: boolean): RegExp {
-  const body = value
-    .split('*')
-    .map((part) => part.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&'))
-    .join('[\\s\\S]*');
+  const body = value.split('*').map(escapeRegExp).join('[\\s\\S]*');
   return new RegExp(`^${body}$`, caseSensitive ? '' : 'i');
 }
 
@@ -116,7 +111,7 @@ function fieldTest(criterion: FieldCriterion, caseSensitive: boolean): FieldTest
         collect(payload, path, 0, found);
         for (const v of found) {
           if (anything) return true;
-          const s = leafText(v);
+          const s = fieldValueText(v);
           if (s !== undefined && patterns.some((p) => p.test(s))) return true;
         }
       }
@@ -135,10 +130,6 @@ export function compileFields(criteria: readonly FieldCriterion[], caseSensitive
       return tests.every((t) => t.holds(payloads));
     },
   };
-}
-
-export function compileField(criterion: FieldCriterion, caseSensitive: boolean): CompiledField {
-  return compileFields([criterion], caseSensitive);
 }
 
 /** Parses the path part of `event.a.b` (without `event.`); null when it has an empty segment. */

@@ -5,7 +5,7 @@
 
 import { StagedSession } from './import-stage.ts';
 import { readFramesAt } from './frame-positions.ts';
-import type { SessionsDb } from './schema.ts';
+import { sessionRange, type SessionsDb } from './schema.ts';
 import { normalizeTags } from './session-ops.ts';
 import type { ConnectionRecord, SessionRecord, StoredFrame } from './types.ts';
 
@@ -61,9 +61,8 @@ export async function saveExcerpt(db: SessionsDb, original: SessionRecord, posit
       options.onProgress?.(Math.min(positions.length, at + READ_BATCH), positions.length);
     }
     options.signal?.throwIfAborted();
-    const range = IDBKeyRange.bound([original.id, ''], [original.id, '\uffff']);
     const connections: ConnectionRecord[] = [];
-    for (const c of await db.getAll('connections', range)) {
+    for (const c of await db.getAll('connections', sessionRange(original.id))) {
       const n = counts.get(c.connId);
       if (n) connections.push({ ...c, ...n });
     }

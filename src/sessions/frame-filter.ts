@@ -2,7 +2,7 @@
 // skip whole chunks that cannot match) and one on frames.
 
 import { channelMatches } from '../protocol/channel.ts';
-import { compileFields, type FieldCriterion } from '../protocol/event-fields.ts';
+import { compileFields, escapeRegExp, type FieldCriterion } from '../protocol/event-fields.ts';
 import { N_FLAGS, N_T, R_CHANNEL, R_CONN, R_DIR, R_ID, R_TEXT_LEN, R_TYPE, type ChunkView } from './packed-chunk.ts';
 import type { ChunkSummary, Counts, Direction, MatchChannel, StoredFrame } from './types.ts';
 
@@ -57,10 +57,6 @@ const ASCII_ONLY = /^[\x00-\x7f]*$/;
  * RegExp `i` flag exactly when it matches under toLowerCase(), as matches() decides.
  */
 const LOWERS_TO_ASCII = ['\u0130', '\u212a'];
-
-function escapeRegExp(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-}
 
 /**
  * Sets hit[i] for every frame whose own text contains a match of `pattern` (a global

@@ -8,7 +8,7 @@ import { createInspectorStore, type InspectorStore } from '../../../extension/pa
 import { InspectorView } from '../../../extension/panel/views/inspector/inspector-view.tsx';
 import { createBlockRulesStore, type BlockRulesStore } from '../../../extension/panel/views/inspector/block-rules-store.ts';
 import type { BlockRules } from '../../../src/capture/block-rules.ts';
-import { freshDb, seedConversation } from './helpers.ts';
+import { freshDb, memoryStorage, seedConversation } from './helpers.ts';
 
 let sessions: SessionsStore | undefined;
 let inspector: InspectorStore | undefined;
@@ -20,17 +20,7 @@ afterEach(() => {
   rules?.dispose();
 });
 
-function memoryStorage(initial?: unknown, fail?: () => boolean) {
-  const saved: BlockRules[] = [];
-  return {
-    saved,
-    load: () => Promise.resolve(initial),
-    save: (r: BlockRules) => (fail?.() ? Promise.reject(new Error('QuotaExceededError')) : (saved.push(r), Promise.resolve())),
-    watch: () => () => {},
-  };
-}
-
-async function show(storage: ReturnType<typeof memoryStorage>) {
+async function show(storage: ReturnType<typeof memoryStorage<BlockRules>>) {
   const db = await freshDb();
   const s = await seedConversation(db);
   sessions = createSessionsStore(db);
@@ -43,7 +33,7 @@ async function show(storage: ReturnType<typeof memoryStorage>) {
 
 describe('block rules', () => {
   test('added, switched off and removed in the dialog; the toolbar and a notice say while one is on', async () => {
-    const storage = memoryStorage();
+    const storage = memoryStorage<BlockRules>();
     await show(storage);
     expect(screen.queryByTestId('blocking-notice')).toBeNull();
     fireEvent.click(screen.getByTestId('block-rules'));
@@ -73,7 +63,7 @@ describe('block rules', () => {
   });
 
   test("stored rules show at once; the notice's Turn off switches every rule off", async () => {
-    const storage = memoryStorage({ rules: [{ dir: 'send', type: 'publish', contains: '', on: true }, { dir: 'any', type: '', contains: '<b>x</b>', on: true }] });
+    const storage = memoryStorage<BlockRules>({ rules: [{ dir: 'send', type: 'publish', contains: '', on: true }, { dir: 'any', type: '', contains: '<b>x</b>', on: true }] });
     await show(storage);
     const notice = await screen.findByTestId('blocking-notice');
     expect(notice.textContent).toContain('2 rules keep');
@@ -86,7 +76,7 @@ describe('block rules', () => {
   });
 
   test('"Block like this…" starts a rule from the selected frame', async () => {
-    await show(memoryStorage());
+    await show(memoryStorage<BlockRules>());
     const row = [...document.querySelectorAll<HTMLElement>('.frow')].find((r) => r.textContent?.includes('subscribe_success'))!;
     fireEvent.mouseDown(row);
     fireEvent.dblClick(row);
@@ -96,7 +86,7 @@ describe('block rules', () => {
   });
 
   test('a save the storage refuses is said so, and the rules stay as they were', async () => {
-    const storage = memoryStorage({ rules: [{ dir: 'receive', type: 'ka', contains: '', replace: '', on: true }] }, () => true);
+    const storage = memoryStorage<BlockRules>({ rules: [{ dir: 'receive', type: 'ka', contains: '', replace: '', on: true }] }, () => true);
     await show(storage);
     fireEvent.click(await screen.findByTestId('block-rules'));
     await screen.findByLabelText('ka messages the server sends');

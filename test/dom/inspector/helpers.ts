@@ -77,3 +77,17 @@ export async function seedMessages(db: SessionsDb, messages: ReadonlyArray<reado
   await writer.append(records);
   return writer.finish(T0 + 60_000);
 }
+
+/**
+ * A storage for a panel value kept in storage.local (block rules, saved filters): `initial`
+ * is what "storage" holds, every save is kept in `saved`, and a save fails while `fail()`.
+ */
+export function memoryStorage<T>(initial?: unknown, fail?: () => boolean) {
+  const saved: T[] = [];
+  return {
+    saved,
+    load: () => Promise.resolve(initial),
+    save: (v: T) => (fail?.() ? Promise.reject(new Error('QuotaExceededError')) : (saved.push(v), Promise.resolve())),
+    watch: () => () => {},
+  };
+}

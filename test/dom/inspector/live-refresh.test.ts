@@ -12,7 +12,8 @@ import { freshDb, T0 } from './helpers.ts';
 let store: InspectorStore | undefined;
 afterEach(() => store?.dispose());
 
-test('re-reads less often while the session grows fast, and as often as before when it slows', async () => {
+/** A live session of one `ka` frame, and `grow(n)` that records n more. */
+async function liveSession() {
   const db = await freshDb();
   const session = await createSession(db, { name: 'live', startedAt: T0, pageUrl: 'https://app.example.com/', pageTitle: 'App', source: 'live', keepSecrets: false });
   const writer = await createRecorder(db, { sessionId: session.id, classify: classifyFrame, redact: redactRecord });
@@ -25,6 +26,11 @@ test('re-reads less often while the session grows fast, and as often as before w
       }),
     );
   await grow(1);
+  return { db, session, grow };
+}
+
+test('re-reads less often while the session grows fast, and as often as before when it slows', async () => {
+  const { db, session, grow } = await liveSession();
 
   let clock = 0;
   const timers: { ms: number; fn: () => void }[] = [];
@@ -55,18 +61,7 @@ test('re-reads less often while the session grows fast, and as often as before w
 });
 
 test('while the panel is hidden it does not re-read; shown again, it catches up at once', async () => {
-  const db = await freshDb();
-  const session = await createSession(db, { name: 'live', startedAt: T0, pageUrl: 'https://app.example.com/', pageTitle: 'App', source: 'live', keepSecrets: false });
-  const writer = await createRecorder(db, { sessionId: session.id, classify: classifyFrame, redact: redactRecord });
-  let seq = 0;
-  const grow = (n: number) =>
-    writer.append(
-      Array.from({ length: n }, (): CaptureRecord => {
-        const data = JSON.stringify({ type: 'ka' });
-        return { kind: 'ws-receive', socketId: 'p1:1' as SocketId, seq: seq++, t: T0 + seq, data, size: data.length };
-      }),
-    );
-  await grow(1);
+  const { db, session, grow } = await liveSession();
   const timers: { ms: number; fn: () => void }[] = [];
   store = createInspectorStore(async () => db, { setTimer: (fn, ms) => (timers.push({ fn, ms }), () => {}) });
   const s = store;

@@ -8,7 +8,7 @@ import { createInspectorStore, type InspectorStore } from '../../../extension/pa
 import { InspectorView } from '../../../extension/panel/views/inspector/inspector-view.tsx';
 import { createSyncedValue, type SyncedValue } from '../../../extension/panel/store/synced-value.ts';
 import { NO_SAVED_FILTERS, parseSavedFilters, type SavedFilters } from '../../../extension/panel/views/inspector/saved-filters.ts';
-import { freshDb, seedConversation } from './helpers.ts';
+import { freshDb, memoryStorage, seedConversation } from './helpers.ts';
 
 let sessions: SessionsStore | undefined;
 let inspector: InspectorStore | undefined;
@@ -20,19 +20,9 @@ afterEach(() => {
   saved?.dispose();
 });
 
-function memoryStorage(initial?: unknown, fail?: () => boolean) {
-  const writes: SavedFilters[] = [];
-  return {
-    writes,
-    load: () => Promise.resolve(initial),
-    save: (v: SavedFilters) => (fail?.() ? Promise.reject(new Error('QuotaExceededError')) : (writes.push(v), Promise.resolve())),
-    watch: () => () => {},
-  };
-}
-
 const types = () => [...document.querySelectorAll('.frow:not(.head):not(.loading) .type')].map((e) => e.textContent);
 
-async function show(storage: ReturnType<typeof memoryStorage>) {
+async function show(storage: ReturnType<typeof memoryStorage<SavedFilters>>) {
   const db = await freshDb();
   const s = await seedConversation(db);
   sessions = createSessionsStore(db);
@@ -51,7 +41,7 @@ function typeFilter(value: string) {
 
 describe('saved filters', () => {
   test('saved under a name, shown as ★, applied and removed', async () => {
-    const storage = memoryStorage();
+    const storage = memoryStorage<SavedFilters>();
     await show(storage);
     fireEvent.click(screen.getByTestId('saved-filters'));
     expect(screen.getByTestId('saved-filters-empty').textContent).toContain('No saved filters yet');
@@ -65,7 +55,7 @@ describe('saved filters', () => {
     fireEvent.click(screen.getByTestId('saved-filters'));
     fireEvent.input(screen.getByRole('textbox', { name: 'Filter name' }), { target: { value: 'second event' } });
     fireEvent.submit(screen.getByRole('textbox', { name: 'Filter name' }).closest('form')!);
-    await waitFor(() => expect(storage.writes.at(-1)).toEqual({ filters: [{ name: 'second event', text: 'event.n:2', regex: false, caseSensitive: true, invert: false }] }));
+    await waitFor(() => expect(storage.saved.at(-1)).toEqual({ filters: [{ name: 'second event', text: 'event.n:2', regex: false, caseSensitive: true, invert: false }] }));
     expect(screen.getByTestId('saved-filters').textContent).toBe('★');
     fireEvent.click(screen.getByRole('button', { name: 'Close' }));
 
@@ -82,13 +72,13 @@ describe('saved filters', () => {
 
     fireEvent.click(screen.getByTestId('saved-filters'));
     fireEvent.click(screen.getByRole('button', { name: 'Remove second event' }));
-    await waitFor(() => expect(storage.writes.at(-1)).toEqual({ filters: [] }));
+    await waitFor(() => expect(storage.saved.at(-1)).toEqual({ filters: [] }));
     expect(screen.getByTestId('saved-filters-empty')).toBeTruthy();
   });
 
   test('what storage held is read leniently; a refused save is said so and the list kept', async () => {
     let refuse = false;
-    const storage = memoryStorage({ filters: [{ name: 'kept', text: '-type:ka', invert: 1 }, { name: '', text: 'x' }, 'junk', { name: 'no text' }] }, () => refuse);
+    const storage = memoryStorage<SavedFilters>({ filters: [{ name: 'kept', text: '-type:ka', invert: 1 }, { name: '', text: 'x' }, 'junk', { name: 'no text' }] }, () => refuse);
     await show(storage);
     fireEvent.click(screen.getByTestId('saved-filters'));
     await waitFor(() => expect(screen.getByRole('list', { name: 'Saved' }).textContent).toContain('kept'));

@@ -8,7 +8,7 @@ import { describeRow, formatRelative, summarize } from '../../../extension/panel
 import { copyChoices, copyText } from '../../../extension/panel/views/inspector/copy-as.ts';
 import { frameDetail } from '../../../extension/panel/views/inspector/detail-model.ts';
 import { FrameFlag, type ConnectionRecord, type StoredFrame } from '../../../src/sessions/index.ts';
-import { compileField } from '../../../src/protocol/event-fields.ts';
+import { compileFields } from '../../../src/protocol/event-fields.ts';
 
 const frame = (over: Partial<StoredFrame>): StoredFrame => ({ pos: 0, sock: 'p1:1', seq: 0, t: 1000, conn: 'p1:1', dir: 'receive', size: 10, flags: 0, ...over });
 
@@ -144,7 +144,7 @@ describe('JSON tree', () => {
       const { query } = parseFilter({ ...EMPTY_FILTER, text: token as string });
       const field = query.include!.fields![0]!;
       const text = JSON.stringify({ type: 'publish', events: [JSON.stringify({ room: { id: 7 }, user: 'Ann  Lee', tags: ['a'], ok: true })] });
-      expect(compileField(field, false).matchesText(text), token).toBe(true);
+      expect(compileFields([field], false).matchesText(text), token).toBe(true);
     }
   });
 

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { compileField, compileFields, framePayloads, parseFieldPath } from '../../../src/protocol/event-fields.ts';
+import { compileFields, framePayloads, parseFieldPath } from '../../../src/protocol/event-fields.ts';
 
 const data = (event: unknown) => JSON.stringify({ type: 'data', id: 's1', event: JSON.stringify(event) });
 const publish = (...events: unknown[]) => JSON.stringify({ type: 'publish', id: 'p1', channel: '/a/b', events: events.map((e) => JSON.stringify(e)), authorization: { 'x-api-key': 'k' } });
-const matches = (path: string, values: string[], text: string, caseSensitive = false) => compileField({ path: parseFieldPath(path)!, values }, caseSensitive).matchesText(text);
+const matches = (path: string, values: string[], text: string, caseSensitive = false) => compileFields([{ path: parseFieldPath(path)!, values }], caseSensitive).matchesText(text);
 
 describe('event fields', () => {
   it('decodes the events of data frames, WebSocket publishes and HTTP publish bodies', () => {

@@ -5,6 +5,8 @@
 // time. JSON strings under `event` and `events` (AppSync sends each event as a JSON text)
 // are shown as the value they encode, marked as such.
 
+import { fieldValueText } from '../../../../src/protocol/event-fields.ts';
+
 export const DEFAULT_DEPTH = 3;
 export const DEFAULT_MAX_CHILDREN = 50;
 /** Children listed per container before a "more" row. */
@@ -93,12 +95,10 @@ const TOKEN_SEGMENT = /^[^\s.:"]+$/;
 /** The filter token for a leaf value at `path` in an event, or undefined when none can say it. */
 export function fieldToken(path: readonly string[], value: unknown): string | undefined {
   if (path.length === 0 || !path.every((k) => TOKEN_SEGMENT.test(k))) return undefined;
-  let text: string;
-  if (typeof value === 'string') text = value;
-  else if (typeof value === 'number' || typeof value === 'boolean' || value === null) text = JSON.stringify(value);
-  else return undefined;
+  const compared = fieldValueText(value);
+  if (compared === undefined) return undefined;
   // Tokens end at whitespace: a run of it becomes `*` (any run), which still selects this value.
-  text = text.trim().replace(/\s+/g, '*');
+  const text = compared.trim().replace(/\s+/g, '*');
   if (text === '' || text.length > 200) return undefined;
   return `event.${path.join('.')}:${text}`;
 }
@@ -125,8 +125,7 @@ export function flattenJson(root: unknown, state: TreeState = EMPTY_TREE_STATE, 
         decoded = true;
       }
     }
-    // An event (the value of `event`, or an item of `events`) starts a path the filter can name.
-    const eventPath = item.eventish && item.eventPath === null && (item.key === 'event' || /^\d+$/.test(item.key ?? '')) && (decoded || typeof value === 'object') ? [] : item.eventPath;
+    const eventPath = item.eventPath;
     if (value === null || typeof value !== 'object') {
       const [kind, text] = leafText(value);
       const filter = eventPath && eventPath.length > 0 ? fieldToken(eventPath, value) : undefined;
@@ -157,9 +156,12 @@ export function flattenJson(root: unknown, state: TreeState = EMPTY_TREE_STATE, 
       const child = isArray ? (value as unknown[])[i] : (value as Record<string, unknown>)[key];
       // `events` holds JSON strings; `event` is one.
       const eventish = !isArray && (key === 'event' || key === 'events');
-      // Inside an event, array indexes are left out of the path: the filter applies a
-      // segment that meets a list to its items.
-      const childPath = eventPath === null ? null : isArray ? eventPath : [...eventPath, key];
+      // An event (the value of `event`, or an item of `events`) starts a path the filter can
+      // name (an event that is a lone value has an empty one: no token). Inside an event,
+      // array indexes are left out of the path: the filter applies a segment that meets a
+      // list to its items.
+      const startsEvent = isArray ? item.eventish : key === 'event';
+      const childPath = eventPath !== null ? (isArray ? eventPath : [...eventPath, key]) : startsEvent ? [] : null;
       stack.push({ value: child, key, id: `${item.id}/${i}`, depth: item.depth + 1, decoded: false, eventish: eventish || (item.eventish && isArray), eventPath: childPath });
     }
   }
