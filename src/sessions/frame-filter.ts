@@ -152,7 +152,9 @@ export function compileFilter(filter: FrameFilter, matchChannel: MatchChannel = 
 
   const matchChunk = (view: ChunkView): Uint8Array => {
     const n = view.count;
-    const { ref, num, strings, texts } = view.packed;
+    const { ref, num, strings } = view.packed;
+    // Scans always read a chunk with its texts (chunk-store.ts); only the traffic model's feed does not.
+    const texts = view.packed.texts ?? '';
     const out = new Uint8Array(n).fill(1);
     if (timed) {
       for (let i = 0; i < n; i++) {

@@ -7,7 +7,8 @@
 
 import { compileFilter, type CompiledFilter, type FrameFilter } from './frame-filter.ts';
 import { readViews } from './queries.ts';
-import { viewOf, type ChunkView, type PackedChunk } from './packed-chunk.ts';
+import { CHUNK_STORES, getChunk, getChunks } from './chunk-store.ts';
+import { viewOf, type ChunkView, type ReadChunk } from './packed-chunk.ts';
 import type { SessionsDb } from './schema.ts';
 import type { ChunkSummary, Counts, MatchChannel, SessionId, StoredFrame } from './types.ts';
 
@@ -96,19 +97,18 @@ async function readPlanned(
   speculate: boolean,
 ): Promise<{ planned: Planned[]; read: number; summaries: number; scannedTo: number }> {
   const range = IDBKeyRange.bound([sessionId, lo], [sessionId, hi]);
-  const tx = db.transaction(['summaries', 'chunks']);
-  const chunkStore = tx.objectStore('chunks');
-  const all = speculate ? chunkStore.getAll(range) : undefined;
+  const tx = db.transaction(['summaries', ...CHUNK_STORES]);
+  const all = speculate ? getChunks(tx, range) : undefined;
   const summaries = await tx.objectStore('summaries').getAll(range);
   const decided = summaries.map((s) => [s, plan(s)] as const);
   const toRead = decided.filter(([, d]) => d === 'read').map(([s]) => s.chunkNo);
-  let chunks: Map<number, PackedChunk>;
+  let chunks: Map<number, ReadChunk>;
   if (all || toRead.length * 2 > summaries.length) {
     const wanted = new Set(toRead);
-    chunks = new Map((await (all ?? chunkStore.getAll(range))).filter((c) => wanted.has(c.chunkNo)).map((c) => [c.chunkNo, c as PackedChunk]));
+    chunks = new Map((await (all ?? getChunks(tx, range))).filter((c) => wanted.has(c.chunkNo)).map((c) => [c.chunkNo, c]));
   } else {
-    const got = await Promise.all(toRead.map((no) => chunkStore.get([sessionId, no])));
-    chunks = new Map(got.filter((c) => c !== undefined).map((c) => [c.chunkNo, c as PackedChunk]));
+    const got = await Promise.all(toRead.map((no) => getChunk(tx, [sessionId, no])));
+    chunks = new Map(got.filter((c) => c !== undefined).map((c) => [c.chunkNo, c]));
   }
   const planned: Planned[] = [];
   let scannedTo = 0;
@@ -237,8 +237,7 @@ export async function readFramesAt(db: SessionsDb, sessionId: SessionId, positio
   if (positions.length === 0) return [];
   // One transaction for the index look-ups and the reads: awaiting another one's request
   // would let this one finish in between.
-  const tx = db.transaction(['chunks', 'summaries']);
-  const store = tx.objectStore('chunks');
+  const tx = db.transaction([...CHUNK_STORES, 'summaries']);
   const byFirstPos = tx.objectStore('summaries').index('byFirstPos');
   const chunkAt = async (pos: number): Promise<number> =>
     (await byFirstPos.openKeyCursor(IDBKeyRange.bound([sessionId, -Infinity], [sessionId, pos]), 'prev'))?.primaryKey[1] ?? 0;
@@ -246,7 +245,7 @@ export async function readFramesAt(db: SessionsDb, sessionId: SessionId, positio
   const out: StoredFrame[] = [];
   let k = 0;
   for (let no = firstChunk; k < positions.length; no++) {
-    const chunk = await store.get([sessionId, no]);
+    const chunk = await getChunk(tx, [sessionId, no]);
     if (!chunk) break;
     const view = viewOf(chunk);
     const end = view.firstPos + view.count;

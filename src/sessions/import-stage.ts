@@ -4,6 +4,7 @@
 // is removed; a crash mid-import leaves a hidden session that purgeStaleImports() removes.
 
 import { ChunkBuilder, CHUNK_OVERHEAD, DEFAULT_CHUNK_LIMITS, summarize, type ChunkLimits, type FrameDraft } from './chunk-builder.ts';
+import { CHUNK_STORES, putChunk } from './chunk-store.ts';
 import { packChunk, type PackedChunk } from './packed-chunk.ts';
 import { CountsAccumulator } from './session-counts.ts';
 import { ImportError } from './import-error.ts';
@@ -85,9 +86,9 @@ export class StagedSession {
     this.ready = [];
     if (ready.length === 0) return;
     try {
-      const tx = this.db.transaction(['chunks', 'summaries', 'sessions'], 'readwrite');
+      const tx = this.db.transaction([...CHUNK_STORES, 'summaries', 'sessions'], 'readwrite');
       await Promise.all([
-        ...ready.flatMap(([chunk, summary]) => [tx.objectStore('chunks').put(chunk), tx.objectStore('summaries').put(summary)]),
+        ...ready.flatMap(([chunk, summary]) => [...putChunk(tx, chunk), tx.objectStore('summaries').put(summary)]),
         // Still running: see purgeStaleImports.
         tx.objectStore('sessions').put({ ...this.record, stagedAt: Date.now() }),
         tx.done,

@@ -8,6 +8,8 @@ export * from './session-ops.ts';
 export { createRecorder } from './recorder.ts';
 export type { Recorder, RecorderOptions, RecorderState, AppendResult } from './recorder.ts';
 export { DEFAULT_CHUNK_LIMITS } from './chunk-builder.ts';
+export { textsWhere } from './chunk-store.ts';
+export type { TextsWanted } from './chunk-store.ts';
 export type { ChunkLimits } from './chunk-builder.ts';
 export { saveExcerpt, EXCERPT_TAG } from './excerpt.ts';
 export type { ExcerptOptions } from './excerpt.ts';

@@ -23,7 +23,8 @@ export interface RareFields {
   readonly extra?: FrameExtra;
 }
 
-export interface PackedChunk {
+/** A chunk without its texts: what the `chunks` store holds since schema v3 (chunk-store.ts). */
+export interface ChunkColumns {
   readonly sessionId: SessionId;
   readonly chunkNo: number;
   readonly firstPos: number;
@@ -31,14 +32,20 @@ export interface PackedChunk {
   readonly strings: readonly string[];
   readonly num: Float64Array;
   readonly ref: Int32Array;
-  readonly texts: string;
   readonly rare: readonly RareFields[];
 }
+
+export interface PackedChunk extends ChunkColumns {
+  readonly texts: string;
+}
+
+/** A chunk as read: its texts are absent when the reader asked for columns only. */
+export type ReadChunk = ChunkColumns & { readonly texts?: string };
 
 /** Column numbers in `num`. */
 export const N_T = 0;
 const N_SEQ = 1;
-const N_SIZE = 2;
+export const N_SIZE = 2;
 export const N_FLAGS = 3;
 const NUM_COLUMNS = 4;
 
@@ -53,7 +60,7 @@ export const R_TEXT_LEN = 6;
 const REF_COLUMNS = 7;
 
 /** A v1 chunk (frames as objects), as found in databases written before schema v2. */
-export function isPacked(value: PackedChunk | ChunkRecord): value is PackedChunk {
+export function isPacked<C extends ChunkColumns>(value: C | ChunkRecord): value is C {
   return (value as Partial<PackedChunk>).ref instanceof Int32Array;
 }
 
@@ -116,7 +123,7 @@ export class ChunkView {
   private starts: Int32Array | undefined;
   private rareAt: Map<number, RareFields> | undefined;
 
-  constructor(readonly packed: PackedChunk) {
+  constructor(readonly packed: ReadChunk) {
     this.count = packed.count;
     this.firstPos = packed.firstPos;
   }
@@ -143,13 +150,25 @@ export class ChunkView {
     return this.packed.ref[col * this.count + i] as number;
   }
 
+  /** Column `col` of `ref` as its string (undefined = the frame has none). */
+  stringAt(col: number, i: number): string | undefined {
+    const k = this.refAt(col, i);
+    return k === 0 ? undefined : this.packed.strings[k - 1];
+  }
+
+  /** Whether frame i has a text (stored: the chunk may have been read without texts). */
+  hasText(i: number): boolean {
+    return this.refAt(R_TEXT_LEN, i) >= 0;
+  }
+
   numAt(col: number, i: number): number {
     return this.packed.num[col * this.count + i] as number;
   }
 
+  /** Undefined for a frame without text, and for every frame of a chunk read without texts. */
   text(i: number): string | undefined {
     const len = this.refAt(R_TEXT_LEN, i);
-    if (len < 0) return undefined;
+    if (len < 0 || this.packed.texts === undefined) return undefined;
     const start = this.textStarts()[i] as number;
     return this.packed.texts.slice(start, start + len);
   }
@@ -196,11 +215,11 @@ export class ChunkView {
 }
 
 /** The frames of a stored chunk in either layout (v1 values may be read mid-migration). */
-export function unpackChunk(value: PackedChunk | ChunkRecord): ChunkRecord {
+export function unpackChunk(value: ReadChunk | ChunkRecord): ChunkRecord {
   if (!isPacked(value)) return value;
   return { sessionId: value.sessionId, chunkNo: value.chunkNo, firstPos: value.firstPos, frames: new ChunkView(value).frames() };
 }
 
-export function viewOf(value: PackedChunk | ChunkRecord): ChunkView {
+export function viewOf(value: ReadChunk | ChunkRecord): ChunkView {
   return new ChunkView(isPacked(value) ? value : packChunk(value));
 }

@@ -7,7 +7,8 @@
 
 import { compileFilter, type FrameFilter } from './frame-filter.ts';
 import { DEFAULT_CHUNK_LIMITS } from './chunk-builder.ts';
-import { ChunkView, viewOf, type PackedChunk } from './packed-chunk.ts';
+import { CHUNK_STORES, getChunk, getChunks, type TextsWanted } from './chunk-store.ts';
+import { ChunkView, viewOf, type ReadChunk } from './packed-chunk.ts';
 import type { SessionsDb } from './schema.ts';
 import { SessionNotFoundError } from './session-ops.ts';
 import type { ChunkRecord, ChunkSummary, Counts, MatchChannel, SessionId, StoredFrame } from './types.ts';
@@ -70,9 +71,8 @@ export async function readViews(
   separate = false,
 ): Promise<{ views: ChunkView[]; summaries: number; wanted: number }> {
   const range = IDBKeyRange.bound([sessionId, lo], [sessionId, hi]);
-  const tx = db.transaction(['summaries', 'chunks']);
-  const chunkStore = tx.objectStore('chunks');
-  let chunks: (PackedChunk | undefined)[];
+  const tx = db.transaction(['summaries', ...CHUNK_STORES]);
+  let chunks: (ReadChunk | undefined)[];
   let total = 0;
   let kept = 0;
   if (separate) {
@@ -82,10 +82,10 @@ export async function readViews(
     const keep = summaries && wanted ? summaries.filter(wanted).map((s) => s.chunkNo) : Array.from({ length: hi - lo + 1 }, (_, i) => lo + i);
     total = summaries?.length ?? 0;
     kept = summaries ? keep.length : 0;
-    chunks = await Promise.all(keep.map((no) => chunkStore.get([sessionId, no])));
-  } else if (!wanted) chunks = await chunkStore.getAll(range);
+    chunks = await Promise.all(keep.map((no) => getChunk(tx, [sessionId, no])));
+  } else if (!wanted) chunks = await getChunks(tx, range);
   else {
-    const all = speculate ? chunkStore.getAll(range) : undefined;
+    const all = speculate ? getChunks(tx, range) : undefined;
     const summaries = await tx.objectStore('summaries').getAll(range);
     const keep = summaries.filter(wanted);
     total = summaries.length;
@@ -93,8 +93,8 @@ export async function readViews(
     // One range read beats many gets when most of the window is wanted.
     if (all || keep.length * 2 > summaries.length) {
       const nos = new Set(keep.map((s) => s.chunkNo));
-      chunks = (await (all ?? chunkStore.getAll(range))).filter((c) => nos.has(c.chunkNo));
-    } else chunks = await Promise.all(keep.map((s) => chunkStore.get([sessionId, s.chunkNo])));
+      chunks = (await (all ?? getChunks(tx, range))).filter((c) => nos.has(c.chunkNo));
+    } else chunks = await Promise.all(keep.map((s) => getChunk(tx, [sessionId, s.chunkNo])));
   }
   const views: ChunkView[] = [];
   for (const c of chunks) if (c !== undefined) views.push(viewOf(c));
@@ -217,16 +217,19 @@ export async function findFrames(
   return { frames, ...(nextPos !== undefined ? { nextPos } : {}), progress };
 }
 
-/** Frames [offset, offset + limit) by position: the unfiltered table's page. */
+/**
+ * Frames [offset, offset + limit) by position: the unfiltered table's page. `page.texts`
+ * decides per chunk whether its frames' texts are read (default: always).
+ */
 export async function readFramePage(
   db: SessionsDb,
   sessionId: SessionId,
-  page: { readonly offset: number; readonly limit: number },
+  page: { readonly offset: number; readonly limit: number; readonly texts?: TextsWanted },
 ): Promise<StoredFrame[]> {
   const start = await chunkAt(db, sessionId, page.offset);
   if (start === undefined || page.limit <= 0) return [];
   const end = page.offset + page.limit;
-  const store = db.transaction('chunks').store;
+  const tx = db.transaction(CHUNK_STORES);
   const out: StoredFrame[] = [];
   // The chunks a page needs, read with one range request (a full chunk holds `maxFrames`;
   // one more for the first, which may begin before the offset) instead of one request per
@@ -236,7 +239,7 @@ export async function readFramePage(
   while (out.length < page.limit) {
     const want = Math.ceil((page.limit - out.length) / DEFAULT_CHUNK_LIMITS.maxFrames) + extra;
     extra = 0;
-    const chunks = await store.getAll(IDBKeyRange.bound([sessionId, no], [sessionId, no + want - 1]));
+    const chunks = await getChunks(tx, IDBKeyRange.bound([sessionId, no], [sessionId, no + want - 1]), page.texts);
     for (const chunk of chunks) {
       const view = viewOf(chunk);
       out.push(...view.frames(page.offset - view.firstPos, end - view.firstPos));

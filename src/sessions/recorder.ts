@@ -14,6 +14,7 @@
 
 import type { CaptureRecord } from '../capture/records.ts';
 import { ChunkBuilder, CHUNK_OVERHEAD, DEFAULT_CHUNK_LIMITS, isChunkFull, summarize, type ChunkLimits } from './chunk-builder.ts';
+import { CHUNK_STORES, getChunk, putChunk } from './chunk-store.ts';
 import { buildFrames, ConnectionTable } from './frame-builder.ts';
 import { packChunk, unpackChunk } from './packed-chunk.ts';
 import { CountsAccumulator } from './session-counts.ts';
@@ -100,13 +101,13 @@ interface Loaded {
 class SettingChanged extends Error {}
 
 async function load(db: SessionsDb, sessionId: SessionId, limits: ChunkLimits): Promise<Loaded> {
-  const tx = db.transaction(['sessions', 'connections', 'marks', 'chunks', 'counts', 'summaries'], 'readonly');
+  const tx = db.transaction(['sessions', 'connections', 'marks', ...CHUNK_STORES, 'counts', 'summaries'] as const, 'readonly');
   const session = await tx.objectStore('sessions').get(sessionId);
   if (!session) throw new SessionNotFoundError(sessionId);
   const [conns, marks, lastStored, storedCounts] = await Promise.all([
     tx.objectStore('connections').getAll(sessionRange(sessionId)),
     tx.objectStore('marks').getAll(sessionRange(sessionId)),
-    session.chunkCount > 0 ? tx.objectStore('chunks').get([sessionId, session.chunkCount - 1]) : undefined,
+    session.chunkCount > 0 ? getChunk(tx, [sessionId, session.chunkCount - 1]) : undefined,
     tx.objectStore('counts').get([sessionId]),
   ]);
   const counts = new CountsAccumulator(sessionId, storedCounts);
@@ -205,7 +206,7 @@ export async function createRecorder(db: SessionsDb, options: RecorderOptions): 
   }
 
   async function write(batches: readonly Pending[]): Promise<AppendResult[]> {
-    const stores = ['sessions', 'chunks', 'summaries', 'connections', 'marks', 'counts'] as const;
+    const stores = ['sessions', ...CHUNK_STORES, 'summaries', 'connections', 'marks', 'counts'] as const;
     const tx = db.transaction(stores, 'readwrite', { durability: options.durability ?? 'default' });
     const requests: Promise<unknown>[] = [tx.done];
     try {
@@ -221,7 +222,7 @@ export async function createRecorder(db: SessionsDb, options: RecorderOptions): 
       if (!current) throw new SessionNotFoundError(sessionId);
       if (current.keepSecrets !== assumed) throw new SettingChanged();
       for (const chunk of st.builder.drain()) {
-        requests.push(tx.objectStore('chunks').put(packChunk(chunk)), tx.objectStore('summaries').put(summarize(chunk)));
+        requests.push(...putChunk(tx, packChunk(chunk)), tx.objectStore('summaries').put(summarize(chunk)));
       }
       for (const c of st.conns.takeDirty()) requests.push(tx.objectStore('connections').put(c));
       for (const socketId of dirtyMarks) {

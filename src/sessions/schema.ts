@@ -1,11 +1,12 @@
 // IndexedDB schema of the sessions database and its migrations.
 //
-// Layout (v1; chunks packed and counts added in v2), chosen from measurements in real
+// Layout (v1; chunks packed and counts added in v2; texts apart in v3), chosen from measurements in real
 // Chromium (one record per frame appends only 7–10.5k frames/s; chunks of 100–500 frames append 175–380k frames/s):
 //   sessions   key id                      one small record per session, with all totals
 //   connections key [sessionId, connId]    one per socket / HTTP endpoint
 //   chunks     key [sessionId, chunkNo]    a contiguous run of frames (positions firstPos…);
 //                                          since v2 stored as columns (packed-chunk.ts)
+//   texts      key [sessionId, chunkNo]    (v3) a chunk's joined texts (chunk-store.ts)
 //   summaries  key [sessionId, chunkNo]    per-chunk counts of channels, types, … so scans
 //              index byFirstPos            can skip chunks; byFirstPos finds a position
 //   marks      key [sessionId, socketId]   per-socket high-water seq, for de-duplication
@@ -17,7 +18,8 @@
 // because databases out there were created by it.
 
 import { wrap, type DBSchema, type IDBPDatabase, type IDBPTransaction, type StoreNames } from 'idb';
-import { isPacked, packChunk, type PackedChunk } from './packed-chunk.ts';
+import { splitChunk, type TextsRecord } from './chunk-store.ts';
+import { isPacked, packChunk, type ChunkColumns, type PackedChunk } from './packed-chunk.ts';
 import { CountsAccumulator, type CountsRecord } from './session-counts.ts';
 import type {
   ChunkRecord,
@@ -32,7 +34,9 @@ import type {
 export interface SessionsSchema extends DBSchema {
   sessions: { key: string; value: SessionRecord };
   connections: { key: [string, string]; value: ConnectionRecord };
-  chunks: { key: [string, number]; value: PackedChunk };
+  // `texts?: never`: a chunk with its texts put here would keep them twice.
+  chunks: { key: [string, number]; value: ChunkColumns & { readonly texts?: never } };
+  texts: { key: [string, number]; value: TextsRecord };
   summaries: {
     key: [string, number];
     value: ChunkSummary;
@@ -56,7 +60,7 @@ export type Migration = (db: SessionsDb, tx: UpgradeTx) => void | Promise<void>;
 export const DEFAULT_DB_NAME = 'appsync-events-devtools-sessions';
 
 /** Stores holding per-session data (everything keyed by a session id). */
-export const SESSION_DATA_STORES = ['connections', 'chunks', 'summaries', 'marks', 'counts'] as const;
+export const SESSION_DATA_STORES = ['connections', 'chunks', 'texts', 'summaries', 'marks', 'counts'] as const;
 
 function createV1(db: SessionsDb): void {
   db.createObjectStore('sessions', { keyPath: 'id' });
@@ -79,8 +83,8 @@ async function migrateV2(db: SessionsDb, tx: UpgradeTx): Promise<void> {
   db.createObjectStore('counts', { keyPath: ['sessionId'] });
   let cursor = await tx.objectStore('chunks').openCursor();
   while (cursor) {
-    const value = cursor.value as PackedChunk | ChunkRecord;
-    if (!isPacked(value)) await cursor.update(packChunk(value));
+    const value = cursor.value as unknown as PackedChunk | ChunkRecord;
+    if (!isPacked(value)) await cursor.update(packChunk(value) as ChunkColumns);
     cursor = await cursor.continue();
   }
   const counts = new Map<string, CountsAccumulator>();
@@ -95,7 +99,25 @@ async function migrateV2(db: SessionsDb, tx: UpgradeTx): Promise<void> {
   await Promise.all([...counts.values()].map((acc) => tx.objectStore('counts').put(acc.record())));
 }
 
-export const MIGRATIONS: readonly Migration[] = [createV1, migrateV2];
+/**
+ * v3: each chunk's texts move to a `texts` store under the chunk's key (chunk-store.ts), so
+ * that the live traffic model can read columns alone. Every chunk is rewritten in place.
+ */
+async function migrateV3(db: SessionsDb, tx: UpgradeTx): Promise<void> {
+  db.createObjectStore('texts', { keyPath: ['sessionId', 'chunkNo'] });
+  const texts = tx.objectStore('texts');
+  let cursor = await tx.objectStore('chunks').openCursor();
+  while (cursor) {
+    const value = cursor.value as ChunkColumns | PackedChunk;
+    if ('texts' in value) {
+      const [columns, text] = splitChunk(value);
+      await Promise.all([cursor.update(columns), texts.put(text)]);
+    }
+    cursor = await cursor.continue();
+  }
+}
+
+export const MIGRATIONS: readonly Migration[] = [createV1, migrateV2, migrateV3];
 export const SCHEMA_VERSION = MIGRATIONS.length;
 
 export interface OpenOptions {

@@ -45,6 +45,15 @@ export function errorText(errors: readonly AppSyncError[] | undefined): string |
   return e.message ? `${e.errorType}: ${e.message}` : e.errorType;
 }
 
+/**
+ * The hot path: data and ka are not decoded unless something about them is unusual. The
+ * live feed reads a chunk's texts only when this holds for one of its messages
+ * (readsText in fold.ts), so this is the one place that decides.
+ */
+export function decodesMessage(lintData: boolean, type: string | undefined, binary: boolean, size: number): boolean {
+  return type === undefined || binary || (type !== 'data' && type !== 'ka') || (type === 'data' && (lintData || size > MAX_EVENT_BYTES));
+}
+
 export function foldWs(s: State, c: ConnS, f: StoredFrame, t: number, out: FoldOut): void {
   const send = f.dir === 'send';
   if (c.state === 'closed') {
@@ -53,8 +62,7 @@ export function foldWs(s: State, c: ConnS, f: StoredFrame, t: number, out: FoldO
   if (!c.appsync) return;
   let type = f.type;
   let d: DecodedFrame | undefined;
-  // The hot path: data and ka are not decoded unless something about them is unusual.
-  if (type === undefined || f.binary || (type !== 'data' && type !== 'ka') || (type === 'data' && (s.lintData || f.size > MAX_EVENT_BYTES))) {
+  if (decodesMessage(s.lintData, type, f.binary !== undefined, f.size)) {
     d = decodeFor(f);
     if (d) {
       for (const lf of lintFrameLocal(d, c.connectionAuth)) addFinding(s, at(f.pos, lf));

@@ -6,13 +6,23 @@ import { addFinding, NOT_CAPTURED, WORKER_NOT_CAPTURED } from './findings.ts';
 import { checkGap, connFor, withRelated } from './connections.ts';
 import { endSub, isLive, pubState, setPubState } from './entities.ts';
 import { foldHttp } from './fold-http.ts';
-import { foldWs, type FoldOut } from './fold-ws.ts';
+import { decodesMessage, foldWs, type FoldOut } from './fold-ws.ts';
 import { setU8, getU8 } from './grow.ts';
 import { bump, type ConnS, type State } from './state.ts';
 import { countChannel, countSeries, countType } from './stats.ts';
 import { Mark } from './types.ts';
 
 const out: FoldOut = { error: false, event: false, channel: undefined, chIdx: -1 };
+
+/**
+ * Whether folding a frame can read its text: HTTP halves always, WebSocket messages when
+ * foldWs decodes them, lifecycle frames never. A frame passed without its text when this
+ * holds is folded as if it had none.
+ */
+export function readsText(s: Pick<State, 'lintData'>, dir: string, type: string | undefined, binary: boolean, size: number): boolean {
+  if (dir === 'send' || dir === 'receive') return decodesMessage(s.lintData, type, binary, size);
+  return dir === 'http-request' || dir === 'http-response';
+}
 
 export function applyFrames(s: State, frames: readonly StoredFrame[]): boolean {
   let changed = false;

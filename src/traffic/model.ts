@@ -5,7 +5,7 @@
 import type { StoredFrame } from '../sessions/types.ts';
 import { applyInfo } from './connections.ts';
 import { findingsAt, findingsFrom } from './findings.ts';
-import { applyFrames } from './fold.ts';
+import { applyFrames, readsText } from './fold.ts';
 import { getI32, getU8, trimI32, trimU8 } from './grow.ts';
 import { createState, SNAPSHOT_VERSION, type State } from './state.ts';
 import { channelTree, statsView } from './stats.ts';
@@ -35,6 +35,11 @@ export interface TrafficModel {
   readonly nextPos: number;
   /** Frames in position order; positions already applied are skipped (counted as duplicates). */
   apply(frames: readonly StoredFrame[]): void;
+  /**
+   * Whether `apply` can read the text of a frame like this: a reader may leave out the texts
+   * of frames for which it is false (data and ka messages, lifecycle frames).
+   */
+  readsText(dir: string, type: string | undefined, size: number): boolean;
   /** Facts frames do not carry: URL, offered protocols, auth label, origin. */
   setConnections(infos: readonly ConnectionInfo[]): void;
   /** `now` (ms) drives keep-alive health and rates; default: the last frame's time. */
@@ -139,6 +144,10 @@ function wrap(s: State): TrafficModel {
     },
     apply(frames) {
       applyFrames(s, frames);
+    },
+    readsText(dir, type, size) {
+      // A binary frame has no text to leave out.
+      return readsText(s, dir, type, false, size);
     },
     setConnections(infos) {
       for (const info of infos) if (info && typeof info.connId === 'string') applyInfo(s, info);

@@ -56,6 +56,26 @@ describe('properties', () => {
     );
   });
 
+  it('leaving out the texts the model says it does not read changes nothing it shows', () => {
+    fc.assert(
+      fc.property(fc.array(frameArb, { maxLength: 60 }), fc.boolean(), (raw, lintData) => {
+        const frames = toFrames(raw);
+        const full = createTrafficModel({ lintData });
+        full.apply(frames);
+        const lean = createTrafficModel({ lintData });
+        lean.apply(frames.map(({ text, ...rest }) => (text !== undefined && lean.readsText(rest.dir, rest.type, rest.size) ? { ...rest, text } : rest)));
+        expect(lean.snapshot()).toEqual(full.snapshot());
+        expect(lean.findings()).toEqual(full.findings());
+      }),
+      { numRuns: 200 },
+    );
+    // Not vacuous: at saturation's mix, data and ka are read without texts; the rest with.
+    const m = createTrafficModel();
+    expect([m.readsText('receive', 'data', 500), m.readsText('receive', 'ka', 20), m.readsText('send', 'subscribe', 80), m.readsText('http-request', undefined, 80), m.readsText('receive', undefined, 80), m.readsText('close', undefined, 0)]).toEqual([false, false, true, true, true, false]);
+    expect(createTrafficModel({ lintData: true }).readsText('receive', 'data', 500)).toBe(true);
+    expect(m.readsText('receive', 'data', 300_000)).toBe(true);
+  });
+
   it('memory per frame is bounded: ~10 bytes of typed arrays per data frame, no objects', () => {
     const seq = new FrameSequence().send('c', sub('s', '/default/a')).receive('c', subOk('s'));
     const one = data('s', { n: 1 });

@@ -2,7 +2,7 @@
 // session is read once, a page at a time with a yield between pages (so the panel never
 // blocks for long while a large session opens), and a live one applies only the frames
 // after the model's `nextPos` each time the session grows.
-import { readFramePage, type ConnectionRecord, type SessionId, type SessionsDb } from '../../../../src/sessions/index.ts';
+import { readFramePage, textsWhere, type ConnectionRecord, type SessionId, type SessionsDb } from '../../../../src/sessions/index.ts';
 import { createTrafficModel, originOfSource, type TrafficModel } from '../../../../src/traffic/index.ts';
 
 /**
@@ -62,6 +62,12 @@ export function createTrafficFeed(
    */
   let stalled = false;
   let retry: ReturnType<typeof setTimeout> | undefined;
+  /**
+   * A chunk's texts are read only if the model would read one of them: at saturation
+   * nearly every frame is a data or ka message, folded from its columns alone, and the
+   * texts were ~90 % of what each refresh read (and of the panel's garbage).
+   */
+  const textsWanted = textsWhere((dir, type, size) => model.readsText(dir, type, size));
   /** What was last passed to the model per connection. */
   const known = new Map<string, string>();
 
@@ -89,7 +95,7 @@ export function createTrafficFeed(
       if (!first) await yieldToUi();
       first = false;
       const from = model.nextPos;
-      const frames = await readFramePage(db, sessionId, { offset: from, limit: Math.min(FEED_PAGE, wanted - from) });
+      const frames = await readFramePage(db, sessionId, { offset: from, limit: Math.min(FEED_PAGE, wanted - from), texts: textsWanted });
       if (disposed) return;
       // A session shorter than its record says (a write still in flight): try again on the next refresh.
       if (frames.length === 0) {
