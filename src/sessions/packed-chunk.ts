@@ -113,6 +113,11 @@ export function packChunk(chunk: ChunkRecord): PackedChunk {
   return { sessionId: chunk.sessionId, chunkNo: chunk.chunkNo, firstPos: chunk.firstPos, count: n, strings, num, ref, texts: texts.join(''), rare };
 }
 
+/** Entry k of a string column (0 = none); a function, not a closure per frame built. */
+function stringOf(strings: readonly string[], k: number): string | undefined {
+  return k === 0 ? undefined : strings[k - 1];
+}
+
 /**
  * Read access to one packed chunk: frames by index, built on demand. Text offsets are
  * computed once per view (a prefix sum over the lengths).
@@ -177,24 +182,23 @@ export class ChunkView {
     const p = this.packed;
     const n = this.count;
     const { ref, num, strings } = p;
-    const str = (k: number): string | undefined => (k === 0 ? undefined : strings[k - 1]);
     const f: {
       -readonly [K in keyof StoredFrame]: StoredFrame[K];
     } = {
       pos: p.firstPos + i,
-      sock: str(ref[R_SOCK * n + i] as number) as string,
+      sock: stringOf(strings, ref[R_SOCK * n + i] as number) as string,
       seq: num[N_SEQ * n + i] as number,
       t: num[N_T * n + i] as number,
-      conn: str(ref[R_CONN * n + i] as number) as string,
-      dir: str(ref[R_DIR * n + i] as number) as Direction,
+      conn: stringOf(strings, ref[R_CONN * n + i] as number) as string,
+      dir: stringOf(strings, ref[R_DIR * n + i] as number) as Direction,
       size: num[N_SIZE * n + i] as number,
       flags: num[N_FLAGS * n + i] as number,
     };
-    const type = str(ref[R_TYPE * n + i] as number);
+    const type = stringOf(strings, ref[R_TYPE * n + i] as number);
     if (type !== undefined) f.type = type;
-    const id = str(ref[R_ID * n + i] as number);
+    const id = stringOf(strings, ref[R_ID * n + i] as number);
     if (id !== undefined) f.id = id;
-    const channel = str(ref[R_CHANNEL * n + i] as number);
+    const channel = stringOf(strings, ref[R_CHANNEL * n + i] as number);
     if (channel !== undefined) f.channel = channel;
     const text = this.text(i);
     if (text !== undefined) f.text = text;

@@ -52,8 +52,9 @@ export function findSub(s: State, c: ConnS, id: string | undefined, pred: (sub: 
   if (id === undefined) return undefined;
   const list = c.byId.get(id);
   if (!list) return undefined;
-  for (const i of list) {
-    const sub = s.subs[i];
+  // An index loop: for…of allocated an iterator per data frame (capture-profile, panel).
+  for (let k = 0; k < list.length; k++) {
+    const sub = s.subs[list[k] as number];
     if (sub && pred(sub)) return sub;
   }
   return undefined;

@@ -62,6 +62,13 @@ export function buildFrame(rand, subId, size, index) {
   return frame;
 }
 
+/** The subscription ids the frames of `pool` carry (buildFrames cycles through a few). */
+function subscriptionIds(pool) {
+  const ids = new Set();
+  for (let i = 0; i < Math.min(pool.length, 16); i++) ids.add(JSON.parse(String(pool[i])).id);
+  return [...ids];
+}
+
 /** N frames as Buffers (UTF-8, sent as text frames). */
 export function buildFrames(n, { size = 515, indexed = false, seed = 42 } = {}) {
   const rand = prng(seed);
@@ -137,7 +144,14 @@ export async function startBenchServer({ frames, indexedFrames } = {}) {
     ws.on('message', (data) => {
       const m = String(data);
       let r;
-      if ((r = /^go:(\d+)$/.exec(m))) burst(ws, frames(), Number(r[1]), () => stop);
+      // The AppSync handshake a real client makes, so the recorded session (and the panel's
+      // traffic model) sees subscriptions with acks rather than events for unknown ids.
+      if (m.startsWith('{')) {
+        const o = JSON.parse(m);
+        if (o.type === 'connection_init') ws.send(JSON.stringify({ type: 'connection_ack', connectionTimeoutMs: 300000 }));
+        else if (o.type === 'subscribe') ws.send(JSON.stringify({ type: 'subscribe_success', id: o.id }));
+      } else if ((r = /^subs:(burst|paced)$/.exec(m))) ws.send(JSON.stringify({ type: 'bench_subs', ids: subscriptionIds(r[1] === 'paced' ? indexedFrames() : frames()) }));
+      else if ((r = /^go:(\d+)$/.exec(m))) burst(ws, frames(), Number(r[1]), () => stop);
       else if ((r = /^pace:(\d+):(\d+):(.*)$/.exec(m))) paced(ws, indexedFrames(), Number(r[1]), Number(r[2]), r[3], () => stop);
     });
   }

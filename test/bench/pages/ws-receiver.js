@@ -24,8 +24,16 @@ function startReceiver(search, show, visibility) {
   let onTarget = () => {};
   ws.onerror = () => post('/result', { error: 'socket error' });
   ws.onclose = (e) => { if (count < target) post('/result', { error: `socket closed early (${e.code}) after ${count}` }); };
+  /** Resolvers of the handshake's awaited message types. */
+  const waiting = new Map();
+  const next = (type) => new Promise((resolve) => waiting.set(type, resolve));
   ws.onmessage = (e) => {
     const m = JSON.parse(e.data);
+    const w = waiting.get(m.type);
+    if (w) {
+      waiting.delete(m.type);
+      w(m);
+    }
     if (m.type === 'data') {
       if (count === 0) t0 = performance.now();
       count++;
@@ -44,7 +52,24 @@ function startReceiver(search, show, visibility) {
     return new Promise((resolve) => (onTarget = resolve));
   }
 
+  // As an AppSync client does: connection_init, then one subscribe per subscription id the
+  // server's frames carry, each acknowledged, before any event.
+  async function handshake() {
+    const acked = next('connection_ack');
+    ws.send(JSON.stringify({ type: 'connection_init' }));
+    await acked;
+    const told = next('bench_subs');
+    ws.send(`subs:${mode}`);
+    const { ids } = await told;
+    for (const [k, id] of ids.entries()) {
+      const ok = next('subscribe_success');
+      ws.send(JSON.stringify({ type: 'subscribe', id, channel: `/default/bench${k}`, authorization: { host: location.host, 'x-api-key': 'da2-benchkey000000000000000000' } }));
+      await ok;
+    }
+  }
+
   ws.onopen = async () => {
+    await handshake();
     if (mode === 'paced') {
       ws.send(`pace:${q.get('rate')}:${q.get('ms')}:${run}`);
       show('paced');
