@@ -15,6 +15,8 @@ export const NOT_CAPTURED = 'socket-not-captured';
 export const WORKER_NOT_CAPTURED = 'worker-not-captured';
 /** A received message that a page script dispatched on the socket: not wire traffic. */
 export const SYNTHETIC_MESSAGE = 'synthetic-message';
+/** The first captured event of a subscription made before the capture of its connection began. */
+export const SUBSCRIBED_BEFORE_CAPTURE = 'subscribed-before-capture';
 
 /** What each history-dependent code means, for frames whose finding object was not kept. */
 export const EXPLAIN: Readonly<Record<string, string>> = {
@@ -23,6 +25,7 @@ export const EXPLAIN: Readonly<Record<string, string>> = {
   'unsubscribe-before-ack': 'the unsubscribe was sent before subscribe_success; the service may ignore it',
   'unsubscribe-unknown-id': 'the unsubscribe names no subscription of this connection',
   'data-unknown-subscription': 'an event arrived for a subscription id this connection never subscribed with',
+  [SUBSCRIBED_BEFORE_CAPTURE]: 'the first captured event of a subscription made before the capture began: its subscribe and ack are not in the session',
   'data-before-ack': 'an event arrived before the subscription was acknowledged',
   'data-after-unsubscribe': 'an event arrived for a subscription that had already ended',
   'ack-without-request': 'an acknowledgement arrived for an operation that was never sent on this connection',

@@ -10,7 +10,7 @@ import type { AppSyncError } from '../protocol/messages.ts';
 import { FrameFlag, NOT_FROM_NETWORK, type StoredFrame } from '../sessions/types.ts';
 import { keepAliveSignal, withRelated } from './connections.ts';
 import { countEvent, endSub, findSub, isLive, lastSub, newPub, newSub, setPubDetail, setPubState, trackPending } from './entities.ts';
-import { addFinding, SYNTHETIC_MESSAGE } from './findings.ts';
+import { addFinding, SUBSCRIBED_BEFORE_CAPTURE, SYNTHETIC_MESSAGE } from './findings.ts';
 import { publishAnswer, publishRate } from './fold-publish.ts';
 import { setI32 } from './grow.ts';
 import type { ConnS, State, SubS } from './state.ts';
@@ -156,6 +156,25 @@ const isAnswered = (x: SubS) => x.ackPos !== undefined;
 const isClosing = (x: SubS) => x.unsubscribing;
 const isOpenNotClosing = (x: SubS) => isLive(x) && !x.unsubscribing;
 
+/**
+ * An event for a new id on a connection whose start was not captured (recording began
+ * mid-stream, a partial HAR): its subscribe was simply before the capture. It is taken as
+ * active from this event, said once, and its later events count on it, instead of one
+ * "unknown subscription" finding per event (a flood of the same words on every data row).
+ */
+function subscribedBeforeCapture(s: State, c: ConnS, pos: number, t: number, id: string, channel: string | undefined, out: FoldOut): void {
+  const sub = newSub(s, c, id, pos, t, channel, undefined);
+  if (!sub) {
+    unknownAck(s, c, pos, 'data-unknown-subscription', `event for ${id}, which is not a subscription of this connection`);
+    return;
+  }
+  sub.state = 'active';
+  sub.inferred = true;
+  addFinding(s, at(pos, { code: SUBSCRIBED_BEFORE_CAPTURE, severity: 'info', message: `events for ${id}: subscribed before the capture began (its subscribe and its ack were not captured)` }));
+  countEvent(sub, pos, t);
+  linkSub(s, pos, sub, out);
+}
+
 function linkSub(s: State, pos: number, sub: SubS, out: FoldOut): void {
   setI32(s.chain, pos, sub.index + 1);
   if (out.channel === undefined || out.channel === sub.channel) {
@@ -191,7 +210,8 @@ function foldServer(s: State, c: ConnS, f: StoredFrame, t: number, type: string,
       if (ended) {
         addFinding(s, at(f.pos, { code: 'data-after-unsubscribe', severity: 'warning', message: `event for ${ended.id}, whose subscription had already ended (${ended.state})`, ...withRelated([ended.endPos]) }));
         linkSub(s, f.pos, ended, out);
-      } else unknownAck(s, c, f.pos, 'data-unknown-subscription', `event for ${id ?? '(no id)'}, which is not a subscription of this connection`);
+      } else if (!c.fromStart && id !== undefined) subscribedBeforeCapture(s, c, f.pos, t, id, f.channel, out);
+      else unknownAck(s, c, f.pos, 'data-unknown-subscription', `event for ${id ?? '(no id)'}, which is not a subscription of this connection`);
       return;
     }
     case 'connection_ack': {

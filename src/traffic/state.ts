@@ -112,6 +112,8 @@ export interface SubS {
   rateSec: number;
   broadcastErrors: number;
   previous?: number;
+  /** Subscribed before the capture began: subscribePos is its first captured event. */
+  inferred?: boolean;
 }
 
 export interface PubDetail {

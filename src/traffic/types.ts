@@ -112,6 +112,12 @@ export interface SubscriptionView {
   readonly broadcastErrors: number;
   /** The subscription with the same id on an earlier connection (a reconnect's re-subscribe). */
   readonly previous?: number;
+  /**
+   * Subscribed before the capture began (only its events were captured): `subscribePos` and
+   * `subscribeAt` are its first captured event's, and its channel is known only if the
+   * events carry it.
+   */
+  readonly inferred?: true;
 }
 
 export type PublishState = 'pending' | 'success' | 'partial' | 'failed' | 'error' | 'unanswered';

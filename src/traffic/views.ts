@@ -86,6 +86,7 @@ export function subscriptionView(s: State, sub: SubS, now: number): Subscription
     rate: rateAt(sub, now),
     broadcastErrors: sub.broadcastErrors,
     previous: sub.previous,
+    inferred: sub.inferred ? true : undefined,
   });
 }
 
@@ -121,7 +122,7 @@ export function publishView(s: State, i: number): PublishView | undefined {
 }
 
 function roleOfSub(sub: SubS, pos: number): ChainLink['role'] {
-  if (pos === sub.subscribePos) return 'subscribe';
+  if (pos === sub.subscribePos && !sub.inferred) return 'subscribe';
   if (pos === sub.ackPos) return 'subscribe-ack';
   if (pos === sub.unsubscribePos) return 'unsubscribe';
   if (pos === sub.unsubAckPos) return 'unsubscribe-ack';
@@ -133,7 +134,8 @@ export function correlation(s: State, pos: number, now: number): Correlation | u
   if (v > 0) {
     const sub = s.subs[v - 1];
     if (!sub) return undefined;
-    const links: ChainLink[] = [{ role: 'subscribe', pos: sub.subscribePos }];
+    // A subscription that began before the capture starts at its first captured event.
+    const links: ChainLink[] = [{ role: sub.inferred ? 'data' : 'subscribe', pos: sub.subscribePos }];
     if (sub.ackPos !== undefined) links.push({ role: 'subscribe-ack', pos: sub.ackPos });
     if (sub.unsubscribePos !== undefined) links.push({ role: 'unsubscribe', pos: sub.unsubscribePos });
     if (sub.unsubAckPos !== undefined) links.push({ role: 'unsubscribe-ack', pos: sub.unsubAckPos });

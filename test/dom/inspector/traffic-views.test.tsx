@@ -7,7 +7,7 @@ import { createSessionsStore, type SessionsStore } from '../../../extension/pane
 import { createInspectorStore, type InspectorStore } from '../../../extension/panel/views/inspector/inspector-store.ts';
 import { InspectorView } from '../../../extension/panel/views/inspector/inspector-view.tsx';
 import { createLiveStore } from '../../../extension/panel/store/live-store.ts';
-import { createRecorder, createSession, type SessionRecord, type SessionsDb } from '../../../src/sessions/index.ts';
+import { createRecorder, createSession, saveExcerpt, type SessionRecord, type SessionsDb } from '../../../src/sessions/index.ts';
 import type { CaptureRecord, SocketId } from '../../../src/capture/records.ts';
 import { classifyFrame } from '../../../src/protocol/decode.ts';
 import { redactRecord } from '../../../src/capture/redact.ts';
@@ -230,6 +230,25 @@ describe('frame table from the model', () => {
 });
 
 describe('detail pane chain', () => {
+  test('an excerpt of data frames only: their subscription began before it, said once, not a warning per row', async () => {
+    await show(async (db) => {
+      const original = await seedMessages(db, [
+        ['>', { type: 'subscribe', id: 's1', channel: '/default/room', authorization: AUTH }],
+        ['<', { type: 'subscribe_success', id: 's1' }],
+        ...[0, 1, 2, 3].map((i) => ['<', { type: 'data', id: 's1', event: JSON.stringify({ i }) }] as const),
+      ]);
+      // Keep as session with the filter type:data: positions 4-7 (after connecting, open, subscribe, ack).
+      return saveExcerpt(db, original, [4, 5, 6, 7], { name: 'type:data' });
+    });
+    const data = rows().filter((r) => r.querySelector('.type')?.textContent === 'data');
+    expect(data).toHaveLength(4);
+    expect(data.map((r) => r.dataset.mark)).toEqual(['info', undefined, undefined, undefined]);
+    fireEvent.mouseDown(data[2]!);
+    const chain = await screen.findByTestId('correlation-chain');
+    expect(within(chain).getByTestId('subscribed-before-capture').textContent).toMatch(/before the capture began/);
+    expect(chain.textContent).toContain('4 data frames');
+  });
+
   test('a publish links to its ack with per-event results; the link selects the ack', async () => {
     await show((db) => seedConversation(db));
     const pane = await select('publish');

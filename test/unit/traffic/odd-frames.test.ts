@@ -208,3 +208,35 @@ describe('options and quotas', () => {
     expect(m.findings().map((f) => f.code)).toEqual(['invalid-channel']);
   });
 });
+
+describe('a capture that began mid-stream', () => {
+  it('takes an unknown id as a subscription made before the capture: one finding, its events counted on it', () => {
+    // No connecting/open frame: the recording started while the socket was already in use.
+    const seq = new FrameSequence();
+    for (let i = 0; i < 3; i++) seq.receive(WS, data('early', i));
+    seq.receive(WS, data('other', 0));
+    seq.send(WS, { type: 'unsubscribe', id: 'early' }).receive(WS, { type: 'unsubscribe_success', id: 'early' });
+    const m = fold(seq);
+    const counts = m.stats().findingsByCode;
+    expect(counts['subscribed-before-capture']).toBe(2);
+    expect(counts['data-unknown-subscription']).toBeUndefined();
+    expect(counts['unsubscribe-unknown-id']).toBeUndefined();
+    const subs = m.subscriptions();
+    expect(subs.map((s) => [s.id, s.events, s.inferred, s.state])).toEqual([
+      ['early', 3, true, 'unsubscribed'],
+      ['other', 1, true, 'active'],
+    ]);
+    const second = seq.frames[1]!.pos;
+    expect(m.correlation(second)).toMatchObject({ kind: 'subscription', role: 'data', links: [{ role: 'data', pos: seq.frames[0]!.pos }, { role: 'unsubscribe' }, { role: 'unsubscribe-ack' }] });
+    expect(m.correlation(seq.frames[0]!.pos)?.role).toBe('data');
+    expect(m.findingsAt(seq.frames[0]!.pos).map((f) => f.code)).toEqual(['subscribed-before-capture']);
+    expect(m.findingsAt(second)).toEqual([]);
+  });
+
+  it('still reports an unknown id on a connection whose start was captured', () => {
+    const seq = new FrameSequence().connecting(WS).open(WS).receive(WS, ack()).receive(WS, data('nobody', 0));
+    const m = fold(seq);
+    expect(m.stats().findingsByCode['data-unknown-subscription']).toBe(1);
+    expect(m.subscriptions()).toEqual([]);
+  });
+});

@@ -98,6 +98,7 @@ export function ChainSection({ model, pos, now, onFollow, onShowSubscription }: 
               </button>
             )}
           </span>
+          {sub.inferred && <span data-testid="subscribed-before-capture">Subscribed before the capture began: its subscribe and ack are not in this session.</span>}
           {previous && (
             <span>
               Re-subscribed after a reconnect: <Link pos={previous.subscribePos} current={pos} label="earlier subscribe" onFollow={onFollow} />
