@@ -10,7 +10,7 @@
 import type { IDBPObjectStore } from 'idb';
 import { ChunkView, N_SIZE, R_DIR, R_TYPE, type ChunkColumns, type PackedChunk, type ReadChunk } from './packed-chunk.ts';
 import type { SessionsSchema, StoreName } from './schema.ts';
-import type { ChunkRecord, Direction } from './types.ts';
+import type { Direction } from './types.ts';
 
 /** The value of the `texts` store. */
 export interface TextsRecord {
@@ -63,17 +63,22 @@ export function putChunk(tx: ChunkTx, chunk: PackedChunk): Promise<unknown>[] {
   return [chunks.put(columns), texts.put(text)];
 }
 
-function joined(columns: ChunkColumns | ChunkRecord, texts: TextsRecord | undefined): ReadChunk | ChunkRecord {
-  // A v1 value (frames as objects) carries its texts; only seen while migrating.
-  if (!('ref' in columns) || texts === undefined) return columns;
-  return { ...columns, texts: texts.texts };
+function joined(columns: ChunkColumns, texts: TextsRecord | undefined): ReadChunk {
+  return texts === undefined ? columns : { ...columns, texts: texts.texts };
+}
+
+/** Each chunk with its texts record from `ts` (any order, any subset), or none. */
+function pair(cs: readonly ChunkColumns[], ts: readonly (TextsRecord | undefined)[]): ReadChunk[] {
+  const byNo = new Map<number, TextsRecord>();
+  for (const t of ts) if (t !== undefined) byNo.set(t.chunkNo, t);
+  return cs.map((c) => joined(c, byNo.get(c.chunkNo)));
 }
 
 /** One chunk, with its texts. */
 export async function getChunk(tx: ChunkTx, key: [string, number]): Promise<ReadChunk | undefined> {
   const [chunks, texts] = stores<'readonly'>(tx);
   const [c, t] = await Promise.all([chunks.get(key), texts.get(key)]);
-  return c && (joined(c, t) as ReadChunk);
+  return c && joined(c, t);
 }
 
 /**
@@ -84,24 +89,13 @@ export async function getChunks(tx: ChunkTx, range: IDBKeyRange, wanted: TextsWa
   const [chunks, texts] = stores<'readonly'>(tx);
   if (wanted === true) {
     const [cs, ts] = await Promise.all([chunks.getAll(range), texts.getAll(range)]);
-    const byNo = new Map<number, TextsRecord>();
-    // Both lists are in the same key order and normally of the same keys: pair by index,
-    // by chunk number where they differ.
-    return cs.map((c, i) => {
-      let t = ts[i];
-      if (t?.chunkNo !== c.chunkNo) {
-        if (byNo.size === 0) for (const x of ts) byNo.set(x.chunkNo, x);
-        t = byNo.get(c.chunkNo);
-      }
-      return joined(c, t) as ReadChunk;
-    });
+    return pair(cs, ts);
   }
   const cs = await chunks.getAll(range);
   const picked = cs.filter(wanted);
   if (picked.length === 0) return cs;
-  // Most picked (a window of mixed traffic): one range read; a few: one read each.
+  // Most picked (a window of mixed traffic): one range read, whose other texts come along;
+  // a few: one read each.
   const got = picked.length * 2 > cs.length ? await texts.getAll(range) : await Promise.all(picked.map((c) => texts.get([c.sessionId, c.chunkNo])));
-  const byNo = new Map(got.filter((t) => t !== undefined).map((t) => [t.chunkNo, t]));
-  const keep = new Set(picked);
-  return cs.map((c) => (keep.has(c) ? (joined(c, byNo.get(c.chunkNo)) as ReadChunk) : c));
+  return pair(cs, got);
 }

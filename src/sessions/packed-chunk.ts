@@ -157,8 +157,7 @@ export class ChunkView {
 
   /** Column `col` of `ref` as its string (undefined = the frame has none). */
   stringAt(col: number, i: number): string | undefined {
-    const k = this.refAt(col, i);
-    return k === 0 ? undefined : this.packed.strings[k - 1];
+    return stringOf(this.packed.strings, this.refAt(col, i));
   }
 
   /** Whether frame i has a text (stored: the chunk may have been read without texts). */
@@ -172,8 +171,8 @@ export class ChunkView {
 
   /** Undefined for a frame without text, and for every frame of a chunk read without texts. */
   text(i: number): string | undefined {
+    if (!this.hasText(i) || this.packed.texts === undefined) return undefined;
     const len = this.refAt(R_TEXT_LEN, i);
-    if (len < 0 || this.packed.texts === undefined) return undefined;
     const start = this.textStarts()[i] as number;
     return this.packed.texts.slice(start, start + len);
   }

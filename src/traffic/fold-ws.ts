@@ -162,17 +162,16 @@ const isOpenNotClosing = (x: SubS) => isLive(x) && !x.unsubscribing;
  * active from this event, said once, and its later events count on it, instead of one
  * "unknown subscription" finding per event (a flood of the same words on every data row).
  */
-function subscribedBeforeCapture(s: State, c: ConnS, pos: number, t: number, id: string, channel: string | undefined, out: FoldOut): void {
+function subscribedBeforeCapture(s: State, c: ConnS, pos: number, t: number, id: string, channel: string | undefined, out: FoldOut): boolean {
   const sub = newSub(s, c, id, pos, t, channel, undefined);
-  if (!sub) {
-    unknownAck(s, c, pos, 'data-unknown-subscription', `event for ${id}, which is not a subscription of this connection`);
-    return;
-  }
+  if (!sub) return false; // past the model's capacity: reported as an unknown id
+
   sub.state = 'active';
   sub.inferred = true;
   addFinding(s, at(pos, { code: SUBSCRIBED_BEFORE_CAPTURE, severity: 'info', message: `events for ${id}: subscribed before the capture began (its subscribe and its ack were not captured)` }));
   countEvent(sub, pos, t);
   linkSub(s, pos, sub, out);
+  return true;
 }
 
 function linkSub(s: State, pos: number, sub: SubS, out: FoldOut): void {
@@ -210,8 +209,7 @@ function foldServer(s: State, c: ConnS, f: StoredFrame, t: number, type: string,
       if (ended) {
         addFinding(s, at(f.pos, { code: 'data-after-unsubscribe', severity: 'warning', message: `event for ${ended.id}, whose subscription had already ended (${ended.state})`, ...withRelated([ended.endPos]) }));
         linkSub(s, f.pos, ended, out);
-      } else if (!c.fromStart && id !== undefined) subscribedBeforeCapture(s, c, f.pos, t, id, f.channel, out);
-      else unknownAck(s, c, f.pos, 'data-unknown-subscription', `event for ${id ?? '(no id)'}, which is not a subscription of this connection`);
+      } else if (c.fromStart || id === undefined || !subscribedBeforeCapture(s, c, f.pos, t, id, f.channel, out)) unknownAck(s, c, f.pos, 'data-unknown-subscription', `event for ${id ?? '(no id)'}, which is not a subscription of this connection`);
       return;
     }
     case 'connection_ack': {

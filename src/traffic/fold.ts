@@ -19,8 +19,9 @@ const out: FoldOut = { error: false, event: false, channel: undefined, chIdx: -1
  * foldWs decodes them, lifecycle frames never. A frame passed without its text when this
  * holds is folded as if it had none.
  */
-export function readsText(s: Pick<State, 'lintData'>, dir: string, type: string | undefined, binary: boolean, size: number): boolean {
-  if (dir === 'send' || dir === 'receive') return decodesMessage(s.lintData, type, binary, size);
+export function readsText(s: Pick<State, 'lintData'>, dir: string, type: string | undefined, size: number): boolean {
+  // Asked of frames that have a text, so never of a binary one.
+  if (dir === 'send' || dir === 'receive') return decodesMessage(s.lintData, type, false, size);
   return dir === 'http-request' || dir === 'http-response';
 }
 

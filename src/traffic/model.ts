@@ -146,8 +146,7 @@ function wrap(s: State): TrafficModel {
       applyFrames(s, frames);
     },
     readsText(dir, type, size) {
-      // A binary frame has no text to leave out.
-      return readsText(s, dir, type, false, size);
+      return readsText(s, dir, type, size);
     },
     setConnections(infos) {
       for (const info of infos) if (info && typeof info.connId === 'string') applyInfo(s, info);
